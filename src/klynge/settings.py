@@ -1,0 +1,124 @@
+"""One settings object, read from the environment by an explicit call, never at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import KlyngeError
+
+__all__ = ["LANGUAGES", "Settings", "load_settings", "settings_help"]
+
+LANGUAGES = ("nb", "sv", "en")
+
+
+def _default_home() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "klynge")
+
+
+def _option(env: str, default, help: str):
+    return field(default=default, metadata={"env": env, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Klynge's configuration. Each option has an environment variable, a default and a line of help."""
+
+    home: str = _option(
+        "KLYNGE_HOME", None, "folder for the default database, the server secret and outputs"
+    )
+    db: str = _option(
+        "KLYNGE_DB", None, "database URL (SQLAlchemy); default: a SQLite file klynge.db in KLYNGE_HOME"
+    )
+    secret: str = _option(
+        "KLYNGE_SECRET", None,
+        "server secret for sign-in keys and cookies; default: made once and kept in KLYNGE_HOME/secret",
+    )
+    lang: str = _option("KLYNGE_LANG", "nb", "default language of the apps and reports: nb, sv or en")
+    outputs: str = _option(
+        "KLYNGE_OUTPUTS", None, "folder for batch outputs; default: KLYNGE_HOME/outputs"
+    )
+    templates: str = _option(
+        "KLYNGE_TEMPLATES", "", "extra folders of canvas templates, separated by the path separator"
+    )
+    base_url: str = _option(
+        "KLYNGE_BASE_URL", "http://localhost:8866", "address that sign-in links point to"
+    )
+    key_days: int = _option("KLYNGE_KEY_DAYS", 120, "days a new sign-in key stays valid")
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.home)
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return [Path(p) for p in self.templates.split(os.pathsep) if p]
+
+    def with_db(self, url: str | None) -> "Settings":
+        """A copy with another database URL (``--db`` on the command line), or self if None."""
+        return self if not url else replace(self, db=normalise_db_url(url))
+
+    def server_secret(self) -> bytes:
+        """The server secret; made once and kept (mode 0600) in the home folder when not set."""
+        if self.secret:
+            return self.secret.encode()
+        path = self.home_path / "secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(32))
+        return path.read_text().strip().encode()
+
+
+def normalise_db_url(url: str) -> str:
+    """Accept a plain file path as a SQLite database and ``postgresql://`` as psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+    """Read the settings from ``environ`` (default ``os.environ``); keyword arguments win.
+
+    Raises
+    ------
+    KlyngeError
+        When a value cannot be used (an unknown language, a number that is not one).
+    """
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in fields(Settings):
+        raw = overrides.get(f.name)
+        if raw is None:
+            raw = environ.get(f.metadata["env"])
+        if raw is None or raw == "":
+            continue
+        if f.type == "int":
+            try:
+                raw = int(raw)
+            except ValueError:
+                raise KlyngeError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
+        values[f.name] = raw
+    home = values.get("home") or _default_home()
+    values["home"] = str(Path(home).expanduser().resolve())
+    values["db"] = normalise_db_url(values.get("db") or str(Path(values["home"]) / "klynge.db"))
+    values.setdefault("outputs", str(Path(values["home"]) / "outputs"))
+    if values.get("lang", "nb") not in LANGUAGES:
+        raise KlyngeError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
+    return Settings(**values)
+
+
+def settings_help() -> str:
+    """A table of every option: variable, default and help, for ``klynge --help``."""
+    lines = []
+    for f in fields(Settings):
+        default = f.default if f.default not in (None, "") else "-"
+        lines.append(f"  {f.metadata['env']:<18} {f.metadata['help']} (default: {default})")
+    return "\n".join(lines)
