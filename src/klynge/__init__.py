@@ -1,0 +1,54 @@
+"""Klynge: the workbench of a tourism cluster that co-creates sustainable low-season products.
+
+What users import is named here; submodules load on first use, so ``klynge --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "AccessDenied": "klynge.errors",
+    "Conflict": "klynge.errors",
+    "Identity": "klynge.store",
+    "KlyngeError": "klynge.errors",
+    "NotFound": "klynge.errors",
+    "Settings": "klynge.settings",
+    "Store": "klynge.store",
+    "ValidationError": "klynge.errors",
+    "load_settings": "klynge.settings",
+    "open_store": "klynge.store",
+    "t": "klynge.i18n",
+    "validate": "klynge.validation",
+}
+
+__all__ = [
+    "AccessDenied",
+    "Conflict",
+    "Identity",
+    "KlyngeError",
+    "NotFound",
+    "Settings",
+    "Store",
+    "ValidationError",
+    "__version__",
+    "load_settings",
+    "open_store",
+    "t",
+    "validate",
+]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'klynge' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

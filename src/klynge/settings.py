@@ -58,7 +58,7 @@ class Settings:
     def template_dirs(self) -> list[Path]:
         return [Path(p) for p in self.templates.split(os.pathsep) if p]
 
-    def with_db(self, url: str | None) -> "Settings":
+    def with_db(self, url: str | None) -> Settings:
         """A copy with another database URL (``--db`` on the command line), or self if None."""
         return self if not url else replace(self, db=normalise_db_url(url))
 
@@ -119,6 +119,6 @@ def settings_help() -> str:
     """A table of every option: variable, default and help, for ``klynge --help``."""
     lines = []
     for f in fields(Settings):
-        default = f.default if f.default not in (None, "") else "-"
-        lines.append(f"  {f.metadata['env']:<18} {f.metadata['help']} (default: {default})")
+        default = f" (default: {f.default})" if f.default not in (None, "") else ""
+        lines.append(f"  {f.metadata['env']:<18} {f.metadata['help']}{default}")
     return "\n".join(lines)

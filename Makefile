@@ -1,0 +1,30 @@
+# The README's two commands: `make demo` and `make test`. Each sets up .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export KLYNGE_HOME ?= $(CURDIR)/.klynge
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/klynge db upgrade
+	$(BIN)/klynge status
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/store_bench.py
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) .klynge dist build

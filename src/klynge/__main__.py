@@ -1,0 +1,5 @@
+"""``python -m klynge`` runs the ``klynge`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""The ``klynge`` command: a thin parser over :mod:`klynge.operations` and friends.
+
+Heavy imports happen inside the commands, so ``klynge --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import KlyngeError
+from .settings import load_settings, settings_help
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="klynge",
+        description="Klynge: the workbench of a tourism cluster that co-creates its low season.",
+        epilog="settings (environment variables):\n" + settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--db", help="database URL or SQLite file (overrides KLYNGE_DB)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("status", help="counts of what the database holds, and its schema version")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", metavar="ACTION")
+    db.required = True
+    db.add_parser("upgrade", help="bring the schema up to date")
+
+    p = sub.add_parser("init", help="create an empty cluster in a new database")
+    p.add_argument("name", help="the cluster's name")
+    p.add_argument("--description", default="")
+
+    p = sub.add_parser("invite", help="register a person and print their sign-in link (shown once)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--role", default="participant", choices=("participant", "facilitator", "researcher"))
+    p.add_argument("--org", help="organisation id or organisation number (participants)")
+
+    key = sub.add_parser("key", help="sign-in keys").add_subparsers(dest="key_command", metavar="ACTION")
+    key.required = True
+    p = key.add_parser("revoke", help="revoke a key by its id (the part before the dot)")
+    p.add_argument("key_id")
+    p = key.add_parser("reissue", help="revoke a person's keys and print a new sign-in link")
+    p.add_argument("--email", required=True)
+    return parser
+
+
+def _print_invitation(inv) -> None:
+    print(f"{inv.role} {inv.name} (person {inv.person_id}): {inv.link}")
+    print("The link is shown only now; send it to the person.", file=sys.stderr)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from . import operations as ops
+
+    settings = load_settings().with_db(args.db)
+    if args.command == "status":
+        result = ops.status(settings)
+        if args.json:
+            print(json.dumps(result, sort_keys=True))
+        else:
+            print(f"database: {settings.db}")
+            for name, value in result.items():
+                print(f"  {name.replace('_', ' ')}: {value}")
+    elif args.command == "db":
+        print(f"schema version {ops.upgrade(settings)}")
+    elif args.command == "init":
+        print(f"cluster {ops.init_cluster(settings, args.name, args.description)} created")
+    elif args.command == "invite":
+        _print_invitation(ops.invite(settings, name=args.name, email=args.email, role=args.role,
+                                     organisation=args.org))
+    elif args.command == "key" and args.key_command == "revoke":
+        ops.revoke(settings, args.key_id)
+        print(f"key {args.key_id.partition('.')[0]} revoked")
+    elif args.command == "key" and args.key_command == "reissue":
+        _print_invitation(ops.reissue(settings, args.email))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: errors are reported once, as one line, with a non-zero exit."""
+    try:
+        code = run(argv)
+    except KlyngeError as exc:
+        print(f"klynge: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

@@ -1,0 +1,53 @@
+"""Klynge's domain model: pydantic models of the cluster's data, with no I/O.
+
+Every value a person types is validated here. :func:`klynge.validation.validate` turns
+pydantic's errors into messages in the participant's language.
+"""
+
+from .base import (
+    CERTIFICATIONS,
+    COUNTRIES,
+    CURRENCIES,
+    LANGUAGE_CODES,
+    ORGANISATION_KINDS,
+    PHASES,
+    ROLES,
+    SECTORS,
+    SIZES,
+    TRENDS,
+    VISIBILITIES,
+)
+from .canvas import CanvasDocument, Note
+from .cluster import Cluster, SubCluster
+from .offer import OFFER_KINDS, Money, Offer
+from .organisation import Organisation, Person, check_orgnr
+from .package import Package, PackageComponent
+from .sdg import SdgAssessment, SdgEntry
+
+__all__ = [
+    "CERTIFICATIONS",
+    "COUNTRIES",
+    "CURRENCIES",
+    "CanvasDocument",
+    "Cluster",
+    "LANGUAGE_CODES",
+    "Money",
+    "Note",
+    "OFFER_KINDS",
+    "ORGANISATION_KINDS",
+    "Offer",
+    "Organisation",
+    "PHASES",
+    "Package",
+    "PackageComponent",
+    "Person",
+    "ROLES",
+    "SECTORS",
+    "SIZES",
+    "SdgAssessment",
+    "SdgEntry",
+    "SubCluster",
+    "TRENDS",
+    "VISIBILITIES",
+    "check_orgnr",
+]

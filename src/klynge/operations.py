@@ -1,0 +1,98 @@
+"""What the command line does, as library functions: each takes the settings and returns data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .errors import NotFound, ValidationError
+from .model import Cluster, Person
+from .settings import Settings
+from .store import Identity, Store, open_store
+from .validation import validate
+
+__all__ = ["Invitation", "init_cluster", "invite", "reissue", "revoke", "signin_link", "status", "store_for"]
+
+SYSTEM = Identity.system()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A new person and the sign-in link made for them (shown once)."""
+
+    person_id: int
+    role: str
+    name: str
+    key: str
+    link: str
+
+
+def store_for(settings: Settings, *, create: bool = True) -> Store:
+    """Open the database the settings name."""
+    return open_store(settings.db, create=create)
+
+
+def signin_link(settings: Settings, key: str) -> str:
+    """The link a person opens to sign in; the server swaps the key for a cookie at once."""
+    return f"{settings.base_url.rstrip('/')}/signin?key={quote(key, safe='.')}"
+
+
+def status(settings: Settings) -> dict:
+    """Counts and schema version of the database."""
+    with store_for(settings) as store:
+        return store.status(SYSTEM)
+
+
+def upgrade(settings: Settings) -> str:
+    """Bring the database schema up to date; returns the version."""
+    with store_for(settings, create=True) as store:
+        return store.upgrade()
+
+
+def init_cluster(settings: Settings, name: str, description: str = "") -> int:
+    """Create the (empty) cluster a new database starts from."""
+    cluster = validate(Cluster, {"name": name, "description": description}, settings.lang)
+    with store_for(settings) as store:
+        if not store.is_empty():
+            raise ValidationError([("", "this database already holds a cluster")])
+        return store.create_cluster(SYSTEM, cluster)
+
+
+def invite(settings: Settings, *, name: str, email: str, role: str = "participant",
+           organisation: str | None = None) -> Invitation:
+    """Register a person and make their first sign-in key.
+
+    ``organisation`` is an organisation id or organisation number (needed for participants).
+    """
+    with store_for(settings) as store:
+        cluster = store.cluster(SYSTEM)
+        org_id = _find_organisation(store, organisation) if organisation else None
+        person = validate(Person, {"name": name, "email": email, "role": role,
+                                   "organisation_id": org_id}, settings.lang)
+        person_id = store.add_person(SYSTEM, person, cluster.id)
+        key = store.issue_key(SYSTEM, person_id, settings.server_secret(), settings.key_days)
+    return Invitation(person_id, person.role, person.name, key, signin_link(settings, key))
+
+
+def revoke(settings: Settings, key_id: str) -> None:
+    """Revoke a key by its id (the part of the key before the dot)."""
+    with store_for(settings) as store:
+        store.revoke_key(SYSTEM, key_id.partition(".")[0])
+
+
+def reissue(settings: Settings, email: str) -> Invitation:
+    """Revoke a person's keys and make a new one."""
+    with store_for(settings) as store:
+        person = store.person_by_email(SYSTEM, email)
+        key = store.reissue_key(SYSTEM, person.id, settings.server_secret(), settings.key_days)
+    return Invitation(person.id, person.role, person.name, key, signin_link(settings, key))
+
+
+def _find_organisation(store: Store, ref: str) -> int:
+    from .model.organisation import normalise_orgnr
+    orgs = store.organisations(SYSTEM)
+    wanted = normalise_orgnr(ref)
+    for org in orgs:
+        if str(org.id) == ref or normalise_orgnr(org.orgnr) == wanted:
+            return org.id
+    raise NotFound(f"no organisation with id or organisation number {ref}")

@@ -1,0 +1,76 @@
+"""The store: the only module that talks to the database.
+
+One repository API, :class:`Store`, used by the apps, the batch and the command line. Every
+call names the caller (:class:`Identity`) and the store checks :mod:`klynge.store.access`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from ..errors import KlyngeError
+from .access import Identity
+from .admin import AdminMixin
+from .directory import DirectoryMixin
+from .documents import DocumentsMixin
+from .engine import make_engine
+from .keys import KeysMixin
+from .migrate import current_version, head_version, upgrade
+from .records import Revision, RevisionInfo, Versioned
+
+__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "Versioned", "open_store"]
+
+
+class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin):
+    """Klynge's data, in SQLite or PostgreSQL.
+
+    Parameters
+    ----------
+    engine
+        A SQLAlchemy engine from :func:`klynge.store.engine.make_engine`.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def schema_version(self) -> str | None:
+        return current_version(self.engine)
+
+    def upgrade(self) -> str:
+        """Bring the schema up to date; returns the version now in force."""
+        upgrade(self.engine)
+        return head_version()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(url: str, *, create: bool = True, nullpool: bool = False) -> Store:
+    """Open the database at ``url``.
+
+    An empty database gets the current schema when ``create`` is true. A database with an
+    older schema is refused with the command that upgrades it.
+    """
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(make_engine(url, nullpool=nullpool))
+    version = store.schema_version()
+    if version is None and create:
+        store.upgrade()
+    elif version is None:
+        raise KlyngeError(f"{store.url} has no Klynge schema yet; run `klynge db upgrade`")
+    elif version != head_version():
+        raise KlyngeError(f"{store.url} has schema {version}, this Klynge needs {head_version()}; "
+                          "run `klynge db upgrade` (after a backup)")
+    return store

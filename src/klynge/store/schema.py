@@ -1,0 +1,178 @@
+"""The database schema, as SQLAlchemy Core tables. Changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+subclusters = Table(
+    "subclusters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False),
+    Column("slug", String(64), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    UniqueConstraint("cluster_id", "slug"),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("name", String(120), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("sector", String(32), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("orgnr", String(20), nullable=False),
+    Column("municipality", String(4), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("size", String(16), nullable=False),
+    Column("employees", Integer),
+    Column("phase", String(16), nullable=False),
+    Column("certifications", JSON, nullable=False),
+    Column("needs", Text, nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("website", String(200), nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", Integer),  # a person id; no foreign key, to keep the tables acyclic
+    UniqueConstraint("country", "orgnr"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Column("subcluster_id", ForeignKey("subclusters.id"), primary_key=True),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    # Name and e-mail live here only, so erasing a person does not rewrite history.
+    Column("name", String(120)),
+    Column("email", String(254), unique=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", DateTime(timezone=True)),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("kind", String(16), nullable=False),
+    Column("municipality", String(4), nullable=False),
+    Column("months", JSON, nullable=False),
+    Column("capacity_per_day", Integer, nullable=False),
+    Column("price_amount", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("vat_included", Boolean, nullable=False),
+    Column("duration_hours", Float, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("trend", String(16), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+    Column("removed_at", DateTime(timezone=True)),
+)
+
+# Every earlier version of an organisation or offer row, so an edit never loses what was typed.
+row_history = Table(
+    "row_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("author_id", ForeignKey("people.id")),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("entity", "entity_id", "version"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "organisation_id", "name"),
+)
+
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    # One child per parent: two saves on the same base cannot both land.
+    Column("parent_id", ForeignKey("revisions.id"), unique=True),
+    Column("author_id", ForeignKey("people.id")),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("restored_from", Integer),
+    Column("body", JSON, nullable=False),
+    UniqueConstraint("document_id", "number"),
+)
+
+keys = Table(
+    "keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("digest", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+)

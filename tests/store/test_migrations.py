@@ -1,0 +1,48 @@
+"""Migrations run on a populated database, on SQLite and PostgreSQL."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from klynge.model import Note
+from klynge.store import Identity, Store, open_store
+from klynge.store.engine import make_engine
+from klynge.store.migrate import current_version, head_version, upgrade
+from klynge.store.schema import metadata
+
+from ..conftest import SECRET
+
+
+def test_upgrade_from_first_version_keeps_every_row(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    assert current_version(engine) == "0001"
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
+        c.execute(text(
+            "INSERT INTO organisations (id, cluster_id, name, kind, sector, country, orgnr, municipality, size,"
+            " phase, certifications, needs, description, website, version, updated_at)"
+            " VALUES (1, 1, 'Fjell', 'company', 'activity', 'NO', '974760673', '5021', 'micro', 'idea', '[]',"
+            " '', '', '', 1, '2026-01-01')"))
+        c.execute(text("INSERT INTO people (id, cluster_id, organisation_id, name, email, role, created_at)"
+                       " VALUES (1, 1, 1, 'Kari', 'kari@example.no', 'participant', '2026-01-01')"))
+        c.execute(text("INSERT INTO keys (id, person_id, digest, created_at, expires_at)"
+                       " VALUES ('k1', 1, 'x', '2026-01-01', '2099-01-01')"))
+    upgrade(engine)
+    assert current_version(engine) == head_version() == "0002"
+    store = Store(engine)
+    system = Identity.system()
+    assert store.organisation(system, 1).value.name == "Fjell"
+    assert store.keys_of(system, 1)[0].id == "k1"
+    key = store.issue_key(system, 1, SECRET)
+    who = store.check_key(key, SECRET)
+    store.save_canvas(who, 1, "business_model", [Note(id="a", block="channels", text="web")], None)
+    engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(db_url):
+    store = open_store(db_url)
+    with store.engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), metadata)
+    store.close()
+    assert diff == []

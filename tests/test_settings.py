@@ -1,0 +1,53 @@
+import os
+import stat
+
+import pytest
+
+from klynge.errors import KlyngeError
+from klynge.settings import load_settings, normalise_db_url, settings_help
+
+
+def test_defaults_come_from_the_home_folder(tmp_path):
+    settings = load_settings({"KLYNGE_HOME": str(tmp_path)})
+    assert settings.db == f"sqlite:///{tmp_path / 'klynge.db'}"
+    assert settings.outputs == str(tmp_path / "outputs")
+    assert settings.lang == "nb" and settings.key_days == 120
+
+
+def test_environment_and_overrides(tmp_path):
+    env = {"KLYNGE_HOME": str(tmp_path), "KLYNGE_DB": "postgresql://u:p@h/db", "KLYNGE_LANG": "sv",
+           "KLYNGE_KEY_DAYS": "7"}
+    settings = load_settings(env, lang="en")
+    assert settings.db == "postgresql+psycopg://u:p@h/db"
+    assert (settings.lang, settings.key_days) == ("en", 7)
+    assert settings.with_db("x.db").db.endswith("/x.db")
+
+
+@pytest.mark.parametrize("env", [{"KLYNGE_LANG": "de"}, {"KLYNGE_KEY_DAYS": "many"}])
+def test_bad_values_are_named(env, tmp_path):
+    with pytest.raises(KlyngeError, match=next(iter(env))):
+        load_settings({"KLYNGE_HOME": str(tmp_path), **env})
+
+
+def test_server_secret_is_made_once_and_private(tmp_path):
+    settings = load_settings({"KLYNGE_HOME": str(tmp_path)})
+    first = settings.server_secret()
+    assert first == settings.server_secret() and len(first) >= 32
+    assert stat.S_IMODE(os.stat(tmp_path / "secret").st_mode) == 0o600
+    assert load_settings({"KLYNGE_HOME": str(tmp_path), "KLYNGE_SECRET": "abc"}).server_secret() == b"abc"
+
+
+def test_reading_settings_never_happens_at_import():
+    import klynge.settings as module
+    assert not any(isinstance(v, module.Settings) for v in vars(module).values())
+
+
+def test_every_option_has_help():
+    text = settings_help()
+    for var in ("KLYNGE_HOME", "KLYNGE_DB", "KLYNGE_SECRET", "KLYNGE_LANG", "KLYNGE_OUTPUTS"):
+        assert var in text
+
+
+def test_plain_paths_are_sqlite_files():
+    assert normalise_db_url("/tmp/a.db") == "sqlite:////tmp/a.db"
+    assert normalise_db_url("sqlite:///a.db") == "sqlite:///a.db"
