@@ -12,7 +12,7 @@ def test_all_is_sorted_and_complete():
 
 def test_submodule_all_lists_exist():
     for module in ("klynge.errors", "klynge.model", "klynge.store", "klynge.settings", "klynge.resources",
-                   "klynge.operations", "klynge.validation", "klynge.i18n"):
+                   "klynge.operations", "klynge.validation", "klynge.i18n", "klynge.reference"):
         mod = importlib.import_module(module)
         for name in mod.__all__:
             assert hasattr(mod, name), f"{module}.{name}"
