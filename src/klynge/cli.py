@@ -46,6 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("key_id")
     p = key.add_parser("reissue", help="revoke a person's keys and print a new sign-in link")
     p.add_argument("--email", required=True)
+    canv = sub.add_parser("canvases", help="canvas and assessment templates").add_subparsers(
+        dest="canvases_command", metavar="ACTION")
+    canv.required = True
+    canv.add_parser("list", help="every template: id, kind, size and title")
+    p = canv.add_parser("show", help="one template with its blocks, questions and examples")
+    p.add_argument("id")
+
+    p = sub.add_parser("serve", help="run the apps: sign-in, participant and facilitator apps")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--preheat", action="store_true", help="keep a warm kernel ready for the next page")
     return parser
 
 
@@ -82,6 +93,18 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "key" and args.key_command == "revoke":
         ops.revoke(settings, args.key_id)
         print(f"key {args.key_id.partition('.')[0]} revoked")
+    elif args.command == "canvases":
+        from .canvases import default_registry, describe, listing
+
+        registry = default_registry(tuple(settings.template_dirs))
+        if args.canvases_command == "list":
+            print(listing(registry, settings.lang))
+        else:
+            print(describe(registry.get(args.id), settings.lang))
+    elif args.command == "serve":
+        from .server import serve
+
+        serve(settings, port=args.port, open_browser=not args.no_browser, preheat=args.preheat)
     elif args.command == "key" and args.key_command == "reissue":
         _print_invitation(ops.reissue(settings, args.email))
     return 0
