@@ -46,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("key_id")
     p = key.add_parser("reissue", help="revoke a person's keys and print a new sign-in link")
     p.add_argument("--email", required=True)
+    p = sub.add_parser("export", help="write the whole cluster to one portable archive (zip)")
+    p.add_argument("path")
+    p = sub.add_parser("import", help="read an archive made by `klynge export`")
+    p.add_argument("path")
+    p.add_argument("--replace", action="store_true", help="replace a database that holds data (after a backup)")
+    p = sub.add_parser("members", help="add members from a spreadsheet (CSV or XLSX), all or nothing")
+    p.add_argument("path")
+    p.add_argument("--invite", action="store_true", help="print a sign-in link for every new person")
+
     canv = sub.add_parser("canvases", help="canvas and assessment templates").add_subparsers(
         dest="canvases_command", metavar="ACTION")
     canv.required = True
@@ -93,6 +102,20 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "key" and args.key_command == "revoke":
         ops.revoke(settings, args.key_id)
         print(f"key {args.key_id.partition('.')[0]} revoked")
+    elif args.command == "export":
+        print(f"exported to {ops.export_cluster(settings, args.path)}")
+    elif args.command == "import":
+        done = ops.import_cluster(settings, args.path, replace=args.replace)
+        if done.backup:
+            print(f"the previous database was backed up to {done.backup}")
+        print(f"imported {sum(done.counts.values())} rows; sign-in keys are not part of an archive: "
+              "invite people again with `klynge key reissue`")
+    elif args.command == "members":
+        result, invitations = ops.import_members(settings, args.path, invite=args.invite)
+        print(f"{len(result.organisations_added)} organisations added, {len(result.organisations_reused)} "
+              f"already known, {len(result.people_added)} people added")
+        for inv in invitations:
+            _print_invitation(inv)
     elif args.command == "canvases":
         from .canvases import default_registry, describe, listing
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from .errors import NotFound, ValidationError
@@ -11,7 +12,8 @@ from .settings import Settings
 from .store import Identity, Store, open_store
 from .validation import validate
 
-__all__ = ["Invitation", "init_cluster", "invite", "reissue", "revoke", "signin_link", "status", "store_for"]
+__all__ = ["Invitation", "backup_folder", "export_cluster", "import_cluster", "import_members", "init_cluster",
+           "invite", "reissue", "revoke", "signin_link", "status", "store_for", "upgrade"]
 
 SYSTEM = Identity.system()
 
@@ -86,6 +88,47 @@ def reissue(settings: Settings, email: str) -> Invitation:
         person = store.person_by_email(SYSTEM, email)
         key = store.reissue_key(SYSTEM, person.id, settings.server_secret(), settings.key_days)
     return Invitation(person.id, person.role, person.name, key, signin_link(settings, key))
+
+
+def backup_folder(settings: Settings) -> Path:
+    """Where backups go before a database is replaced."""
+    return Path(settings.home) / "backups"
+
+
+def export_cluster(settings: Settings, path: str) -> Path:
+    """Write the whole cluster to one portable archive."""
+    from .archive import export_archive
+
+    with store_for(settings) as store:
+        return export_archive(store, Path(path))
+
+
+def import_cluster(settings: Settings, path: str, *, replace: bool = False):
+    """Read an archive into the database (a non-empty one only with ``replace``, after a backup)."""
+    from .archive import import_archive
+
+    with store_for(settings) as store:
+        return import_archive(store, Path(path), replace=replace, backup_folder=backup_folder(settings))
+
+
+def import_members(settings: Settings, path: str, *, invite: bool = False) -> tuple[object, list[Invitation]]:
+    """Add the organisations and people of a facilitator's spreadsheet, all or nothing.
+
+    With ``invite``, each new person gets a sign-in key at once.
+    """
+    from .roster import import_roster, read_roster
+
+    rows = read_roster(Path(path), settings.lang)
+    invitations = []
+    with store_for(settings) as store:
+        cluster = store.cluster(SYSTEM)
+        result = import_roster(store, SYSTEM, rows, cluster.id, lang=settings.lang)
+        if invite:
+            for person_id in result.people_added:
+                person = store.person(SYSTEM, person_id)
+                key = store.issue_key(SYSTEM, person_id, settings.server_secret(), settings.key_days)
+                invitations.append(Invitation(person_id, person.role, person.name, key, signin_link(settings, key)))
+    return result, invitations
 
 
 def _find_organisation(store: Store, ref: str) -> int:

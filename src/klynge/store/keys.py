@@ -69,6 +69,17 @@ class KeysMixin:
             With ``reason`` unknown, wrong, expired, revoked or erased.
         """
         key_id, secret = split_key(key)
+        return self._live_key(key_id, lambda digest: hmac.compare_digest(
+            digest, _digest(server_secret, key_id, secret)), touch=True)
+
+    def session_identity(self, key_id: str) -> Identity:
+        """The identity of a signed-in session, whose cookie names the key it was opened with.
+
+        The key must still be live: revoking it (or erasing the person) ends their sessions.
+        """
+        return self._live_key(key_id, lambda digest: True)
+
+    def _live_key(self, key_id: str, matches, touch: bool = False) -> Identity:
         with reading(self.engine) as c:
             row = c.execute(
                 select(s.keys, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
@@ -78,7 +89,7 @@ class KeysMixin:
             ).mappings().first()
         if row is None:
             raise KeyRejected("unknown")
-        if not hmac.compare_digest(row["digest"], _digest(server_secret, key_id, secret)):
+        if not matches(row["digest"]):
             raise KeyRejected("wrong")
         if row["revoked_at"] is not None:
             raise KeyRejected("revoked")
@@ -86,6 +97,9 @@ class KeysMixin:
             raise KeyRejected("erased")
         if _aware(row["expires_at"]) <= now():
             raise KeyRejected("expired")
+        if touch:
+            with writing(self.engine) as c:
+                c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
         return Identity(person_id=row["person_id"], role=row["role"],
                         organisation_id=row["organisation_id"], cluster_id=row["cluster_id"],
                         name=row["name"] or "")

@@ -1,0 +1,124 @@
+"""The participant app: home and canvases now, more steps as they join, in one kernel.
+
+``notebooks/apps/participant.ipynb`` calls :func:`app`. Everything the app shows comes from the
+store through the session's identity, which the browser can neither see nor change.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import ipywidgets as w
+
+from .. import reference
+from ..canvases import default_registry
+from ..errors import KeyRejected, KlyngeError
+from ..i18n import t
+from ..progress import CANVASES, canvas_progress
+from ..widgets.canvases_page import CanvasesPage
+from ..widgets.coherence import LAYERS, CoherenceView, Layer
+from ..widgets.home import HomePage, HomeSummary, StepCard
+from ..widgets.shell import Page, Shell
+from .session import AppSession, open_session
+
+__all__ = ["ParticipantApp", "app"]
+
+log = logging.getLogger(__name__)
+
+
+class ParticipantApp:
+    """Builds the participant's pages from a session; holds no state the browser could change."""
+
+    def __init__(self, session: AppSession):
+        self.session = session
+        self.registry = default_registry(tuple(session.settings.template_dirs))
+        who = session.identity
+        self.organisation_id = who.organisation_id
+        pages = [Page("home", "nav.home", self._home)]
+        if self.organisation_id is not None:
+            pages.append(Page("canvases", "nav.canvases", self._canvases))
+        self.shell = Shell(pages, who=who.name, lang=session.lang)
+
+    # -- home ---------------------------------------------------------------------------
+    def _home(self) -> HomePage:
+        return HomePage(self.summary, lambda page: self.shell.show(page))
+
+    def summary(self) -> HomeSummary:
+        """What the home page shows, freshly read."""
+        store, who = self.session.store, self.session.identity
+        if self.organisation_id is None:
+            return HomeSummary(person=who.name, role=who.role)
+        org = store.organisation(who, self.organisation_id).value
+        try:
+            place = reference.municipality(org.municipality).name
+        except KlyngeError:
+            place = org.municipality
+        steps = []
+        for template_id in CANVASES:
+            template = self.registry.get(template_id)
+            doc, _ = store.canvas(who, self.organisation_id, template_id)
+            progress = canvas_progress(template_id, [b.id for b in template.blocks], doc)
+            steps.append(StepCard(f"canvas.{template_id}", progress, "canvases"))
+        return HomeSummary(person=who.name, role=who.role, organisation=org.name, place=place,
+                           kind=org.kind, steps=steps)
+
+    # -- canvases -----------------------------------------------------------------------
+    def _canvases(self) -> CanvasesPage:
+        choices = [(cid, f"canvas.{cid}") for cid in CANVASES] + [("coherence", "coherence.tab")]
+        return CanvasesPage(choices, self._canvas_widget)
+
+    def _canvas_widget(self, choice: str) -> w.Widget:
+        if choice == "coherence":
+            return CoherenceView(self._layers)
+        from ..widgets.board import CanvasBoard
+        from ..widgets.canvas_service import CanvasService
+
+        service = CanvasService(self.session.store, self.session.identity, self.organisation_id, choice,
+                                registry=self.registry)
+        return CanvasBoard(service, lang=self.shell.lang)
+
+    def _layers(self) -> list[Layer]:
+        store, who = self.session.store, self.session.identity
+        layers = []
+        for template_id in LAYERS:
+            doc, _ = store.canvas(who, self.organisation_id, template_id)
+            notes: dict[str, list[str]] = {}
+            for note in sorted(doc.notes, key=lambda n: (n.block, n.order)):
+                if note.text.strip():
+                    notes.setdefault(note.block, []).append(note.text)
+            layers.append(Layer(self.registry.get(template_id), notes))
+        return layers
+
+
+def _notice(title_key: str, body_key: str, lang: str = "nb") -> w.Widget:
+    from html import escape
+
+    box = w.HTML(f"<div class='klynge-card'><h1>{escape(t(title_key, lang))}</h1>"
+                 f"<p>{escape(t(body_key, lang))}</p></div>")
+    box.add_class("klynge-notice")
+    return box
+
+
+def app() -> w.Widget:
+    """The participant app for this kernel's person, or a friendly notice; never a traceback."""
+    _quiet_logging()
+    try:
+        return ParticipantApp(open_session()).shell
+    except KeyRejected:
+        return _notice("page.login.title", "page.login.body")
+    except Exception:
+        log.exception("the participant app could not start")
+        return _notice("page.error.title", "page.error.body")
+
+
+def _quiet_logging() -> None:
+    """Send the app's log to the kernel's real stderr (the server log), never into the page."""
+    import sys
+
+    root = logging.getLogger("klynge")
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        root.propagate = False

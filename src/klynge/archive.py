@@ -1,0 +1,395 @@
+"""Export the whole cluster to one portable zip archive, and import it again.
+
+The archive holds::
+
+    cluster.json           every table as JSON: the lossless part, every revision and row version
+    organisations.csv      tidy tables for a spreadsheet (comma-separated, UTF-8, one header row)
+    people.csv
+    offers.csv
+    canvas_notes.csv       the current revision of every canvas, one row per note
+    sdg_entries.csv        the current revision of every SDG assessment, one row per target
+    packages.csv           the current revision of every package
+    DATA_DICTIONARY.md     what every column means, made from :data:`DICTIONARY`
+    data_dictionary.csv    the same as a table: table, column, type, meaning, allowed_values
+    manifest.json          format and schema version, row counts, sha256 of every other file
+
+An export is deterministic (sorted keys and members, fixed timestamps and permissions, ``\\n``
+line endings), so export, import and export again give the same bytes. Sign-in keys are never
+exported: after an import, issue new keys to everyone. The archive holds names and e-mail
+addresses: keep it as safe as the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from . import model as m
+from .errors import DataError, NotEmpty
+from .store import Identity, Store, bulk
+
+__all__ = ["DICTIONARY", "FORMAT_VERSION", "Imported", "check_archive", "export_archive", "import_archive"]
+
+FORMAT = "klynge-archive"
+FORMAT_VERSION = 1
+SYSTEM = Identity.system()
+_WHEN = (1980, 1, 1, 0, 0, 0)
+_ID, _INT, _TEXT, _TIME = "integer", "integer", "text", "date-time (ISO 8601, UTC)"
+_LIST = "list separated by ;"
+
+
+def _one_of(values) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+#: Every column of every CSV file: (column, type, meaning, allowed values). The CSV writers and
+#: the data dictionary both read it, so the two cannot disagree.
+DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
+    "organisations": ("One row per member organisation.", (
+        ("id", _ID, "Klynge's id of the organisation; other files refer to it", ""),
+        ("cluster_id", _ID, "the cluster it belongs to", ""),
+        ("name", _TEXT, "name of the organisation", "1 to 120 characters"),
+        ("kind", _TEXT, "what kind of member it is", _one_of(m.ORGANISATION_KINDS)),
+        ("sector", _TEXT, "its tourism sector", _one_of(m.SECTORS)),
+        ("country", _TEXT, "country code", "NO, SE"),
+        ("orgnr", _TEXT, "organisation number (Brønnøysund or Bolagsverket)",
+         "NO: 9 digits; SE: 10 digits written NNNNNN-NNNN"),
+        ("municipality", _TEXT, "municipality code (Kartverket / SCB)", "4 digits"),
+        ("lat", "decimal number", "latitude (WGS 84), if given", "54 to 72, or empty"),
+        ("lon", "decimal number", "longitude (WGS 84), if given", "3 to 32, or empty"),
+        ("size", _TEXT, "size class", _one_of(m.SIZES)),
+        ("employees", _INT, "number of employees, if given", "0 or more, or empty"),
+        ("phase", _TEXT, "where its development work stands", _one_of(m.PHASES)),
+        ("certifications", _LIST, "environmental certifications", _one_of(m.CERTIFICATIONS)),
+        ("subclusters", _LIST, "short names of the sub-clusters (themes) it belongs to", ""),
+        ("needs", _TEXT, "what it needs from the cluster", ""),
+        ("description", _TEXT, "what it does", ""),
+        ("website", _TEXT, "web address", "http(s) address, or empty"),
+        ("version", _INT, "edit count; earlier versions are in cluster.json (row_history)", "1 or more"),
+        ("updated_at", _TIME, "when it was last changed", ""),
+    )),
+    "people": ("One row per person who can sign in (keys are not exported); an erased person keeps "
+               "only their id and dates.", (
+        ("id", _ID, "Klynge's id of the person; documents refer to it as author", ""),
+        ("cluster_id", _ID, "the cluster they belong to", ""),
+        ("organisation_id", _ID, "the organisation they act for (see organisations.csv)", "empty for staff"),
+        ("name", _TEXT, "full name", "empty when erased"),
+        ("email", _TEXT, "e-mail address", "empty when erased"),
+        ("role", _TEXT, "what they may do in Klynge", _one_of(m.ROLES)),
+        ("created_at", _TIME, "when they were registered", ""),
+        ("erased_at", _TIME, "when their name and e-mail were erased", "empty unless erased"),
+    )),
+    "offers": ("One row per offer, removed ones included (see removed_at).", (
+        ("id", _ID, "Klynge's id of the offer; packages refer to it", ""),
+        ("organisation_id", _ID, "the organisation that sells it", ""),
+        ("title", _TEXT, "name of the offer", "1 to 120 characters"),
+        ("description", _TEXT, "what the guest gets", ""),
+        ("kind", _TEXT, "kind of offer", _one_of(m.OFFER_KINDS)),
+        ("municipality", _TEXT, "municipality code where it takes place", "4 digits"),
+        ("months", _LIST, "months it is available (1 = January)", "1 to 12"),
+        ("capacity_per_day", _INT, "guests per day", "1 to 100000"),
+        ("price_amount", "decimal number", "price per guest, two decimals", "0 or more"),
+        ("currency", _TEXT, "currency of the price", _one_of(m.CURRENCIES)),
+        ("vat_included", "boolean", "whether the price includes VAT", "true, false"),
+        ("duration_hours", "decimal number", "how long it lasts, in hours", "more than 0"),
+        ("languages", _LIST, "languages it is offered in", _one_of(m.LANGUAGE_CODES)),
+        ("trend", _TEXT, "how demand develops", _one_of(m.TRENDS)),
+        ("version", _INT, "edit count; earlier versions are in cluster.json (row_history)", "1 or more"),
+        ("updated_at", _TIME, "when it was last changed", ""),
+        ("removed_at", _TIME, "when it was taken off the list", "empty while offered"),
+    )),
+    "canvas_notes": ("The current revision of every canvas, one row per note; every earlier revision "
+                     "is in cluster.json (revisions).", (
+        ("organisation_id", _ID, "the organisation whose canvas it is", ""),
+        ("template", _TEXT, "the canvas template", "e.g. business_model, value_proposition"),
+        ("revision", _INT, "number of the current revision", "1 or more"),
+        ("saved_at", _TIME, "when that revision was saved", ""),
+        ("note_id", _TEXT, "stable id of the note across revisions", ""),
+        ("block", _TEXT, "the block of the template the note sits in", ""),
+        ("order", _INT, "position within the block", "0 to 10000"),
+        ("text", _TEXT, "the note", "up to 2000 characters"),
+        ("visibility", _TEXT, "who may read it", _one_of(m.VISIBILITIES)),
+        ("sdg_targets", _LIST, "SDG targets the note is about", "codes such as 8.9 or 12.b"),
+        ("months", _LIST, "months the note is about", "1 to 12"),
+    )),
+    "sdg_entries": ("The current revision of every SDG assessment, one row per target.", (
+        ("organisation_id", _ID, "the organisation that assessed itself", ""),
+        ("revision", _INT, "number of the current revision", "1 or more"),
+        ("saved_at", _TIME, "when that revision was saved", ""),
+        ("target", _TEXT, "SDG target", "codes such as 8.9 or 12.b"),
+        ("relevance", _INT, "how relevant the target is to the organisation", "0 to 3"),
+        ("impact", _INT, "negative or positive impact on the target", "-2 to 2"),
+        ("evidence", _TEXT, "what the judgement rests on", ""),
+        ("action", _TEXT, "planned action", ""),
+        ("visibility", _TEXT, "who may read it", _one_of(m.VISIBILITIES)),
+        ("confirmed", "boolean", "whether the organisation confirmed a suggested entry", "true, false"),
+    )),
+    "packages": ("The current revision of every package.", (
+        ("organisation_id", _ID, "the organisation that owns the package", ""),
+        ("package", _TEXT, "stable id of the package", ""),
+        ("revision", _INT, "number of the current revision", "1 or more"),
+        ("saved_at", _TIME, "when that revision was saved", ""),
+        ("title", _TEXT, "name of the package", "1 to 120 characters"),
+        ("description", _TEXT, "what the guest gets", ""),
+        ("status", _TEXT, "whether it is finished", "draft, ready"),
+        ("visibility", _TEXT, "who may read it", _one_of(m.VISIBILITIES)),
+        ("months", _LIST, "months it is sold for", "1 to 12"),
+        ("target_segment", _TEXT, "the guests it is made for", ""),
+        ("offer_ids", _LIST, "offers it combines, in order (see offers.csv)", ""),
+        ("partner_ids", _LIST, "organisations whose offers it combines", ""),
+    )),
+}
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: rows loaded per table, and the backup of what was replaced."""
+
+    counts: dict[str, int]
+    backup: Path | None
+    schema_version: str
+
+
+# -- export -------------------------------------------------------------------------------
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _csv(table: str, rows: list[dict]) -> bytes:
+    columns = [c[0] for c in DICTIONARY[table][1]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _heads(tables: dict, kind: str) -> list[tuple[dict, dict]]:
+    """The current revision of every document of a kind, as (document, revision) rows."""
+    docs = {d["id"]: d for d in tables["documents"] if d["kind"] == kind}
+    heads: dict[int, dict] = {}
+    for rev in tables["revisions"]:
+        if rev["document_id"] in docs and rev["number"] > heads.get(rev["document_id"], {"number": 0})["number"]:
+            heads[rev["document_id"]] = rev
+    return sorted(((docs[i], r) for i, r in heads.items()), key=lambda p: (p[0]["organisation_id"], p[0]["name"]))
+
+
+def _target_key(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 100 + ord(p) for p in code.split("."))
+
+
+def _tidy(tables: dict) -> dict[str, list[dict]]:
+    slugs = {r["id"]: r["slug"] for r in tables["subclusters"]}
+    member_of: dict[int, list[str]] = {}
+    for row in tables["memberships"]:
+        member_of.setdefault(row["organisation_id"], []).append(slugs[row["subcluster_id"]])
+    organisations = [{**o, "subclusters": sorted(member_of.get(o["id"], []))} for o in tables["organisations"]]
+    notes, entries, packages = [], [], []
+    for doc, rev in _heads(tables, "canvas"):
+        head = {"organisation_id": doc["organisation_id"], "template": doc["name"], "revision": rev["number"],
+                "saved_at": rev["saved_at"]}
+        items = sorted(rev["body"].items(), key=lambda kv: (kv[1].get("block", ""), kv[1].get("order", 0), kv[0]))
+        notes += [{**head, **item, "note_id": key} for key, item in items]
+    for doc, rev in _heads(tables, "sdg"):
+        head = {"organisation_id": doc["organisation_id"], "revision": rev["number"], "saved_at": rev["saved_at"]}
+        entries += [{**head, **rev["body"][t], "target": t} for t in sorted(rev["body"], key=_target_key)]
+    for doc, rev in _heads(tables, "package"):
+        body = rev["body"]
+        parts = body.get("components", [])
+        packages.append({**body, "organisation_id": doc["organisation_id"], "package": doc["name"],
+                         "revision": rev["number"], "saved_at": rev["saved_at"],
+                         "offer_ids": [c["offer_id"] for c in parts],
+                         "partner_ids": list(dict.fromkeys(c["organisation_id"] for c in parts))})
+    return {"organisations": organisations, "people": tables["people"], "offers": tables["offers"],
+            "canvas_notes": notes, "sdg_entries": entries, "packages": packages}
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _dictionary_md() -> bytes:
+    lines = ["# Klynge archive: data dictionary", "",
+             "This archive holds a whole Klynge cluster. `cluster.json` is the complete, lossless copy "
+             "(every table, every revision of every document, every earlier version of organisations and "
+             "offers); `klynge import` reads only that file. The CSV files are tidy views of it for "
+             "spreadsheets: comma-separated, UTF-8, one header row; lists inside a cell are separated by `;`, "
+             "dates are ISO 8601 in UTC. `manifest.json` holds the format and schema version, the number of "
+             "rows per table and the SHA-256 checksum of every other file.", "",
+             "Sign-in keys are not exported: after an import, issue new keys to everyone. The archive holds "
+             "names and e-mail addresses; keep it as safe as the database itself.", ""]
+    for table, (about, columns) in DICTIONARY.items():
+        lines += [f"## {table}.csv", "", about, "", "| column | type | meaning | allowed values |",
+                  "|---|---|---|---|"]
+        lines += [f"| {' | '.join(_escape(x) for x in col)} |" for col in columns]
+        lines.append("")
+    lines += ["## cluster.json", "", "An object with one key per database table, each a list of rows "
+              "(objects keyed by column) in primary-key order.", "", "| table | columns |", "|---|---|"]
+    lines += [f"| {t.name} | {', '.join(c.name for c in t.columns)} |" for t in bulk.TABLES]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _dictionary_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "column", "type", "meaning", "allowed_values"])
+    for table, (_, columns) in DICTIONARY.items():
+        writer.writerows([table, *col] for col in columns)
+    return out.getvalue().encode("utf-8")
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def export_archive(store: Store, path: str | os.PathLike) -> Path:
+    """Write the whole database to one zip archive at ``path``; returns the path.
+
+    The file appears complete or not at all (it is written beside the target and renamed).
+    """
+    path = Path(path)
+    tables = bulk.dump(store, SYSTEM)
+    files = {"cluster.json": _json(tables), "DATA_DICTIONARY.md": _dictionary_md(),
+             "data_dictionary.csv": _dictionary_csv()}
+    files.update({f"{name}.csv": _csv(name, rows) for name, rows in _tidy(tables).items()})
+    files["manifest.json"] = _json({
+        "format": FORMAT, "format_version": FORMAT_VERSION, "klynge_version": __version__,
+        "schema_version": store.schema_version(), "counts": {name: len(rows) for name, rows in tables.items()},
+        "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in sorted(files.items())},
+    })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+            for name in sorted(files):
+                info = zipfile.ZipInfo(name, date_time=_WHEN)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, so the permissions below are read as such
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, files[name], compresslevel=9)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -- import -------------------------------------------------------------------------------
+def _read(archive: zipfile.ZipFile, name: str, where: Path) -> bytes:
+    try:
+        return archive.read(name)
+    except KeyError:
+        raise DataError(f"{where}: {name} is missing from the archive; export it again") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise DataError(f"{where}: {name} is damaged ({exc}); export it again") from None
+
+
+def _contents(path: Path) -> tuple[dict, dict[str, bytes]]:
+    """The manifest and every file it lists, each checked against its checksum."""
+    if not path.is_file():
+        raise DataError(f"{path}: no such archive")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"{path} is not a readable Klynge archive (truncated, or not a zip file: {exc})") from None
+    with archive:
+        try:
+            manifest = json.loads(_read(archive, "manifest.json", path))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: manifest.json is not valid JSON ({exc})") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise DataError(f"{path}: manifest.json does not describe a Klynge archive")
+        version = manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            raise DataError(f"{path} has archive format {version}; this Klynge reads format {FORMAT_VERSION}"
+                            + ("; upgrade Klynge (pip install -U klynge) to import it" if newer else ""))
+        listed = manifest.get("files")
+        if not isinstance(listed, dict) or "cluster.json" not in listed:
+            raise DataError(f"{path}: manifest.json lists no cluster.json")
+        extra = sorted(set(archive.namelist()) - set(listed) - {"manifest.json"})
+        if extra:
+            raise DataError(f"{path}: {', '.join(extra)} is not listed in manifest.json; the archive was changed")
+        contents = {}
+        for name in sorted(listed):
+            data = _read(archive, name, path)
+            expected = listed[name].get("sha256") if isinstance(listed[name], dict) else None
+            if hashlib.sha256(data).hexdigest() != expected:
+                raise DataError(f"{path}: {name} does not match its checksum in manifest.json; the file was "
+                                "changed or damaged after export. Export the cluster again")
+            contents[name] = data
+    return manifest, contents
+
+
+def check_archive(path: str | os.PathLike) -> dict:
+    """Check an archive's manifest and checksums without touching a database; returns the manifest.
+
+    Raises
+    ------
+    DataError
+        Naming the archive and the file in it that is missing, damaged or changed.
+    """
+    return _contents(Path(path))[0]
+
+
+def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = False,
+                   backup_folder: str | os.PathLike | None = None) -> Imported:
+    """Load an archive made by :func:`export_archive` into ``store``.
+
+    Everything is checked before the database is touched: the manifest, every checksum and the
+    schema version. A database that holds data is replaced only with ``replace``, after a backup
+    into ``backup_folder``; the old rows are deleted and the new ones loaded in one transaction,
+    so a failed import leaves the database as it was. Sign-in keys are not in an archive: issue
+    new ones afterwards.
+
+    Raises
+    ------
+    DataError
+        When the archive is damaged, changed, from another schema version, or does not fit.
+    NotEmpty
+        When the database holds data and ``replace`` is false.
+    """
+    path = Path(path)
+    manifest, contents = _contents(path)
+    ours, theirs = store.schema_version(), manifest.get("schema_version")
+    if theirs != ours:
+        hint = ("upgrade Klynge (pip install -U klynge), run `klynge db upgrade`, then import again"
+                if isinstance(theirs, str) and theirs > str(ours) else
+                "run `klynge db upgrade` on the database it came from, export it again and import that")
+        raise DataError(f"{path} was exported with schema {theirs} (Klynge {manifest.get('klynge_version')}); "
+                        f"this database has schema {ours}: {hint}")
+    try:
+        tables = json.loads(contents["cluster.json"])
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: cluster.json is not valid JSON ({exc})") from None
+    if not isinstance(tables, dict) or {k: len(v) if isinstance(v, list) else -1
+                                        for k, v in tables.items()} != manifest.get("counts"):
+        raise DataError(f"{path}: cluster.json does not hold the rows manifest.json counts")
+    backup = None
+    if not store.is_empty():
+        if not replace:
+            raise NotEmpty("the database already holds a cluster; add --replace to overwrite it "
+                           "(a backup is written first)")
+        if backup_folder is None:
+            raise DataError("replacing a database needs a folder for its backup")
+        backup = store.backup(Path(backup_folder))
+    counts = bulk.load(store, SYSTEM, tables, replace=replace)
+    return Imported(counts=counts, backup=backup, schema_version=ours)

@@ -1,0 +1,112 @@
+"""``klynge serve``: Voila with Klynge's template, apps, sign-in and limits.
+
+Voila serves only ``notebooks/apps``; sign-in happens in :mod:`klynge.server.signin` before any
+kernel starts; kernels learn who they serve from the session cookie
+(:func:`klynge.server.session.identity_from_environ`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from .. import resources
+from ..settings import Settings
+
+__all__ = ["log_request", "serve", "voila_config"]
+
+log = logging.getLogger(__name__)
+
+
+def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
+                 max_kernels: int = 40, max_kernels_per_person: int = 3, cull_idle_seconds: int = 900):
+    """The traitlets configuration of Klynge's Voila server."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+    from jupyter_server.utils import url_path_join  # noqa: F401  (jupyter-server must import first)
+    from traitlets.config import Config
+    from voila.paths import collect_template_paths
+
+    from .session import cookie_secret
+    from .signin import KlyngeIdentityProvider
+
+    template_dir = resources.path("widgets", "voila", "templates", "klynge")
+    # Error pages for the server's own handlers come from Klynge's template first.
+    server_pages = Environment(loader=ChoiceLoader([
+        FileSystemLoader(str(template_dir)),
+        FileSystemLoader(collect_template_paths(["html"], "base")),
+    ]), autoescape=True, extensions=["jinja2.ext.i18n"])
+    server_pages.install_null_translations()
+
+    c = Config()
+    c.Voila.ip = "127.0.0.1"
+    c.Voila.port = port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = open_browser
+    c.Voila.root_dir = str(resources.path("notebooks", "apps"))
+    c.Voila.identity_provider_class = KlyngeIdentityProvider
+    c.Voila.cookie_secret = cookie_secret(settings)
+    c.Voila.token = ""
+    c.Voila.tornado_settings = {
+        "compress_response": True,
+        "headers": {
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+        },
+        "jinja2_env": server_pages,
+        "serve_traceback": False,
+        "log_function": log_request,
+        # The session cookie is SameSite=Lax, so a cross-site POST never carries it; the XSRF
+        # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
+        # which would leave a kernel running for every closed page.
+        "disable_check_xsrf": True,
+    }
+    c.VoilaConfiguration.template = "klynge"
+    c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.show_margins = False
+    c.VoilaConfiguration.file_allowlist = []
+    c.VoilaConfiguration.http_header_envs = ["Cookie", "Accept-Language"]
+    c.VoilaConfiguration.multi_kernel_manager_class = "klynge.server.kernels.CappedKernelManager"
+    c.VoilaConfiguration.preheat_kernel = preheat
+    if preheat:
+        c.VoilaConfiguration.default_pool_size = 1
+    c.CappedKernelManager.max_kernels = max_kernels
+    c.CappedKernelManager.max_kernels_per_person = max_kernels_per_person
+    c.CappedKernelManager.cull_idle_timeout = cull_idle_seconds
+    c.CappedKernelManager.cull_interval = 60
+    c.CappedKernelManager.cull_connected = False
+    c.CappedKernelManager.cull_busy = False
+    return c
+
+
+def log_request(handler) -> None:
+    """Tornado's access log line, without query strings: a sign-in key never reaches a log."""
+    status = handler.get_status()
+    level = log.info if status < 400 else log.warning if status < 500 else log.error
+    request = handler.request
+    level("%d %s %s (%s) %.2fms", status, request.method, request.path, request.remote_ip,
+          1000.0 * request.request_time())
+
+
+def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
+          links: list[str] | None = None) -> None:
+    """Run the server until interrupted. Kernels inherit the database and home from ``settings``."""
+    os.environ["KLYNGE_DB"] = settings.db
+    os.environ["KLYNGE_HOME"] = settings.home
+    os.environ["KLYNGE_LANG"] = settings.lang
+    # Voila finds the "klynge" template on the Jupyter data path.
+    data_path = str(resources.path("widgets"))
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
+    settings.server_secret()  # made now, before kernels need it
+    from voila.app import Voila
+
+    config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat)
+    logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
+    app = Voila(config=config)
+    app.initialize([])
+    for line in links or []:
+        print(line, flush=True)
+    print(f"Klynge is running at http://localhost:{port}/ (Ctrl+C stops it)", flush=True)
+    app.start()

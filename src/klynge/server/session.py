@@ -1,0 +1,92 @@
+"""The signed session cookie: made by the server at sign-in, read by the server and the app kernels.
+
+The cookie holds ``person_id:key_id``, signed with a secret derived from the server secret. It
+carries no permissions: whoever reads it asks the store whether the key is still live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from http.cookies import CookieError, SimpleCookie
+
+from tornado.web import create_signed_value, decode_signed_value
+
+from ..errors import KeyRejected
+from ..settings import LANGUAGES, Settings
+from ..store import Identity, Store
+
+__all__ = ["COOKIE", "COOKIE_DAYS", "cookie_secret", "identity_from_environ", "make_cookie", "preferred_language",
+           "read_cookie"]
+
+COOKIE = "klynge_session"
+COOKIE_DAYS = 30
+
+
+def cookie_secret(settings: Settings) -> bytes:
+    """The secret that signs session cookies, derived from (never equal to) the server secret."""
+    return hmac.new(settings.server_secret(), b"klynge session cookie", hashlib.sha256).digest()
+
+
+def make_cookie(settings: Settings, identity: Identity, key_id: str) -> bytes:
+    """A signed cookie value for a signed-in person."""
+    return create_signed_value(cookie_secret(settings), COOKIE, f"{identity.person_id}:{key_id}")
+
+
+def read_cookie(settings: Settings, value: str | bytes | None) -> tuple[int, str] | None:
+    """``(person_id, key_id)`` from a cookie value, or None when it is missing, forged or too old."""
+    if not value:
+        return None
+    decoded = decode_signed_value(cookie_secret(settings), COOKIE, value, max_age_days=COOKIE_DAYS)
+    if not decoded:
+        return None
+    person, _, key_id = decoded.decode().partition(":")
+    return (int(person), key_id) if person.isdigit() and key_id else None
+
+
+def identity_from_environ(settings: Settings, store: Store, environ: Mapping[str, str] | None = None) -> Identity:
+    """Who an app kernel serves, from the ``Cookie`` header Voila hands it as ``HTTP_COOKIE``.
+
+    Raises
+    ------
+    KeyRejected
+        When there is no valid session cookie, or its key was revoked or has expired.
+    """
+    environ = os.environ if environ is None else environ
+    jar = SimpleCookie()
+    try:
+        jar.load(environ.get("HTTP_COOKIE", ""))
+    except CookieError:
+        raise KeyRejected("unknown") from None
+    morsel = jar.get(COOKIE)
+    session = read_cookie(settings, morsel.value if morsel else None)
+    if session is None:
+        raise KeyRejected("unknown")
+    person_id, key_id = session
+    identity = store.session_identity(key_id)
+    if identity.person_id != person_id:
+        raise KeyRejected("wrong")
+    return identity
+
+
+def preferred_language(accept_language: str | None, default: str = "nb", *, english: bool = True) -> str:
+    """The first of nb, sv, en that an ``Accept-Language`` header asks for (no, nn and da count as nb).
+
+    With ``english=False`` only bokmål and Swedish are taken from the header: many Nordic browsers
+    say English by default, and the apps start in the cluster's language, with English one click away.
+    """
+    aliases = {"no": "nb", "nn": "nb", "da": "nb", "nb": "nb", "sv": "sv"}
+    if english:
+        aliases["en"] = "en"
+    weighted = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        tag, _, q = part.strip().partition(";q=")
+        lang = aliases.get(tag.split("-")[0].lower())
+        if lang:
+            try:
+                weighted.append((-float(q or 1), i, lang))
+            except ValueError:
+                continue
+    return min(weighted)[2] if weighted else (default if default in LANGUAGES else "nb")

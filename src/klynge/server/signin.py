@@ -1,0 +1,173 @@
+"""Sign-in before any kernel: an identity provider for jupyter-server and its handlers.
+
+``/signin?key=...`` checks a key, sets the signed, HttpOnly, SameSite session cookie and
+redirects to the person's app at a URL without the key. Every later request is identified by
+that cookie, and the store is asked each time whether its key is still live. A request without
+a valid session gets a plain page in the browser's language, and no kernel.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.base.handlers import JupyterHandler
+from traitlets import default
+
+from ..errors import KeyRejected
+from ..settings import Settings, load_settings
+from ..store import Identity, Store, open_store
+from .pages import plain_page
+from .session import COOKIE, COOKIE_DAYS, make_cookie, preferred_language, read_cookie
+
+__all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
+
+# The app each role opens, relative to the served folder (notebooks/apps).
+APPS = {"participant": "participant.ipynb", "facilitator": "participant.ipynb"}
+
+
+def app_path(base_url: str, role: str) -> str | None:
+    """The URL path of a role's app, or None when the role has no app."""
+    app = APPS.get(role)
+    return f"{base_url.rstrip('/')}/voila/render/{app}" if app else None
+
+
+class KlyngeIdentityProvider(IdentityProvider):
+    """Identifies requests by Klynge's session cookie; no tokens, no passwords, no anonymous users."""
+
+    @default("token")
+    def _token_default(self):
+        return ""
+
+    @property
+    def auth_enabled(self) -> bool:
+        return True
+
+    @property
+    def login_available(self) -> bool:
+        return True
+
+    @cached_property
+    def klynge(self) -> Settings:
+        return load_settings()
+
+    @cached_property
+    def store(self) -> Store:
+        return open_store(self.klynge.db, create=False)
+
+    def identity(self, cookie: str | None) -> Identity | None:
+        session = read_cookie(self.klynge, cookie)
+        if session is None:
+            return None
+        person_id, key_id = session
+        try:
+            identity = self.store.session_identity(key_id)
+        except KeyRejected:
+            return None
+        return identity if identity.person_id == person_id else None
+
+    def get_user(self, handler) -> User | None:
+        _drop_page_overrides(handler)
+        identity = self.identity(handler.get_cookie(COOKIE))
+        if identity is None:
+            return None
+        return User(username=f"person-{identity.person_id}", name=identity.name,
+                    display_name=identity.name, initials=None)
+
+    def get_handlers(self) -> list:
+        # Listed before Voila's own routes, so "/" and the file tree never show a listing.
+        return [
+            (r"/signin", SignInHandler),
+            (r"/login", LoginPageHandler),
+            (r"/logout", LogoutHandler),
+            (r"/", HomeHandler),
+            (r"/voila/tree.*", HomeHandler),
+        ]
+
+
+def _drop_page_overrides(handler) -> None:
+    """Voila lets ``?template=`` and ``?theme=`` pick another page template; Klynge's apps have one.
+
+    Identification runs before every handler, so this is the one place to drop them: an unknown
+    template would hang the page, and a stock one would show Jupyter's look.
+    """
+    for name in ("template", "theme"):
+        handler.request.arguments.pop(name, None)
+        handler.request.query_arguments.pop(name, None)
+
+
+class _PlainHandler(JupyterHandler):
+    """A handler that answers with Klynge's plain pages and never caches them."""
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("Cache-Control", "no-store")
+
+    @property
+    def klynge(self) -> KlyngeIdentityProvider:
+        return self.identity_provider
+
+    @property
+    def lang(self) -> str:
+        return preferred_language(self.request.headers.get("Accept-Language"), self.klynge.klynge.lang)
+
+    def page(self, status: int, title: str, *body: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(plain_page(self.lang, title, *body))
+
+
+class SignInHandler(_PlainHandler):
+    """Swap a sign-in key for a session cookie, then send the browser to a URL without the key."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        provider = self.klynge
+        try:
+            identity = provider.store.check_key(self.get_argument("key", ""), provider.klynge.server_secret())
+        except KeyRejected as exc:
+            self.log.info("sign-in refused: %s", exc.reason)
+            self.page(403, "page.signin_failed.title", f"page.signin_failed.{exc.reason}",
+                      "page.signin_failed.help")
+            return
+        key_id = self.get_argument("key").strip().partition(".")[0]
+        self.set_cookie(COOKIE, make_cookie(provider.klynge, identity, key_id), expires_days=COOKIE_DAYS,
+                        path=self.base_url, httponly=True, samesite="Lax",
+                        secure=self.request.protocol == "https")
+        target = app_path(self.base_url, identity.role)
+        if target is None:
+            self.page(200, "page.researcher.title", "page.researcher.body")
+            return
+        self.redirect(target)
+
+
+class LoginPageHandler(_PlainHandler):
+    """Where jupyter-server sends a request without a session: a plain page, no kernel."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        self.page(403, "page.login.title", "page.login.body")
+
+
+class LogoutHandler(_PlainHandler):
+    @allow_unauthenticated
+    def get(self) -> None:
+        self.clear_cookie(COOKIE, path=self.base_url)
+        self.page(200, "page.logout.title", "page.logout.body")
+
+
+class HomeHandler(_PlainHandler):
+    """The site's front door: the signed-in person's app, or how to sign in."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        identity = self.klynge.identity(self.get_cookie(COOKIE))
+        if identity is None:
+            self.page(403, "page.login.title", "page.login.body")
+            return
+        target = app_path(self.base_url, identity.role)
+        if target is None:
+            self.page(200, "page.researcher.title", "page.researcher.body")
+        else:
+            self.redirect(target)

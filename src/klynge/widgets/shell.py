@@ -1,0 +1,122 @@
+"""The app shell: brand, who is signed in, a language switch, the navigation and the current page.
+
+Pages are widgets with a ``lang`` trait; the shell keeps every page's language in step with
+the switch, so one change relabels everything at once. Moving between pages costs no page load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from ..i18n import t
+from ..settings import LANGUAGES
+
+__all__ = ["Page", "Shell", "problem"]
+
+log = logging.getLogger(__name__)
+
+_LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "sv": "Svenska", "en": "English"}
+
+
+@dataclass
+class Page:
+    """One step of an app: an id, the catalogue key of its label, and how to build its widget."""
+
+    id: str
+    label: str
+    build: Callable[[], w.Widget]
+
+
+class Shell(w.VBox):
+    """The frame every app lives in."""
+
+    lang = Unicode("nb")
+    current = Unicode("")
+
+    def __init__(self, pages: list[Page], *, who: str, lang: str = "nb"):
+        super().__init__()
+        self.add_class("klynge-app")
+        self._pages = {p.id: p for p in pages}
+        self._built: dict[str, w.Widget] = {}
+        self._who_name = who
+        self._who = w.HTML()
+        self._who.add_class("klynge-who")
+        brand = w.HTML("Klynge")
+        brand.add_class("klynge-brand")
+        self._language = w.Dropdown(options=[(_LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
+        self._language.add_class("klynge-lang")
+        self._language.observe(lambda change: setattr(self, "lang", change["new"]), "value")
+        top = w.HBox([brand, self._who, self._language])
+        top.add_class("klynge-topbar")
+        self._buttons: dict[str, w.Button] = {}
+        for page in pages:
+            button = w.Button()
+            button.add_class(f"klynge-nav-{page.id}")
+            button.on_click(lambda _b, pid=page.id: self.show(pid))
+            self._buttons[page.id] = button
+        nav = w.HBox(list(self._buttons.values()))
+        nav.add_class("klynge-nav")
+        self._area = w.Box()
+        self._area.add_class("klynge-page")
+        self.children = [top, nav, self._area]
+        self.lang = lang
+        self._relabel()
+        self.show(pages[0].id)
+
+    def show(self, page_id: str) -> None:
+        """Open a page, building it the first time it is shown."""
+        if page_id not in self._pages:
+            return
+        page = self._built.get(page_id)
+        if page is None:
+            try:
+                page = self._built[page_id] = self._pages[page_id].build()
+            except Exception:
+                log.exception("page %s could not be built", page_id)
+                page = problem(self.lang)
+            if hasattr(page, "lang"):
+                page.lang = self.lang
+        for pid, button in self._buttons.items():
+            (button.add_class if pid == page_id else button.remove_class)("klynge-current")
+        self._area.children = [page]
+        self.current = page_id
+        if hasattr(page, "refresh"):
+            try:
+                page.refresh()
+            except Exception:
+                log.exception("page %s could not be refreshed", page_id)
+
+    def page(self, page_id: str) -> w.Widget | None:
+        """A page's widget once it has been shown."""
+        return self._built.get(page_id)
+
+    @observe("lang")
+    def _on_lang(self, change) -> None:
+        if self._language.value != change["new"]:
+            self._language.value = change["new"]
+        self._relabel()
+        for page in self._built.values():
+            if hasattr(page, "lang"):
+                page.lang = change["new"]
+
+    def _relabel(self) -> None:
+        for pid, button in self._buttons.items():
+            button.description = t(self._pages[pid].label, self.lang)
+            button.tooltip = button.description
+        self._language.tooltip = t("shell.language", self.lang)
+        self._who.value = (f'<span class="klynge-muted">{escape(t("shell.signed_in_as", self.lang))}</span> '
+                           f"<b>{escape(self._who_name or '')}</b>")
+
+
+def problem(lang: str) -> w.Widget:
+    """A friendly notice in place of something that failed; the details are in the server log."""
+    notice = w.HTML(f"<div class='klynge-card'><h2>{escape(t('page.error.title', lang))}</h2>"
+                    f"<p>{escape(t('page.error.body', lang))}</p></div>")
+    notice.add_class("klynge-notice")
+    return notice
