@@ -161,3 +161,17 @@ def test_keys_never_reach_the_server_log(served):
     _request(served.link("facilitator"))
     assert key not in served.log.read_text()
     assert key.split(".")[1] not in served.log.read_text()
+
+
+def test_one_person_cannot_reach_another_persons_kernel(served, browser):
+    first = browser.new_context()
+    page = open_app(first, served.link("gard"))
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    second = browser.new_context()
+    other = open_app(second, served.link("stuga"))
+    response = other.request.get(f"{served.url}/api/kernels/{kernel_id}")
+    assert response.status == 403
+    own = page.request.get(f"{served.url}/api/kernels/{kernel_id}")
+    assert own.status == 200
+    first.close()
+    second.close()

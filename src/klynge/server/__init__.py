@@ -26,6 +26,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     from traitlets.config import Config
     from voila.paths import collect_template_paths
 
+    from .kernels import KernelOwnerAuthorizer
     from .session import cookie_secret
     from .signin import KlyngeIdentityProvider
 
@@ -44,6 +45,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.Voila.open_browser = open_browser
     c.Voila.root_dir = str(resources.path("notebooks", "apps"))
     c.Voila.identity_provider_class = KlyngeIdentityProvider
+    c.Voila.authorizer_class = KernelOwnerAuthorizer
     c.Voila.cookie_secret = cookie_secret(settings)
     c.Voila.token = ""
     c.Voila.tornado_settings = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Int
@@ -15,7 +16,7 @@ from traitlets import Int
 from ..settings import load_settings
 from .session import COOKIE, read_cookie
 
-__all__ = ["CappedKernelManager"]
+__all__ = ["CappedKernelManager", "KernelOwnerAuthorizer"]
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -60,6 +61,29 @@ class CappedKernelManager(AsyncMappingKernelManager):
         self._owners.pop(kernel_id, None)
         return super().remove_kernel(kernel_id)
 
+    def owner(self, kernel_id: str) -> int | None:
+        """The person a kernel was started for, or None for a preheated or unknown kernel."""
+        entry = self._owners.get(kernel_id)
+        return entry[0] if entry else None
+
     def kernels_of(self, person: int) -> list[str]:
         """Kernel ids a person has now (for tests and the facilitator's overview)."""
         return [kid for kid, (who, _) in self._owners.items() if who == person and kid in self]
+
+
+class KernelOwnerAuthorizer(Authorizer):
+    """A signed-in person may talk only to kernels started for them (by a page they opened)."""
+
+    def is_authorized(self, handler, user, action, resource) -> bool:
+        if user is None:
+            return False
+        if resource != "kernels":
+            return True
+        kernel_id = getattr(handler, "kernel_id", None) or (handler.path_kwargs or {}).get("kernel_id") or \
+            (handler.path_args[0] if handler.path_args else None)
+        manager = handler.kernel_manager
+        owner = manager.owner(kernel_id) if kernel_id and hasattr(manager, "owner") else None
+        allowed = owner is None or user.username == f"person-{owner}"
+        if not allowed:
+            self.log.warning("%s was refused kernel %s of person %s", user.username, kernel_id, owner)
+        return allowed
