@@ -15,13 +15,14 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/klynge db upgrade
-	$(BIN)/klynge status
+	$(BIN)/klynge demo --serve --no-browser
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py
+	$(BIN)/python bench/app_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench

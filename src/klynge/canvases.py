@@ -284,8 +284,8 @@ Template = CanvasTemplate | AssessmentTemplate
 _KINDS: dict[str, type[_Template]] = {"canvas": CanvasTemplate, "assessment": AssessmentTemplate}
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe YAML loader (libyaml's when present: ten times faster) that refuses a key given twice."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:

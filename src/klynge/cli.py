@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("key_id")
     p = key.add_parser("reissue", help="revoke a person's keys and print a new sign-in link")
     p.add_argument("--email", required=True)
+    p = sub.add_parser("demo", help="load the demo cluster and print one sign-in link per demo role")
+    p.add_argument("--replace", action="store_true", help="replace a database that holds data (after a backup)")
+    p.add_argument("--serve", action="store_true", help="then start the apps (as `klynge serve`)")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--no-browser", action="store_true", help="with --serve: do not open a browser")
+
     p = sub.add_parser("export", help="write the whole cluster to one portable archive (zip)")
     p.add_argument("path")
     p = sub.add_parser("import", help="read an archive made by `klynge export`")
@@ -66,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--preheat", action="store_true", help="keep a warm kernel ready for the next page")
+    p.add_argument("--apps", help="folder of app notebooks to serve instead of the built-in ones")
     return parser
 
 
@@ -102,6 +109,20 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "key" and args.key_command == "revoke":
         ops.revoke(settings, args.key_id)
         print(f"key {args.key_id.partition('.')[0]} revoked")
+    elif args.command == "demo":
+        from .demo import format_links, load_demo, relink
+
+        with ops.store_for(settings) as store:
+            if args.serve and not store.is_empty() and not args.replace:
+                print("the demo is already loaded; new sign-in links:")
+                links = relink(store, settings)
+            else:
+                links = load_demo(store, settings, replace=args.replace).links
+        print(format_links(links))
+        if args.serve:
+            from .server import serve
+
+            serve(settings, port=args.port, open_browser=not args.no_browser)
     elif args.command == "export":
         print(f"exported to {ops.export_cluster(settings, args.path)}")
     elif args.command == "import":
@@ -127,7 +148,7 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         from .server import serve
 
-        serve(settings, port=args.port, open_browser=not args.no_browser, preheat=args.preheat)
+        serve(settings, port=args.port, open_browser=not args.no_browser, preheat=args.preheat, apps=args.apps)
     elif args.command == "key" and args.key_command == "reissue":
         _print_invitation(ops.reissue(settings, args.email))
     return 0

@@ -29,7 +29,7 @@ def catalogue(lang: str) -> dict[str, str]:
         raise DataError(f"no catalogue for language {lang!r}; Klynge speaks {', '.join(LANGUAGES)}")
     path = resources.path("data", "i18n", f"{lang}.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):

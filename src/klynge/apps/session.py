@@ -32,12 +32,15 @@ def open_session(environ=None) -> AppSession:
     klynge.errors.KeyRejected
         When the page was opened without a live session.
     """
-    from voila.utils import wait_for_request
-
     from ..server.session import identity_from_environ, preferred_language
 
-    wait_for_request()  # a preheated kernel learns its request (and cookie) only now
     environ = os.environ if environ is None else environ
+    if environ.get("VOILA_PREHEAT") == "True":
+        # A preheated kernel learns its request (and cookie) only now. Importing voila costs
+        # seconds (jupyter-server, jsonschema), so only a preheated kernel pays it, before its page.
+        from voila.utils import wait_for_request
+
+        wait_for_request()
     settings = load_settings(environ)
     store = open_store(settings.db, create=False, nullpool=True)
     identity = identity_from_environ(settings, store, environ)

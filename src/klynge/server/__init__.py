@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
-                 max_kernels: int = 40, max_kernels_per_person: int = 3, cull_idle_seconds: int = 900):
-    """The traitlets configuration of Klynge's Voila server."""
+                 max_kernels: int = 40, max_kernels_per_person: int = 3, cull_idle_seconds: int = 900,
+                 apps: str | None = None):
+    """The traitlets configuration of Klynge's Voila server; ``apps`` is the folder of app notebooks."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader
     from jupyter_server.utils import url_path_join  # noqa: F401  (jupyter-server must import first)
     from traitlets.config import Config
@@ -43,7 +44,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.Voila.port = port
     c.Voila.port_retries = 0
     c.Voila.open_browser = open_browser
-    c.Voila.root_dir = str(resources.path("notebooks", "apps"))
+    c.Voila.root_dir = str(apps or resources.path("notebooks", "apps"))
     c.Voila.identity_provider_class = KlyngeIdentityProvider
     c.Voila.authorizer_class = KernelOwnerAuthorizer
     c.Voila.cookie_secret = cookie_secret(settings)
@@ -93,7 +94,7 @@ def log_request(handler) -> None:
 
 
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
-          links: list[str] | None = None) -> None:
+          links: list[str] | None = None, apps: str | None = None) -> None:
     """Run the server until interrupted. Kernels inherit the database and home from ``settings``."""
     os.environ["KLYNGE_DB"] = settings.db
     os.environ["KLYNGE_HOME"] = settings.home
@@ -104,7 +105,7 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     settings.server_secret()  # made now, before kernels need it
     from voila.app import Voila
 
-    config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat)
+    config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps)
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
     app = Voila(config=config)
     app.initialize([])
