@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the apps: sign-in, participant and facilitator apps")
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--preheat", action="store_true", help="keep a warm kernel ready for the next page")
+    p.add_argument("--no-preheat", action="store_true", help="start each page's kernel when it is asked for")
     p.add_argument("--apps", help="folder of app notebooks to serve instead of the built-in ones")
     return parser
 
@@ -122,7 +122,7 @@ def run(argv: list[str] | None = None) -> int:
         if args.serve:
             from .server import serve
 
-            serve(settings, port=args.port, open_browser=not args.no_browser)
+            serve(settings, port=args.port, open_browser=not args.no_browser, preheat=True)
     elif args.command == "export":
         print(f"exported to {ops.export_cluster(settings, args.path)}")
     elif args.command == "import":
@@ -148,7 +148,8 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         from .server import serve
 
-        serve(settings, port=args.port, open_browser=not args.no_browser, preheat=args.preheat, apps=args.apps)
+        serve(settings, port=args.port, open_browser=not args.no_browser, preheat=not args.no_preheat,
+              apps=args.apps)
     elif args.command == "key" and args.key_command == "reissue":
         _print_invitation(ops.reissue(settings, args.email))
     return 0

@@ -1,7 +1,7 @@
 """One real ``klynge serve`` shared by every browser test, and a real headless Chromium.
 
-The server runs on a small cluster of its own (two Norwegian members, a Swedish one, a
-facilitator, a researcher) in a SQLite file; its log is kept for the tests that read it.
+The server runs on the demo cluster in a SQLite file of its own; its log is kept for the
+tests that read it.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from klynge import operations as ops
-from klynge.model import Organisation
 from klynge.settings import load_settings
 
 CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 INSTALL = "apt-get update && apt-get install -y chromium"
-SHOTS = Path(__file__).parent / "screenshots"
+# `make screenshots` points this at docs/screenshots, where the README finds them.
+SHOTS = Path(os.environ.get("KLYNGE_SCREENSHOTS") or Path(__file__).parent / "screenshots")
 
 
 def pytest_collection_modifyitems(items):
@@ -50,10 +50,23 @@ class Served:
         return self.links[name]
 
     def kernel_processes(self) -> int:
-        """How many kernels the server has started and still runs (its ipykernel children)."""
-        out = subprocess.run(["ps", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
-        children = [line for line in out.splitlines() if line.split()[1] == str(self.process.pid)]
-        return sum("ipykernel" in line for line in children)
+        """How many kernels the server runs (its ipykernel children), once that number holds still.
+
+        The server keeps a preheated kernel ready and starts a new one after a page takes it, so
+        the count is read when it has not changed for three seconds.
+        """
+        def count() -> int:
+            out = subprocess.run(["ps", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
+            children = [line for line in out.splitlines() if line.split()[1] == str(self.process.pid)]
+            return sum("ipykernel" in line for line in children)
+
+        last, since = count(), time.time()
+        while time.time() - since < 3:
+            time.sleep(0.5)
+            now = count()
+            if now != last:
+                last, since = now, time.time()
+        return last
 
 
 def _free_port() -> int:
@@ -62,31 +75,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The demo people the tests sign in as, by a short name.
+PEOPLE = {"fjell": "kari@fjellglott.example", "fjell2": "ola@fjellglott.example",
+          "gard": "sigrid@kjerringa.example", "stuga": "anna@fjallbrasa.example",
+          "facilitator": "ingrid@nysesong.example", "researcher": "maria.ekholm@forskning.example"}
+ORGNR = {"fjell": "977347211", "gard": "987132183"}
+
+
 def _populate(home: Path, base_url: str) -> tuple[dict[str, str], dict[str, int]]:
+    """The demo cluster, and one sign-in link for each of the people above."""
+    from klynge.demo import load_demo
+
     settings = load_settings({"KLYNGE_HOME": str(home), "KLYNGE_BASE_URL": base_url})
-    ops.init_cluster(settings, "Nysesong Trøndelag–Jämtland")
-    members = {
-        "fjell": Organisation(name="Fjellgløtt Guiding", country="NO", orgnr="974760673", municipality="5021",
-                              sector="activity"),
-        "gard": Organisation(name="Kjerringa Gårdsmat", country="NO", orgnr="923609016", municipality="5014",
-                             sector="food"),
-        "stuga": Organisation(name="Stugbyn vid Åresjön", country="SE", orgnr="5560160680", municipality="2321",
-                              sector="accommodation"),
-    }
-    ids = {}
+    links, ids = {}, {}
     with ops.store_for(settings) as store:
-        cluster_id = store.cluster(ops.SYSTEM).id
-        for name, org in members.items():
-            ids[name] = store.add_organisation(ops.SYSTEM, org, cluster_id)
-    people = {"fjell": ("Kari Nordmann", "kari@fjellglott.example", "participant", "974760673"),
-              "fjell2": ("Ola Berg", "ola@fjellglott.example", "participant", "974760673"),
-              "gard": ("Marit Lien", "marit@kjerringa.example", "participant", "923609016"),
-              "stuga": ("Karin Olsson", "karin@stugbyn.example", "participant", "5560160680"),
-              "facilitator": ("Anne Fasilitator", "anne@klynge.example", "facilitator", None),
-              "researcher": ("Rolf Forsker", "rolf@klynge.example", "researcher", None)}
-    links = {}
-    for name, (person, email, role, org) in people.items():
-        links[name] = ops.invite(settings, name=person, email=email, role=role, organisation=org).link
+        load_demo(store, settings)
+        for name, email in PEOPLE.items():
+            person = store.person_by_email(ops.SYSTEM, email)
+            key = store.reissue_key(ops.SYSTEM, person.id, settings.server_secret(), settings.key_days)
+            links[name] = ops.signin_link(settings, key)
+            if person.organisation_id:
+                ids[name] = person.organisation_id
     return links, ids
 
 
@@ -160,7 +169,7 @@ def open_app(context, link: str, timeout: float = 60_000):
 
 
 def screenshot(page, name: str) -> Path:
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

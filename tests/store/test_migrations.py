@@ -46,3 +46,9 @@ def test_migrated_schema_matches_the_models(db_url):
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), metadata)
     store.close()
     assert diff == []
+
+
+def test_the_schema_version_constant_is_the_newest_migration():
+    from klynge.store.migrate import SCHEMA_VERSION, scripts_head
+
+    assert SCHEMA_VERSION == scripts_head()

@@ -93,7 +93,7 @@ def log_request(handler) -> None:
           1000.0 * request.request_time())
 
 
-def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
+def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
           links: list[str] | None = None, apps: str | None = None) -> None:
     """Run the server until interrupted. Kernels inherit the database and home from ``settings``."""
     os.environ["KLYNGE_DB"] = settings.db

@@ -66,6 +66,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
         entry = self._owners.get(kernel_id)
         return entry[0] if entry else None
 
+    def claim(self, kernel_id: str, person: int) -> int:
+        """Give an unowned (preheated) kernel to a person; returns its owner."""
+        if kernel_id in self and kernel_id not in self._owners:
+            self._owners[kernel_id] = (person, time.monotonic())
+        return self.owner(kernel_id)
+
     def kernels_of(self, person: int) -> list[str]:
         """Kernel ids a person has now (for tests and the facilitator's overview)."""
         return [kid for kid, (who, _) in self._owners.items() if who == person and kid in self]
@@ -82,8 +88,14 @@ class KernelOwnerAuthorizer(Authorizer):
         kernel_id = getattr(handler, "kernel_id", None) or (handler.path_kwargs or {}).get("kernel_id") or \
             (handler.path_args[0] if handler.path_args else None)
         manager = handler.kernel_manager
-        owner = manager.owner(kernel_id) if kernel_id and hasattr(manager, "owner") else None
-        allowed = owner is None or user.username == f"person-{owner}"
+        if not kernel_id or not hasattr(manager, "owner"):
+            return True
+        owner = manager.owner(kernel_id)
+        if owner is None and user.username.startswith("person-"):
+            # A preheated kernel was started before anyone asked for it; the first person to
+            # connect is the one whose page it was handed to (only that page knows its id).
+            owner = manager.claim(kernel_id, int(user.username.removeprefix("person-")))
+        allowed = user.username == f"person-{owner}"
         if not allowed:
             self.log.warning("%s was refused kernel %s of person %s", user.username, kernel_id, owner)
         return allowed
