@@ -117,7 +117,9 @@ def _cookie(link: str) -> str:
     raise RuntimeError("sign-in did not redirect")
 
 
-def _browser_times(server: Server, links: list[str], rounds: int) -> dict[str, list[float]]:
+def _browser_times(server: Server, links: list[str], rounds: int, settle: float) -> dict[str, list[float]]:
+    """Median-ready timings; ``settle`` seconds before each page let the server refill its warm kernels,
+    as the pause between two people opening the app would."""
     from playwright.sync_api import sync_playwright
 
     times = {"board": [], "toy": [], "signin_home": []}
@@ -127,6 +129,7 @@ def _browser_times(server: Server, links: list[str], rounds: int) -> dict[str, l
         for i in range(rounds):
             ctx = browser.new_context(locale="nb-NO")
             page = ctx.new_page()
+            time.sleep(settle)
             t0 = time.perf_counter()
             page.goto(links[i])
             page.wait_for_selector(".klynge-app")
@@ -136,6 +139,7 @@ def _browser_times(server: Server, links: list[str], rounds: int) -> dict[str, l
                     ("toy", "/voila/render/toy.ipynb", ".widget-text input"),
                     ("board", "/voila/render/participant.ipynb", None)):
                 page = ctx.new_page()
+                time.sleep(settle)
                 t0 = time.perf_counter()
                 page.goto(server.url + path)
                 if ready:
@@ -192,6 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--people", type=int, default=10)
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds between pages (warm kernels refill)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -206,7 +211,7 @@ def main() -> None:
             links = _populate(home, server.url, args.rounds + args.people)
             server.start()
             try:
-                results[preheat] = _browser_times(server, links, args.rounds)
+                results[preheat] = _browser_times(server, links, args.rounds, args.settle)
                 if not preheat:
                     keyless = _keyless(server, 50)
                     concurrent = _concurrent(server, links[args.rounds:])

@@ -99,10 +99,25 @@ def _notice(title_key: str, body_key: str, lang: str = "nb") -> w.Widget:
     return box
 
 
+def _warm_up() -> None:
+    """Load what every person's app needs, before the kernel knows whose it is.
+
+    A preheated kernel runs this while it waits for its page; the templates, the reference
+    places and the board's code are then ready when the person arrives.
+    """
+    from ..widgets import board, canvas_service  # noqa: F401
+
+    registry = default_registry()
+    for template_id in CANVASES:
+        registry.get(template_id)
+    reference.municipalities()
+
+
 def app() -> w.Widget:
     """The participant app for this kernel's person, or a friendly notice; never a traceback."""
     _quiet_logging()
     try:
+        _warm_up()
         return ParticipantApp(open_session()).shell
     except KeyRejected:
         return _notice("page.login.title", "page.login.body")
