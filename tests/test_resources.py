@@ -1,5 +1,6 @@
 """Resource folders are found in a checkout, and a wheel in a fresh venv outside the repo works."""
 
+import json
 import os
 import subprocess
 import sys
@@ -46,7 +47,14 @@ def test_wheel_in_a_fresh_venv_outside_the_repo(tmp_path):
     out = subprocess.run([str(python), "-c", code], cwd=work, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     klynge = env_dir / "bin" / "klynge"
+    out = subprocess.run([str(klynge), "--db", str(work / "x.db"), "demo"], cwd=work, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert {"participant", "facilitator", "researcher"} <= {line.split(" ")[0] for line in out.stdout.splitlines()}
     out = subprocess.run([str(klynge), "--db", str(work / "x.db"), "status", "--json"], cwd=work, env=env,
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert '"schema_version": "0002"' in out.stdout
+    status = json.loads(out.stdout)
+    assert status["organisations"] >= 60 and status["municipalities"] >= 12 and status["countries"] == 2
+    assert status["offers"] >= 150 and status["organisations_with_sdg_assessment"] >= 40
+    assert status["packages"] >= 8 and status["schema_version"] == "0002"

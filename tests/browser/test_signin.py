@@ -175,3 +175,32 @@ def test_one_person_cannot_reach_another_persons_kernel(served, browser):
     assert own.status == 200
     first.close()
     second.close()
+
+
+def test_pages_are_compressed(served):
+    response = _request(served.url + "/voila/templates/klynge/static/klynge.css", {"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_a_key_of_an_erased_person_sees_a_plain_page(served, browser):
+    settings = load_settings({"KLYNGE_HOME": str(served.home), "KLYNGE_BASE_URL": served.url})
+    invitation = ops.invite(settings, name="Siri Slettet", email="siri@kjerringa.example", organisation=ORGNR["gard"])
+    with ops.store_for(settings) as store:
+        store.erase_person(ops.SYSTEM, invitation.person_id)
+    ctx = browser.new_context(locale="en-GB")
+    page = ctx.new_page()
+    response = page.goto(invitation.link)
+    assert response.status == 403 and "Siri" not in page.inner_text("body")
+    assert page.locator(".klynge-app").count() == 0
+    ctx.close()
+
+
+def test_the_coherence_view_puts_the_three_layers_side_by_side(served, context):
+    page = open_app(context, served.link("stuga"))
+    page.click(".klynge-nav-canvases")
+    page.click(".klynge-tab-coherence")
+    page.wait_for_selector(".klynge-coherence")
+    titles = page.locator(".klynge-layer-title").all_inner_texts()
+    assert len(titles) == 3
+    assert page.locator(".klynge-coherence .klynge-note").count() > 0
+    screenshot(page, "coherence")
