@@ -20,3 +20,10 @@ def test_home_and_board(served, browser, width, height, name):
     path = screenshot(page, f"board-{name}")
     assert path.stat().st_size > 10_000
     ctx.close()
+
+
+def test_a_step_card_opens_its_own_canvas(served, context):
+    page = open_app(context, served.link("stuga"))
+    page.locator(".klynge-step").nth(2).locator("button").click()
+    page.wait_for_selector(".klynge-tab-environmental_layer.klynge-current")
+    page.wait_for_selector(".kb-add")

@@ -41,7 +41,14 @@ class ParticipantApp:
 
     # -- home ---------------------------------------------------------------------------
     def _home(self) -> HomePage:
-        return HomePage(self.summary, lambda page: self.shell.show(page))
+        return HomePage(self.summary, self.open)
+
+    def open(self, target: str) -> None:
+        """Open a step, or one canvas of the canvases step (``"canvases:social_layer"``)."""
+        page, _, choice = target.partition(":")
+        self.shell.show(page)
+        if choice and isinstance(self.shell.page(page), CanvasesPage):
+            self.shell.page(page).choose(choice)
 
     def summary(self) -> HomeSummary:
         """What the home page shows, freshly read."""
@@ -58,7 +65,7 @@ class ParticipantApp:
             template = self.registry.get(template_id)
             doc, _ = store.canvas(who, self.organisation_id, template_id)
             progress = canvas_progress(template_id, [b.id for b in template.blocks], doc)
-            steps.append(StepCard(f"canvas.{template_id}", progress, "canvases"))
+            steps.append(StepCard(f"canvas.{template_id}", progress, f"canvases:{template_id}"))
         return HomeSummary(person=who.name, role=who.role, organisation=org.name, place=place,
                            kind=org.kind, steps=steps)
 
