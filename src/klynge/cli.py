@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--invite", action="store_true", help="print a sign-in link for every new person")
 
+    batch = sub.add_parser("batch", help="the facilitator batch: analyses, cluster summary, reports").add_subparsers(
+        dest="batch_command", metavar="ACTION")
+    batch.required = True
+    p = batch.add_parser("run", help="every member's analysis, the cluster's picture, every member's report")
+    p.add_argument("--members", type=int, nargs="+", metavar="ID", help="organisation ids (default: all)")
+    p.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
+    p.add_argument("--engine", choices=("klynge", "papermill"), default="klynge",
+                   help="klynge: warm kernels reused between members; papermill: a kernel per notebook")
+    p.add_argument("--executor", default="local", help="local, threads or dask")
+    p.add_argument("--scheduler", help="with --executor dask: the scheduler's address")
+    p.add_argument("--resume", action="store_true", help="skip members whose inputs did not change")
+    p.add_argument("--fresh-every", type=int, default=100, metavar="N", help="a fresh kernel every N notebooks")
+    p.add_argument("--lang", choices=("nb", "sv", "en"), help="language of the reports (default: KLYNGE_LANG)")
+
     canv = sub.add_parser("canvases", help="canvas and assessment templates").add_subparsers(
         dest="canvases_command", metavar="ACTION")
     canv.required = True
@@ -137,6 +151,16 @@ def run(argv: list[str] | None = None) -> int:
               f"already known, {len(result.people_added)} people added")
         for inv in invitations:
             _print_invitation(inv)
+    elif args.command == "batch":
+        from .batch import format_summary, run_batch
+
+        if args.lang:
+            settings = load_settings(lang=args.lang).with_db(args.db)
+        summary = run_batch(settings, members=args.members, workers=args.workers, engine=args.engine,
+                            executor=args.executor, scheduler=args.scheduler, resume=args.resume,
+                            fresh_every=args.fresh_every)
+        print(format_summary(summary))
+        return summary.exit_code
     elif args.command == "canvases":
         from .canvases import default_registry, describe, listing
 

@@ -24,7 +24,7 @@ from .session import COOKIE, COOKIE_DAYS, make_cookie, preferred_language, read_
 __all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
 
 # The app each role opens, relative to the served folder (notebooks/apps).
-APPS = {"participant": "participant.ipynb", "facilitator": "participant.ipynb"}
+APPS = {"participant": "participant.ipynb", "facilitator": "facilitator.ipynb"}
 
 
 def app_path(base_url: str, role: str) -> str | None:

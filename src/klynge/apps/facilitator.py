@@ -1,0 +1,80 @@
+"""The facilitator app: the cluster at a glance, and the batch that makes the reports."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from ..errors import KeyRejected
+from ..i18n import t
+from ..widgets.batch_panel import BatchPanel
+from ..widgets.shell import Page, Shell
+from .batch_service import BatchService
+from .participant import _notice, _quiet_logging
+from .session import AppSession, open_session
+
+__all__ = ["FacilitatorApp", "app"]
+
+log = logging.getLogger(__name__)
+
+_COUNTS = ("organisations", "people", "municipalities", "offers", "canvases",
+           "organisations_with_sdg_assessment", "packages")
+
+
+class Overview(w.VBox):
+    """The cluster's numbers, freshly counted whenever the page is opened."""
+
+    lang = Unicode("nb")
+
+    def __init__(self, session: AppSession):
+        super().__init__()
+        self._session = session
+        self._html = w.HTML()
+        self.children = [self._html]
+        self.refresh()
+
+    def refresh(self) -> None:
+        store, who = self._session.store, self._session.identity
+        self._cluster = store.cluster(who).name
+        self._counts = store.status(who)
+        self._render()
+
+    @observe("lang")
+    def _on_lang(self, _change) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        lang = self.lang
+        cards = "".join(f"<div class='klynge-card klynge-count-card'><div class='klynge-big'>{self._counts[k]}</div>"
+                        f"<div>{escape(t('overview.' + k, lang))}</div></div>" for k in _COUNTS)
+        self._html.value = (f"<h1>{escape(self._cluster)}</h1><p>{escape(t('overview.intro', lang))}</p>"
+                            f"<div class='klynge-counts'>{cards}</div>")
+
+
+class FacilitatorApp:
+    """Overview and batch, for a facilitator's session."""
+
+    def __init__(self, session: AppSession):
+        self.session = session
+        service = BatchService(session.settings, session.store, session.identity)
+        pages = [Page("overview", "nav.overview", lambda: Overview(session)),
+                 Page("batch", "nav.batch", lambda: BatchPanel(service))]
+        self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
+
+
+def app() -> w.Widget:
+    """The facilitator app for this kernel's person, or a friendly notice; never a traceback."""
+    _quiet_logging()
+    try:
+        session = open_session()
+        if session.identity.role != "facilitator":
+            return _notice("page.facilitators.title", "page.facilitators.body", session.lang)
+        return FacilitatorApp(session).shell
+    except KeyRejected:
+        return _notice("page.login.title", "page.login.body")
+    except Exception:
+        log.exception("the facilitator app could not start")
+        return _notice("page.error.title", "page.error.body")
