@@ -116,10 +116,10 @@ class DocumentsMixin:
 
     def _save(self, who: Identity, kind: str, organisation_id: int, name: str,
               items: dict, base: int | None) -> Revision:
-        self._require_write(who, organisation_id)
         for _ in range(_RETRIES):
             try:
                 with writing(self.engine) as c:
+                    self._require_write(who, organisation_id, c)
                     doc_id = self._document_id(c, kind, organisation_id, name)
                     if doc_id is None:
                         doc_id = c.execute(insert(s.documents).values(
@@ -231,10 +231,12 @@ class DocumentsMixin:
             raise NotFound(f"no organisation with id {organisation_id}")
         require(who, "read_documents", cluster_id=cid)
 
-    def _require_write(self, who: Identity, organisation_id: int) -> None:
-        with reading(self.engine) as c:
-            cid = c.execute(select(s.organisations.c.cluster_id).where(
-                s.organisations.c.id == organisation_id)).scalar()
+    def _require_write(self, who: Identity, organisation_id: int, c: Connection | None = None) -> None:
+        if c is None:
+            with reading(self.engine) as c:
+                return self._require_write(who, organisation_id, c)
+        cid = c.execute(select(s.organisations.c.cluster_id).where(
+            s.organisations.c.id == organisation_id)).scalar()
         if cid is None:
             raise NotFound(f"no organisation with id {organisation_id}")
         require(who, "write_own", organisation_id=organisation_id, cluster_id=cid)
