@@ -54,6 +54,7 @@ class BatchPanel(w.VBox):
         self.children = [self._title, controls, self._bar, self._status, self._outcome, files, self._download]
         self._relabel()
         self.refresh()
+        self._start.disabled = service.running  # a batch started from another tab
 
     # -- actions ------------------------------------------------------------------------
     def start(self) -> None:
@@ -87,7 +88,6 @@ class BatchPanel(w.VBox):
         outputs = self._service.outputs()
         self._outputs.options = [(self._label(o), o) for o in outputs]
         self._get.disabled = not outputs
-        self._start.disabled = self._service.running
 
     # -- callbacks from the batch thread ------------------------------------------------
     def _progress(self, done: int, total: int, _result=None) -> None:
