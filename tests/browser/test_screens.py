@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import open_app, screenshot
+from .conftest import close, open_app, screenshot
 
 
 @pytest.mark.parametrize("width,height,name", [(1280, 900, "desktop"), (390, 844, "phone")])
@@ -19,7 +19,7 @@ def test_home_and_board(served, browser, width, height, name):
     page.set_viewport_size({"width": width, "height": 1400 if name == "desktop" else height})
     path = screenshot(page, f"board-{name}")
     assert path.stat().st_size > 10_000
-    ctx.close()
+    close(ctx)
 
 
 def test_a_step_card_opens_its_own_canvas(served, context):

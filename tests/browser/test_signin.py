@@ -11,7 +11,7 @@ from klynge.model import Note
 from klynge.settings import load_settings
 from klynge.store import Identity
 
-from .conftest import ORGNR, PEOPLE, open_app, screenshot
+from .conftest import ORGNR, PEOPLE, close, open_app, screenshot
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><svg onload="window.__pwned=2">'
 
@@ -66,7 +66,7 @@ def test_a_wrong_key_sees_a_plain_page_and_starts_no_kernel(served, browser, man
     assert "Fjällbrasa" not in body and "Anna" not in body
     page.goto(served.url + "/voila/render/participant.ipynb")
     assert "/login" in page.url and page.locator(".klynge-app").count() == 0
-    ctx.close()
+    close(ctx)
     assert served.kernel_processes() == before
 
 
@@ -81,7 +81,7 @@ def test_a_forged_or_tampered_cookie_is_refused(served, browser):
     ctx.add_cookies([{**cookie, "value": forged}])
     page.goto(served.url + "/voila/render/participant.ipynb")
     assert "/login" in page.url and page.locator(".klynge-app").count() == 0
-    ctx.close()
+    close(ctx)
 
 
 def test_a_revoked_key_ends_the_session(served, browser):
@@ -95,7 +95,7 @@ def test_a_revoked_key_ends_the_session(served, browser):
     assert "/login" in page.url
     page.goto(invitation.link)
     assert "trukket tilbake" in page.inner_text("body") or "withdrawn" in page.inner_text("body")
-    ctx.close()
+    close(ctx)
 
 
 def test_private_notes_of_another_member_never_reach_the_page(served, browser):
@@ -113,7 +113,7 @@ def test_private_notes_of_another_member_never_reach_the_page(served, browser):
         page.goto(served.url + "/voila/render/participant.ipynb" + path)
         page.wait_for_selector(".klynge-app", timeout=60_000)
         assert "Nettopris" not in page.content()
-    ctx.close()
+    close(ctx)
 
 
 def test_the_language_switch_relabels_everything(served, context):
@@ -135,7 +135,7 @@ def test_hostile_names_are_shown_as_text(served, browser):
     page = open_app(ctx, invitation.link)
     assert HOSTILE in page.locator(".klynge-who").inner_text()
     assert page.evaluate("window.__pwned") is None
-    ctx.close()
+    close(ctx)
 
 
 def test_the_app_at_phone_width_and_by_keyboard(served, browser):
@@ -153,7 +153,7 @@ def test_the_app_at_phone_width_and_by_keyboard(served, browser):
     page.keyboard.press("Enter")
     page.wait_for_selector(".klynge-canvases")
     screenshot(page, "home-phone")
-    ctx.close()
+    close(ctx)
 
 
 def test_keys_never_reach_the_server_log(served):
@@ -173,8 +173,8 @@ def test_one_person_cannot_reach_another_persons_kernel(served, browser):
     assert response.status == 403
     own = page.request.get(f"{served.url}/api/kernels/{kernel_id}")
     assert own.status == 200
-    first.close()
-    second.close()
+    close(first)
+    close(second)
 
 
 def test_pages_are_compressed(served):
@@ -192,7 +192,7 @@ def test_a_key_of_an_erased_person_sees_a_plain_page(served, browser):
     response = page.goto(invitation.link)
     assert response.status == 403 and "Siri" not in page.inner_text("body")
     assert page.locator(".klynge-app").count() == 0
-    ctx.close()
+    close(ctx)
 
 
 def test_the_coherence_view_puts_the_three_layers_side_by_side(served, context):

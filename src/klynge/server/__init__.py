@@ -84,6 +84,19 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     return c
 
 
+def _voila_class():
+    """Voila, with response compression switched on where Tornado looks for it."""
+    from voila.app import Voila
+
+    class KlyngeVoila(Voila):
+        def init_settings(self):
+            # Tornado sets up gzip while it builds the application; Voila applies its extra
+            # tornado_settings only afterwards, too late for compression.
+            return {**super().init_settings(), "compress_response": True}
+
+    return KlyngeVoila
+
+
 def log_request(handler) -> None:
     """Tornado's access log line, without query strings: a sign-in key never reaches a log."""
     status = handler.get_status()
@@ -103,11 +116,9 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
     settings.server_secret()  # made now, before kernels need it
-    from voila.app import Voila
-
     config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps)
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
-    app = Voila(config=config)
+    app = _voila_class()(config=config)
     app.initialize([])
     for line in links or []:
         print(line, flush=True)
