@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py
 	$(BIN)/python bench/app_bench.py
+	$(BIN)/python bench/batch_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench

@@ -1,0 +1,166 @@
+"""What the batch notebooks call: read the store, compute, render, write the outputs.
+
+Each batch notebook in ``notebooks/batch/`` is a parameters cell and a call or two into this
+module. The database comes from the settings (``KLYNGE_DB``), never from a notebook
+parameter, so no executed notebook holds a password. Outputs are written into
+``output_dir`` (each file written whole and renamed into place); the runner gives every
+notebook its own temporary folder and renames that into the outputs when it is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from .. import reference
+from ..settings import load_settings
+from .data import MemberData, batch_identity, load_cluster, load_member
+from .fingerprint import cluster_fingerprint, member_fingerprint
+
+__all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "REPORT", "brief", "cluster_summary", "member_analysis",
+           "member_report", "read_json", "write_bytes", "write_json"]
+
+ANALYSIS = "analysis.json"
+CLUSTER_JSON = "cluster.json"
+CLUSTER_HTML = "cluster_summary.html"
+REPORT = "report.html"
+SCHEMA = 1
+
+
+@cache
+def _store(url: str):
+    from ..store import open_store
+
+    return open_store(url, create=False)
+
+
+def _context():
+    settings = load_settings()
+    store = _store(settings.db)
+    return settings, store, batch_identity(store)
+
+
+def write_bytes(path: str | Path, data: bytes, scratch: str | Path | None = None) -> Path:
+    """Write ``data`` to ``path`` whole: into a temporary file, then renamed into place.
+
+    The temporary file is made in ``scratch`` (a folder on the same file system) or beside
+    ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(scratch or path.parent) / f".{path.name}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def write_json(path: str | Path, data) -> Path:
+    """Write ``data`` as stable JSON (sorted keys, UTF-8, a newline at the end)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _template_blocks(settings) -> dict[str, list[str]]:
+    from ..canvases import default_registry
+
+    return {t.id: [b.id for b in t.blocks] for t in default_registry(settings.template_dirs).canvases()}
+
+
+def figures_of(member: MemberData, settings) -> dict:
+    """A member's figures (:func:`klynge.analysis.member.member_figures`) with its fingerprint."""
+    from ..analysis.member import member_figures
+
+    figures = member_figures(
+        member.organisation, member.offers, member.canvases, member.sdg, area=member.area,
+        seasonality=member.seasonality, low_months=reference.low_months(member.area),
+        template_blocks=_template_blocks(settings))
+    return {"schema": SCHEMA, "fingerprint": member_fingerprint(member), **figures}
+
+
+def member_analysis(organisation_id: int, lang: str = "nb", output_dir: str = ".") -> dict:
+    """Compute one member's figures and write them to ``output_dir/analysis.json``.
+
+    Returns
+    -------
+    dict
+        The figures, as written.
+    """
+    settings, store, who = _context()
+    member = load_member(store, who, organisation_id)
+    figures = {**figures_of(member, settings), "lang": lang}
+    write_json(Path(output_dir) / ANALYSIS, figures)
+    return figures
+
+
+def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", excluded_json: str = "") -> dict:
+    """The cluster's first picture from every ``*.json`` analysis in ``analyses_dir``.
+
+    Writes ``cluster.json`` (figures and the rows behind them) and ``cluster_summary.html``
+    to ``output_dir``. ``excluded_json`` optionally names a JSON list of members left out
+    (``name`` and ``reason``), shown on the page.
+    """
+    from ..analysis.cluster import cluster_picture
+    from ..report.pages import cluster_summary_html
+
+    settings, store, who = _context()
+    cluster = load_cluster(store, who)
+    analyses = [read_json(p) for p in sorted(Path(analyses_dir).glob("*.json"))]
+    analyses.sort(key=lambda a: a["member"]["id"])
+    picture = cluster_picture(cluster.name, {s.slug: s.name for s in cluster.subclusters}, analyses)
+    fingerprint = cluster_fingerprint(cluster, {a["member"]["id"]: a["fingerprint"] for a in analyses})
+    picture = {"schema": SCHEMA, "fingerprint": fingerprint, "lang": lang, **picture}
+    excluded = read_json(excluded_json) if excluded_json else []
+    write_json(Path(output_dir) / CLUSTER_JSON, picture)
+    page = cluster_summary_html(picture, lang, fingerprint, excluded)
+    write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
+    return picture
+
+
+def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = ANALYSIS,
+                  cluster_json: str = "", output_dir: str = ".") -> dict:
+    """One member's report as ``output_dir/report.html``.
+
+    The member's data is read again (the report shows its notes, private ones marked), its
+    figures come from ``analysis_json``, its place in the cluster from ``cluster_json``
+    (left out when empty).
+
+    Returns
+    -------
+    dict
+        ``member``, ``fingerprint`` (the member's data), ``cluster_fingerprint`` and ``path``.
+    """
+    from ..canvases import default_registry
+    from ..report.pages import member_report_html
+
+    settings, store, who = _context()
+    member = load_member(store, who, organisation_id)
+    analysis = read_json(analysis_json)
+    cluster = read_json(cluster_json) if cluster_json else None
+    fingerprint = member_fingerprint(member)
+    stamp = fingerprint + (f" · {cluster['fingerprint']}" if cluster else "")
+    template = default_registry(settings.template_dirs).get("business_model")
+    page = member_report_html(member, analysis, cluster, template, lang, stamp)
+    path = write_bytes(Path(output_dir) / REPORT, page.encode("utf-8"))
+    return {"member": organisation_id, "fingerprint": fingerprint,
+            "cluster_fingerprint": cluster["fingerprint"] if cluster else None, "path": str(path)}
+
+
+def brief(result: dict) -> str:
+    """A one-line account of a step's result, for the executed notebook."""
+    if "member" in result and isinstance(result["member"], dict):
+        m = result["member"]
+        return (f"{m['name']} (id {m['id']}): {sum(result['monthly']['capacity'])} guest-days a year, "
+                f"{result['low_season']['member_share']:.0%} in the low season; fingerprint {result['fingerprint']}")
+    if "cluster" in result:
+        c = result["cluster"]
+        return f"{c['name']}: {c['members']} members; fingerprint {result['fingerprint']}"
+    return f"report for member {result['member']}: {result['path']}; fingerprint {result['fingerprint']}"

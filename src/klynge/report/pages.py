@@ -1,0 +1,247 @@
+"""The batch's pages: a member's report and the cluster summary, as self-contained HTML.
+
+They render what :mod:`klynge.analysis` computed; they compute nothing themselves beyond
+picking rows to show. Text comes from the catalogues in ``lang``; every value is escaped by
+:mod:`klynge.report.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .. import reference
+from ..errors import NotFound
+from ..i18n import t
+from . import figures as fg
+from .html import bullet_notes, details, esc, figure, page, section, table
+
+__all__ = ["HEAT_ROWS", "cluster_summary_html", "member_report_html"]
+
+#: Members drawn in the SDG heat map at most (all of them are in its rows).
+HEAT_ROWS = 60
+
+
+def _place(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return f"{reference.municipality(code).name} ({code})"
+    except NotFound:
+        return str(code)
+
+
+def _word(group: str, value: str, lang: str) -> str:
+    """A code (``sector``, ``size``, ``phase``, ``trend``, ``offer`` kind) in ``lang``; the code when unknown."""
+    key = f"batch.{group}.{value}"
+    text = t(key, lang)
+    return value if text == key else text
+
+
+def _label(key: str, value: str, lang: str) -> str:
+    """A member-count category as people read it: a kind in ``lang``, a place by name."""
+    if key == "by_municipality":
+        return _place(value)
+    if key == "by_area":
+        names = {a.id: a.name for a in reference.areas()}
+        return names.get(value, value)
+    if key == "by_kind":
+        text = t(f"kind.{value}", lang)
+        return value if text == f"kind.{value}" else text
+    return value
+
+
+def _months(numbers: Sequence[int], lang: str) -> str:
+    names = fg.months(lang)
+    return ", ".join(names[m - 1] for m in numbers) or "-"
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f} %"
+
+
+def _monthly(m: Mapping, lang: str, title: str, rows: Sequence[Mapping], demand=None) -> str:
+    fig = fg.monthly_figure(m["open_offers"], m["capacity"], demand, m["low"], lang, title)
+    return figure(fg.png(fig), t("batch.monthly", lang), t("batch.monthly_caption", lang), rows, lang=lang)
+
+
+def member_report_html(member, analysis: Mapping, cluster: Mapping | None, template, lang: str,
+                       fingerprint: str) -> str:
+    """One member's report: profile, offers, low season, canvas poster, SDG profile, place in the cluster.
+
+    Parameters
+    ----------
+    member
+        The member's :class:`klynge.batch.data.MemberData` (the member sees its private notes).
+    analysis
+        The member's figures (:func:`klynge.analysis.member.member_figures`).
+    cluster
+        The cluster's picture (:func:`klynge.analysis.cluster.cluster_picture`), or None.
+    template
+        The business-model canvas template, for the poster.
+    fingerprint
+        The fingerprint printed on the page.
+    """
+    org = member.organisation
+    profile = [
+        {"k": t("field.kind", lang), "v": _label("by_kind", org.kind, lang)},
+        {"k": t("field.sector", lang), "v": _word("sector", org.sector, lang)},
+        {"k": t("field.country", lang), "v": org.country},
+        {"k": t("field.municipality", lang), "v": _place(org.municipality)},
+        {"k": t("batch.area", lang), "v": _label("by_area", analysis["member"].get("area") or "-", lang)},
+        {"k": t("field.size", lang), "v": _word("size", org.size, lang)},
+        {"k": t("field.phase", lang), "v": _word("phase", org.phase, lang)},
+        {"k": t("field.subclusters", lang),
+         "v": [((cluster or {}).get("cluster", {}).get("subclusters") or {}).get(x, x) for x in org.subclusters]},
+        {"k": t("field.certifications", lang), "v": list(org.certifications)},
+        {"k": t("field.description", lang), "v": org.description},
+        {"k": t("field.needs", lang), "v": org.needs},
+    ]
+    parts = [section(t("batch.profile", lang), table(profile, ["k", "v"], header=False, lang=lang))]
+
+    offers = analysis["rows"]["offers"]
+    offer_rows = [{"title": o["title"], "kind": _word("offer", o["kind"], lang), "months": _months(o["months"], lang),
+                   "capacity_per_day": o["capacity_per_day"], "trend": _word("trend", o["trend"], lang)}
+                  for o in offers]
+    labels = {c: t(f"field.{c}", lang) for c in ("title", "kind", "months", "capacity_per_day", "trend")}
+    season = analysis["low_season"]
+    season_rows = [
+        {"k": t("batch.low_months", lang), "v": _months(season["months"], lang)},
+        {"k": t("batch.low_share", lang), "v": _pct(season["member_share"])},
+        {"k": t("batch.area_share", lang), "v": _pct(season["area_share"])},
+        {"k": t("batch.idle_months", lang), "v": _months(season["idle_months"], lang)},
+    ]
+    parts.append(section(
+        t("batch.offers", lang),
+        table(offer_rows, labels=labels, lang=lang) or f"<p>{esc(t('batch.no_data', lang))}</p>",
+        _monthly(analysis["monthly"], lang, org.name, analysis["rows"]["offer_months"],
+                 analysis["monthly"]["area_share"]),
+        table(season_rows, ["k", "v"], header=False, lang=lang)))
+
+    doc = member.canvases.get(template.id)
+    notes = {b.id: [n.text for n in doc.in_block(b.id) if n.text.strip()] for b in template.blocks} if doc else {}
+    poster = fg.png(fg.canvas_poster(template, notes, lang, f"{template.title_in(lang)}: {org.name}"))
+    blocks = "".join(
+        section(b.title_in(lang), bullet_notes(((n.text, n.visibility == "private") for n in doc.in_block(b.id)
+                                                 if n.text.strip()), lang), level=3)
+        for b in template.blocks if doc and doc.in_block(b.id))
+    completeness = [{"template": c["template"], "filled": f"{c['filled']}/{c['blocks']}", "notes": c["notes"]}
+                    for c in analysis["canvas"]]
+    parts.append(section(
+        t("batch.canvas", lang), figure(poster, template.title_in(lang), t("batch.poster_caption", lang)),
+        details(t("batch.canvas_text", lang), blocks),
+        table(completeness, labels={"template": t("field.template", lang), "filled": t("batch.completeness", lang),
+                                    "notes": t("field.notes", lang)}, lang=lang)))
+
+    goals = reference.goals()
+    sdg = analysis["sdg"]
+    sdg_fig = fg.png(fg.sdg_profile_figure(sdg["score"], sdg["positive"], sdg["negative"], goals, lang))
+    sdg_rows = [{"target": r["target"], "relevance": r["relevance"], "impact": r["impact"],
+                 "visibility": r["visibility"]} for r in analysis["rows"]["sdg"]]
+    parts.append(section(t("batch.sdg_profile", lang),
+                         figure(sdg_fig, t("batch.sdg_profile", lang), t("batch.sdg_caption", lang), sdg_rows,
+                                lang=lang)))
+
+    if cluster is not None:
+        parts.append(section(t("batch.place_in_cluster", lang), *_place_in_cluster(analysis, cluster, lang)))
+    title = t("batch.report_title", lang, name=org.name)
+    return page(title, lang, "\n".join(parts), fingerprint)
+
+
+def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[str]:
+    me = analysis["member"]["id"]
+    positions = cluster["positions"]
+    shares = [p["low_share"] for p in positions]
+    mine = next((p for p in positions if p["id"] == me), None)
+    parts = []
+    if mine is not None:
+        fig = fg.position_figure(shares, mine["low_share"], lang, t("batch.low_share", lang),
+                                 analysis["member"]["name"])
+        rank = 1 + sum(p["low_share"] > mine["low_share"] for p in positions)
+        parts.append(figure(fg.png(fig), t("batch.low_share", lang),
+                            t("batch.position_caption", lang, rank=rank, n=len(positions)), positions, lang=lang))
+    words = []
+    for block, part in cluster["common"].items():
+        mine_terms = [r["term"] for r in part["data"] if me in r["ids"]]
+        if mine_terms:
+            words.append({"k": t(f"batch.common.{block}", lang), "v": ", ".join(mine_terms)})
+    if words:
+        parts.append(f"<p>{esc(t('batch.shared_terms', lang))}</p>" + table(words, ["k", "v"], header=False,
+                                                                             lang=lang))
+    # The cluster's months as a table, not a second chart: the cluster summary has the chart.
+    names = fg.months(lang)
+    gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"], "gap": f"{g['gap'] * 100:+.1f} %",
+             "idle_members": g["idle_members"]} for g in cluster["low_season_gaps"]["data"]]
+    labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
+              "gap": t("batch.gap", lang), "idle_members": t("batch.idle_members", lang)}
+    if gaps:
+        parts.append(section(t("batch.gaps", lang), f"<p>{esc(t('batch.gaps_note', lang))}</p>",
+                             table(gaps, labels=labels, lang=lang), level=3))
+    return parts
+
+
+def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded: Sequence[Mapping] = ()) -> str:
+    """The cluster's first picture: members, months and gaps, SDGs, common words; rows under each figure.
+
+    Parameters
+    ----------
+    picture
+        :func:`klynge.analysis.cluster.cluster_picture`'s result.
+    excluded
+        Members left out (their analysis failed), rows with ``name`` and ``reason``.
+    """
+    parts = []
+    members = picture["members"]
+    figs = []
+    for key in ("by_kind", "by_area", "by_municipality", "by_subcluster"):
+        data = members[key]["data"]
+        values = [_label(key, d["value"], lang) for d in data]
+        fig = fg.counts_figure(values, [d["members"] for d in data], lang, t(f"batch.{key}", lang))
+        figs.append(figure(fg.png(fig), t(f"batch.{key}", lang), "", members["rows"], lang=lang))
+    parts.append(section(t("batch.members_section", lang, n=picture["cluster"]["members"]), *figs))
+
+    monthly = picture["monthly"]
+    gaps = [{**g, "month": fg.months(lang)[g["month"] - 1]} for g in picture["low_season_gaps"]["data"]]
+    gap_labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
+                  "capacity": t("batch.capacity", lang), "demand": t("batch.demand_share", lang),
+                  "capacity_share": t("batch.capacity_share", lang), "gap": t("batch.gap", lang),
+                  "idle_members": t("batch.idle_members", lang), "idle_names": t("batch.members", lang)}
+    parts.append(section(t("batch.monthly", lang),
+                         _monthly(monthly["data"], lang, t("batch.cluster_monthly", lang), monthly["rows"],
+                                  monthly["data"]["demand"]),
+                         section(t("batch.gaps", lang), f"<p>{esc(t('batch.gaps_note', lang))}</p>",
+                                 table(gaps, labels=gap_labels, lang=lang), level=3)))
+
+    heat = picture["sdg_heatmap"]
+    goals = reference.goals()
+    # A row per member stays readable up to a few dozen: beyond, the members with most at stake.
+    order = sorted(range(len(heat["members"])), key=lambda i: (-sum(map(abs, heat["scores"][i])), i))[:HEAT_ROWS]
+    order.sort()
+    heat_fig = fg.png(fg.sdg_heatmap([heat["members"][i] for i in order], [heat["scores"][i] for i in order],
+                                     goals, lang))
+    heat_caption = t("batch.heatmap_caption", lang)
+    if len(order) < len(heat["members"]):
+        heat_caption += " " + t("batch.heatmap_cap", lang, shown=len(order), n=len(heat["members"]))
+    names = {g.number: f"{g.number} {g.short.get(lang)}" for g in goals}
+    harm = [{**r, "goal": names[r["goal"]]} for r in picture["good_and_harm"]["data"] if r["good"] or r["harm"]]
+    harm_labels = {"goal": t("batch.goal", lang), "good": t("batch.good", lang), "harm": t("batch.harm", lang),
+                   "good_names": t("batch.good_names", lang), "harm_names": t("batch.harm_names", lang)}
+    parts.append(section(t("batch.heatmap", lang),
+                         figure(heat_fig, t("batch.heatmap", lang), heat_caption, heat["rows"], lang=lang),
+                         section(t("batch.good_harm", lang), table(harm, labels=harm_labels, lang=lang)
+                                 or f"<p>{esc(t('batch.no_data', lang))}</p>",
+                                 details(t("batch.rows", lang, n=len(picture["good_and_harm"]["rows"])),
+                                         table(picture["good_and_harm"]["rows"], lang=lang)), level=3)))
+
+    common = []
+    for block, part in picture["common"].items():
+        labels = {"term": t("batch.term", lang), "members": t("batch.members", lang), "names": t("batch.names", lang)}
+        body = table(part["data"], ["term", "members", "names"], labels=labels, limit=40, lang=lang) \
+            or f"<p>{esc(t('batch.no_common', lang))}</p>"
+        common.append(section(t(f"batch.common.{block}", lang), body,
+                              details(t("batch.rows", lang, n=len(part["rows"])), table(part["rows"], lang=lang)),
+                              level=3))
+    parts.append(section(t("batch.common_section", lang), *common))
+    if excluded:
+        parts.append(section(t("batch.excluded", lang), table(list(excluded), lang=lang)))
+    title = t("batch.cluster_title", lang, name=picture["cluster"]["name"])
+    return page(title, lang, "\n".join(parts), fingerprint)
