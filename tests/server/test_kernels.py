@@ -1,6 +1,7 @@
 """Kernel caps and owners, with real kernels."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tornado import web
@@ -34,4 +35,6 @@ def test_a_person_past_their_cap_loses_their_oldest_kernel_and_the_server_has_a_
         finally:
             await manager.shutdown_all(now=True)
 
-    asyncio.run(scenario())
+    # Its own thread and event loop: the browser tests' Playwright keeps a loop in the main thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
