@@ -30,6 +30,9 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.factories import fictional_orgnr  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 WAYS = ("sequential", "papermill-per-core", "klynge")
@@ -44,23 +47,9 @@ def _cores() -> int:
 
 
 def _orgnr(country: str, n: int) -> str:
-    """The n-th valid organisation number: Norwegian mod-11 or Swedish Luhn."""
-    if country == "NO":
-        weights = (3, 2, 7, 6, 5, 4, 3, 2)
-        candidate = 93_000_000 + n * 17
-        while True:
-            digits = f"{candidate:08d}"
-            r = sum(int(d) * w for d, w in zip(digits, weights)) % 11
-            check = 0 if r == 0 else 11 - r
-            if check != 10:
-                return digits + str(check)
-            candidate += 1
-    base = f"{556_000_000 + n * 7:09d}"
-    total = 0
-    for i, d in enumerate(reversed(base + "0")):
-        k = int(d) * (2 if i % 2 else 1)
-        total += k - 9 if k > 9 else k
-    return base + str((10 - total % 10) % 10)
+    """The n-th made-up organisation number of the clones (series apart from the demo's)."""
+    return fictional_orgnr(country, n, start=93_000_000, step=17) if country == "NO" else \
+        fictional_orgnr(country, n, start=556_000_000, step=7)
 
 
 def prepare(folder: Path, members: int) -> dict:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.factories import fictional_orgnr  # noqa: E402
+
 from klynge.model import Cluster, Note, Organisation, Person  # noqa: E402
 from klynge.store import Identity, open_store  # noqa: E402
 
@@ -29,24 +31,12 @@ BLOCKS = ["key_partners", "key_activities", "key_resources", "value_propositions
           "channels", "customer_segments", "cost_structure", "revenue_streams"]
 
 
-def _orgnr(n: int) -> str:
-    """The n-th valid Norwegian organisation number from 900000000 on."""
-    weights = (3, 2, 7, 6, 5, 4, 3, 2)
-    candidate = 90_000_000 + n * 7
-    while True:
-        digits = f"{candidate:08d}"
-        r = sum(int(d) * w for d, w in zip(digits, weights)) % 11
-        check = 0 if r == 0 else 11 - r
-        if check != 10:
-            return digits + str(check)
-        candidate += 1
-
-
 def _populate(store, orgs: int):
     cid = store.create_cluster(SYSTEM, Cluster(name="Bench"))
     people = []
     for i in range(orgs):
-        oid = store.add_organisation(SYSTEM, Organisation(name=f"Org {i}", country="NO", orgnr=_orgnr(i),
+        orgnr = fictional_orgnr("NO", i, start=90_000_000, step=7)
+        oid = store.add_organisation(SYSTEM, Organisation(name=f"Org {i}", country="NO", orgnr=orgnr,
                                                           municipality="5001"), cid)
         pid = store.add_person(SYSTEM, Person(name=f"P {i}", email=f"p{i}@bench.example", organisation_id=oid), cid)
         people.append(Identity(person_id=pid, role="participant", organisation_id=oid, cluster_id=cid))

@@ -15,6 +15,8 @@ import pytest
 from klynge.model import Money, Note, Offer, Organisation, SdgEntry
 from klynge.settings import load_settings
 
+from ..factories import fictional_orgnr
+
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 HOSTILE = "<img src=x onerror=alert('klynge')>"
 
@@ -27,16 +29,8 @@ BLOCK_NOTES = {
 
 
 def norwegian_orgnr(n: int) -> str:
-    """The n-th valid Norwegian organisation number from 920000000 on (mod-11 check digit)."""
-    weights = (3, 2, 7, 6, 5, 4, 3, 2)
-    candidate = 92_000_000 + n * 13
-    while True:
-        digits = f"{candidate:08d}"
-        remainder = sum(int(d) * w for d, w in zip(digits, weights)) % 11
-        check = 0 if remainder == 0 else 11 - remainder
-        if check != 10:
-            return digits + str(check)
-        candidate += 1
+    """The n-th made-up Norwegian organisation number of the batch tests' series."""
+    return fictional_orgnr("NO", n, start=92_000_000, step=13)
 
 
 def add_member_data(store, who, organisation_id: int, municipality: str, seed: int) -> None:
