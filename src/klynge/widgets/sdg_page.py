@@ -1,0 +1,568 @@
+"""The SDG step: map the organisation to the Sustainable Development Goals, target by target.
+
+The page shows, from the top: what is suggested (from the member's certifications and the
+SDG tags on its canvas notes, each with its reason), the tourism short list of its sector,
+all 17 goals in their colours (a goal opens its targets), the targets it has assessed with a
+picture of its profile across the goals, and the earlier versions with restore.
+
+Opening a target puts its form right under it: relevance, impact, evidence, planned action
+and who may see the entry. A suggestion counts once the member saves it (``confirmed``).
+Everything a person typed is shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from .. import reference
+from ..errors import AccessDenied, ValidationError
+from ..i18n import t
+from ..model import VISIBILITIES, SdgEntry
+from ..sdg_suggestions import Suggestion, status
+from ..validation import validate
+from .sdg_service import Loaded, SdgService, TargetClash
+from .shell import problem
+
+__all__ = ["SdgPage", "TargetEditor"]
+
+log = logging.getLogger(__name__)
+
+#: The choices of the form, as catalogue keys (label) and the stored value.
+RELEVANCE = (("sdg.relevance.none", 0), ("sdg.relevance.low", 1), ("sdg.relevance.medium", 2),
+             ("sdg.relevance.high", 3))
+IMPACT = (("sdg.impact.clear_harm", -2), ("sdg.impact.some_harm", -1), ("sdg.impact.neutral", 0),
+          ("sdg.impact.some_good", 1), ("sdg.impact.clear_good", 2))
+_ENGLISH = ("en", "en_fallback")  # statuses where the text shown already is the official English
+
+
+def _label(choices, value: int, lang: str) -> str:
+    return next((t(key, lang) for key, v in choices if v == value), str(value))
+
+
+def _when(moment: datetime | None) -> str:
+    """A revision's time as people in Trøndelag and Jämtland read it (both are on Central European time)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        from zoneinfo import ZoneInfo
+        moment = moment.astimezone(ZoneInfo("Europe/Oslo"))
+    except Exception:  # no time-zone data on this machine: UTC, and say so
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def target_html(code: str, lang: str) -> str:
+    """A target's text in ``lang``; beside an unofficial translation, the official English text (folded)."""
+    target = reference.target(code)
+    text, state = target.text(lang)
+    if state == "official":
+        return f"<p class='klynge-sdg-text'>{escape(text)}</p>"
+    if state in _ENGLISH:
+        return (f"<p class='klynge-sdg-text' lang='en'>{escape(text)}</p>"
+                f"<p class='klynge-sdg-mark'>{escape(t('sdg.english_only', lang))}</p>")
+    official = (f"<details class='klynge-sdg-official'><summary>{escape(t('sdg.official_en', lang))}</summary>"
+                f"<p class='klynge-sdg-english' lang='en'>{escape(target.text_en)}</p></details>")
+    return (f"<p class='klynge-sdg-text'>{escape(text)} "
+            f"<span class='klynge-sdg-mark'>{escape(t('sdg.unofficial', lang))}</span></p>{official}")
+
+
+_STATES = {"confirmed": "sdg.status.confirmed", "suggested": "sdg.status.suggested", "open": "sdg.status.open"}
+
+
+def official_html(code: str, lang: str) -> str:
+    """The official English text of a target, shown in the form beside an unofficial translation."""
+    target = reference.target(code)
+    if target.text(lang)[1] in ("official", *_ENGLISH):
+        return ""  # the row above shows the official English already
+    return (f"<div class='klynge-sdg-official'><b>{escape(t('sdg.official_en', lang))}</b>"
+            f"<p class='klynge-sdg-english' lang='en'>{escape(target.text_en)}</p></div>")
+
+
+def _badge(state: str, lang: str) -> str:
+    return f"<span class='klynge-sdg-badge klynge-sdg-badge-{state}'>{escape(t(_STATES[state], lang))}</span>"
+
+
+def _code(code: str) -> str:
+    colour = reference.goal(int(code.split(".")[0])).colour
+    return f"<span class='klynge-sdg-code' style='border-color:{colour}'>{escape(code)}</span>"
+
+
+class TargetEditor(w.VBox):
+    """The form of one target: relevance, impact, evidence, planned action, visibility.
+
+    ``on_save(editor, base)`` is called with the revision to save on; ``on_close(editor)``
+    when the person closes the form. The editor keeps what was typed until it is closed.
+    """
+
+    def __init__(self, code: str, entry: SdgEntry | None, base: int, *, lang: str, suggested: bool = False,
+                 readonly: bool = False, on_save: Callable[[TargetEditor, int], None],
+                 on_close: Callable[[TargetEditor], None]):
+        super().__init__()
+        self.add_class("klynge-sdg-editor")
+        self.code, self.base, self.lang = code, base, lang
+        self.suggested = suggested and (entry is None or not entry.confirmed)
+        self._theirs: SdgEntry | None = None
+        start = entry or SdgEntry(target=code, relevance=2 if suggested else 0)
+        self.info = w.HTML()
+        self.relevance = w.Dropdown(value=None)
+        self.impact = w.Dropdown(value=None)
+        self.evidence = w.Textarea(value=start.evidence, rows=3)
+        self.action = w.Textarea(value=start.action, rows=3)
+        self.visibility = w.Dropdown(value=None)
+        for name in ("relevance", "impact", "evidence", "action", "visibility"):
+            field = getattr(self, name)
+            field.add_class("klynge-sdg-field")
+            field.add_class(f"klynge-sdg-{name}")
+            field.disabled = readonly
+        self.save_button = w.Button()
+        self.save_button.add_class("mod-primary")
+        self.save_button.add_class("klynge-sdg-save")
+        self.save_button.on_click(lambda _b: on_save(self, self.base))
+        self.close_button = w.Button()
+        self.close_button.add_class("klynge-sdg-close")
+        self.close_button.on_click(lambda _b: on_close(self))
+        self.message = w.HTML()
+        self.message.add_class("klynge-sdg-message")
+        self.keep_button = w.Button()
+        self.keep_button.add_class("mod-primary")
+        self.keep_button.add_class("klynge-sdg-keep")
+        self.keep_button.on_click(lambda _b: on_save(self, self._clash_head))
+        self.take_button = w.Button()
+        self.take_button.on_click(lambda _b: self.take_theirs())
+        self._clash_head = base
+        self.clash = w.VBox([])
+        self.clash.add_class("klynge-sdg-clash")
+        buttons = w.HBox([self.close_button] if readonly else [self.save_button, self.close_button])
+        buttons.add_class("klynge-sdg-buttons")
+        self.children = [self.info, self.relevance, self.impact, self.evidence, self.action, self.visibility,
+                         self.message, self.clash, buttons]
+        self.relabel(lang)
+        self.relevance.value, self.impact.value, self.visibility.value = start.relevance, start.impact, start.visibility
+
+    def values(self) -> dict:
+        """What the form holds, as the model's fields (validated by the page)."""
+        return {"target": self.code, "relevance": self.relevance.value, "impact": self.impact.value,
+                "evidence": self.evidence.value, "action": self.action.value, "visibility": self.visibility.value,
+                "confirmed": True}
+
+    def relabel(self, lang: str) -> None:
+        """Every label in ``lang``; the values stay."""
+        self.lang = lang
+        kept = (self.relevance.value, self.impact.value, self.visibility.value)
+        colour = reference.goal(int(self.code.split(".")[0])).colour
+        self.info.value = (f"<h3 class='klynge-sdg-code' style='border-color:{colour}'>"
+                           f"{escape(t('sdg.target', lang, code=self.code))}</h3>" + official_html(self.code, lang))
+        self.relevance.options = [(t(key, lang), v) for key, v in RELEVANCE]
+        self.impact.options = [(t(key, lang), v) for key, v in IMPACT]
+        self.visibility.options = [(t(f"board.vis.{v}", lang), v) for v in VISIBILITIES]
+        if kept[0] is not None:
+            self.relevance.value, self.impact.value, self.visibility.value = kept
+        self.relevance.description = t("field.relevance", lang)
+        self.impact.description = t("field.impact", lang)
+        self.evidence.description = t("field.evidence", lang)
+        self.evidence.placeholder = t("sdg.evidence_hint", lang)
+        self.action.description = t("field.action", lang)
+        self.action.placeholder = t("sdg.action_hint", lang)
+        self.visibility.description = t("field.visibility", lang)
+        self.save_button.description = t("sdg.confirm" if self.suggested else "sdg.save", lang)
+        self.close_button.description = t("sdg.close", lang)
+        self.keep_button.description = t("sdg.keep_mine", lang)
+        self.take_button.description = t("sdg.take_theirs", lang)
+        if self.clash.children:
+            self._show_clash()
+
+    def busy(self, on: bool) -> None:
+        for button in (self.save_button, self.keep_button, self.take_button):
+            button.disabled = on
+
+    def say(self, text: str, kind: str = "error") -> None:
+        self.message.value = f"<p class='klynge-sdg-{kind}' role='alert'>{escape(text)}</p>" if text else ""
+
+    def show_clash(self, clash: TargetClash) -> None:
+        """Someone else saved this target meanwhile: show their version; keep the person's input."""
+        self._theirs, self._clash_head, self._clash_by = clash.theirs, clash.head, clash.saved_by
+        self._show_clash()
+
+    def _show_clash(self) -> None:
+        lang, theirs = self.lang, self._theirs
+        who = self._clash_by or t("board.someone", lang)
+        if theirs is None:
+            body = f"<p>{escape(t('sdg.theirs_removed', lang))}</p>"
+        else:
+            body = _entry_html(theirs, lang)
+        text = w.HTML(f"<p role='alert'><b>{escape(t('sdg.conflict', lang, who=who, code=self.code))}</b></p>"
+                      f"<div class='klynge-sdg-theirs'>{body}</div>")
+        row = w.HBox([self.keep_button, self.take_button])
+        row.add_class("klynge-sdg-buttons")
+        self.clash.children = [text, row]
+
+    def clear_clash(self) -> None:
+        self.clash.children = []
+
+    def take_theirs(self) -> None:
+        """Put the other person's version into the form, to go on from the revision they saved."""
+        theirs = self._theirs or SdgEntry(target=self.code)
+        self.relevance.value, self.impact.value = theirs.relevance, theirs.impact
+        self.evidence.value, self.action.value = theirs.evidence, theirs.action
+        self.visibility.value = theirs.visibility
+        self.base = self._clash_head
+        self.clear_clash()
+        self.say("")
+
+
+def _entry_html(entry: SdgEntry, lang: str, typed: bool = True) -> str:
+    """What an assessed target says (with the evidence and action when ``typed``), every typed text escaped."""
+    parts = [f"<span>{escape(t('field.relevance', lang))}: <b>{escape(_label(RELEVANCE, entry.relevance, lang))}</b>"
+             f"</span>",
+             f"<span>{escape(t('field.impact', lang))}: <b>{escape(_label(IMPACT, entry.impact, lang))}</b></span>",
+             f"<span>{escape(t(f'board.vis.{entry.visibility}', lang))}</span>"]
+    out = f"<p class='klynge-sdg-values'>{' · '.join(parts)}</p>"
+    if not typed:
+        return out
+    if entry.evidence:
+        out += f"<p class='klynge-sdg-typed'><b>{escape(t('field.evidence', lang))}:</b> {escape(entry.evidence)}</p>"
+    if entry.action:
+        out += f"<p class='klynge-sdg-typed'><b>{escape(t('field.action', lang))}:</b> {escape(entry.action)}</p>"
+    return out
+
+
+class SdgPage(w.VBox):
+    """The SDG step of the participant app; all its work goes through an :class:`SdgService`."""
+
+    lang = Unicode("nb")
+
+    def __init__(self, service: SdgService, lang: str = "nb"):
+        super().__init__()
+        self.add_class("klynge-sdg")
+        self._service = service
+        self._goal = 0  # the goal whose targets are open; 0 for none
+        self._editor: TargetEditor | None = None
+        self._open: tuple[str, str] | None = None  # (section, target) of the open form
+        self._history_open = False
+        self._said: tuple[str, dict] = ("", {})
+        self._picture: tuple[tuple, str] = ((), "")
+        self._slots: dict[tuple[str, str], w.Box] = {}
+        self._buttons: dict[tuple[str, str], w.Button] = {}
+        self._ready = False
+        self.lang = lang
+        self._ready = self._load()
+        self._render()
+
+    # -- reading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read everything again (others may have saved, the profile or canvases may have changed)."""
+        self._ready = self._load()
+        self._render()
+
+    def _load(self) -> bool:
+        try:
+            self._org = self._service.organisation()
+            self._loaded = self._service.load()
+            self._shortlist = self._service.shortlist(self._org)
+            self._suggestions = {s.target: s for s in self._service.suggestions(self._loaded, self._org)}
+            self._entries = {e.target: e for e in self._loaded.assessment.entries}
+            self._progress = self._service.progress(self._loaded, [i.target for i in self._shortlist],
+                                                    list(self._suggestions.values()))
+            return True
+        except Exception:
+            log.exception("the SDG page could not read the assessment")
+            return False
+
+    @observe("lang")
+    def _on_lang(self, _change) -> None:
+        if self._ready:
+            if self._editor is not None:
+                self._editor.relabel(self.lang)
+            self._render()
+
+    # -- drawing ------------------------------------------------------------------------
+    def _render(self) -> None:
+        if not self._ready:
+            self.children = [problem(self.lang)]
+            return
+        self._slots, self._buttons = {}, {}
+        sections = [self._head()]
+        if self._suggestions:
+            sections.append(self._section("suggested", t("sdg.suggested.title", self.lang),
+                                          t("sdg.suggested.intro", self.lang), list(self._suggestions)))
+        sections.append(self._section("shortlist", t("sdg.shortlist.title", self.lang),
+                                      t("sdg.shortlist.intro", self.lang), [i.target for i in self._shortlist]))
+        sections.append(self._goals())
+        sections.append(self._mine())
+        sections.append(self._history())
+        self.children = sections
+        if self._open and self._editor is not None:
+            slot = self._slots.get(self._open) or self._slots.get(("goal", self._open[1]))
+            if slot is None:  # the row it was opened from is gone (say, a suggestion confirmed elsewhere)
+                self._open = next((k for k in self._slots if k[1] == self._editor.code), None)
+                slot = self._slots.get(self._open) if self._open else None
+            if slot is not None:
+                self._place(self._open)
+
+    def _place(self, key: tuple[str, str] | None) -> None:
+        """Put the form under row ``key`` (none: close it); that row's button hides while it is open."""
+        for k, slot in self._slots.items():
+            slot.children = [self._editor] if k == key and self._editor is not None else []
+            self._buttons[k].layout.display = "none" if k == key else None
+
+    def _head(self) -> w.Widget:
+        lang, p = self.lang, self._progress
+        missing = "".join(f"<li>{escape(t(key, lang, **values))}</li>" for key, values in p.missing)
+        key, values = self._said
+        said = f"<p class='klynge-sdg-said' role='status'>{escape(t(key, lang, **values))}</p>" if key else ""
+        head = w.HTML(f"<h1>{escape(t('nav.sdg', lang))}</h1><p>{escape(t('sdg.intro', lang))}</p>"
+                      f"<p class='klynge-sdg-progress'><b>{escape(t('sdg.progress', lang, done=p.done, total=p.total))}"
+                      f"</b></p>" + (f"<ul class='klynge-sdg-missing'>{missing}</ul>" if missing else "") + said)
+        head.add_class("klynge-sdg-head")
+        return head
+
+    def _section(self, name: str, title: str, intro: str, codes: list[str]) -> w.Widget:
+        head = w.HTML(f"<h2>{escape(title)}</h2>" + (f"<p>{escape(intro)}</p>" if intro else ""))
+        box = w.VBox([head, *(self._row(name, code) for code in codes)])
+        box.add_class("klynge-sdg-section")
+        box.add_class(f"klynge-sdg-{name}")
+        return box
+
+    def _row(self, section: str, code: str) -> w.Widget:
+        lang = self.lang
+        entry, suggestion = self._entries.get(code), self._suggestions.get(code)
+        state = status(entry, suggestion is not None)
+        html = f"<div class='klynge-sdg-rowhead'>{_code(code)} {_badge(state, lang)}</div>"
+        html += target_html(code, lang)
+        if section == "shortlist":
+            item = next(i for i in self._shortlist if i.target == code)
+            html += f"<p class='klynge-sdg-reason'>{escape(item.reason(lang))}</p>"
+        if suggestion is not None and section in ("suggested", "goal"):
+            html += self._reasons(suggestion)
+        if entry is not None and entry.confirmed:
+            html += _entry_html(entry, lang, typed=section in ("mine", "goal"))
+        info = w.HTML(html)
+        info.add_class("klynge-sdg-info")
+        label = {"confirmed": "sdg.edit", "suggested": "sdg.review", "open": "sdg.assess"}[state]
+        button = w.Button(description=t(label, lang), tooltip=t("sdg.target", lang, code=code))
+        button.add_class(f"klynge-sdg-open-{code.replace('.', '-')}")
+        if state == "suggested":
+            button.add_class("mod-primary")
+        button.on_click(lambda _b, s=section, c=code: self.open_target(c, s))
+        slot = w.VBox([])
+        slot.add_class("klynge-sdg-slot")
+        self._slots[(section, code)] = slot
+        self._buttons[(section, code)] = button
+        main = w.HBox([info, button])
+        main.add_class("klynge-sdg-rowmain")
+        row = w.VBox([main, slot])
+        row.add_class("klynge-sdg-row")
+        return row
+
+    def _reasons(self, suggestion: Suggestion) -> str:
+        lang, items = self.lang, []
+        for reason in suggestion.reasons:
+            if reason.source == "certification":
+                name = reference.certification(reason.key).name.get(lang)
+                text = t("sdg.reason.certification", lang, name=name,
+                         reason=reason.certification_reason(suggestion.target, lang))
+            elif reason.source == "canvas":
+                note = reason.detail if len(reason.detail) <= 140 else reason.detail[:139] + "…"
+                text = t("sdg.reason.canvas", lang, canvas=self._service.canvas_title(reason.key, lang), note=note)
+            else:
+                text = t("sdg.reason.stored", lang)
+            items.append(f"<li>{escape(text)}</li>")
+        return (f"<div class='klynge-sdg-reasons'><b>{escape(t('sdg.reason.title', lang))}</b>"
+                f"<ul>{''.join(items)}</ul></div>")
+
+    def _goals(self) -> w.Widget:
+        lang = self.lang
+        head = w.HTML(f"<h2>{escape(t('sdg.goals.title', lang))}</h2><p>{escape(t('sdg.goals.intro', lang))}</p>")
+        buttons = []
+        for goal in reference.goals():
+            assessed = sum(1 for c, e in self._entries.items() if e.confirmed and c.split(".")[0] == str(goal.number))
+            label = f"{goal.number} {goal.short.get(lang)}" + (f" ({assessed})" if assessed else "")
+            button = w.Button(description=label, tooltip=goal.title.get(lang))
+            button.style.button_color = goal.colour
+            button.style.text_color = _ink(goal.colour)
+            button.add_class("klynge-sdg-goal")
+            button.add_class(f"klynge-sdg-goal-{goal.number}")
+            if goal.number == self._goal:
+                button.add_class("klynge-current")
+            button.on_click(lambda _b, n=goal.number: self.choose_goal(n))
+            buttons.append(button)
+        grid = w.Box(buttons)
+        grid.add_class("klynge-sdg-grid")
+        parts = [head, grid]
+        if self._goal:
+            goal = reference.goal(self._goal)
+            title = w.HTML(f"<h3 class='klynge-sdg-goaltitle' style='border-color:{goal.colour}'>"
+                           f"{escape(t('sdg.goal', lang, n=goal.number, name=goal.short.get(lang)))}</h3>"
+                           f"<p>{escape(goal.title.get(lang))}</p>")
+            parts += [title, *(self._row("goal", target.code) for target in reference.targets(self._goal))]
+        box = w.VBox(parts)
+        box.add_class("klynge-sdg-section")
+        box.add_class("klynge-sdg-goals")
+        return box
+
+    def _mine(self) -> w.Widget:
+        lang = self.lang
+        codes = [code for code, e in self._entries.items() if e.confirmed]
+        head = w.HTML(f"<h2>{escape(t('sdg.mine.title', lang))}</h2>"
+                      + ("" if codes else f"<p class='klynge-empty'>{escape(t('sdg.mine.empty', lang))}</p>"))
+        box = w.VBox([head, self._profile(), *(self._row("mine", code) for code in codes)])
+        box.add_class("klynge-sdg-section")
+        box.add_class("klynge-sdg-mine")
+        return box
+
+    def _profile(self) -> w.Widget:
+        key = (self._loaded.revision, self.lang)
+        if self._picture[0] != key:
+            try:
+                profile = self._service.profile(self._loaded, self.lang)
+                data = base64.b64encode(profile.png).decode()
+                html = (f"<figure class='klynge-sdg-figure'><img src='data:image/png;base64,{data}' "
+                        f"alt='{escape(profile.caption, quote=True)}'>"
+                        f"<figcaption>{escape(profile.caption)}</figcaption></figure>")
+            except Exception:
+                log.exception("the SDG profile could not be drawn")
+                html = f"<p class='klynge-empty'>{escape(t('sdg.profile.missing', self.lang))}</p>"
+            self._picture = (key, html)
+        picture = w.HTML(self._picture[1])
+        picture.add_class("klynge-sdg-picture")
+        return picture
+
+    def _history(self) -> w.Widget:
+        lang = self.lang
+        toggle = w.Button(description=t("sdg.history.hide" if self._history_open else "sdg.history.show", lang))
+        toggle.add_class("klynge-sdg-history-toggle")
+        toggle.on_click(lambda _b: self.show_history(not self._history_open))
+        parts: list[w.Widget] = [w.HTML(f"<h2>{escape(t('sdg.history.title', lang))}</h2>"), toggle]
+        if self._history_open:
+            try:
+                revisions = list(reversed(self._service.history()))
+            except Exception:
+                log.exception("the SDG history could not be read")
+                revisions = []
+                parts.append(w.HTML(f"<p>{escape(t('sdg.error', lang))}</p>"))
+            if not revisions:
+                parts.append(w.HTML(f"<p class='klynge-empty'>{escape(t('sdg.history.empty', lang))}</p>"))
+            for i, rev in enumerate(revisions):
+                text = t("sdg.history.row", lang, n=rev.number, who=rev.author, when=_when(rev.saved_at))
+                if rev.restored_from:
+                    text += " · " + t("sdg.history.restored", lang, n=rev.restored_from)
+                line = w.HTML(f"<span>{escape(text)}</span>"
+                              + (f" <b>{escape(t('sdg.history.current', lang))}</b>" if i == 0 else ""))
+                row = [line]
+                if i and not self._service.readonly:
+                    button = w.Button(description=t("sdg.history.restore", lang),
+                                      tooltip=t("sdg.history.restore_n", lang, n=rev.number))
+                    button.add_class(f"klynge-sdg-restore-{rev.number}")
+                    button.on_click(lambda _b, n=rev.number: self.restore(n))
+                    row.append(button)
+                box = w.HBox(row)
+                box.add_class("klynge-sdg-revision")
+                parts.append(box)
+        box = w.VBox(parts)
+        box.add_class("klynge-sdg-section")
+        box.add_class("klynge-sdg-history")
+        return box
+
+    # -- acting -------------------------------------------------------------------------
+    def open_target(self, code: str, section: str = "goal") -> TargetEditor:
+        """Open the form of target ``code`` under its row in ``section`` (closing any other form)."""
+        if self._editor is not None and self._editor.code == code:
+            editor = self._editor  # the same target from another list: keep what was typed
+        else:
+            editor = TargetEditor(code, self._entries.get(code), self._loaded.revision, lang=self.lang,
+                                  suggested=code in self._suggestions, readonly=self._service.readonly,
+                                  on_save=self.save, on_close=self.close_target)
+        self._editor, self._open = editor, (section, code)
+        if (section, code) not in self._slots and section == "goal":
+            self.choose_goal(int(code.split(".")[0]))  # draws the goal's rows, the form under its row
+        else:
+            self._place(self._open)
+        try:
+            editor.relevance.focus()
+        except Exception:  # a kernel without a front end (tests)
+            pass
+        return editor
+
+    def close_target(self, _editor: TargetEditor | None = None) -> None:
+        self._editor, self._open = None, None
+        self._place(None)
+
+    def choose_goal(self, number: int) -> None:
+        """Open the targets of goal ``number`` (choosing the open goal again closes it)."""
+        self._goal = 0 if number == self._goal else number
+        self._render()
+
+    def show_history(self, on: bool = True) -> None:
+        self._history_open = on
+        self._render()
+
+    def save(self, editor: TargetEditor, base: int) -> None:
+        """Validate the form and save its target on revision ``base``; the form stays open when it fails."""
+        lang = self.lang
+        editor.busy(True)
+        try:
+            entry = validate(SdgEntry, editor.values(), lang)
+            self._service.save(entry, base)
+        except ValidationError as exc:
+            editor.say("; ".join(f"{field}: {message}" if field else message for field, message in exc.problems))
+            return
+        except TargetClash as clash:
+            log.info("sdg: %s", clash)
+            editor.say("")
+            editor.show_clash(clash)
+            return
+        except AccessDenied:
+            log.warning("sdg: save refused", exc_info=True)
+            editor.say(t("sdg.error.access", lang))
+            return
+        except Exception:
+            log.exception("sdg: target %s could not be saved", editor.code)
+            editor.say(t("sdg.error", lang))
+            return
+        finally:
+            editor.busy(False)
+        self._said = ("sdg.saved", {"code": editor.code})
+        self.close_target()
+        self.refresh()
+
+    def restore(self, number: int) -> None:
+        """Make revision ``number`` current again (as a new revision)."""
+        try:
+            new = self._service.restore(number)
+            self._said = ("sdg.history.done", {"n": number, "m": new})
+        except Exception:
+            log.exception("sdg: revision %s could not be restored", number)
+            self._said = ("sdg.error", {})
+        self.refresh()  # an open form keeps its input and the revision it started from
+
+    # -- for tests and the app ----------------------------------------------------------
+    @property
+    def loaded(self) -> Loaded:
+        return self._loaded
+
+    @property
+    def editor(self) -> TargetEditor | None:
+        return self._editor
+
+    @property
+    def suggestions(self) -> dict[str, Suggestion]:
+        return dict(self._suggestions)
+
+
+def _ink(colour: str) -> str:
+    """White text on ``colour``, as the UN's icons have it, where it reads well (WCAG contrast 4.5), else black."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#ffffff" if 1.05 / (lum + 0.05) >= 4.5 else "#000000"
