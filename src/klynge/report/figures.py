@@ -10,7 +10,6 @@ a ``$`` does not start matplotlib's math mode.
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -18,7 +17,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from ..i18n import t
 
@@ -183,7 +181,10 @@ def position_figure(values: Sequence[float], mine: float, lang: str, title: str,
 
 def canvas_poster(template, notes: Mapping[str, Sequence[str]], lang: str, title: str = "",
                   max_notes: int = 6) -> Figure:
-    """A canvas drawn as a poster: its blocks on the template's grid, with notes as stickies.
+    """A canvas drawn as a poster for a report page: its blocks on the template's grid, notes as stickies.
+
+    The A3 poster of :func:`klynge.report.poster.canvas_figure`, at a report's size, without
+    its footer and with notes of two lines at most.
 
     Parameters
     ----------
@@ -194,32 +195,7 @@ def canvas_poster(template, notes: Mapping[str, Sequence[str]], lang: str, title
     max_notes
         Notes drawn per block; the rest are counted ("+3").
     """
-    rows, cols = template.grid.rows, template.grid.cols
-    with matplotlib.rc_context(RC):
-        fig = _figure(11.7, 7.2)
-        ax = fig.add_axes((0.01, 0.01, 0.98, 0.9))
-        ax.set_xlim(0, cols)
-        ax.set_ylim(rows, 0)
-        ax.axis("off")
-        fig.suptitle(plain(title or template.title_in(lang)), x=0.01, ha="left", fontsize=13)
-        for block in template.blocks:
-            g = block.grid
-            x, y, w, h = g.col - 1, g.row - 1, g.colspan, g.rowspan
-            ax.add_patch(Rectangle((x + 0.03, y + 0.03), w - 0.06, h - 0.06, fill=False, ec="#333", lw=1))
-            ax.text(x + 0.1, y + 0.1, plain(block.title_in(lang)), ha="left", va="top", fontsize=9,
-                    weight="bold")
-            texts = list(notes.get(block.id, ()))
-            shown = texts[:max_notes]
-            chars = max(14, int(w * 17))
-            step = min(0.4, (h - 0.45) / max(1, len(shown)))
-            lines = 3 if step >= 0.36 else 2
-            for i, text in enumerate(shown):
-                top = y + 0.35 + i * step
-                wrapped = "\n".join(textwrap.wrap(text, chars, max_lines=lines, placeholder=" …"))
-                ax.add_patch(FancyBboxPatch((x + 0.12, top), w - 0.24, step * 0.88, boxstyle="round,pad=0.01",
-                                            fc=_NOTE, ec="#d4b200", lw=0.5))
-                ax.text(x + 0.18, top + 0.04, plain(wrapped), ha="left", va="top", fontsize=7, linespacing=1.1)
-            if len(texts) > len(shown):
-                ax.text(x + w - 0.12, y + h - 0.08, f"+{len(texts) - len(shown)}", ha="right", va="bottom",
-                        fontsize=8, color="#555")
-    return fig
+    from .poster import canvas_figure  # the poster module builds on this one's settings
+
+    return canvas_figure(template, notes, lang, title=title, size=(11.7, 7.2), footer=False, max_notes=max_notes,
+                         note_lines=2, more=lambda n: f"+{n}")
