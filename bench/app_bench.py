@@ -7,7 +7,11 @@ In one run, on one ``klynge serve`` (and a second one with preheated kernels):
 - time from opening a sign-in link to the home page;
 - the server's memory before and after 50 requests without a valid key (no kernel may start);
 - 10 participants opening the app at once: server-side render times measured with plain HTTP
-  clients (no browsers competing for the two cores), and the server's memory with 10 kernels.
+  clients (no browsers competing for the two cores), and the server's memory with 10 kernels;
+- page weight: bytes transferred from a sign-in link to an editable board (and for the toy),
+  compressed as served, with the heaviest front-end resources;
+- time to editable on an emulated mobile connection (Chrome DevTools' "Slow 4G" and "Fast 4G"
+  presets), the app against the toy.
 
 Run with ``make bench`` (or ``python bench/app_bench.py``); the method and the last table are in
 bench/README.md.
@@ -28,7 +32,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from klynge import operations as ops
 from klynge import resources
@@ -37,6 +43,12 @@ from klynge.settings import load_settings
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Chrome DevTools' network presets (devtools-frontend, front_end/core/sdk/NetworkManager.ts), as
+# Network.emulateNetworkConditions takes them: round-trip latency in ms, throughput in bytes/s.
+NETWORKS = {
+    "Slow 4G": {"latency": 150 * 3.75, "downloadThroughput": 1.6e6 / 8 * 0.9, "uploadThroughput": 750e3 / 8 * 0.9},
+    "Fast 4G": {"latency": 60 * 2.75, "downloadThroughput": 9e6 / 8 * 0.9, "uploadThroughput": 1.5e6 / 8 * 0.9},
+}
 TOY = {
     "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [
         "import ipywidgets as w\n",
@@ -207,12 +219,154 @@ def _concurrent(server: Server, links: list[str]) -> tuple[list[float], float, f
     return results, server_mb, kernels_mb
 
 
+class Traffic:
+    """What one page fetched, read from Chromium's DevTools protocol.
+
+    ``wire`` is the bytes received per request as sent (headers and the body as served, gzip
+    included: ``Network.loadingFinished.encodedDataLength``); ``decoded`` the body after decoding
+    (the sum of ``Network.dataReceived.dataLength``). ``socket`` counts the payload of the frames
+    received on the kernel's websocket (widget state, including an anywidget's JavaScript and CSS),
+    sent uncompressed, under the pseudo-path ``(kernel websocket)``.
+    """
+
+    def __init__(self, page, network: dict | None = None):
+        self.urls: dict[str, str] = {}
+        self.wire: dict[str, int] = {}
+        self.decoded: dict[str, int] = defaultdict(int)
+        self.socket = 0
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.dataReceived", self._data)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.on("Network.webSocketFrameReceived", self._frame)
+        self.cdp.send("Network.enable")
+        if network:
+            self.cdp.send("Network.emulateNetworkConditions", {"offline": False, **network})
+
+    def _response(self, event) -> None:
+        self.urls[event["requestId"]] = event["response"]["url"]
+
+    def _data(self, event) -> None:
+        self.decoded[event["requestId"]] += event["dataLength"]
+
+    def _finished(self, event) -> None:
+        self.wire[event["requestId"]] = int(event["encodedDataLength"])
+
+    def _frame(self, event) -> None:
+        frame = event["response"]
+        data = frame.get("payloadData", "")
+        # text frames come as text, binary ones base64-encoded
+        self.socket += len(data.encode()) if frame.get("opcode") == 1 else len(data) * 3 // 4
+
+    def total(self) -> tuple[int, int]:
+        """Bytes received and decoded bytes, over every finished request and the websocket frames."""
+        return (sum(self.wire.values()) + self.socket,
+                sum(self.decoded[r] for r in self.wire) + self.socket)
+
+    def by_path(self, base: str) -> dict[str, tuple[int, int]]:
+        """``{path: (wire, decoded)}`` with the server's address and query strings left out."""
+        rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for rid, wire in self.wire.items():
+            url = self.urls.get(rid, "")
+            path = urlsplit(url).path if url.startswith(base) else url
+            rows[path][0] += wire
+            rows[path][1] += self.decoded[rid]
+        rows["(kernel websocket)"] = [self.socket, self.socket]
+        return {path: (w, d) for path, (w, d) in rows.items()}
+
+
+def _weight_and_network(server: Server, links: list[str], rounds: int, settle: float) -> dict:
+    """Page weight at first load and seconds to editable on emulated mobile networks, app and toy.
+
+    Every page opens in a fresh browser context (an empty cache). The app's measure starts at a
+    sign-in link and ends at an editable board (as in :func:`_browser_times`); the toy's at the
+    toy's address in a browser holding a session cookie, and ends at its text box.
+    """
+    from playwright.sync_api import sync_playwright
+
+    def board_ready(page):
+        page.wait_for_selector(".klynge-nav-canvases", timeout=180_000)
+        page.click(".klynge-nav-canvases")
+        page.wait_for_selector(".kb-add:enabled", timeout=180_000)
+
+    def toy_ready(page):
+        page.wait_for_selector(".widget-text input", timeout=180_000)
+
+    out = {"weight": {}, "resources": {}, "network": {name: {"app": [], "toy": []} for name in NETWORKS}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=CHROMIUM_ARGS)
+
+        def load(which: str, i: int, network: dict | None) -> tuple[float, Traffic]:
+            ctx = browser.new_context(locale="nb-NO")
+            if which == "toy":
+                name, value = _cookie(links[i % len(links)]).split("=", 1)
+                ctx.add_cookies([{"name": name, "value": value, "url": server.url}])
+            page = ctx.new_page()
+            traffic = Traffic(page, network)
+            time.sleep(settle)
+            t0 = time.perf_counter()
+            if which == "app":
+                page.goto(links[i % len(links)], timeout=180_000)
+                board_ready(page)
+            else:
+                page.goto(server.url + "/voila/render/toy.ipynb", timeout=180_000)
+                toy_ready(page)
+            seconds = time.perf_counter() - t0
+            page.wait_for_timeout(500)  # requests still in flight finish
+            page.goto("about:blank")  # the page unloads and its kernel shuts down
+            ctx.close()
+            return seconds, traffic
+
+        for which in ("app", "toy"):
+            _, traffic = load(which, 0, None)
+            out["weight"][which] = traffic.total()
+            out["resources"][which] = traffic.by_path(server.url)
+        for name, network in NETWORKS.items():
+            for i in range(rounds):
+                for which in ("app", "toy"):
+                    out["network"][name][which].append(load(which, i, network)[0])
+        browser.close()
+    return out
+
+
+def _print_weight(result: dict, rounds: int) -> None:
+    med = statistics.median
+    app_wire, app_decoded = result["weight"]["app"]
+    toy_wire, toy_decoded = result["weight"]["toy"]
+    print("\npage weight at first load (empty cache), bytes received as served (gzip; websocket frames as "
+          "sent) and decoded:\n")
+    print("| page | transferred (kB) | decoded (kB) | ratio to toy (transferred) |")
+    print("|---|---:|---:|---:|")
+    print(f"| sign-in link to an editable board | {app_wire / 1000:.0f} | {app_decoded / 1000:.0f} | "
+          f"{app_wire / toy_wire:.2f} |")
+    print(f"| toy notebook | {toy_wire / 1000:.0f} | {toy_decoded / 1000:.0f} | 1.00 |")
+    print(f"\nseconds to editable on an emulated network, median of {rounds} rounds, empty cache:\n")
+    print("| network | app (s) | toy (s) | ratio to toy |")
+    print("|---|---:|---:|---:|")
+    for name, times in result["network"].items():
+        app, toy = med(times["app"]), med(times["toy"])
+        print(f"| {name} | {app:.2f} | {toy:.2f} | {app / toy:.2f} |")
+    toy_paths = result["resources"]["toy"]
+    rows = sorted(result["resources"]["app"].items(), key=lambda item: -item[1][0])[:10]
+    print("\nheaviest resources of the app's first load:\n")
+    print("| resource | transferred (kB) | decoded (kB) | the toy's (kB transferred) |")
+    print("|---|---:|---:|---:|")
+    for path, (wire, decoded) in rows:
+        toy = f"{toy_paths[path][0] / 1000:.1f}" if path in toy_paths else "-"
+        print(f"| `{path}` | {wire / 1000:.1f} | {decoded / 1000:.1f} | {toy} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--people", type=int, default=10)
     parser.add_argument("--settle", type=float, default=5.0, help="seconds between pages (warm kernels refill)")
+    parser.add_argument("--net-rounds", type=int, default=3, help="rounds per emulated network")
+    parser.add_argument("--weight-only", action="store_true",
+                        help="only page weight and emulated networks (preheated kernels), not the times above")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         apps = Path(tmp) / "apps"
@@ -220,18 +374,26 @@ def main() -> None:
         shutil.copy(resources.path("notebooks", "apps", "participant.ipynb"), apps / "participant.ipynb")
         (apps / "toy.ipynb").write_text(json.dumps(TOY))
         results = {}
-        for preheat in (False, True):
+        for preheat in (True,) if args.weight_only else (False, True):
             home = Path(tmp) / f"home-{preheat}"
             server = Server(home, apps, preheat)
             links = _populate(home, server.url, args.rounds + args.people)
             server.start()
             try:
+                if preheat:
+                    weight = _weight_and_network(server, links, args.net_rounds, args.settle)
+                if args.weight_only:
+                    continue
                 results[preheat] = _browser_times(server, links, args.rounds, args.settle)
                 if not preheat:
                     keyless = _keyless(server, 50)
                     concurrent = _concurrent(server, links[args.rounds:])
             finally:
                 server.stop()
+    _print_weight(weight, args.net_rounds)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    if args.weight_only:
+        return
     cold, warm = results[False], results[True]
     med = statistics.median
     print(f"\nmedian of {args.rounds} rounds, headless Chromium on this machine\n")

@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--serve", action="store_true", help="then start the apps (as `klynge serve`)")
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--no-browser", action="store_true", help="with --serve: do not open a browser")
+    p.add_argument("--sandbox", action="store_true",
+                   help="a public sandbox (needs KLYNGE_SANDBOX=1): print the public demo keys' links instead")
 
     p = sub.add_parser("export", help="write the whole cluster to one portable archive (zip)")
     p.add_argument("path")
@@ -87,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--no-preheat", action="store_true", help="start each page's kernel when it is asked for")
     p.add_argument("--apps", help="folder of app notebooks to serve instead of the built-in ones")
+    p.add_argument("--base-path", default="/",
+                   help="path the apps sit under, behind a proxy that passes the full path on (default: /)")
     return parser
 
 
@@ -124,10 +128,12 @@ def run(argv: list[str] | None = None) -> int:
         ops.revoke(settings, args.key_id)
         print(f"key {args.key_id.partition('.')[0]} revoked")
     elif args.command == "demo":
-        from .demo import format_links, load_demo, relink
+        from .demo import format_links, load_demo, load_sandbox, relink
 
         with ops.store_for(settings) as store:
-            if args.serve and not store.is_empty() and not args.replace:
+            if args.sandbox:
+                links = load_sandbox(store, settings, replace=args.replace)
+            elif args.serve and not store.is_empty() and not args.replace:
                 print("the demo is already loaded; new sign-in links:")
                 links = relink(store, settings)
             else:
@@ -173,7 +179,7 @@ def run(argv: list[str] | None = None) -> int:
         from .server import serve
 
         serve(settings, port=args.port, open_browser=not args.no_browser, preheat=not args.no_preheat,
-              apps=args.apps)
+              apps=args.apps, base_path=args.base_path)
     elif args.command == "key" and args.key_command == "reissue":
         _print_invitation(ops.reissue(settings, args.email))
     return 0

@@ -12,6 +12,11 @@ The cluster lives in ``data/demo/`` as YAML, one file per organisation:
 
 :func:`read_demo` reads and checks every file without touching a database; :func:`load_demo`
 writes the demo into a store and makes the sign-in links; :func:`format_links` prints them.
+
+The public sandbox (Binder, ``KLYNGE_SANDBOX=1``) opens the demo with :data:`PUBLIC_KEYS`, sign-in
+keys anyone may know: :func:`load_sandbox` loads the demo for it, and :func:`sandbox_key` swaps a
+public key for a fresh key of its demo person at sign-in. Outside sandbox mode a public key is an
+unknown key, and sandbox mode refuses a database that does not hold the demo.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from . import reference, resources
-from .errors import DataError, KlyngeError, NotFound
+from .errors import DataError, KeyRejected, KlyngeError, NotFound
 from .model import CanvasDocument, Cluster, Note, Offer, Organisation, Package, Person, SdgAssessment, SdgEntry
 from .model.base import Model, Months, Name, Slug, Text, Visibility
 from .model.organisation import Email
@@ -36,7 +41,8 @@ from .operations import signin_link
 from .settings import Settings
 from .store import Identity, Store
 
-__all__ = ["Demo", "DemoResult", "OrganisationFile", "demo_folder", "format_links", "load_demo", "read_demo"]
+__all__ = ["PUBLIC_KEYS", "Demo", "DemoResult", "OrganisationFile", "check_sandbox_database", "demo_folder",
+           "format_links", "load_demo", "load_sandbox", "read_demo", "sandbox_key"]
 
 _OFFER_REF = r"^[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}$"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml reads the demo about ten times faster
@@ -413,3 +419,92 @@ def format_links(links: DemoResult | list[tuple[str, str]]) -> str:
     """One line per demo role: ``participant (Fjellgløtt Guiding, Oppdal): http://.../signin?key=...``."""
     pairs = links.links if isinstance(links, DemoResult) else links
     return "\n".join(f"{role}: {link}" for role, link in pairs)
+
+
+# -- the public sandbox ----------------------------------------------------------------------
+
+# Sign-in keys printed in the README and in Binder's launch link, for two demo participants (a
+# Norwegian and a Swedish member). They are public on purpose and never stored: only a server in
+# sandbox mode, on the demo cluster, swaps one for a real key (see sandbox_key).
+PUBLIC_KEYS = {
+    "sandbox-nb.fjellglott-demo": "kari@fjellglott.example",
+    "sandbox-sv.fjallbrasa-demo": "anna@fjallbrasa.example",
+}
+SANDBOX_KEY_DAYS = 1  # a Binder session lasts hours at most
+
+
+def _not_a_sandbox() -> KlyngeError:
+    return KlyngeError("the public demo keys work only in a sandbox: set KLYNGE_SANDBOX=1 (a throwaway "
+                       "session such as Binder, on a database of its own)")
+
+
+def _check_demo(store: Store) -> None:
+    """Raise unless ``store`` holds the demo cluster and its public demo people."""
+    system = Identity.system()
+    expected = _parse(demo_folder() / "cluster.yaml", ClusterFile).cluster.name
+    try:
+        name = store.cluster(system).name
+        people = [store.person_by_email(system, email) for email in PUBLIC_KEYS.values()]
+    except NotFound:
+        name, people = None, []
+    if name != expected or not all(p.organisation_id for p in people):
+        raise KlyngeError(f"sandbox mode runs only on the demo cluster ({expected}); this database holds "
+                          f"{name or 'something else'}. Load the demo into a database of its own.")
+
+
+def check_sandbox_database(settings: Settings) -> None:
+    """Refuse to serve a sandbox on a database that is not the demo's.
+
+    Raises
+    ------
+    KlyngeError
+        When ``settings`` is not in sandbox mode, or its database does not hold the demo cluster.
+    """
+    from .store import open_store
+
+    if not settings.sandbox:
+        raise _not_a_sandbox()
+    with open_store(settings.db, create=False) as store:
+        _check_demo(store)
+
+
+def load_sandbox(store: Store, settings: Settings, *, replace: bool = False) -> list[tuple[str, str]]:
+    """Load the demo for a public sandbox and return its public sign-in links, one per demo participant.
+
+    An empty database gets the demo; one that holds the demo already is kept as it is; with
+    ``replace``, whatever it holds is backed up and replaced by the demo.
+
+    Raises
+    ------
+    KlyngeError
+        When ``settings`` is not in sandbox mode, or the database holds something other than the demo.
+    """
+    if not settings.sandbox:
+        raise _not_a_sandbox()
+    if store.is_empty() or replace:
+        load_demo(store, settings, replace=replace, progress=False)
+    _check_demo(store)
+    demo = read_demo()
+    return [(_describe(demo, email), signin_link(settings, key)) for key, email in PUBLIC_KEYS.items()]
+
+
+def sandbox_key(store: Store, settings: Settings, key: str) -> str:
+    """The key a sign-in goes on with: a public demo key becomes a fresh key of its demo person.
+
+    Any other key is returned as it is. Outside sandbox mode nothing is swapped, so a public key
+    is checked like any other and is unknown (it is never stored).
+
+    Raises
+    ------
+    KeyRejected
+        When the public key's demo person is not in the database.
+    """
+    email = PUBLIC_KEYS.get((key or "").strip())
+    if email is None or not settings.sandbox:
+        return key
+    system = Identity.system()
+    try:
+        person = store.person_by_email(system, email)
+    except NotFound:
+        raise KeyRejected("unknown") from None
+    return store.issue_key(system, person.id, settings.server_secret(), SANDBOX_KEY_DAYS)

@@ -49,6 +49,9 @@ class Settings:
         "KLYNGE_BASE_URL", "http://localhost:8866", "address that sign-in links point to"
     )
     key_days: int = _option("KLYNGE_KEY_DAYS", 120, "days a new sign-in key stays valid")
+    sandbox: bool = _option(
+        "KLYNGE_SANDBOX", False, "a public sandbox (Binder): the apps say that nothing typed is kept"
+    )
 
     @property
     def home_path(self) -> Path:
@@ -73,6 +76,9 @@ class Settings:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(32))
         return path.read_text().strip().encode()
+
+
+_BOOLS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def normalise_db_url(url: str) -> str:
@@ -105,6 +111,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
                 raw = int(raw)
             except ValueError:
                 raise KlyngeError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
+        elif f.type == "bool" and not isinstance(raw, bool):
+            if str(raw).strip().lower() not in _BOOLS:
+                raise KlyngeError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
+            raw = _BOOLS[str(raw).strip().lower()]
         values[f.name] = raw
     home = values.get("home") or _default_home()
     values["home"] = str(Path(home).expanduser().resolve())
