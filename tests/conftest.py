@@ -96,3 +96,14 @@ def cluster(store, system):
         pid = store.add_person(system, Person(name=role.title(), email=f"{role}@klynge.example", role=role), cid)
         people[role] = store.check_key(store.issue_key(system, pid, SECRET), SECRET)
     return {"id": cid, "orgs": ids, "who": people}
+
+
+@pytest.fixture
+def add_colleague(store, cluster, system):
+    """Sign in one more participant of one of the cluster's organisations (``"fjell"``, ``"gard"`` ...)."""
+    def add(org: str, name: str, email: str) -> Identity:
+        pid = store.add_person(system, Person(name=name, email=email, organisation_id=cluster["orgs"][org]),
+                               cluster["id"])
+        return store.check_key(store.issue_key(system, pid, SECRET), SECRET)
+
+    return add

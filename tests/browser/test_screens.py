@@ -1,8 +1,9 @@
 """The screens the README shows, at desktop and phone width, on the demo cluster."""
 
 import pytest
+from PIL import Image
 
-from .conftest import close, open_app, screenshot
+from .conftest import SHOTS, close, open_app, screenshot
 
 
 @pytest.mark.parametrize("width,height,name", [(1280, 900, "desktop"), (390, 844, "phone")])
@@ -24,6 +25,40 @@ def test_home_and_board(served, browser, width, height, name):
 
 def test_a_step_card_opens_its_own_canvas(served, context):
     page = open_app(context, served.link("stuga"))
-    page.locator(".klynge-step").nth(2).locator("button").click()
+    page.locator(".klynge-step").nth(3).locator("button").click()
     page.wait_for_selector(".klynge-tab-environmental_layer.klynge-current")
     page.wait_for_selector(".kb-add")
+
+
+# Each step of the participant app, and what shows that it is drawn.
+STEPS = {"profile": ".klynge-profile-figure img", "sdg": ".klynge-sdg-goal",
+         "exports": ".klynge-exports-own-business_model-png"}
+
+
+@pytest.mark.parametrize("width,height,name", [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_every_step(served, browser, width, height, name):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO", device_scale_factor=1)
+    page = open_app(ctx, served.link("fjell2"))
+    for step, ready in STEPS.items():
+        page.click(f".klynge-nav-{step}")
+        page.wait_for_selector(ready)
+        page.wait_for_timeout(500)
+        path = SHOTS / f"{step}-{name}.png"
+        page.screenshot(path=str(path))  # the first screenful: what a person sees on arrival
+        assert path.stat().st_size > 10_000
+        assert page.locator(".jupyter-widgets-error-widget").count() == 0
+    close(ctx)
+
+
+def test_a_poster(served, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO", accept_downloads=True)
+    page = open_app(ctx, served.link("fjell2"))
+    page.click(".klynge-nav-exports")
+    with page.expect_download(timeout=90_000) as info:
+        page.click(".klynge-exports-own-business_model-png")
+    image = Image.open(info.value.path())
+    assert image.format == "PNG" and image.width / image.height == pytest.approx(420 / 297, rel=0.005)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    image.thumbnail((1400, 1400))
+    image.save(SHOTS / "poster.png", optimize=True)
+    close(ctx)

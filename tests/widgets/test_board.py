@@ -10,11 +10,9 @@ from traitlets import TraitError
 
 from klynge import resources
 from klynge.i18n import catalogue
-from klynge.model import Note, Person
+from klynge.model import Note
 from klynge.store import Identity
 from klynge.widgets import CanvasBoard, CanvasService
-
-from ..conftest import SECRET
 
 BM = "business_model"
 
@@ -46,12 +44,9 @@ def stored(store, cluster, key="fjell", template=BM):
 
 
 @pytest.fixture
-def colleague(store, cluster):
+def colleague(add_colleague):
     """A second participant of the same organisation as `fjell`."""
-    system = Identity.system()
-    pid = store.add_person(system, Person(name="Kari Fjell", email="kari@example.no",
-                                          organisation_id=cluster["orgs"]["fjell"]), cluster["id"])
-    return store.check_key(store.issue_key(system, pid, SECRET), SECRET)
+    return add_colleague("fjell", "Kari Fjell", "kari@example.no")
 
 
 def test_a_new_board_shows_the_template_in_the_language_asked(store, cluster):

@@ -1,4 +1,4 @@
-"""The participant app: home and canvases now, more steps as they join, in one kernel.
+"""The participant app: home, profile, canvases, SDG mapping and exports, in one kernel.
 
 ``notebooks/apps/participant.ipynb`` calls :func:`app`. Everything the app shows comes from the
 store through the session's identity, which the browser can neither see nor change.
@@ -14,7 +14,7 @@ from .. import reference
 from ..canvases import default_registry
 from ..errors import KeyRejected, KlyngeError
 from ..i18n import t
-from ..progress import CANVASES, canvas_progress
+from ..progress import CANVASES, canvas_progress, profile_progress
 from ..widgets.canvases_page import CanvasesPage
 from ..widgets.coherence import LAYERS, CoherenceView, Layer
 from ..widgets.home import HomePage, HomeSummary, StepCard
@@ -36,8 +36,12 @@ class ParticipantApp:
         self.organisation_id = who.organisation_id
         pages = [Page("home", "nav.home", self._home)]
         if self.organisation_id is not None:
-            pages.append(Page("canvases", "nav.canvases", self._canvases))
-        self.shell = Shell(pages, who=who.name, lang=session.lang)
+            pages += [Page("profile", "nav.profile", self._profile),
+                      Page("canvases", "nav.canvases", self._canvases),
+                      Page("sdg", "nav.sdg", self._sdg),
+                      Page("exports", "nav.exports", self._exports)]
+        banner = "sandbox.banner" if session.settings.sandbox else ""
+        self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
 
     # -- home ---------------------------------------------------------------------------
     def _home(self) -> HomePage:
@@ -60,14 +64,40 @@ class ParticipantApp:
             place = reference.municipality(org.municipality).name
         except KlyngeError:
             place = org.municipality
-        steps = []
+        from ..widgets.sdg_service import SdgService
+
+        offers = [o.value for o in store.offers(who, self.organisation_id)]
+        sdg = SdgService(store, who, self.organisation_id, registry=self.registry)
+        steps = [StepCard("nav.profile", profile_progress(org, offers), "profile")]
         for template_id in CANVASES:
             template = self.registry.get(template_id)
             doc, _ = store.canvas(who, self.organisation_id, template_id)
             progress = canvas_progress(template_id, [b.id for b in template.blocks], doc)
             steps.append(StepCard(f"canvas.{template_id}", progress, f"canvases:{template_id}"))
+        steps.append(StepCard("nav.sdg", sdg.step_progress(), "sdg"))
         return HomeSummary(person=who.name, role=who.role, organisation=org.name, place=place,
                            kind=org.kind, steps=steps)
+
+    # -- profile, SDG mapping, exports ----------------------------------------------------
+    def _profile(self) -> w.Widget:
+        from ..widgets.profile_page import ProfilePage
+        from ..widgets.profile_service import ProfileService
+
+        return ProfilePage(ProfileService(self.session.store, self.session.identity, self.organisation_id))
+
+    def _sdg(self) -> w.Widget:
+        from ..widgets.sdg_page import SdgPage
+        from ..widgets.sdg_service import SdgService
+
+        return SdgPage(SdgService(self.session.store, self.session.identity, self.organisation_id,
+                                  registry=self.registry))
+
+    def _exports(self) -> w.Widget:
+        from ..widgets.export_service import ExportService
+        from ..widgets.exports_page import ExportsPage
+
+        return ExportsPage(ExportService(self.session.store, self.session.identity, self.organisation_id,
+                                         registry=self.registry))
 
     # -- canvases -----------------------------------------------------------------------
     def _canvases(self) -> CanvasesPage:

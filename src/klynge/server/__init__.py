@@ -13,23 +13,28 @@ import os
 from .. import resources
 from ..settings import Settings
 
-__all__ = ["log_request", "serve", "voila_config"]
+__all__ = ["log_request", "normalise_base_path", "serve", "voila_config"]
 
 log = logging.getLogger(__name__)
 
 
 def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
                  max_kernels: int = 40, max_kernels_per_person: int = 3, cull_idle_seconds: int = 900,
-                 apps: str | None = None):
-    """The traitlets configuration of Klynge's Voila server; ``apps`` is the folder of app notebooks."""
+                 apps: str | None = None, base_path: str = "/"):
+    """The traitlets configuration of Klynge's Voila server; ``apps`` is the folder of app notebooks.
+
+    ``base_path`` is the path every page and route sits under, for a server behind a proxy that
+    passes the full path on (such as ``/user/<name>/proxy/absolute/8866/`` on Binder).
+    """
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader
     from jupyter_server.utils import url_path_join  # noqa: F401  (jupyter-server must import first)
     from traitlets.config import Config
     from voila.paths import collect_template_paths
 
+    from . import pages as server_pages_module
     from .kernels import KernelOwnerAuthorizer
     from .session import cookie_secret
-    from .signin import KlyngeIdentityProvider
+    from .signin import KlyngeIdentityProvider, NotFoundHandler
 
     template_dir = resources.path("widgets", "voila", "templates", "klynge")
     # Error pages for the server's own handlers come from Klynge's template first.
@@ -38,11 +43,13 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         FileSystemLoader(collect_template_paths(["html"], "base")),
     ]), autoescape=True, extensions=["jinja2.ext.i18n"])
     server_pages.install_null_translations()
+    server_pages.globals["texts"] = server_pages_module.in_every_language
 
     c = Config()
     c.Voila.ip = "127.0.0.1"
     c.Voila.port = port
     c.Voila.port_retries = 0
+    c.Voila.base_url = normalise_base_path(base_path)
     c.Voila.open_browser = open_browser
     c.Voila.root_dir = str(apps or resources.path("notebooks", "apps"))
     c.Voila.identity_provider_class = KlyngeIdentityProvider
@@ -58,6 +65,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         },
         "jinja2_env": server_pages,
         "serve_traceback": False,
+        "default_handler_class": NotFoundHandler,
         "log_function": log_request,
         # The session cookie is SameSite=Lax, so a cross-site POST never carries it; the XSRF
         # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
@@ -65,6 +73,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         "disable_check_xsrf": True,
     }
     c.VoilaConfiguration.template = "klynge"
+    c.VoilaExporter.filters = {"klynge_texts": "klynge.server.pages.texts_json"}
     c.VoilaConfiguration.theme = "light"
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.show_tracebacks = False
@@ -82,6 +91,12 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.CappedKernelManager.cull_connected = False
     c.CappedKernelManager.cull_busy = False
     return c
+
+
+def normalise_base_path(path: str | None) -> str:
+    """``user/x/proxy`` or ``/user/x/proxy/`` as ``/user/x/proxy/``; empty as ``/``."""
+    inner = (path or "").strip().strip("/")
+    return f"/{inner}/" if inner else "/"
 
 
 def _voila_class():
@@ -107,20 +122,33 @@ def log_request(handler) -> None:
 
 
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
-          links: list[str] | None = None, apps: str | None = None) -> None:
-    """Run the server until interrupted. Kernels inherit the database and home from ``settings``."""
+          links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
+    """Run the server until interrupted. Kernels inherit the database and home from ``settings``.
+
+    Raises
+    ------
+    KlyngeError
+        In sandbox mode, when the database does not hold the demo cluster.
+    """
+    if settings.sandbox:
+        from ..demo import check_sandbox_database
+
+        check_sandbox_database(settings)
     os.environ["KLYNGE_DB"] = settings.db
     os.environ["KLYNGE_HOME"] = settings.home
     os.environ["KLYNGE_LANG"] = settings.lang
+    os.environ["KLYNGE_SANDBOX"] = "1" if settings.sandbox else "0"
     # Voila finds the "klynge" template on the Jupyter data path.
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
     settings.server_secret()  # made now, before kernels need it
-    config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps)
+    base_path = normalise_base_path(base_path)
+    config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps,
+                          base_path=base_path)
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
     app = _voila_class()(config=config)
     app.initialize([])
     for line in links or []:
         print(line, flush=True)
-    print(f"Klynge is running at http://localhost:{port}/ (Ctrl+C stops it)", flush=True)
+    print(f"Klynge is running at http://localhost:{port}{base_path} (Ctrl+C stops it)", flush=True)
     app.start()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 
-from ..i18n import t
+from ..i18n import LANGUAGES, t
 
-__all__ = ["plain_page"]
+__all__ = ["in_every_language", "plain_page", "texts_json"]
 
 _STYLE = """
 :root{color-scheme:light;--accent:#1f5f5b;--ink:#1d2a2a;--paper:#f6f3ec}
@@ -32,3 +33,16 @@ def plain_page(lang: str, title_key: str, *body_keys: str) -> str:
         f'<body><main><div class="brand">Klynge</div><h1>{escape(t(title_key, lang))}</h1>'
         f"{paragraphs}</main></body></html>"
     )
+
+
+def texts_json(key: str) -> str:
+    """``{"nb": ..., "sv": ..., "en": ...}`` of one message, for a page that picks the language in the browser.
+
+    The app template uses it (as the Jinja filter ``klynge_texts``) for the text shown while a page opens.
+    """
+    return json.dumps({lang: t(key, lang) for lang in LANGUAGES}, ensure_ascii=False).replace("</", "<\\/")
+
+
+def in_every_language(key: str) -> str:
+    """One message in bokmål, Swedish and English, joined by middle dots: for pages that know no language."""
+    return " · ".join(dict.fromkeys(t(key, lang) for lang in LANGUAGES))

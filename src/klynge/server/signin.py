@@ -76,13 +76,17 @@ class KlyngeIdentityProvider(IdentityProvider):
                     display_name=identity.name, initials=None)
 
     def get_handlers(self) -> list:
-        # Listed before Voila's own routes, so "/" and the file tree never show a listing.
+        # Listed before Voila's own routes, so "/" and the file tree never show a listing. Voila
+        # adds these routes as they are, so they get the server's base path here.
+        from jupyter_server.utils import url_path_join
+
+        base = getattr(self.parent, "base_url", None) or "/"
         return [
-            (r"/signin", SignInHandler),
-            (r"/login", LoginPageHandler),
-            (r"/logout", LogoutHandler),
-            (r"/", HomeHandler),
-            (r"/voila/tree.*", HomeHandler),
+            (url_path_join(base, r"/signin"), SignInHandler),
+            (url_path_join(base, r"/login"), LoginPageHandler),
+            (url_path_join(base, r"/logout"), LogoutHandler),
+            (base, HomeHandler),
+            (url_path_join(base, r"/voila/tree.*"), HomeHandler),
         ]
 
 
@@ -124,14 +128,19 @@ class SignInHandler(_PlainHandler):
     @allow_unauthenticated
     def get(self) -> None:
         provider = self.klynge
+        key = self.get_argument("key", "")
         try:
-            identity = provider.store.check_key(self.get_argument("key", ""), provider.klynge.server_secret())
+            if provider.klynge.sandbox:
+                from ..demo import sandbox_key
+
+                key = sandbox_key(provider.store, provider.klynge, key)
+            identity = provider.store.check_key(key, provider.klynge.server_secret())
         except KeyRejected as exc:
             self.log.info("sign-in refused: %s", exc.reason)
             self.page(403, "page.signin_failed.title", f"page.signin_failed.{exc.reason}",
                       "page.signin_failed.help")
             return
-        key_id = self.get_argument("key").strip().partition(".")[0]
+        key_id = key.strip().partition(".")[0]
         self.set_cookie(COOKIE, make_cookie(provider.klynge, identity, key_id), expires_days=COOKIE_DAYS,
                         path=self.base_url, httponly=True, samesite="Lax",
                         secure=self.request.protocol == "https")
@@ -171,3 +180,11 @@ class HomeHandler(_PlainHandler):
             self.page(200, "page.researcher.title", "page.researcher.body")
         else:
             self.redirect(target)
+
+
+class NotFoundHandler(_PlainHandler):
+    """Any address the server does not know: a plain page in the person's language, not Tornado's."""
+
+    @allow_unauthenticated
+    def prepare(self) -> None:
+        self.page(404, "page.notfound.title", "page.notfound.body")

@@ -39,7 +39,7 @@ class Shell(w.VBox):
     lang = Unicode("nb")
     current = Unicode("")
 
-    def __init__(self, pages: list[Page], *, who: str, lang: str = "nb"):
+    def __init__(self, pages: list[Page], *, who: str, lang: str = "nb", banner: str = ""):
         super().__init__()
         self.add_class("klynge-app")
         self._pages = {p.id: p for p in pages}
@@ -64,7 +64,10 @@ class Shell(w.VBox):
         nav.add_class("klynge-nav")
         self._area = w.Box()
         self._area.add_class("klynge-page")
-        self.children = [top, nav, self._area]
+        self._banner_key = banner
+        self._banner = w.HTML()
+        self._banner.add_class("klynge-banner")
+        self.children = [top, self._banner, nav, self._area] if banner else [top, nav, self._area]
         self.lang = lang
         self._relabel()
         self.show(pages[0].id)
@@ -110,6 +113,8 @@ class Shell(w.VBox):
             button.description = t(self._pages[pid].label, self.lang)
             button.tooltip = button.description
         self._language.tooltip = t("shell.language", self.lang)
+        if self._banner_key:
+            self._banner.value = f'<div role="note">{escape(t(self._banner_key, self.lang))}</div>'
         self._who.value = (f'<span class="klynge-muted">{escape(t("shell.signed_in_as", self.lang))}</span> '
                            f"<b>{escape(self._who_name or '')}</b>")
 

@@ -1,0 +1,91 @@
+"""The catalogues: every key in every language, the same placeholders, and no key that no code uses.
+
+A key counts as used when the code names it as a literal string, or when the code builds it
+from a prefix (``f"kind.{value}"``, ``"board." + key``, ``key.startswith("board.")``, a
+JavaScript template ``` `month.${m}` ```) and the rest of the key is itself a literal in the
+code, a field of a model (``field.amount``) or a number (month 1 to 12), or parts that
+each are (``f"batch.{group}.{value}"`` gives ``batch.sector.camping``).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import cache
+
+import pytest
+from pydantic import BaseModel
+
+from klynge import model, resources
+from klynge.i18n import LANGUAGES, catalogue
+
+_CODE_GLOBS = ("src/**/*.py", "notebooks/**/*.ipynb", "widgets/**/*.js", "widgets/**/*.j2", "widgets/**/*.html")
+_LITERAL = re.compile(r"""["'`]([A-Za-z0-9_.\-]+)["'`]""")
+_PREFIXES = (
+    re.compile(r"""f["']([a-z0-9_.]+\.)\{"""),                 # f"kind.{value}"
+    re.compile(r"""["']([a-z0-9_.]+\.)["']\s*\+"""),           # "kind." + value
+    re.compile(r"""startswith\(["']([a-z0-9_.]+\.)["']\)"""),  # k.startswith("board.")
+    re.compile(r"""`([a-z0-9_.]+\.)\$\{"""),                   # `month.${m}`
+)
+
+
+@cache
+def _code() -> str:
+    root = resources.root()
+    return "\n".join(p.read_text(encoding="utf-8") for pattern in _CODE_GLOBS for p in sorted(root.glob(pattern)))
+
+
+@cache
+def _literals() -> frozenset[str]:
+    fields = {name for cls in vars(model).values() if isinstance(cls, type) and issubclass(cls, BaseModel)
+              for name in cls.model_fields}
+    return frozenset(_LITERAL.findall(_code())) | fields
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    return frozenset(p for rx in _PREFIXES for p in rx.findall(_code()))
+
+
+def _used(key: str, top: bool = True) -> bool:
+    if key in _literals():
+        return True
+    if not top and all(part in _literals() or part.isdigit() for part in key.split(".")):
+        return True
+    parts = key.split(".")
+    for i in range(1, len(parts)):
+        head, rest = ".".join(parts[:i]) + ".", ".".join(parts[i:])
+        if head in _prefixes() and _used(rest, top=False):
+            return True
+    return False
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_language_has_every_key(lang):
+    theirs, english = set(catalogue(lang)), set(catalogue("en"))
+    assert not english - theirs, f"missing in {lang}.yaml: {sorted(english - theirs)}"
+    assert not theirs - english, f"missing in en.yaml: {sorted(theirs - english)}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_text_is_empty_and_placeholders_match(lang):
+    english = catalogue("en")
+    for key, text in catalogue(lang).items():
+        assert text.strip(), f"{lang}.yaml: {key} is empty"
+        assert _fields(text) == _fields(english.get(key, text)), f"{lang}.yaml: {key} has other {{names}} than en.yaml"
+
+
+def test_every_key_is_used_by_some_code():
+    unused = sorted(key for key in catalogue("en") if not _used(key))
+    assert not unused, f"keys no code uses (remove them, or use them): {unused}"
+
+
+def test_the_unused_key_check_finds_an_unused_key():
+    assert _used("home.greeting")
+    assert _used("kind.company")  # f"kind.{...}" and "company" in the model's vocabulary
+    assert not _used("home.no_such_message")
+    assert not _used("kind.no_such_kind")
