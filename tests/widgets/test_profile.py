@@ -270,17 +270,17 @@ def test_refresh_reads_the_store_again_when_nothing_was_typed(store, cluster, co
     theirs = their_save(store, cluster, colleague, needs="Nytt behov")
     theirs.save_offer(offer_form(), "nb")
     p.refresh()
-    assert p._needs.value == "Nytt behov" and "Nordlystur" in p._offer_list.children[0].children[0].value
+    assert p._needs.value == "Nytt behov" and "Nordlystur" in p._offers._list.children[0].children[0].value
 
 
 def fill_offer(p, **changes):
-    form = offer_form(**changes)
-    p._o_title.value, p._o_kind.value = form["title"], form["kind"]
-    p._o_municipality.value = form["municipality"]
-    for m, button in p._o_months.items():
+    form, o = offer_form(**changes), p._offers
+    o._title.value, o._kind.value = form["title"], form["kind"]
+    o._municipality.value = form["municipality"]
+    for m, button in o._months.items():
         button.value = m in form["months"]
-    p._o_capacity.value, p._o_price.value = form["capacity_per_day"], form["price_amount"]
-    for code, button in p._o_languages.items():
+    o._capacity.value, o._price.value = form["capacity_per_day"], form["price_amount"]
+    for code, button in o._languages.items():
         button.value = code in form["languages"]
 
 
@@ -290,16 +290,17 @@ def caption(p):
 
 def test_adding_a_low_season_offer_changes_the_picture(store, cluster):
     p = page(store, cluster)
+    o = p._offers
     assert t("profile.season_share", "nb", share=0) in caption(p) and "<img" not in caption(p)
-    p._add.click()
-    assert p._form.layout.display == "" and p._o_currency.value == "NOK" and p._o_languages["nb"].value
+    o._add.click()
+    assert o._form.layout.display == "" and o._currency.value == "NOK" and o._languages["nb"].value
     fill_offer(p, months=[2, 3, 4], capacity_per_day=20)
-    p._o_save.click()
-    assert t("profile.offer_saved", "nb") in p._offers_status.value and p._form.layout.display == "none"
+    o._save.click()
+    assert t("profile.offer_saved", "nb") in o._list_status.value and o._form.layout.display == "none"
     assert t("profile.season_share", "nb", share=0) in caption(p) and "data:image/png;base64," in caption(p)
-    p._add.click()
+    o._add.click()
     fill_offer(p, title="Høstjakt", months=[10, 11], capacity_per_day=20)
-    p._o_save.click()
+    o._save.click()
     assert t("profile.season_share", "nb", share=41) in caption(p)
     assert f"alt='{t('profile.season_alt', 'nb')}" in caption(p)
     p.lang = "en"
@@ -308,14 +309,15 @@ def test_adding_a_low_season_offer_changes_the_picture(store, cluster):
 
 def test_a_bad_offer_keeps_the_form_open_with_the_messages(store, cluster):
     p = page(store, cluster, lang="en")
-    p._add.click()
+    o = p._offers
+    o._add.click()
     fill_offer(p, months=[], price_amount="-5", capacity_per_day=0)
-    p._o_save.click()
-    fields = p._offer_fields
+    o._save.click()
+    fields = o._fields
     assert t("error.klynge_no_months", "en") in fields["months"].error.value
     assert t("profile.price_negative", "en") in fields["price"].error.value
     assert t("error.at_least", "en", limit=1) in fields["capacity_per_day"].error.value
-    assert p._form.layout.display == "" and store.offers(Identity.system(), cluster["orgs"]["fjell"]) == []
+    assert o._form.layout.display == "" and store.offers(Identity.system(), cluster["orgs"]["fjell"]) == []
     p.lang = "nb"
     assert t("profile.price_negative", "nb") in fields["price"].error.value
 
@@ -324,26 +326,27 @@ def test_editing_and_removing_an_offer_from_the_page(store, cluster, colleague):
     s = service(store, cluster)
     oid = s.save_offer(offer_form(), "nb")
     p = page(store, cluster)
-    row = p._offer_list.children[0]
+    o = p._offers
+    row = o._list.children[0]
     edit, remove = row.children[1].children
     edit.click()
-    assert p._o_title.value == "Nordlystur" and p._o_price.value == "950" and p._o_months[10].value
-    p._o_title.value = "Nordlys med bål"
+    assert o._title.value == "Nordlystur" and o._price.value == "950" and o._months[10].value
+    o._title.value = "Nordlys med bål"
     # someone else changes the same offer meanwhile
     theirs = ProfileService(store, colleague, cluster["orgs"]["fjell"])
     theirs.save_offer(offer_form(title="Deres tittel"), "nb", oid, 1)
-    p._o_save.click()
-    assert t("profile.offer_conflict", "nb", who="Kari Fjell") in p._o_status.value
-    assert p._o_title.value == "Nordlys med bål"
-    p._o_keep.click()
+    o._save.click()
+    assert t("profile.offer_conflict", "nb", who="Kari Fjell") in o._form_status.value
+    assert o._title.value == "Nordlys med bål"
+    o._keep.click()
     assert store.offers(Identity.system(), cluster["orgs"]["fjell"])[0].value.title == "Nordlys med bål"
     # removing asks first
-    p._offer_list.children[0].children[1].children[1].click()
-    confirm = p._offer_list.children[0].children[1]
+    o._list.children[0].children[1].children[1].click()
+    confirm = o._list.children[0].children[1]
     assert t("profile.remove_confirm", "nb", title="Nordlys med bål") in confirm.children[0].value
     confirm.children[1].click()
     assert store.offers(Identity.system(), cluster["orgs"]["fjell"]) == []
-    assert t("profile.offer_removed", "nb") in p._offers_status.value
+    assert t("profile.offer_removed", "nb") in o._list_status.value
 
 
 def test_switching_language_relabels_everything(store, cluster):
@@ -351,13 +354,13 @@ def test_switching_language_relabels_everything(store, cluster):
     service(store, cluster).save_offer(offer_form(), "nb")
     p.refresh()
     p.lang = "sv"
-    assert p._save.description == "Spara profilen" and p._add.description == "Lägg till ett erbjudande"
+    assert p._save.description == "Spara profilen" and p._offers._add.description == "Lägg till ett erbjudande"
     assert p._phase.options[0] == (t("batch.phase.idea", "sv").capitalize(), "idea")
-    assert dict(p._o_kind.options)[t("batch.offer.activity", "sv").capitalize()] == "activity"
-    assert p._o_months[9].description == "Sep" and p._o_languages["de"].description == "Tyska"
+    assert dict(p._offers._kind.options)[t("batch.offer.activity", "sv").capitalize()] == "activity"
+    assert p._offers._months[9].description == "Sep" and p._offers._languages["de"].description == "Tyska"
     assert "Nyckel" not in p._head.value and t("nav.profile", "sv") in p._head.value
     assert p._map.labels["help"] == t("profile.map_help", "sv")
-    assert t("profile.per_day", "sv", n=12) in p._offer_list.children[0].children[0].value
+    assert t("profile.per_day", "sv", n=12) in p._offers._list.children[0].children[0].value
 
 
 def test_a_broken_store_shows_a_plain_message(store, cluster, caplog):
