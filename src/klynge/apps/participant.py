@@ -140,14 +140,23 @@ def _warm_up() -> None:
     """Load what every person's app needs, before the kernel knows whose it is.
 
     A preheated kernel runs this while it waits for its page; the templates, the reference
-    places and the board's code are then ready when the person arrives.
+    places and goals and the board's code are then ready when the person arrives. What is
+    loaded is then moved out of the garbage collector's way: otherwise a full collection,
+    scanning all of it, lands in the middle of the person's first clicks.
     """
-    from ..widgets import board, canvas_service  # noqa: F401
+    import gc
+
+    from ..widgets import board, canvas_service, sdg_service  # noqa: F401
 
     registry = default_registry()
     for template_id in CANVASES:
         registry.get(template_id)
     reference.municipalities()
+    reference.targets()
+    reference.certifications()
+    reference.shortlist("general")
+    gc.collect()
+    gc.freeze()
 
 
 def app() -> w.Widget:

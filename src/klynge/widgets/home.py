@@ -37,7 +37,11 @@ class HomeSummary:
 
 
 class HomePage(w.VBox):
-    """A greeting, the organisation, and one card per step with what is missing."""
+    """A greeting, the organisation, and one card per step with what is missing.
+
+    The widgets are made once and then only relabelled: a refresh or a change of language
+    sends new texts to the browser, not new widgets.
+    """
 
     lang = Unicode("nb")
 
@@ -46,6 +50,11 @@ class HomePage(w.VBox):
         self.add_class("klynge-home")
         self._summarise = summarise
         self._open = open_page
+        self._head = w.HTML()
+        self._grid = w.Box()
+        self._grid.add_class("klynge-steps")
+        self._cards: list[_Card] = []
+        self.children = [self._head, self._grid]
         self._summary = summarise()
         self._render()
 
@@ -60,30 +69,40 @@ class HomePage(w.VBox):
 
     def _render(self) -> None:
         s, lang = self._summary, self.lang
-        head = w.HTML(
+        self._head.value = (
             f"<h1>{escape(t('home.greeting', lang, name=s.person.split(' ')[0] if s.person else ''))}</h1>"
             + (f"<p class='klynge-org'><b>{escape(s.organisation)}</b> · {escape(s.place)}"
                f" · {escape(t('kind.' + s.kind, lang))}</p>" if s.organisation else
                f"<p>{escape(t('home.role.' + s.role, lang))}</p>")
             + f"<p>{escape(t('home.intro', lang))}</p>"
         )
-        cards = [self._card(step) for step in s.steps]
-        grid = w.Box(cards)
-        grid.add_class("klynge-steps")
-        self.children = [head, grid]
+        if len(self._cards) != len(s.steps):
+            self._cards = [_Card(self._open) for _ in s.steps]
+            self._grid.children = [card.box for card in self._cards]
+        for card, step in zip(self._cards, s.steps):
+            card.show(step, lang)
 
-    def _card(self, step: StepCard) -> w.Widget:
-        lang, p = self.lang, step.progress
+
+class _Card:
+    """One step's card: its label, how far it is, what is missing, and a button that opens it."""
+
+    def __init__(self, open_page: Callable[[str], None]):
+        self.page = ""
+        self.body = w.HTML()
+        self.button = w.Button()
+        self.button.add_class("mod-primary")
+        self.button.on_click(lambda _b: open_page(self.page))
+        self.box = w.VBox([self.body, self.button])
+        self.box.add_class("klynge-card")
+        self.box.add_class("klynge-step")
+
+    def show(self, step: StepCard, lang: str) -> None:
+        p = step.progress
         status = (f"<span class='klynge-done'>✓ {escape(t('home.complete', lang))}</span>" if p.complete else
                   "".join(f"<div class='klynge-missing'>• {escape(t(key, lang, **values))}</div>"
                           for key, values in p.missing))
-        body = w.HTML(f"<h2>{escape(t(step.label, lang))}</h2>"
-                      f"<div class='klynge-count'>{escape(t('home.progress', lang, done=p.done, total=p.total))}</div>"
-                      f"{status}")
-        button = w.Button(description=t("home.open", lang), tooltip=t(step.label, lang))
-        button.add_class("mod-primary")
-        button.on_click(lambda _b, page=step.page: self._open(page))
-        card = w.VBox([body, button])
-        card.add_class("klynge-card")
-        card.add_class("klynge-step")
-        return card
+        self.body.value = (f"<h2>{escape(t(step.label, lang))}</h2><div class='klynge-count'>"
+                           f"{escape(t('home.progress', lang, done=p.done, total=p.total))}</div>{status}")
+        self.button.description = t("home.open", lang)
+        self.button.tooltip = t(step.label, lang)
+        self.page = step.page

@@ -65,8 +65,9 @@ class Shell(w.VBox):
         self._area = w.Box()
         self._area.add_class("klynge-page")
         self._banner_key = banner
-        self._banner = w.HTML()
-        self._banner.add_class("klynge-banner")
+        self._banner = w.HTML() if banner else None
+        if self._banner is not None:
+            self._banner.add_class("klynge-banner")
         self.children = [top, self._banner, nav, self._area] if banner else [top, nav, self._area]
         self.lang = lang
         self._relabel()
@@ -113,7 +114,7 @@ class Shell(w.VBox):
             button.description = t(self._pages[pid].label, self.lang)
             button.tooltip = button.description
         self._language.tooltip = t("shell.language", self.lang)
-        if self._banner_key:
+        if self._banner is not None:
             self._banner.value = f'<div role="note">{escape(t(self._banner_key, self.lang))}</div>'
         self._who.value = (f'<span class="klynge-muted">{escape(t("shell.signed_in_as", self.lang))}</span> '
                            f"<b>{escape(self._who_name or '')}</b>")
