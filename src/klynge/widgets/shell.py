@@ -74,10 +74,11 @@ class Shell(w.VBox):
         self.show(pages[0].id)
 
     def show(self, page_id: str) -> None:
-        """Open a page, building it the first time it is shown."""
+        """Open a page, building it the first time it is shown and refreshing it when it is shown again."""
         if page_id not in self._pages:
             return
         page = self._built.get(page_id)
+        again = page is not None
         if page is None:
             try:
                 page = self._built[page_id] = self._pages[page_id].build()
@@ -90,7 +91,7 @@ class Shell(w.VBox):
             (button.add_class if pid == page_id else button.remove_class)("klynge-current")
         self._area.children = [page]
         self.current = page_id
-        if hasattr(page, "refresh"):
+        if again and hasattr(page, "refresh"):
             try:
                 page.refresh()
             except Exception:
