@@ -54,12 +54,7 @@ class ProfilePage(w.VBox):
         self._offers.on_change(self._render_season)
         self._build()
         self.lang = lang
-        try:
-            self._load()
-        except Exception:
-            log.exception("the profile could not be read")
-            self._say("profile.error")
-        self._relabel()
+        self.refresh()
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -124,11 +119,11 @@ class ProfilePage(w.VBox):
 
     # -- reading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the profile again (the page is shown again); what the person typed and did not save stays."""
+        """Read the profile (again, when the page is shown again); what the person typed and did not save stays."""
         try:
             self._load()
         except Exception:
-            log.exception("the profile could not be read again")
+            log.exception("the profile could not be read")
             self._say("profile.error")
         self._relabel()
 
