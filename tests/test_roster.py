@@ -150,3 +150,46 @@ def test_wrong_country_and_missing_values_name_their_columns(tmp_path):
     assert fields == ["row 2, Municipality", "row 3, Organisation number", "row 3, Country", "row 3, Name"]
     assert "not a municipality in the organisation's country" in info.value.problems[0][1]
     assert "Danmark is not a country we know" in info.value.problems[2][1]
+
+
+def test_numbers_and_codes_in_other_digits_are_the_registered_ones(store, cluster, system, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("Organisation,Organisation number,Municipality,Name,Email\n"
+                    "Fjellguidene,９７４７６０６７３,٥٠٢١,Nils Fjell,nils@fjell.no\n"
+                    "Nytt AS,٩١٢٣٤٥٦٦١,５００１,Ny Person,ny@nytt.no\n", encoding="utf-8")
+    rows = read_roster(path, "en")
+    assert [(r.organisation.orgnr, r.organisation.municipality) for r in rows] == [
+        ("974760673", "5021"), ("912345661", "5001")]
+    result = import_roster(store, cluster["who"]["facilitator"], rows, cluster["id"], lang="en")
+    assert result.organisations_reused == [cluster["orgs"]["fjell"]] and len(result.organisations_added) == 1
+
+    copy = tmp_path / "copy.csv"
+    copy.write_text("Organisation,Organisation number,Municipality,Name,Email\n"
+                    "Kopi AS,۹۷۴۷۶۰۶۷۳,Oppdal,Ole,ole@kopi.no\n", encoding="utf-8")
+    before = counts(store, system)
+    with pytest.raises(ValidationError) as info:
+        import_roster(store, cluster["who"]["facilitator"], read_roster(copy, "en"), cluster["id"], lang="en")
+    assert info.value.problems == [
+        ("row 2, Organisation number",
+         "974760673 is registered for Fjellguidene; correct the number, or write the name as registered")]
+    assert counts(store, system) == before
+
+
+@pytest.mark.parametrize("lang,lines,problems", [
+    ("en", ["Organisation,Organisation number,Municipality,Name,Email",
+            "Nytt AS,912345661,Trondheim,Ny Person,ny@nytt.no",
+            "Annet AS,９１２３４５６６１,Trondheim,Kopi,kopi@annet.no"],
+     [("row 3, Organisation number",
+       "this organisation number is on row 2 for Nytt AS; one number cannot have two names")]),
+    ("nb", ["Organisasjon,Organisasjonsnummer,Kommune,Navn,E-post",
+            "\u200b\u200b,912345661,Trondheim,Ny Person,ny@nytt.no",
+            "Gard AS,923609016,Frøya,\u202eOla,ola@gard.no"],
+     [("rad 2, Organisasjon", "består bare av usynlige tegn; skriv navnet med bokstaver eller sifre"),
+      ("rad 3, Navn", "inneholder skjulte tegn som snur tekstretningen; skriv navnet på nytt uten å lime det inn")]),
+])
+def test_copies_in_other_digits_and_unreadable_names_are_refused_on_their_rows(tmp_path, lang, lines, problems):
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_roster(path, lang)
+    assert info.value.problems == problems

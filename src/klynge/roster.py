@@ -21,7 +21,7 @@ import pydantic
 
 from .errors import DataError, ValidationError
 from .i18n import catalogue, t
-from .model import ORGANISATION_KINDS, SECTORS, Organisation, Person
+from .model import ORGANISATION_KINDS, SECTORS, Organisation, Person, normalise_code
 from .settings import LANGUAGES
 from .store import Identity, Store
 from .store.access import require
@@ -160,7 +160,8 @@ def _municipality(value: str, country: str | None) -> tuple[str | None, str | No
     One in another country than the row's is returned too: the model then says it is in the
     wrong country, which helps more than "unknown".
     """
-    match = re.fullmatch(r"(\d{1,4})(?:\D.*)?", value)
+    value = normalise_code(value)
+    match = re.fullmatch(r"([0-9]{1,4})(?:[^0-9].*)?", value)
     try:
         from .reference import municipalities
     except ImportError:  # the reference data is not installed: codes only

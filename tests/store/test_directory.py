@@ -33,6 +33,19 @@ def test_duplicate_organisation_numbers_are_refused(store, cluster, system):
                                                     municipality="5001", subclusters=["nope"]), cluster["id"])
 
 
+@pytest.mark.parametrize("copy", ["９７４７６０６７３", "٩٧٤٧٦٠٦٧٣", "۹۷۴۷۶۰۶۷۳", "９７４ ７６０ ６７３"])
+def test_a_copy_of_a_registered_number_in_other_digits_is_refused(store, cluster, system, copy):
+    kari, gard = cluster["who"]["gard"], cluster["orgs"]["gard"]
+    with pytest.raises(ValidationError, match="974760673 is already registered for Fjellguidene"):
+        store.add_organisation(system, Organisation(name="Kopi", country="NO", orgnr=copy, municipality="５００１"),
+                               cluster["id"])
+    current = store.organisation(kari, gard)
+    with pytest.raises(ValidationError, match="974760673 is already registered for Fjellguidene"):
+        store.update_organisation(kari, Organisation.model_validate(
+            {**current.value.model_dump(), "orgnr": copy}), current.version)
+    assert [o.orgnr for o in store.organisations(system)] == ["974760673", "923609016", "556016-0680"]
+
+
 def test_offers_add_edit_remove_with_versions(store, cluster):
     kari, org_id = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
     oid = store.add_offer(kari, offer(org_id))

@@ -16,6 +16,7 @@ from .base import (
     SIZES,
     TRENDS,
     VISIBILITIES,
+    normalise_code,
 )
 from .canvas import CanvasDocument, Note
 from .cluster import Cluster, SubCluster
@@ -50,4 +51,5 @@ __all__ = [
     "TRENDS",
     "VISIBILITIES",
     "check_orgnr",
+    "normalise_code",
 ]

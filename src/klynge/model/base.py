@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -56,6 +57,22 @@ NOTE_MAX = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9]|1[0-9]|[a-h])$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Embeddings, overrides and isolates reorder the text around them on screen, so a name holding
+# one can read as something other than what is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def normalise_code(value: str) -> str:
+    """A code made comparable: Unicode NFKC, then every decimal digit of any script written as 0-9.
+
+    NFKC turns full-width digits and punctuation into ASCII but leaves Arabic-Indic and other
+    scripts' digits alone; Python's ``isdigit``, ``int`` and ``\\d`` accept those, so without this
+    a copy of a registered number in other digits would pass every check and compare unequal.
+    """
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text).strip()
 
 
 def _no_control(value: str) -> str:
@@ -64,7 +81,16 @@ def _no_control(value: str) -> str:
     return value
 
 
+def _visible_name(value: str) -> str:
+    if any(ch in _BIDI_CONTROLS for ch in value):
+        raise PydanticCustomError("klynge_name_bidi", "holds characters that turn the direction of the text")
+    if not any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_GLYPHS for ch in value):
+        raise PydanticCustomError("klynge_name_invisible", "holds no visible character")
+    return value
+
+
 def _target_code(value: str) -> str:
+    value = normalise_code(value)
     if not _TARGET.match(value):
         raise PydanticCustomError(
             "klynge_sdg_target", "expected an SDG target code such as 8.9 or 12.b, got {value}",
@@ -85,7 +111,8 @@ def _months(value: list[int]) -> list[int]:
     return sorted(set(value))
 
 
-Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_no_control)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_no_control),
+                 AfterValidator(_visible_name)]
 Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_control)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Months = Annotated[list[Month], Field(max_length=24), AfterValidator(_months)]

@@ -21,12 +21,13 @@ from .base import (
     Size,
     Slug,
     Text,
+    normalise_code,
 )
 
 _NO_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"^[^@\s<>\"']{{1,64}}@{_LABEL}(?:\.{_LABEL})+$")
-_MUNICIPALITY = re.compile(r"^\d{4}$")
+_MUNICIPALITY = re.compile(r"[0-9]{4}")
 # A municipality code starts with its county's number: Norway's counties after the 2024
 # reform, Sweden's län. Whether the municipality exists is checked against the reference data.
 _COUNTY_PREFIXES = {
@@ -53,8 +54,8 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def normalise_orgnr(value: str) -> str:
-    """Digits only: spaces, dots and hyphens a person may type are dropped."""
-    return re.sub(r"[\s.\-]", "", value or "")
+    """Digits only: spaces, dots and hyphens a person may type are dropped, any script's digits made ASCII."""
+    return re.sub(r"[\s.\-]", "", normalise_code(value or ""))
 
 
 def check_orgnr(country: str, value: str) -> str:
@@ -64,7 +65,7 @@ def check_orgnr(country: str, value: str) -> str:
     (a 12-digit form starting with 16 is accepted), the last a Luhn check digit (Bolagsverket).
     """
     digits = normalise_orgnr(value)
-    if not digits.isdigit():
+    if not digits.isascii() or not digits.isdigit():
         raise PydanticCustomError("klynge_orgnr_digits", "an organisation number has only digits")
     if country == "NO":
         if len(digits) != 9:
@@ -92,7 +93,8 @@ def check_orgnr(country: str, value: str) -> str:
 
 
 def _municipality(value: str) -> str:
-    if not _MUNICIPALITY.match(value):
+    value = normalise_code(value)
+    if not _MUNICIPALITY.fullmatch(value):
         raise PydanticCustomError("klynge_municipality", "expected a 4-digit municipality code")
     return value
 

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from .. import reference
 from ..errors import KlyngeError, NotFound, ValidationError
 from ..i18n import t
-from ..model import Offer, Organisation, SubCluster
+from ..model import Offer, Organisation, SubCluster, normalise_code
 from ..model.organisation import check_orgnr
 from ..store import Identity, Store, Versioned
 from ..validation import explain
@@ -188,7 +188,7 @@ class ProfileService:
             problems = _problems(exc, lang)
         problems = [self._orgnr_problem(current.country, data.get("orgnr", ""), p, lang) for p in problems]
         known = {m.code for m in reference.municipalities(current.country)}
-        code = str(data.get("municipality") or "")
+        code = normalise_code(str(data.get("municipality") or ""))
         if code and code not in known and not any(p[0] == "municipality" for p in problems):
             problems.append(("municipality", _label("municipality", lang),
                              t("error.klynge_municipality_unknown", lang, code=code)))
@@ -255,7 +255,7 @@ class ProfileService:
         except pydantic.ValidationError as exc:
             taken = {p[0] for p in problems}
             problems += [p for p in _problems(exc, lang) if p[0] not in taken]
-        code = str(data.get("municipality") or "")
+        code = normalise_code(str(data.get("municipality") or ""))
         if code and not any(p[0] == "municipality" for p in problems):
             try:
                 reference.municipality(code)
