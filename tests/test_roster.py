@@ -1,10 +1,11 @@
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from klynge.errors import AccessDenied, DataError, ValidationError
-from klynge.roster import import_roster, read_roster
+from klynge.roster import MAX_UNPACKED_BYTES, import_roster, read_roster
 
 from .conftest import SECRET
 
@@ -193,3 +194,16 @@ def test_copies_in_other_digits_and_unreadable_names_are_refused_on_their_rows(t
     with pytest.raises(ValidationError) as info:
         read_roster(path, lang)
     assert info.value.problems == problems
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_opened(tmp_path):
+    path = xlsx(tmp_path / "medlemmar.xlsx", [["Organisation", "Organisationsnummer", "Kommun"]])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        with book.open("xl/media/padding.bin", "w") as out:  # zeros: packs to about a thousandth
+            for _ in range((MAX_UNPACKED_BYTES >> 20) + 1):
+                out.write(bytes(1 << 20))
+    assert path.stat().st_size < 2 << 20
+    with pytest.raises(DataError) as info:
+        read_roster(path, "sv")
+    assert str(info.value) == (f"medlemmar.xlsx blir större än {MAX_UNPACKED_BYTES >> 20} MB när den packas upp, "
+                               "långt mer än en medlemslista; spara bladet igen som .xlsx eller CSV UTF-8")

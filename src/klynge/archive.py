@@ -17,6 +17,12 @@ An export is deterministic (sorted keys and members, fixed timestamps and permis
 line endings), so export, import and export again give the same bytes. Sign-in keys are never
 exported: after an import, issue new keys to everyone. The archive holds names and e-mail
 addresses: keep it as safe as the database.
+
+Text in the CSV files that a spreadsheet program would run as a formula (it begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``; ``cluster.json``
+holds it as typed, and an import reads only that file, so the round trip is unchanged. An
+import refuses, before unpacking anything, an archive that would unpack to more than
+:data:`MAX_UNPACKED_BYTES` or holds more than :data:`MAX_MEMBERS` files.
 """
 
 from __future__ import annotations
@@ -30,14 +36,17 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
 from . import model as m
+from .cells import spreadsheet_text
 from .errors import DataError, NotEmpty
 from .store import Identity, Store, bulk
 
-__all__ = ["DICTIONARY", "FORMAT_VERSION", "Imported", "check_archive", "export_archive", "import_archive"]
+__all__ = ["DICTIONARY", "FORMAT_VERSION", "MAX_MEMBERS", "MAX_UNPACKED_BYTES", "Imported", "check_archive",
+           "export_archive", "import_archive"]
 
 FORMAT = "klynge-archive"
 FORMAT_VERSION = 1
@@ -45,6 +54,11 @@ SYSTEM = Identity.system()
 _WHEN = (1980, 1, 1, 0, 0, 0)
 _ID, _INT, _TEXT, _TIME = "integer", "integer", "text", "date-time (ISO 8601, UTC)"
 _LIST = "list separated by ;"
+#: The most an archive may unpack to. A real cluster's archive is a few megabytes; an import
+#: holds cluster.json in memory, so this also bounds what an import can ask of the machine.
+MAX_UNPACKED_BYTES = 1 << 30
+#: The most files an archive may hold (an export writes 11).
+MAX_MEMBERS = 64
 
 
 def _one_of(values) -> str:
@@ -127,7 +141,7 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("saved_at", _TIME, "when that revision was saved", ""),
         ("target", _TEXT, "SDG target", "codes such as 8.9 or 12.b"),
         ("relevance", _INT, "how relevant the target is to the organisation", "0 to 3"),
-        ("impact", _INT, "negative or positive impact on the target", "-2 to 2"),
+        ("impact", _INT, "negative or positive impact on the target", "from -2 to 2"),
         ("evidence", _TEXT, "what the judgement rests on", ""),
         ("action", _TEXT, "planned action", ""),
         ("visibility", _TEXT, "who may read it", _one_of(m.VISIBILITIES)),
@@ -165,9 +179,11 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)  # a number stays a number: -2 is an impact, not a formula
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return spreadsheet_text(";".join(str(v) for v in value))
+    return spreadsheet_text(str(value))
 
 
 def _csv(table: str, rows: list[dict]) -> bytes:
@@ -230,8 +246,10 @@ def _dictionary_md() -> bytes:
              "(every table, every revision of every document, every earlier version of organisations and "
              "offers); `klynge import` reads only that file. The CSV files are tidy views of it for "
              "spreadsheets: comma-separated, UTF-8, one header row; lists inside a cell are separated by `;`, "
-             "dates are ISO 8601 in UTC. `manifest.json` holds the format and schema version, the number of "
-             "rows per table and the SHA-256 checksum of every other file.", "",
+             "dates are ISO 8601 in UTC. Text that a spreadsheet program would run as a formula (it begins "
+             "with =, +, -, @, a tab or a carriage return) is written with a leading ' so that it shows as "
+             "text; `cluster.json` holds it as typed. `manifest.json` holds the format and schema version, "
+             "the number of rows per table and the SHA-256 checksum of every other file.", "",
              "Sign-in keys are not exported: after an import, issue new keys to everyone. The archive holds "
              "names and e-mail addresses; keep it as safe as the database itself.", ""]
     for table, (about, columns) in DICTIONARY.items():
@@ -250,7 +268,7 @@ def _dictionary_csv() -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["table", "column", "type", "meaning", "allowed_values"])
     for table, (_, columns) in DICTIONARY.items():
-        writer.writerows([table, *col] for col in columns)
+        writer.writerows([spreadsheet_text(cell) for cell in (table, *col)] for col in columns)
     return out.getvalue().encode("utf-8")
 
 
@@ -302,7 +320,29 @@ def _read(archive: zipfile.ZipFile, name: str, where: Path) -> bytes:
         raise DataError(f"{where}: {name} is damaged ({exc}); export it again") from None
 
 
-def _contents(path: Path) -> tuple[dict, dict[str, bytes]]:
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB"
+
+
+def _check_size(archive: zipfile.ZipFile, where: Path, max_bytes: int, max_members: int) -> None:
+    """Refuse an archive that would unpack to too much, from its directory alone.
+
+    The sizes are those the archive declares; zipfile stops decompressing a member at its
+    declared size (and then fails on the checksum), so a member that lies about its size
+    cannot unpack to more either.
+    """
+    infos = archive.infolist()
+    if len(infos) > max_members:
+        raise DataError(f"{where} holds {len(infos):,} files; an import takes at most {max_members:,}. "
+                        "Nothing was unpacked: use an archive made by `klynge export`")
+    size = sum(i.file_size for i in infos)
+    if size > max_bytes:
+        raise DataError(f"{where} would unpack to {_mb(size)}, over the import limit of {_mb(max_bytes)}. "
+                        "Nothing was unpacked: use an archive made by `klynge export`")
+
+
+def _contents(path: Path, max_bytes: int = MAX_UNPACKED_BYTES,
+              max_members: int = MAX_MEMBERS) -> tuple[dict, dict[str, bytes]]:
     """The manifest and every file it lists, each checked against its checksum."""
     if not path.is_file():
         raise DataError(f"{path}: no such archive")
@@ -311,6 +351,7 @@ def _contents(path: Path) -> tuple[dict, dict[str, bytes]]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(f"{path} is not a readable Klynge archive (truncated, or not a zip file: {exc})") from None
     with archive:
+        _check_size(archive, path, max_bytes, max_members)
         try:
             manifest = json.loads(_read(archive, "manifest.json", path))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -339,36 +380,40 @@ def _contents(path: Path) -> tuple[dict, dict[str, bytes]]:
     return manifest, contents
 
 
-def check_archive(path: str | os.PathLike) -> dict:
+def check_archive(path: str | os.PathLike, *, max_bytes: int = MAX_UNPACKED_BYTES,
+                  max_members: int = MAX_MEMBERS) -> dict:
     """Check an archive's manifest and checksums without touching a database; returns the manifest.
 
     Raises
     ------
     DataError
-        Naming the archive and the file in it that is missing, damaged or changed.
+        Naming the archive and the file in it that is missing, damaged or changed, or the limit
+        an archive that would unpack to more than ``max_bytes`` or ``max_members`` files is over.
     """
-    return _contents(Path(path))[0]
+    return _contents(Path(path), max_bytes, max_members)[0]
 
 
 def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = False,
-                   backup_folder: str | os.PathLike | None = None) -> Imported:
+                   backup_folder: str | os.PathLike | None = None, max_bytes: int = MAX_UNPACKED_BYTES,
+                   max_members: int = MAX_MEMBERS) -> Imported:
     """Load an archive made by :func:`export_archive` into ``store``.
 
-    Everything is checked before the database is touched: the manifest, every checksum and the
-    schema version. A database that holds data is replaced only with ``replace``, after a backup
-    into ``backup_folder``; the old rows are deleted and the new ones loaded in one transaction,
-    so a failed import leaves the database as it was. Sign-in keys are not in an archive: issue
-    new ones afterwards.
+    Everything is checked before the database is touched: the size the archive would unpack to
+    (at most ``max_bytes`` in at most ``max_members`` files, checked before anything is
+    unpacked), the manifest, every checksum and the schema version. A database that holds data
+    is replaced only with ``replace``, after a backup into ``backup_folder``; the old rows are
+    deleted and the new ones loaded in one transaction, so a failed import leaves the database
+    as it was. Sign-in keys are not in an archive: issue new ones afterwards.
 
     Raises
     ------
     DataError
-        When the archive is damaged, changed, from another schema version, or does not fit.
+        When the archive is damaged, changed, too large, from another schema version, or does not fit.
     NotEmpty
         When the database holds data and ``replace`` is false.
     """
     path = Path(path)
-    manifest, contents = _contents(path)
+    manifest, contents = _contents(path, max_bytes, max_members)
     ours, theirs = store.schema_version(), manifest.get("schema_version")
     if theirs != ours:
         hint = ("upgrade Klynge (pip install -U klynge), run `klynge db upgrade`, then import again"

@@ -52,6 +52,8 @@ _COUNTRIES = {"no": "NO", "nor": "NO", "norge": "NO", "noreg": "NO", "norway": "
 _ROLES = {"deltaker": "participant", "deltakar": "participant", "deltagare": "participant",
           "fasilitator": "facilitator", "prosessleder": "facilitator", "processledare": "facilitator",
           "forsker": "researcher", "forskar": "researcher", "forskare": "researcher"}
+#: The most an XLSX file may unpack to: a workbook of thousands of members is a few megabytes.
+MAX_UNPACKED_BYTES = 100 << 20
 # Model fields that sit in a column of another name.
 _ORG_FIELD_COLUMN = {"name": "organisation"}
 
@@ -110,10 +112,22 @@ def _csv_rows(path: Path, lang: str) -> list[list[str]]:
     return [[_text(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
+def _check_unpacked(path: Path, lang: str) -> None:
+    """Refuse a workbook that would unpack to more than a member list ever needs, before opening it."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            size = sum(i.file_size for i in book.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    if size > MAX_UNPACKED_BYTES:
+        raise DataError(t("roster.too_large", lang, file=path.name, limit=MAX_UNPACKED_BYTES >> 20))
+
+
 def _xlsx_rows(path: Path, lang: str) -> list[list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked(path, lang)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
