@@ -99,6 +99,20 @@ def test_a_municipality_outside_the_reference_places_is_refused(store, cluster, 
     assert offer == {"municipality": t("error.klynge_municipality_unknown", lang, code="5099")}
 
 
+def test_a_number_and_codes_typed_in_other_digits_are_saved_in_ascii(store, cluster):
+    s = service(store, cluster)
+    profile = s.load()
+    s.save_organisation(profile.organisation, {"orgnr": "٩٧٤ ٧٦٠ ٦٧٣", "municipality": "５０２１"},
+                        profile.version, "nb")
+    org = s.load().organisation
+    assert (org.orgnr, org.municipality) == ("974760673", "5021")
+    assert s.check_offer(offer_form(municipality="٥٠٢١"), "nb").municipality == "5021"
+    gard = service(store, cluster, "gard")
+    start = gard.load()
+    taken = problems(gard.save_organisation, start.organisation, {"orgnr": "９７４７６０６７３"}, start.version, "en")
+    assert taken == {"orgnr": t("profile.orgnr_taken", "en")}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("changes,field,key,values", [
     ({"price_amount": "tusen"}, "price", "profile.price_not_number", {}),
