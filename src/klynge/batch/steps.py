@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import reference
 from ..settings import load_settings
+from . import runlock
 from .data import MemberData, batch_identity, load_cluster, load_member
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
@@ -37,6 +38,7 @@ def _store(url: str):
 
 
 def _context():
+    runlock.hold()  # a kernel of papermill's own engine was not warmed up: it holds its run's lock here
     settings = load_settings()
     store = _store(settings.db)
     return settings, store, batch_identity(store)
