@@ -131,7 +131,7 @@ def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = A
                   cluster_json: str = "", output_dir: str = ".") -> dict:
     """One member's report as ``output_dir/report.html``.
 
-    The member's data is read again (the report shows its notes, private ones marked), its
+    The member's data is read again (the report shows the notes it shares with the cluster), its
     figures come from ``analysis_json``, its place in the cluster from ``cluster_json``
     (left out when empty).
 
