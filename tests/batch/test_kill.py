@@ -161,11 +161,12 @@ def _describe(processes: list[psutil.Process]) -> str:
     return "still running: " + "; ".join(one(p) for p in processes if not _gone(p))
 
 
-def test_a_killed_runner_takes_its_workers_and_kernels_along_and_the_next_run_cleans_up(settings, members):
+@pytest.mark.parametrize("engine", ["klynge", "papermill"])
+def test_a_killed_runner_takes_its_workers_and_kernels_along_and_the_next_run_cleans_up(settings, members, engine):
     env = {**os.environ, "KLYNGE_HOME": settings.home, "KLYNGE_DB": settings.db, "KLYNGE_OUTPUTS": settings.outputs,
            "KLYNGE_LANG": "en"}
-    proc = subprocess.Popen([sys.executable, "-m", "klynge", "batch", "run", "--workers", "2"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "batch", "run", "--workers", "2", "--engine", engine],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     work = Path(settings.outputs).resolve().parent / f".{Path(settings.outputs).name}.work"
     runner = psutil.Process(proc.pid)
     tree: list[psutil.Process] = []
