@@ -57,7 +57,6 @@ def init(env: dict[str, str], fresh_every: int, prestart: bool = True, lifeline=
     util.Finalize(None, engine.shutdown_all, exitpriority=10)
 
 
-
 def _watch(lifeline) -> None:
     """Wait for the runner's end of the pipe to close; then stop this worker's kernels and the worker."""
     try:
