@@ -46,3 +46,19 @@ def test_any_edit_changes_the_fingerprint_and_only_that_members(store, system, m
     cluster = Cluster(name="Nysesong")
     assert cluster_fingerprint(cluster, before) != cluster_fingerprint(cluster, after)
     assert cluster_fingerprint(cluster, before) == cluster_fingerprint(cluster, list(reversed(before.items())))
+
+
+@sqlite_only
+def test_the_batch_reads_no_private_note_or_entry_and_a_private_edit_changes_nothing(store, system, members):
+    who = batch_identity(store)
+    before = load_members(store, who)
+    for member in before.values():
+        notes = [n for doc in member.canvases.values() for n in doc.notes]
+        assert notes and all(n.visibility in ("cluster", "public") for n in notes)
+        assert all(e.visibility != "private" for e in member.sdg.entries)
+        assert "Guide wages" not in str(member.canonical()) and "13.1" not in str(member.canonical())
+    doc, rev = store.canvas(system, members["gard"], "business_model")
+    secret = Note(id="secret1", block="revenue_streams", text="Our secret margin", visibility="private")
+    store.save_canvas(system, members["gard"], "business_model", [*doc.notes, secret], rev.number)
+    after = load_member(store, who, members["gard"])
+    assert after.canonical() == before[members["gard"]].canonical()  # nothing for the batch to run again

@@ -1,4 +1,5 @@
-"""A batch killed with SIGKILL at any moment leaves only complete outputs, and a resumed batch finishes."""
+"""A batch killed with SIGKILL at any moment leaves only complete outputs, and a resumed batch finishes;
+a killed runner leaves no worker or kernel running, and the next batch removes its work folder."""
 
 from __future__ import annotations
 
@@ -110,3 +111,94 @@ def test_a_killed_batch_leaves_no_partial_output_and_resumes(settings, members):
         assert summary.result("analysis", member).status == "skipped"
     assert not _check(outputs)
     assert len(list(outputs.glob("members/*/report/report.html"))) == len(members)
+
+
+def _gone(process: psutil.Process) -> bool:
+    """True when ``process`` has ended (a zombie runs nothing: it only waits to be reaped)."""
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its size and modification time."""
+    found = {}
+    for path in folder.rglob("*"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _wait_for(condition, what, seconds: float = 120, proc: subprocess.Popen | None = None):
+    """Poll ``condition`` until it is true; ``what`` (a text, or a function giving one) says what failed."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()):
+        if proc is not None:
+            assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, what() if callable(what) else what
+        time.sleep(0.05)
+    return value
+
+
+def _is_kernel(process: psutil.Process) -> bool:
+    try:
+        return "ipykernel" in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+
+
+def _describe(processes: list[psutil.Process]) -> str:
+    def one(p):
+        try:
+            return f"{p.pid} {' '.join(p.cmdline())[:120]}"
+        except psutil.Error:
+            return str(p.pid)
+
+    return "still running: " + "; ".join(one(p) for p in processes if not _gone(p))
+
+
+@pytest.mark.parametrize("engine", ["klynge", "papermill"])
+def test_a_killed_runner_takes_its_workers_and_kernels_along_and_the_next_run_cleans_up(settings, members, engine):
+    env = {**os.environ, "KLYNGE_HOME": settings.home, "KLYNGE_DB": settings.db, "KLYNGE_OUTPUTS": settings.outputs,
+           "KLYNGE_LANG": "en"}
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "batch", "run", "--workers", "2", "--engine", engine],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    work = Path(settings.outputs).resolve().parent / f".{Path(settings.outputs).name}.work"
+    runner = psutil.Process(proc.pid)
+    tree: list[psutil.Process] = []
+    try:
+        # Kill while notebooks run: a task folder exists and kernels are up.
+        folder = _wait_for(lambda: next((p.parent for p in work.glob("*/analysis-*")), None), "no task started",
+                           proc=proc)
+
+        _wait_for(lambda: any(_is_kernel(p) for p in runner.children(recursive=True)), "no kernel started",
+                  proc=proc)
+        tree = runner.children(recursive=True)  # the fork server, the workers and their kernels
+        assert sum(map(_is_kernel, tree)) >= 1 and len(tree) >= 4, _describe(tree)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+        _wait_for(lambda: all(_gone(p) for p in tree), lambda: _describe(tree), seconds=15)
+        before = _files(folder)
+        time.sleep(1)  # an observation window, not a limit: no process of the run is left to write
+        assert _files(folder) == before
+    finally:
+        for p in tree:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+
+    assert folder.exists()
+    summary = run_batch(settings, workers=2, resume=True, progress=False)
+    assert summary.ok, format_summary(summary)
+    assert not folder.exists()
+    assert not list(work.iterdir())

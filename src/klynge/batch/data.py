@@ -1,5 +1,9 @@
 """What the batch reads from the store: one member's data, or every member's at once.
 
+The batch reads only what a member shares with the cluster: every output it makes (member
+reports, the cluster's picture, the executed notebooks) reaches the cluster's facilitators,
+so a private note or SDG entry never enters :class:`MemberData`.
+
 Both ways give the same :class:`MemberData` for the same rows, so the fingerprint the runner
 computes before a run (from one bulk read) equals the one the notebook prints on its output
 (from its own read of that member).
@@ -14,15 +18,20 @@ from ..errors import NotFound
 from ..model import CanvasDocument, Cluster, Offer, Organisation, SdgAssessment
 from ..store import Identity, Store
 
-__all__ = ["MemberData", "batch_identity", "canvas_templates", "load_cluster", "load_member", "load_members"]
+__all__ = ["SHARED", "MemberData", "batch_identity", "canvas_templates", "load_cluster", "load_member",
+           "load_members"]
+
+#: The visibilities of the notes and SDG entries the batch reads.
+SHARED = ("cluster", "public")
 
 
 @dataclass(frozen=True)
 class MemberData:
     """One member's profile, offers, canvases and SDG assessment, as the batch sees them.
 
-    ``canvases`` holds the non-empty canvases of the known templates, by template id;
-    ``sdg`` is None when the member has not assessed any target. ``area`` and
+    Only notes and SDG entries shared with the cluster (:data:`SHARED`) are kept.
+    ``canvases`` holds the canvases of the known templates that have such notes, by template
+    id; ``sdg`` is None when the member shares no assessed target. ``area`` and
     ``seasonality`` are the member's seasonality area and its twelve monthly shares (None
     where the municipality has no reference data).
     """
@@ -73,15 +82,22 @@ def _area(municipality: str) -> tuple[str | None, tuple[float, ...] | None]:
         return None, None
 
 
+def _shared(items) -> list:
+    # Named visibilities, not "anything but private": an item without a known one stays out.
+    return [i for i in items if i.visibility in SHARED]
+
+
 def _member(org: Organisation, offers, canvases: dict, sdg: SdgAssessment | None) -> MemberData:
     area, shares = _area(org.municipality)
     offers = tuple(sorted(offers, key=lambda o: o.id or 0))
-    canvases = {k: v for k, v in sorted(canvases.items()) if v.notes}
+    canvases = {k: v.model_copy(update={"notes": _shared(v.notes)}) for k, v in sorted(canvases.items())}
+    canvases = {k: v for k, v in canvases.items() if v.notes}
+    sdg = sdg.model_copy(update={"entries": _shared(sdg.entries)}) if sdg else None
     return MemberData(org, offers, canvases, sdg if sdg and sdg.entries else None, area, shares)
 
 
 def load_member(store: Store, who: Identity, organisation_id: int) -> MemberData:
-    """One member's data.
+    """One member's data, without its private notes and entries.
 
     Raises
     ------
@@ -96,7 +112,7 @@ def load_member(store: Store, who: Identity, organisation_id: int) -> MemberData
 
 
 def load_members(store: Store, who: Identity, ids: list[int] | None = None) -> dict[int, MemberData]:
-    """Every member's data (or those in ``ids``) in four reads, by organisation id.
+    """Every member's data (or those in ``ids``) in four reads, by organisation id; nothing private.
 
     Raises
     ------

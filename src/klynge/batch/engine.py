@@ -22,13 +22,15 @@ import atexit
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
+import weakref
 
 from ..errors import BatchError
 
-__all__ = ["WarmEngine", "WarmKernel", "default_kernel", "shutdown_all", "track"]
+__all__ = ["WarmEngine", "WarmKernel", "default_kernel", "kill_all", "kill_manager", "shutdown_all", "track"]
 
 log = logging.getLogger("klynge.batch")
 
@@ -113,6 +115,12 @@ class WarmKernel:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
 
+    def kill(self) -> None:
+        """Stop the kernel at once, from any thread: SIGKILL to its process group (no shutdown talk)."""
+        kill_manager(self.km)
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+
     @property
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -176,6 +184,28 @@ class WarmKernel:
 
 _local = threading.local()
 _all: list[WarmKernel] = []
+_managers: weakref.WeakSet = weakref.WeakSet()  # papermill's own kernels, for kill_all()
+
+
+def kill_manager(km) -> None:
+    """SIGKILL the kernel of the kernel manager ``km`` and its process group, if it runs."""
+    provisioner = getattr(km, "provisioner", None)
+    pgid, pid = getattr(provisioner, "pgid", None), getattr(provisioner, "pid", None)
+    try:
+        if pgid and hasattr(os, "killpg"):
+            os.killpg(pgid, signal.SIGKILL)
+        elif pid:
+            os.kill(pid, signal.SIGKILL)
+    except OSError:  # gone already
+        pass
+
+
+def kill_all() -> None:
+    """Stop every kernel this process started, at once; for a worker whose runner died."""
+    for kernel in list(_all):
+        kernel.kill()
+    for km in list(_managers):
+        kill_manager(km)
 
 
 def track(kernel: WarmKernel) -> WarmKernel:

@@ -61,11 +61,12 @@ class FuturesExecutor:
         Threads of a thread pool, whose kernels :meth:`close` stops one per thread.
     """
 
-    def __init__(self, pool: cf.Executor, *, owned: bool = True, workers: int = 0):
+    def __init__(self, pool: cf.Executor, *, owned: bool = True, workers: int = 0, lifeline=()):
         self.pool = pool
         self.owned = owned
         self.workers = workers
         self.broken = False
+        self.lifeline = tuple(lifeline)  # closed after the pool: what is left of it then exits
 
     def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         futures = {self.pool.submit(execute_task, task): task for task in tasks}
@@ -88,9 +89,11 @@ class FuturesExecutor:
             cf.wait([self.pool.submit(stop) for _ in range(self.workers)], timeout=120)
         if self.owned:
             self.pool.shutdown(wait=not self.broken, cancel_futures=True)
+        for end in self.lifeline:
+            end.close()
 
 
-def _process_pool(workers: int, env: dict, fresh_every: int) -> cf.ProcessPoolExecutor:
+def _process_pool(workers: int, env: dict, fresh_every: int, lifeline=None) -> cf.ProcessPoolExecutor:
     from . import _worker
 
     methods = multiprocessing.get_all_start_methods()
@@ -102,11 +105,15 @@ def _process_pool(workers: int, env: dict, fresh_every: int) -> cf.ProcessPoolEx
     else:
         context = multiprocessing.get_context("spawn")
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker.init,
-                                  initargs=(env, fresh_every))
+                                  initargs=(env, fresh_every, True, lifeline))
 
 
 def _local(workers: int, *, env: dict, fresh_every: int, **_) -> BatchExecutor:
-    return FuturesExecutor(_process_pool(workers, env, fresh_every))
+    # The workers get the reading end; the writing end stays here alone (pipes are not inherited,
+    # and multiprocessing passes a worker only the descriptors it is given). When this process
+    # ends, however it ends, the workers read the end of the pipe, stop their kernels and exit.
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    return FuturesExecutor(_process_pool(workers, env, fresh_every, reader), lifeline=(reader, writer))
 
 
 def _threads(workers: int, **_) -> BatchExecutor:

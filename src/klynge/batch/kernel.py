@@ -38,6 +38,9 @@ def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> None:
     """Import ``modules`` and take the snapshot that :func:`restore` returns to."""
     import importlib
 
+    from klynge.batch import runlock
+
+    runlock.hold()  # while this kernel lives, its run's folder is not cleaned away
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in modules:
         importlib.import_module(name)

@@ -6,7 +6,8 @@ work area (``.<outputs>.work/`` beside the outputs, on the same file system) and
 their target and renamed over it (:func:`klynge.batch.steps.write_bytes`). A batch killed
 at any moment leaves complete outputs and, at worst, an output missing, which the next run
 (with ``resume``) makes again. One batch at a time writes to an outputs folder
-(:func:`batch_lock`).
+(:func:`batch_lock`); each run works in a folder of its own in the work area, which the next
+batch removes once no process of that run is left (:mod:`klynge.batch.runlock`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BatchError
+from . import runlock
 from .steps import write_bytes
 from .tasks import META
 
@@ -117,9 +119,9 @@ def batch_lock(outputs: Path) -> Iterator[None]:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise BatchError(f"another batch is writing to {outputs}; wait for it to finish") from None
-        scratch = work_area(outputs)
-        if scratch.exists():  # left by a batch that was killed: nothing in it is complete
-            shutil.rmtree(scratch, ignore_errors=True)
+        # Folders left by batches that were killed: nothing in them is complete. A folder that
+        # a process of its run still holds is left alone (the next batch removes it).
+        runlock.clean(work_area(outputs))
         yield
     finally:
         handle.close()

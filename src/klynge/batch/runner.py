@@ -36,7 +36,7 @@ from pathlib import Path
 from .. import resources
 from ..errors import BatchError
 from ..settings import Settings
-from . import layout
+from . import layout, runlock
 from .fingerprint import cluster_fingerprint, file_digest, member_fingerprint, run_key
 from .tasks import Outcome, Task
 
@@ -373,8 +373,9 @@ def run_batch(settings: Settings, *, members: Sequence[int] | None = None, worke
     with ExitStack() as stack:
         stack.enter_context(layout.batch_lock(run.outputs))
         run.work = layout.work_area(run.outputs) / uuid.uuid4().hex[:12]
-        run.work.mkdir(parents=True)
-        stack.callback(shutil.rmtree, run.work, True)
+        # Workers and kernels hold the run's lock too: the next batch removes this folder only
+        # when none of them is left to write into it.
+        run.env[runlock.ENV] = str(stack.enter_context(runlock.holding(run.work)))
         stack.callback(run.close)
         cluster, data, selected = _read(settings, members)
         run.names = {i: m.organisation.name for i, m in data.items()}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import reference
 from ..settings import load_settings
+from . import runlock
 from .data import MemberData, batch_identity, load_cluster, load_member
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
@@ -37,6 +38,7 @@ def _store(url: str):
 
 
 def _context():
+    runlock.hold()  # a kernel of papermill's own engine was not warmed up: it holds its run's lock here
     settings = load_settings()
     store = _store(settings.db)
     return settings, store, batch_identity(store)
@@ -129,7 +131,7 @@ def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = A
                   cluster_json: str = "", output_dir: str = ".") -> dict:
     """One member's report as ``output_dir/report.html``.
 
-    The member's data is read again (the report shows its notes, private ones marked), its
+    The member's data is read again (the report shows the notes it shares with the cluster), its
     figures come from ``analysis_json``, its place in the cluster from ``cluster_json``
     (left out when empty).
 

@@ -148,11 +148,14 @@ def _kernel_manager_with(env: Mapping[str, str]):
     """A kernel manager class that starts papermill's fresh kernels with ``env`` added."""
     from jupyter_client.manager import AsyncKernelManager
 
+    from .engine import _managers
+
     extra = dict(env)
 
     class EnvKernelManager(AsyncKernelManager):
         async def _async_start_kernel(self, **kw):
             kw["env"] = {**os.environ, **extra, **(kw.get("env") or {})}
+            _managers.add(self)  # so a worker whose runner died can stop it (engine.kill_all)
             return await super()._async_start_kernel(**kw)
 
         start_kernel = _async_start_kernel

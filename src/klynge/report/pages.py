@@ -71,7 +71,8 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     Parameters
     ----------
     member
-        The member's :class:`klynge.batch.data.MemberData` (the member sees its private notes).
+        The member's :class:`klynge.batch.data.MemberData`: what it shares with the cluster, as
+        facilitators may download the report (a private note given here would be shown, marked).
     analysis
         The member's figures (:func:`klynge.analysis.member.member_figures`).
     cluster
