@@ -8,7 +8,7 @@
     ├── NotFound            no such organisation, person, document or revision
     ├── Conflict            someone else saved the same note in between
     ├── TemplateError       a canvas or assessment template is broken (file, field, expected)
-    ├── KeyRejected         a sign-in key is unknown, wrong, expired or revoked
+    ├── KeyRejected         a sign-in key or session is unknown, wrong, expired, revoked or ended
     ├── DataError           an import or a reference file is not what it should be
     ├── NotEmpty            a database already holds data and --replace was not given
     ├── BatchError          a batch could not run
@@ -98,7 +98,10 @@ class TemplateError(KlyngeError):
 
 
 class KeyRejected(KlyngeError):
-    """A sign-in key is not valid. ``reason`` is one of unknown, wrong, expired, revoked, erased."""
+    """A sign-in key or session is not valid.
+
+    ``reason`` is one of unknown, wrong, expired, revoked, erased, or ended (a session logged out).
+    """
 
     def __init__(self, reason: str):
         self.reason = reason

@@ -28,6 +28,8 @@ class Identity:
     organisation_id: int | None = None
     cluster_id: int | None = None
     name: str = ""
+    #: The server session this identity came from; the store re-checks it on every call.
+    session_id: str | None = None
 
     def __post_init__(self):
         if self.role not in _ROLES:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from ..errors import KeyRejected, NotFound
 from . import schema as s
@@ -16,7 +17,7 @@ from .access import Identity, require
 from .engine import reading, writing
 from .records import now
 
-__all__ = ["KeysMixin", "split_key"]
+__all__ = ["KeysMixin", "session_refusal", "session_row", "split_key"]
 
 
 def _digest(server_secret: bytes, key_id: str, secret: str) -> str:
@@ -68,38 +69,77 @@ class KeysMixin:
         KeyRejected
             With ``reason`` unknown, wrong, expired, revoked or erased.
         """
-        key_id, secret = split_key(key)
-        return self._live_key(key_id, lambda digest: hmac.compare_digest(
-            digest, _digest(server_secret, key_id, secret)), touch=True)
+        with writing(self.engine) as c:
+            return self._check_key(c, key, server_secret)
 
-    def session_identity(self, key_id: str) -> Identity:
-        """The identity of a signed-in session, whose cookie names the key it was opened with.
+    def open_session(self, key: str, server_secret: bytes) -> Identity:
+        """Sign in with a key: check it as :meth:`check_key` does and open a server session.
 
-        The key must still be live: revoking it (or erasing the person) ends their sessions.
+        Returns
+        -------
+        Identity
+            With ``session_id`` set; the session cookie names that id.
+
+        Raises
+        ------
+        KeyRejected
+            With ``reason`` unknown, wrong, expired, revoked or erased.
         """
-        return self._live_key(key_id, lambda digest: True)
+        with writing(self.engine) as c:
+            who = self._check_key(c, key, server_secret)
+            session_id = secrets.token_urlsafe(18)
+            c.execute(s.sessions.insert().values(id=session_id, person_id=who.person_id,
+                                                 key_id=split_key(key)[0], created_at=now()))
+        return replace(who, session_id=session_id)
 
-    def _live_key(self, key_id: str, matches, touch: bool = False) -> Identity:
+    def session_identity(self, session_id: str) -> Identity:
+        """The identity of a live server session, with one lookup by primary key.
+
+        Raises
+        ------
+        KeyRejected
+            With ``reason`` unknown, ended (logged out), revoked, expired or erased.
+        """
         with reading(self.engine) as c:
-            row = c.execute(
-                select(s.keys, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
-                       s.people.c.name, s.people.c.erased_at)
-                .join(s.people, s.people.c.id == s.keys.c.person_id)
-                .where(s.keys.c.id == key_id)
-            ).mappings().first()
+            row = session_row(c, session_id)
+        reason = session_refusal(row)
+        if reason:
+            raise KeyRejected(reason)
+        return Identity(person_id=row["person_id"], role=row["role"], organisation_id=row["organisation_id"],
+                        cluster_id=row["cluster_id"], name=row["name"] or "", session_id=session_id)
+
+    def end_session(self, session_id: str) -> None:
+        """Log a session out; an unknown or already ended session is left as it is."""
+        with writing(self.engine) as c:
+            c.execute(update(s.sessions).where(s.sessions.c.id == session_id, s.sessions.c.ended_at.is_(None))
+                      .values(ended_at=now()))
+
+    def dead_sessions(self, session_ids: Iterable[str]) -> set[str]:
+        """Which of ``session_ids`` are no longer live (ended, key revoked or expired, person erased,
+        or unknown), read in one query."""
+        wanted = {i for i in session_ids if isinstance(i, str)}
+        if not wanted:
+            return set()
+        with reading(self.engine) as c:
+            rows = c.execute(_SESSION.where(s.sessions.c.id.in_(sorted(wanted)))).mappings().all()
+        return wanted - {r["id"] for r in rows if session_refusal(r) is None}
+
+    def _check_key(self, c: Connection, key: str, server_secret: bytes) -> Identity:
+        key_id, secret = split_key(key)
+        row = c.execute(
+            select(s.keys, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
+                   s.people.c.name, s.people.c.erased_at)
+            .join(s.people, s.people.c.id == s.keys.c.person_id)
+            .where(s.keys.c.id == key_id)
+        ).mappings().first()
         if row is None:
             raise KeyRejected("unknown")
-        if not matches(row["digest"]):
+        if not hmac.compare_digest(row["digest"], _digest(server_secret, key_id, secret)):
             raise KeyRejected("wrong")
-        if row["revoked_at"] is not None:
-            raise KeyRejected("revoked")
-        if row["erased_at"] is not None:
-            raise KeyRejected("erased")
-        if _aware(row["expires_at"]) <= now():
-            raise KeyRejected("expired")
-        if touch:
-            with writing(self.engine) as c:
-                c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
+        reason = _key_refusal(row)
+        if reason:
+            raise KeyRejected(reason)
+        c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
         return Identity(person_id=row["person_id"], role=row["role"],
                         organisation_id=row["organisation_id"], cluster_id=row["cluster_id"],
                         name=row["name"] or "")
@@ -130,6 +170,39 @@ class KeysMixin:
                              .order_by(s.keys.c.created_at.desc())).mappings()
             return [KeyInfo(r["id"], r["person_id"], r["created_at"], r["expires_at"], r["revoked_at"])
                     for r in rows]
+
+
+_SESSION = (
+    select(s.sessions.c.id, s.sessions.c.person_id, s.sessions.c.ended_at, s.keys.c.revoked_at,
+           s.keys.c.expires_at, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
+           s.people.c.name, s.people.c.erased_at)
+    .join(s.keys, s.keys.c.id == s.sessions.c.key_id)
+    .join(s.people, s.people.c.id == s.sessions.c.person_id)
+)
+
+
+def session_row(c: Connection, session_id: str):
+    """A session with its key and person, by primary key; None when there is no such session."""
+    return c.execute(_SESSION.where(s.sessions.c.id == session_id)).mappings().first()
+
+
+def session_refusal(row) -> str | None:
+    """Why a session row (from :func:`session_row`) is not live, or None when it is."""
+    if row is None:
+        return "unknown"
+    if row["ended_at"] is not None:
+        return "ended"
+    return _key_refusal(row)
+
+
+def _key_refusal(row) -> str | None:
+    if row["revoked_at"] is not None:
+        return "revoked"
+    if row["erased_at"] is not None:
+        return "erased"
+    if _aware(row["expires_at"]) <= now():
+        return "expired"
+    return None
 
 
 def _aware(moment):
