@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Clash, Conflict, NotFound, ValidationError
 from ..model import Cluster, Money, Offer, Organisation, Person, SubCluster
 from . import schema as s
-from .access import Identity, require, scope
+from .access import Identity, decide, require, scope
 from .engine import reading, writing
 from .records import Versioned, now
 
@@ -205,11 +205,11 @@ class DirectoryMixin:
         return self.person(who, pid)
 
     def people(self, who: Identity, organisation_id: int | None = None) -> list[Person]:
-        """People of the cluster (for who manages it) or of the caller's own organisation (participants)."""
-        if who.role == "participant":
-            cluster_id, organisation_id = scope(who, "read_register"), who.organisation_id
+        """People of the cluster (for who manages it), or else of the caller's own organisation."""
+        if decide(who, "manage", cluster_id=who.cluster_id):
+            cluster_id = who.cluster_id
         else:
-            cluster_id = scope(who, "manage")
+            cluster_id, organisation_id = scope(who, "read_register"), who.organisation_id
         with reading(self.engine, who) as c:
             q = select(s.people).where(s.people.c.erased_at.is_(None)).order_by(s.people.c.id)
             if organisation_id is not None:

@@ -70,6 +70,7 @@ class KeysMixin:
         KeyRejected
             With ``reason`` unknown, wrong, expired, revoked or erased.
         """
+        split_key(key)  # a malformed key is refused before any transaction
         with writing(self.engine) as c:
             return self._check_key(c, key, server_secret)
 
@@ -86,11 +87,12 @@ class KeysMixin:
         KeyRejected
             With ``reason`` unknown, wrong, expired, revoked or erased.
         """
+        key_id = split_key(key)[0]
         with writing(self.engine) as c:
             who = self._check_key(c, key, server_secret)
             session_id = secrets.token_urlsafe(18)
             c.execute(s.sessions.insert().values(id=session_id, person_id=who.person_id,
-                                                 key_id=split_key(key)[0], created_at=now()))
+                                                 key_id=key_id, created_at=now()))
         return replace(who, session_id=session_id)
 
     def session_identity(self, session_id: str) -> Identity:
