@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from klynge.model import Cluster, Organisation, Person, SubCluster
+from klynge.model import Cluster, Note, Organisation, Person, SubCluster
 from klynge.store import Identity, open_store
 
 from . import pgserver
@@ -107,3 +107,14 @@ def add_colleague(store, cluster, system):
         return store.check_key(store.issue_key(system, pid, SECRET), SECRET)
 
     return add
+
+
+@pytest.fixture
+def signed_in(store, system, cluster, add_colleague):
+    """A participant of ``fjell`` signed in through a server session, with a canvas saved; and their key."""
+    person = add_colleague("fjell", "Siri Fjell", "siri@example.no")
+    key = store.issue_key(system, person.person_id, SECRET)
+    who = store.open_session(key, SECRET)
+    store.save_canvas(who, cluster["orgs"]["fjell"], "business_model", [Note(id="a", block="channels", text="Nett")],
+                      None)
+    return who, key

@@ -93,26 +93,31 @@ def test_packages_are_seen_by_the_organisations_taking_part(store, cluster):
     assert store.packages(who["stuga"]) == []
 
 
-def _race(db_url, cluster, texts):
-    """Two threads, each with its own store (its own connections), save on the same base."""
-    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
-    barrier = threading.Barrier(len(texts))
+def _at_once(db_url, saves):
+    """Run every ``save(store)`` at the same moment, each in a thread with its own store (its own connections)."""
+    barrier = threading.Barrier(len(saves))
     results = []
 
-    def save(notes):
+    def run(save):
         with open_store(db_url) as mine:
             barrier.wait()
             try:
-                results.append(mine.save_canvas(kari, org, BMC, notes, 1))
-            except Conflict as exc:
+                results.append(save(mine))
+            except Exception as exc:  # collected: the tests look at what failed and why
                 results.append(exc)
 
-    threads = [threading.Thread(target=save, args=(notes,)) for notes in texts]
+    threads = [threading.Thread(target=run, args=(save,)) for save in saves]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return results
+
+
+def _race(db_url, cluster, texts):
+    """Threads save on the same base, one for each list of notes."""
+    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    return _at_once(db_url, [lambda st, notes=notes: st.save_canvas(kari, org, BMC, notes, 1) for notes in texts])
 
 
 @pytest.mark.parametrize("round", range(3))
@@ -137,3 +142,82 @@ def test_racing_saves_on_the_same_note_exactly_one_wins(store, db_url, cluster, 
     assert rev.number == 2 and doc.notes[0].text == wins[0].items["a"]["text"]
     # The loser's text is not lost: the conflict carries it for the person to choose.
     assert losses[0].clashes[0].mine["text"] in ("first", "second")
+
+
+def test_fifty_saves_of_different_notes_at_once_all_land_without_a_conflict(store, db_url, cluster):
+    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    store.save_canvas(kari, org, BMC, [note("base", "start")], None)
+    n = 50
+    results = _race(db_url, cluster, [[note("base", "start"), note(f"n{i}", f"text {i}")] for i in range(n)])
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert not failures, failures[:3]
+    assert sorted(r.number for r in results) == list(range(2, n + 2))
+    doc, rev = store.canvas(kari, org, BMC)
+    assert rev.number == n + 1
+    assert {x.id: x.text for x in doc.notes} == {"base": "start", **{f"n{i}": f"text {i}" for i in range(n)}}
+
+
+def test_racing_first_saves_of_a_new_document_all_land(store, db_url, cluster):
+    # Nothing to lock yet: the saves meet on the new document's unique name, and merge again.
+    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    n = 12
+    layer = "social_layer"
+    results = _at_once(db_url, [lambda st, i=i: st.save_canvas(kari, org, layer, [note(f"n{i}", f"t{i}")], None)
+                                for i in range(n)])
+    assert not [r for r in results if isinstance(r, Exception)]
+    doc, rev = store.canvas(kari, org, layer)
+    assert rev.number == n and {x.id for x in doc.notes} == {f"n{i}" for i in range(n)}
+
+
+def test_a_save_that_keeps_meeting_racing_saves_gives_up_with_its_own_error(store, cluster):
+    from sqlalchemy import event
+    from sqlalchemy.exc import IntegrityError
+
+    from klynge.errors import Contended
+
+    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    store.save_canvas(kari, org, BMC, [note("a", "one")], None)
+    attempts = []
+
+    def race(conn, cursor, statement, parameters, context, executemany):
+        # Another save of the same document landing first, every time: the parent is taken.
+        if statement.lstrip().upper().startswith("INSERT INTO REVISIONS"):
+            attempts.append(1)
+            raise IntegrityError(statement, parameters, _Unique())
+
+    event.listen(store.engine, "before_cursor_execute", race)
+    try:
+        with pytest.raises(Contended) as info:
+            store.save_canvas(kari, org, BMC, [note("a", "two")], 1)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", race)
+    assert len(attempts) == info.value.attempts > 1
+    assert [h.number for h in store.history(kari, "canvas", org, BMC)] == [1]
+
+
+class _Unique(Exception):
+    """What a database driver says when a save's parent revision was taken by another save."""
+
+    def __str__(self):
+        return "UNIQUE constraint failed: revisions.parent_id"
+
+
+def test_other_integrity_errors_are_not_retried(store, cluster):
+    from sqlalchemy import event
+    from sqlalchemy.exc import IntegrityError
+
+    kari, org = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    attempts = []
+
+    def broken(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO REVISIONS"):
+            attempts.append(1)
+            raise IntegrityError(statement, parameters, Exception("FOREIGN KEY constraint failed"))
+
+    event.listen(store.engine, "before_cursor_execute", broken)
+    try:
+        with pytest.raises(IntegrityError):
+            store.save_canvas(kari, org, BMC, [note("a", "one")], None)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", broken)
+    assert len(attempts) == 1

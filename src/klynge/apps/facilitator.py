@@ -10,6 +10,7 @@ from traitlets import Unicode, observe
 
 from ..errors import KeyRejected
 from ..i18n import t
+from ..store.access import decide
 from ..widgets.batch_panel import BatchPanel
 from ..widgets.shell import Page, Shell
 from .batch_service import BatchService
@@ -70,7 +71,8 @@ def app() -> w.Widget:
     _quiet_logging()
     try:
         session = open_session()
-        if session.identity.role != "facilitator":
+        who = session.identity
+        if not decide(who, "manage", cluster_id=who.cluster_id):
             return _notice("page.facilitators.title", "page.facilitators.body", session.lang)
         return FacilitatorApp(session).shell
     except KeyRejected:

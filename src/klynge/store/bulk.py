@@ -2,8 +2,9 @@
 
 :func:`dump` and :func:`load` are for the system identity (``klynge export`` and ``klynge
 import``). They keep ids, so every reference between rows survives. Secrets never leave: the
-``keys`` table (sign-in keys) and the ``meta`` table (the pseudonym salt) are not dumped, and a
-load deletes any keys that were there, so after an import every person needs a new key.
+``keys`` and ``sessions`` tables (sign-in keys and who is signed in) and the ``meta`` table (the
+pseudonym salt) are not dumped, and a load deletes any keys and sessions that were there, so after
+an import every person needs a new key.
 
 :func:`add_members` is what a roster import needs: organisations and people added in one
 transaction, after the caller has vetted them against what is already registered.
@@ -29,7 +30,7 @@ from .records import now
 __all__ = ["TABLES", "Existing", "NewMember", "add_members", "dump", "load"]
 
 #: The tables a dump holds, parents before children (the order a load inserts them in).
-TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables if t not in (s.keys, s.meta))
+TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables if t not in (s.keys, s.sessions, s.meta))
 _BY_NAME = {t.name: t for t in TABLES}
 _CHUNK = 500
 
@@ -81,12 +82,12 @@ def _from_json(value, column, where: str):
 def dump(store, who: Identity) -> dict[str, list[dict]]:
     """Every table's rows as JSON-safe dicts, by primary key, from one consistent snapshot.
 
-    Datetimes become ISO 8601 strings in UTC with their offset, Decimals strings. The ``keys``
-    and ``meta`` tables are left out: they hold secrets.
+    Datetimes become ISO 8601 strings in UTC with their offset, Decimals strings. The ``keys``,
+    ``sessions`` and ``meta`` tables are left out: they hold secrets.
     """
     require(who, "admin")
     out: dict[str, list[dict]] = {}
-    with reading(store.engine) as c:
+    with reading(store.engine, who) as c:
         for table in TABLES:
             rows = c.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             out[table.name] = [{col.name: _to_json(row[col.name], col) for col in table.columns} for row in rows]
@@ -156,7 +157,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
     require(who, "admin")
     decoded = _decode(tables)
     try:
-        with writing(store.engine) as c:
+        with writing(store.engine, who) as c:
             if replace:
                 for table in reversed(s.metadata.sorted_tables):
                     if table is not s.meta:
@@ -221,7 +222,7 @@ def add_members(store, who: Identity, cluster_id: int, members: Sequence[NewMemb
     keys = {(m.organisation.country, m.organisation.orgnr) for m in members if m.organisation}
     emails = {m.person.email for m in members if m.person}
     try:
-        with writing(store.engine) as c:
+        with writing(store.engine, who) as c:
             existing = _existing(c, keys, emails)
             if vet is not None:
                 vet(existing)

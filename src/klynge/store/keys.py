@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from ..errors import KeyRejected, NotFound
 from . import schema as s
 from .access import Identity, require
 from .engine import reading, writing
+from .live import SESSIONS, key_refusal, session_refusal, session_row
 from .records import now
 
 __all__ = ["KeysMixin", "split_key"]
@@ -47,10 +49,10 @@ class KeysMixin:
 
     def issue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
         """Make a new key for a person and return it; it is shown once and stored only as an HMAC."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(24)
         moment = now()
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             erased = c.execute(select(s.people.c.erased_at).where(s.people.c.id == person_id)).scalar()
             if erased is not None:
                 raise NotFound(f"person {person_id} has been erased")
@@ -68,45 +70,86 @@ class KeysMixin:
         KeyRejected
             With ``reason`` unknown, wrong, expired, revoked or erased.
         """
-        key_id, secret = split_key(key)
-        return self._live_key(key_id, lambda digest: hmac.compare_digest(
-            digest, _digest(server_secret, key_id, secret)), touch=True)
+        split_key(key)  # a malformed key is refused before any transaction
+        with writing(self.engine) as c:
+            return self._check_key(c, key, server_secret)
 
-    def session_identity(self, key_id: str) -> Identity:
-        """The identity of a signed-in session, whose cookie names the key it was opened with.
+    def open_session(self, key: str, server_secret: bytes) -> Identity:
+        """Sign in with a key: check it as :meth:`check_key` does and open a server session.
 
-        The key must still be live: revoking it (or erasing the person) ends their sessions.
+        Returns
+        -------
+        Identity
+            With ``session_id`` set; the session cookie names that id.
+
+        Raises
+        ------
+        KeyRejected
+            With ``reason`` unknown, wrong, expired, revoked or erased.
         """
-        return self._live_key(key_id, lambda digest: True)
+        key_id = split_key(key)[0]
+        with writing(self.engine) as c:
+            who = self._check_key(c, key, server_secret)
+            session_id = secrets.token_urlsafe(18)
+            c.execute(s.sessions.insert().values(id=session_id, person_id=who.person_id,
+                                                 key_id=key_id, created_at=now()))
+        return replace(who, session_id=session_id)
 
-    def _live_key(self, key_id: str, matches, touch: bool = False) -> Identity:
+    def session_identity(self, session_id: str) -> Identity:
+        """The identity of a live server session, with one lookup by primary key.
+
+        Raises
+        ------
+        KeyRejected
+            With ``reason`` unknown, ended (logged out), revoked, expired or erased.
+        """
         with reading(self.engine) as c:
-            row = c.execute(
-                select(s.keys, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
-                       s.people.c.name, s.people.c.erased_at)
-                .join(s.people, s.people.c.id == s.keys.c.person_id)
-                .where(s.keys.c.id == key_id)
-            ).mappings().first()
+            row = session_row(c, session_id)
+        reason = session_refusal(row)
+        if reason:
+            raise KeyRejected(reason)
+        return Identity(person_id=row["person_id"], role=row["role"], organisation_id=row["organisation_id"],
+                        cluster_id=row["cluster_id"], name=row["name"] or "", session_id=session_id)
+
+    def end_session(self, session_id: str) -> None:
+        """Log a session out; an unknown or already ended session is left as it is."""
+        with writing(self.engine) as c:
+            c.execute(update(s.sessions).where(s.sessions.c.id == session_id, s.sessions.c.ended_at.is_(None))
+                      .values(ended_at=now()))
+
+    def dead_sessions(self, session_ids: Iterable[str]) -> set[str]:
+        """Which of ``session_ids`` are no longer live (ended, key revoked or expired, person erased,
+        or unknown), read in one query."""
+        wanted = {i for i in session_ids if isinstance(i, str)}
+        if not wanted:
+            return set()
+        with reading(self.engine) as c:
+            rows = c.execute(SESSIONS.where(s.sessions.c.id.in_(sorted(wanted)))).mappings().all()
+        return wanted - {r["id"] for r in rows if session_refusal(r) is None}
+
+    def _check_key(self, c: Connection, key: str, server_secret: bytes) -> Identity:
+        key_id, secret = split_key(key)
+        row = c.execute(
+            select(s.keys, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
+                   s.people.c.name, s.people.c.erased_at)
+            .join(s.people, s.people.c.id == s.keys.c.person_id)
+            .where(s.keys.c.id == key_id)
+        ).mappings().first()
         if row is None:
             raise KeyRejected("unknown")
-        if not matches(row["digest"]):
+        if not hmac.compare_digest(row["digest"], _digest(server_secret, key_id, secret)):
             raise KeyRejected("wrong")
-        if row["revoked_at"] is not None:
-            raise KeyRejected("revoked")
-        if row["erased_at"] is not None:
-            raise KeyRejected("erased")
-        if _aware(row["expires_at"]) <= now():
-            raise KeyRejected("expired")
-        if touch:
-            with writing(self.engine) as c:
-                c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
+        reason = key_refusal(row)
+        if reason:
+            raise KeyRejected(reason)
+        c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
         return Identity(person_id=row["person_id"], role=row["role"],
                         organisation_id=row["organisation_id"], cluster_id=row["cluster_id"],
                         name=row["name"] or "")
 
     def revoke_key(self, who: Identity, key_id: str) -> None:
         """Revoke one key by its id (the part before the dot)."""
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
             person_id = c.execute(select(s.keys.c.person_id).where(s.keys.c.id == key_id)).scalar()
             if person_id is None:
                 raise NotFound(f"no key with id {key_id}")
@@ -116,22 +159,17 @@ class KeysMixin:
 
     def reissue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
         """Revoke every live key of a person and issue a new one."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
                       .values(revoked_at=now()))
         return self.issue_key(who, person_id, server_secret, days)
 
     def keys_of(self, who: Identity, person_id: int) -> list[KeyInfo]:
         """A person's keys, newest first."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             rows = c.execute(select(s.keys).where(s.keys.c.person_id == person_id)
                              .order_by(s.keys.c.created_at.desc())).mappings()
             return [KeyInfo(r["id"], r["person_id"], r["created_at"], r["expires_at"], r["revoked_at"])
                     for r in rows]
-
-
-def _aware(moment):
-    """SQLite returns naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

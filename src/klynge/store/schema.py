@@ -176,3 +176,16 @@ keys = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("last_used_at", DateTime(timezone=True)),
 )
+
+# One row per signed-in browser. The cookie names the session; the store checks on every call
+# that the session, its key and its person are still live, so a logout, a revoked key or an
+# erasure ends what is open.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("key_id", ForeignKey("keys.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
