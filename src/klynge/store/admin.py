@@ -149,6 +149,7 @@ class AdminMixin:
                if entry.get("confirmed", True) and entry.get("visibility", "cluster") != "private"]
         orgs.sort(key=lambda r: r["organisation"])
         offers.sort(key=lambda r: (r["organisation"], r["kind"], r["months"]))
+        sdg.sort(key=lambda r: (r["organisation"], r["target"]))
         return {"organisations": orgs, "offers": offers, "sdg": sdg}
 
     def _salt(self) -> str:
