@@ -9,6 +9,7 @@ import pytest
 from klynge import operations as ops
 from klynge.cli import main, run
 from klynge.settings import load_settings
+from klynge.store.migrate import head_version
 
 
 def klynge(*args):
@@ -32,7 +33,7 @@ def test_status_json_has_the_agreed_keys(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"organisations", "people", "municipalities", "countries", "offers", "canvases",
                          "organisations_with_sdg_assessment", "packages", "schema_version"}
-    assert data["schema_version"] == "0002"
+    assert data["schema_version"] == head_version()
 
 
 def test_invite_revoke_reissue(settings, capsys):
@@ -68,3 +69,28 @@ def test_init_refuses_a_second_cluster(settings):
     ops.init_cluster(settings, "Nysesong")
     out = klynge("init", "Annen")
     assert out.returncode == 1 and "already holds a cluster" in out.stderr
+
+
+@pytest.mark.postgres
+def test_a_wrong_database_password_is_one_line(postgres_url):
+    from sqlalchemy.engine import make_url
+
+    wrong = make_url(postgres_url).set(password="not-the-password").render_as_string(hide_password=False)
+    out = klynge("--db", wrong, "status")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("klynge: cannot open postgresql+psycopg://klynge:***@")
+    assert "password authentication failed" in lines[0]
+    assert "not-the-password" not in out.stderr + out.stdout
+
+
+def test_an_unreachable_database_is_one_line():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = klynge("--db", f"postgresql://someone:secret@127.0.0.1:{port}/klynge", "status")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("klynge: cannot open ") and "secret" not in lines[0]
