@@ -153,6 +153,6 @@ def test_the_sandbox_option_needs_sandbox_mode(tmp_path):
     with open_store(settings.db) as store:
         with pytest.raises(KlyngeError, match="KLYNGE_SANDBOX=1"):
             load_sandbox(store, settings)
-        assert store.is_empty()
+        assert store.is_empty(SYSTEM)
     with pytest.raises(KlyngeError, match="KLYNGE_SANDBOX=1"):
         check_sandbox_database(settings)

@@ -220,7 +220,7 @@ def test_a_broken_file_names_the_file_and_the_field(tmp_path):
     with open_store(settings.db) as store:
         with pytest.raises(DataError):
             load_demo(store, settings, folder=folder, progress=False)
-        assert store.is_empty()  # a broken demo writes nothing
+        assert store.is_empty(SYSTEM)  # a broken demo writes nothing
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_every_link_signs_in_as_the_role_it_names(loaded):
 
 def test_a_second_load_needs_replace_and_then_keeps_a_backup(loaded, tmp_path):
     _, store, result = loaded
-    copy = store.backup(tmp_path / "copy")  # a consistent copy, so the shared database stays put
+    copy = store.backup(SYSTEM, tmp_path / "copy")  # a consistent copy, so the shared database stays put
     settings = load_settings({}, home=str(tmp_path / "home"), db=str(copy))
     with open_store(settings.db) as other:
         with pytest.raises(NotEmpty):

@@ -384,12 +384,12 @@ def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = Fal
                                         for k, v in tables.items()} != manifest.get("counts"):
         raise DataError(f"{path}: cluster.json does not hold the rows manifest.json counts")
     backup = None
-    if not store.is_empty():
+    if not store.is_empty(SYSTEM):
         if not replace:
             raise NotEmpty("the database already holds a cluster; add --replace to overwrite it "
                            "(a backup is written first)")
         if backup_folder is None:
             raise DataError("replacing a database needs a folder for its backup")
-        backup = store.backup(Path(backup_folder))
+        backup = store.backup(SYSTEM, Path(backup_folder))
     counts = bulk.load(store, SYSTEM, tables, replace=replace)
     return Imported(counts=counts, backup=backup, schema_version=ours)

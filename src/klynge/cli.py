@@ -169,7 +169,7 @@ def _dispatch(args: argparse.Namespace, settings) -> int:
         with ops.store_for(settings) as store:
             if args.sandbox:
                 links = load_sandbox(store, settings, replace=args.replace)
-            elif args.serve and not store.is_empty() and not args.replace:
+            elif args.serve and not store.is_empty(ops.SYSTEM) and not args.replace:
                 print("the demo is already loaded; new sign-in links:")
                 links = relink(store, settings)
             else:

@@ -481,7 +481,7 @@ def load_sandbox(store: Store, settings: Settings, *, replace: bool = False) -> 
     """
     if not settings.sandbox:
         raise _not_a_sandbox()
-    if store.is_empty() or replace:
+    if store.is_empty(Identity.system()) or replace:
         load_demo(store, settings, replace=replace, progress=False)
     _check_demo(store)
     demo = read_demo()

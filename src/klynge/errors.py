@@ -5,8 +5,10 @@
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
     ├── AccessDenied        the caller may not read or write this
+    │   └── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     ├── NotFound            no such organisation, person, document or revision
     ├── Conflict            someone else saved the same note in between
+    ├── Contended           so many saved the same document at once that a save gave up
     ├── TemplateError       a canvas or assessment template is broken (file, field, expected)
     ├── KeyRejected         a sign-in key or session is unknown, wrong, expired, revoked or ended
     ├── DataError           an import or a reference file is not what it should be
@@ -24,12 +26,14 @@ __all__ = [
     "AccessDenied",
     "BatchError",
     "Conflict",
+    "Contended",
     "DataError",
     "KeyRejected",
     "KlyngeError",
     "MissingDependency",
     "NotEmpty",
     "NotFound",
+    "SessionEnded",
     "TemplateError",
     "ValidationError",
 ]
@@ -53,6 +57,17 @@ class ValidationError(KlyngeError):
 
 class AccessDenied(KlyngeError):
     """The caller's role or organisation does not allow this."""
+
+
+class SessionEnded(AccessDenied):
+    """The caller's sign-in has ended since they opened the app: nothing was read or written.
+
+    ``reason`` says why: ended (logged out), revoked, expired, erased or unknown.
+    """
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"your sign-in has ended ({reason}): open your sign-in link again")
 
 
 class NotFound(KlyngeError):
@@ -91,6 +106,14 @@ class Conflict(KlyngeError):
         super().__init__(
             f"{who} saved in between (now revision {head}); the same notes changed on both sides: {ids}"
         )
+
+
+class Contended(KlyngeError):
+    """A save kept meeting other saves of the same document and gave up; nothing was saved."""
+
+    def __init__(self, attempts: int):
+        self.attempts = attempts
+        super().__init__(f"many people saved this at the same moment ({attempts} tries); try again")
 
 
 class TemplateError(KlyngeError):

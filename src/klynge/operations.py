@@ -55,7 +55,7 @@ def init_cluster(settings: Settings, name: str, description: str = "") -> int:
     """Create the (empty) cluster a new database starts from."""
     cluster = validate(Cluster, {"name": name, "description": description}, settings.lang)
     with store_for(settings) as store:
-        if not store.is_empty():
+        if not store.is_empty(SYSTEM):
             raise ValidationError([("", "this database already holds a cluster")])
         return store.create_cluster(SYSTEM, cluster)
 

@@ -55,10 +55,10 @@ def test_forged_identity_of_another_cluster_is_refused(store, cluster, canvas):
         store.canvas(stranger, canvas, BMC)
 
 
-def test_facilitator_reads_everything_but_does_not_write_documents(store, cluster, canvas):
+def test_facilitator_reads_all_but_private_notes_and_does_not_write_documents(store, cluster, canvas):
     fac = cluster["who"]["facilitator"]
     doc, _ = store.canvas(fac, canvas, BMC)
-    assert texts(doc) == {"open", "secret", "pub"}
+    assert texts(doc) == {"open", "pub"}
     assert len(store.people(fac)) == 5
     with pytest.raises(AccessDenied):
         store.save_canvas(fac, canvas, BMC, [], 1)

@@ -53,7 +53,7 @@ def test_cluster_and_status(store, cluster, system):
                                                   price=Money(amount="1200", currency="SEK")))
     status = store.status(system)
     assert status["organisations"] == 3 and status["countries"] == 2 and status["municipalities"] == 3
-    assert status["offers"] == 1 and status["people"] == 5 and status["schema_version"] == "0002"
+    assert status["offers"] == 1 and status["people"] == 5 and status["schema_version"] == "0003"
 
 
 def test_a_full_database_is_not_cleared_without_replace(store, cluster, system, tmp_path):
@@ -61,4 +61,4 @@ def test_a_full_database_is_not_cleared_without_replace(store, cluster, system, 
         store.clear(system, replace=False)
     backup = store.clear(system, replace=True, backup_folder=tmp_path / "backups")
     assert backup.exists() and backup.stat().st_size > 0
-    assert store.is_empty()
+    assert store.is_empty(system)

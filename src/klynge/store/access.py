@@ -1,11 +1,18 @@
-"""Who may read and write what. The store asks these rules on every call.
+"""Who may read and write what: the one access decision the store and the apps ask.
 
-- A participant reads and writes their own organisation; of others they read the profile,
-  the offers and what is shared with the cluster (not private notes); nothing else.
-- A facilitator reads the whole cluster, private notes included, and manages the member
-  register (organisations, people, keys); they do not write members' documents.
-- A researcher reads only the research views: tables without names or free text.
-- The system identity (the command line on the server) may do everything.
+- A participant reads and writes their own organisation; of other organisations in their
+  cluster they read the profile, the offers and what is shared with the cluster (never private
+  notes or entries); nothing else.
+- A facilitator reads the cluster's register and documents except private notes and entries
+  (private means private to the organisation), manages the member register (organisations,
+  people, keys) and reads the research views; they do not write members' documents.
+- A researcher reads only the research views of their cluster: tables without names, free
+  text or private entries.
+- The system identity (the command line on the server) may do everything, in every cluster
+  (or in the one cluster it names), and sees private items.
+
+Every identity but the system one is scoped to a cluster, and every decision names the cluster
+of what is asked for: a missing cluster on either side is refused, never allowed.
 """
 
 from __future__ import annotations
@@ -14,9 +21,24 @@ from dataclasses import dataclass
 
 from ..errors import AccessDenied
 
-__all__ = ["Identity", "can_see_item", "require"]
+__all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "decide", "require", "scope"]
 
-_ROLES = ("participant", "facilitator", "researcher", "system")
+ROLES = ("participant", "facilitator", "researcher", "system")
+
+#: Each action and the roles that may do it (the system identity may do all).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "read_register": ("participant", "facilitator"),    # the cluster, organisations, offers
+    "read_documents": ("participant", "facilitator"),   # canvases, assessments, packages
+    "write_documents": ("participant",),                # the caller's own organisation's documents
+    "write_register": ("participant", "facilitator"),   # a profile and its offers (own organisation)
+    "manage": ("facilitator",),                         # organisations, people and keys of the cluster
+    "research": ("researcher", "facilitator"),          # the research views
+    "status": ("participant", "facilitator", "researcher"),  # counts of the cluster
+    "admin": (),                                        # backups, dumps, loads, new clusters
+}
+
+# Actions a participant may do only for their own organisation.
+_OWN_ORGANISATION = ("write_documents", "write_register")
 
 
 @dataclass(frozen=True)
@@ -32,7 +54,7 @@ class Identity:
     session_id: str | None = None
 
     def __post_init__(self):
-        if self.role not in _ROLES:
+        if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
 
     @classmethod
@@ -45,45 +67,73 @@ class Identity:
         return self.role == "system"
 
 
-def _same_cluster(who: Identity, cluster_id: int | None) -> bool:
-    return who.is_system or who.cluster_id is None or cluster_id is None or who.cluster_id == cluster_id
+def decide(who: Identity, action: str, *, organisation_id: int | None = None,
+           cluster_id: int | None = None) -> bool:
+    """Whether ``who`` may do ``action`` on what belongs to ``cluster_id`` (and ``organisation_id``).
+
+    Parameters
+    ----------
+    who
+        The caller.
+    action
+        One of :data:`ACTIONS`.
+    organisation_id
+        The organisation acted on, for the actions a participant may do only for their own.
+    cluster_id
+        The cluster of what is acted on. Needed for every identity but the system one.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if who.is_system:  # everywhere, or in its own cluster when it names one (the batch's reader)
+        return who.cluster_id is None or cluster_id is None or who.cluster_id == cluster_id
+    if who.cluster_id is None or cluster_id is None or who.cluster_id != cluster_id:
+        return False
+    if who.role not in ACTIONS[action]:
+        return False
+    if who.role == "participant" and action in _OWN_ORGANISATION:
+        return organisation_id is not None and organisation_id == who.organisation_id
+    return True
 
 
 def require(who: Identity, action: str, *, organisation_id: int | None = None,
             cluster_id: int | None = None) -> None:
-    """Raise :class:`AccessDenied` unless ``who`` may do ``action``.
-
-    Actions: ``read_register`` (organisations, offers, people of the cluster),
-    ``read_documents`` (canvases, assessments, packages), ``write_own`` (an organisation's
-    profile, offers and documents), ``manage`` (create organisations and people, keys),
-    ``research`` (the research views), ``admin`` (status, backups, replacing the database).
-    """
-    role = who.role
-    if role == "system":
+    """Raise :class:`AccessDenied`, with the reason in words, unless :func:`decide` allows."""
+    if decide(who, action, organisation_id=organisation_id, cluster_id=cluster_id):
         return
-    if not _same_cluster(who, cluster_id):
+    if who.cluster_id is None:
+        raise AccessDenied(f"a {who.role} without a cluster may do nothing")
+    if cluster_id is None:
+        raise AccessDenied("that is not scoped to a cluster")
+    if who.cluster_id != cluster_id:
         raise AccessDenied("that belongs to another cluster")
-    if action == "research" and role in ("researcher", "facilitator"):
-        return
-    if role == "researcher":
+    if who.role == "researcher":
         raise AccessDenied("researchers read the research views only")
-    if action in ("read_register", "read_documents"):
-        return
-    if action == "write_own":
-        if role == "participant" and organisation_id is not None and organisation_id == who.organisation_id:
-            return
-        if role == "facilitator" and organisation_id is None:
-            return
+    if who.role in ACTIONS[action]:
         raise AccessDenied("you can change only your own organisation's data")
-    if action == "manage" and role == "facilitator":
-        return
-    raise AccessDenied(f"a {role} may not {action.replace('_', ' ')}")
+    raise AccessDenied(f"a {who.role} may not {action.replace('_', ' ')}")
+
+
+def scope(who: Identity, action: str) -> int | None:
+    """Require ``action`` in the caller's own cluster; returns the cluster a listing is limited to.
+
+    None (every cluster) only for the system identity that names no cluster.
+
+    Raises
+    ------
+    AccessDenied
+        When :func:`require` refuses, e.g. for an identity that names no cluster.
+    """
+    require(who, action, cluster_id=who.cluster_id)
+    return who.cluster_id
 
 
 def can_see_item(who: Identity, owner_organisation_id: int, item: dict) -> bool:
-    """Whether ``who`` sees one note or entry of a document owned by ``owner_organisation_id``."""
-    if who.role in ("system", "facilitator"):
+    """Whether ``who`` sees one note or entry of a document owned by ``owner_organisation_id``.
+
+    A private item is seen only by its own organisation's participants and the system.
+    """
+    if item.get("visibility", "cluster") != "private":
         return True
-    if who.role == "participant" and who.organisation_id == owner_organisation_id:
+    if who.is_system:
         return True
-    return item.get("visibility", "cluster") != "private"
+    return who.role == "participant" and who.organisation_id == owner_organisation_id

@@ -87,7 +87,7 @@ def dump(store, who: Identity) -> dict[str, list[dict]]:
     """
     require(who, "admin")
     out: dict[str, list[dict]] = {}
-    with reading(store.engine) as c:
+    with reading(store.engine, who) as c:
         for table in TABLES:
             rows = c.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             out[table.name] = [{col.name: _to_json(row[col.name], col) for col in table.columns} for row in rows]
@@ -157,7 +157,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
     require(who, "admin")
     decoded = _decode(tables)
     try:
-        with writing(store.engine) as c:
+        with writing(store.engine, who) as c:
             if replace:
                 for table in reversed(s.metadata.sorted_tables):
                     if table is not s.meta:
@@ -222,7 +222,7 @@ def add_members(store, who: Identity, cluster_id: int, members: Sequence[NewMemb
     keys = {(m.organisation.country, m.organisation.orgnr) for m in members if m.organisation}
     emails = {m.person.email for m in members if m.person}
     try:
-        with writing(store.engine) as c:
+        with writing(store.engine, who) as c:
             existing = _existing(c, keys, emails)
             if vet is not None:
                 vet(existing)

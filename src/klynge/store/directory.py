@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Clash, Conflict, NotFound, ValidationError
 from ..model import Cluster, Money, Offer, Organisation, Person, SubCluster
 from . import schema as s
-from .access import Identity, require
+from .access import Identity, require, scope
 from .engine import reading, writing
 from .records import Versioned, now
 
@@ -54,7 +54,7 @@ class DirectoryMixin:
     def create_cluster(self, who: Identity, cluster: Cluster) -> int:
         """Create a cluster with its sub-clusters; returns its id."""
         require(who, "admin")
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
             cid = c.execute(insert(s.clusters).values(
                 name=cluster.name, description=cluster.description, created_at=now())).inserted_primary_key[0]
             for sub in cluster.subclusters:
@@ -62,13 +62,14 @@ class DirectoryMixin:
         return cid
 
     def cluster(self, who: Identity, cluster_id: int | None = None) -> Cluster:
-        """The caller's cluster (or the only one, for the system identity)."""
+        """The caller's cluster (or the first one, for the system identity)."""
         cluster_id = cluster_id or who.cluster_id
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             q = select(s.clusters)
             q = q.where(s.clusters.c.id == cluster_id) if cluster_id else q.order_by(s.clusters.c.id)
             row = c.execute(q).mappings().first()
             if row is None:
+                require(who, "read_register", cluster_id=cluster_id)
                 raise NotFound("no cluster yet: load one with `klynge demo` or `klynge import`")
             require(who, "read_register", cluster_id=row["id"])
             subs = c.execute(select(s.subclusters.c.slug, s.subclusters.c.name, s.subclusters.c.description)
@@ -80,7 +81,7 @@ class DirectoryMixin:
     def add_organisation(self, who: Identity, org: Organisation, cluster_id: int) -> int:
         """Register an organisation in a cluster; returns its id."""
         require(who, "manage", cluster_id=cluster_id)
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
             self._check_unique_orgnr(c, org)
             oid = c.execute(insert(s.organisations).values(
                 cluster_id=cluster_id, version=1, updated_at=now(), updated_by=who.person_id,
@@ -90,7 +91,7 @@ class DirectoryMixin:
 
     def organisation(self, who: Identity, organisation_id: int) -> Versioned[Organisation]:
         """One organisation with the version an update must name."""
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             row = c.execute(select(s.organisations).where(s.organisations.c.id == organisation_id)).mappings().first()
             if row is None:
                 raise NotFound(f"no organisation with id {organisation_id}")
@@ -99,25 +100,22 @@ class DirectoryMixin:
 
     def organisations(self, who: Identity) -> list[Organisation]:
         """Every organisation of the caller's cluster, by name."""
-        require(who, "read_register")
-        with reading(self.engine) as c:
+        cluster_id = scope(who, "read_register")
+        with reading(self.engine, who) as c:
             q = select(s.organisations).order_by(s.organisations.c.name, s.organisations.c.id)
-            if who.cluster_id:
-                q = q.where(s.organisations.c.cluster_id == who.cluster_id)
+            if cluster_id is not None:
+                q = q.where(s.organisations.c.cluster_id == cluster_id)
             return [self._org(c, row) for row in c.execute(q).mappings()]
 
     def update_organisation(self, who: Identity, org: Organisation, base_version: int) -> int:
         """Save an edited profile made from ``base_version``; returns the new version."""
         if org.id is None:
             raise NotFound("an organisation to update needs its id")
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
             row = c.execute(select(s.organisations).where(s.organisations.c.id == org.id)).mappings().first()
             if row is None:
                 raise NotFound(f"no organisation with id {org.id}")
-            if who.role != "facilitator":
-                require(who, "write_own", organisation_id=org.id, cluster_id=row["cluster_id"])
-            else:
-                require(who, "manage", cluster_id=row["cluster_id"])
+            require(who, "write_register", organisation_id=org.id, cluster_id=row["cluster_id"])
             if org.orgnr != row["orgnr"] or org.country != row["country"]:
                 self._check_unique_orgnr(c, org)
             old = self._org(c, row)
@@ -167,11 +165,10 @@ class DirectoryMixin:
         return base_version + 1
 
     def row_versions(self, who: Identity, entity: str, entity_id: int) -> list[Versioned[dict]]:
-        """Earlier versions of an organisation or offer, oldest first."""
-        owner = entity_id if entity == "organisation" else self._offer_owner(entity_id)
-        require(who, "write_own" if who.role == "participant" else "manage",
-                organisation_id=owner if who.role == "participant" else None)
-        with reading(self.engine) as c:
+        """Earlier versions of an organisation or offer, oldest first (for who may edit it)."""
+        with reading(self.engine, who) as c:
+            owner = entity_id if entity == "organisation" else self._offer_owner(c, entity_id)
+            self._require_org_write(c, who, owner)
             rows = c.execute(select(s.row_history.c.body, s.row_history.c.version).where(
                 s.row_history.c.entity == entity, s.row_history.c.entity_id == entity_id)
                 .order_by(s.row_history.c.version))
@@ -182,7 +179,7 @@ class DirectoryMixin:
         """Register a person; their e-mail must be new to the database."""
         require(who, "manage", cluster_id=cluster_id)
         try:
-            with writing(self.engine) as c:
+            with writing(self.engine, who) as c:
                 return c.execute(insert(s.people).values(
                     cluster_id=cluster_id, organisation_id=person.organisation_id, name=person.name,
                     email=person.email, role=person.role, created_at=now())).inserted_primary_key[0]
@@ -190,7 +187,8 @@ class DirectoryMixin:
             raise ValidationError([("email", f"{person.email} is already registered")]) from None
 
     def person(self, who: Identity, person_id: int) -> Person:
-        with reading(self.engine) as c:
+        """One person: the caller themself, or anyone of the cluster for who manages it."""
+        with reading(self.engine, who) as c:
             row = c.execute(select(s.people).where(s.people.c.id == person_id)).mappings().first()
         if row is None or row["erased_at"] is not None:
             raise NotFound(f"no person with id {person_id}")
@@ -200,40 +198,40 @@ class DirectoryMixin:
                                       role=row["role"], organisation_id=row["organisation_id"])
 
     def person_by_email(self, who: Identity, email: str) -> Person:
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             pid = c.execute(select(s.people.c.id).where(s.people.c.email == email.strip().lower())).scalar()
         if pid is None:
             raise NotFound(f"no person with e-mail {email}")
         return self.person(who, pid)
 
     def people(self, who: Identity, organisation_id: int | None = None) -> list[Person]:
-        """People of the cluster (facilitators) or of the caller's own organisation."""
+        """People of the cluster (for who manages it) or of the caller's own organisation (participants)."""
         if who.role == "participant":
-            organisation_id = who.organisation_id
+            cluster_id, organisation_id = scope(who, "read_register"), who.organisation_id
         else:
-            require(who, "manage")
-        with reading(self.engine) as c:
+            cluster_id = scope(who, "manage")
+        with reading(self.engine, who) as c:
             q = select(s.people).where(s.people.c.erased_at.is_(None)).order_by(s.people.c.id)
             if organisation_id is not None:
                 q = q.where(s.people.c.organisation_id == organisation_id)
-            if who.cluster_id:
-                q = q.where(s.people.c.cluster_id == who.cluster_id)
+            if cluster_id is not None:
+                q = q.where(s.people.c.cluster_id == cluster_id)
             return [Person.model_construct(id=r["id"], name=r["name"], email=r["email"], role=r["role"],
                                            organisation_id=r["organisation_id"]) for r in c.execute(q).mappings()]
 
     def erase_person(self, who: Identity, person_id: int) -> None:
-        """Forget a person's name and e-mail and revoke their keys; history keeps only their id."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
-        with writing(self.engine) as c:
+        """Forget a person's name and e-mail and revoke their keys; history keeps only their id.
+
+        Their open sessions end with it: the store refuses the next call of an erased person.
+        """
+        with writing(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             c.execute(update(s.people).where(s.people.c.id == person_id)
                       .values(name=None, email=None, erased_at=now()))
             c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
                       .values(revoked_at=now()))
 
-    def _cluster_of_person(self, person_id: int, c: Connection | None = None) -> int:
-        if c is None:
-            with reading(self.engine) as c:
-                return self._cluster_of_person(person_id, c)
+    def _cluster_of_person(self, person_id: int, c: Connection) -> int:
         cid = c.execute(select(s.people.c.cluster_id).where(s.people.c.id == person_id)).scalar()
         if cid is None:
             raise NotFound(f"no person with id {person_id}")
@@ -249,22 +247,22 @@ class DirectoryMixin:
     def add_offer(self, who: Identity, offer: Offer) -> int:
         """Add an offer to its organisation; returns its id."""
         oid = offer.organisation_id or who.organisation_id
-        self._require_org_write(who, oid)
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            self._require_org_write(c, who, oid)
             row = _offer_row(offer.model_copy(update={"organisation_id": oid}))
             return c.execute(insert(s.offers).values(version=1, updated_at=now(),
                                                      updated_by=who.person_id, **row)).inserted_primary_key[0]
 
     def offers(self, who: Identity, organisation_id: int | None = None) -> list[Versioned[Offer]]:
         """Live offers of one organisation, or of the whole cluster."""
-        require(who, "read_register")
-        with reading(self.engine) as c:
+        cluster_id = scope(who, "read_register")
+        with reading(self.engine, who) as c:
             q = (select(s.offers).join(s.organisations).where(s.offers.c.removed_at.is_(None))
                  .order_by(s.offers.c.organisation_id, s.offers.c.id))
             if organisation_id is not None:
                 q = q.where(s.offers.c.organisation_id == organisation_id)
-            if who.cluster_id:
-                q = q.where(s.organisations.c.cluster_id == who.cluster_id)
+            if cluster_id is not None:
+                q = q.where(s.organisations.c.cluster_id == cluster_id)
             return [Versioned(_offer(r), r["version"]) for r in c.execute(q).mappings()]
 
     def update_offer(self, who: Identity, offer: Offer, base_version: int) -> int:
@@ -276,34 +274,33 @@ class DirectoryMixin:
         return self._change_offer(who, offer_id, base_version, {"removed_at": now()})
 
     def _change_offer(self, who: Identity, offer_id: int | None, base_version: int, values: dict) -> int:
-        owner = self._offer_owner(offer_id)
-        self._require_org_write(who, owner)
         values.pop("organisation_id", None)
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            self._require_org_write(c, who, self._offer_owner(c, offer_id))
             row = c.execute(select(s.offers).where(s.offers.c.id == offer_id)).mappings().first()
             old = _json({k: row[k] for k in row.keys() if k not in ("updated_at", "removed_at")})
             return self._bump(c, s.offers, "offer", row, base_version, who, old, values)
 
-    def _offer_owner(self, offer_id: int | None) -> int:
-        with reading(self.engine) as c:
-            owner = c.execute(select(s.offers.c.organisation_id).where(s.offers.c.id == offer_id)).scalar()
+    @staticmethod
+    def _offer_owner(c: Connection, offer_id: int | None) -> int:
+        owner = c.execute(select(s.offers.c.organisation_id).where(s.offers.c.id == offer_id)).scalar()
         if owner is None:
             raise NotFound(f"no offer with id {offer_id}")
         return owner
 
-    def _require_org_write(self, who: Identity, organisation_id: int | None) -> None:
+    @staticmethod
+    def _require_org_write(c: Connection, who: Identity, organisation_id: int | None) -> None:
+        """An organisation's profile and offers: its participants and the cluster's facilitators."""
         if organisation_id is None:
             raise NotFound("an offer needs the organisation it belongs to")
-        with reading(self.engine) as c:
-            cid = c.execute(select(s.organisations.c.cluster_id).where(
-                s.organisations.c.id == organisation_id)).scalar()
+        cid = c.execute(select(s.organisations.c.cluster_id).where(
+            s.organisations.c.id == organisation_id)).scalar()
         if cid is None:
             raise NotFound(f"no organisation with id {organisation_id}")
-        if who.role == "facilitator":
-            require(who, "manage", cluster_id=cid)
-        else:
-            require(who, "write_own", organisation_id=organisation_id, cluster_id=cid)
+        require(who, "write_register", organisation_id=organisation_id, cluster_id=cid)
 
-    def count(self, table: Table) -> int:
-        with reading(self.engine) as c:
+    def count(self, who: Identity, table: Table) -> int:
+        """How many rows ``table`` holds, in every cluster: for the system identity."""
+        require(who, "admin")
+        with reading(self.engine, who) as c:
             return c.execute(select(func.count()).select_from(table)).scalar_one()

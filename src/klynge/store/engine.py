@@ -1,4 +1,9 @@
-"""Database engines: SQLite with WAL and immediate write transactions, or any SQLAlchemy URL."""
+"""Database engines: SQLite with WAL and immediate write transactions, or any SQLAlchemy URL.
+
+:func:`reading` and :func:`writing` open the store's transactions. Given the caller, they first
+check in the same transaction that the caller is still signed in (:func:`klynge.store.live.check_live`),
+so this one place ends every read and write of a person who logged out, lost their key or was erased.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from ..errors import KlyngeError, MissingDependency
+from .live import check_live
 
 __all__ = ["make_engine", "reading", "writing"]
 
@@ -59,17 +65,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction: committed when the block ends, rolled back on any error."""
+def writing(engine: Engine, who=None) -> Iterator[Connection]:
+    """A write transaction: committed when the block ends, rolled back on any error.
+
+    With ``who`` (an :class:`~klynge.store.access.Identity`), the transaction starts by checking
+    that the caller is still signed in; :class:`~klynge.errors.SessionEnded` when not.
+    """
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE: True})
         with connection.begin():
+            check_live(connection, who)
             yield connection
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    """A read transaction: one consistent snapshot for the block."""
+def reading(engine: Engine, who=None) -> Iterator[Connection]:
+    """A read transaction: one consistent snapshot for the block, checked for ``who`` as :func:`writing` does."""
     with engine.connect() as connection:
         with connection.begin():
+            check_live(connection, who)
             yield connection

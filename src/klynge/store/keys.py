@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from sqlalchemy import Connection, select, update
 
@@ -15,9 +15,10 @@ from ..errors import KeyRejected, NotFound
 from . import schema as s
 from .access import Identity, require
 from .engine import reading, writing
+from .live import SESSIONS, key_refusal, session_refusal, session_row
 from .records import now
 
-__all__ = ["KeysMixin", "session_refusal", "session_row", "split_key"]
+__all__ = ["KeysMixin", "split_key"]
 
 
 def _digest(server_secret: bytes, key_id: str, secret: str) -> str:
@@ -48,10 +49,10 @@ class KeysMixin:
 
     def issue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
         """Make a new key for a person and return it; it is shown once and stored only as an HMAC."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(24)
         moment = now()
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             erased = c.execute(select(s.people.c.erased_at).where(s.people.c.id == person_id)).scalar()
             if erased is not None:
                 raise NotFound(f"person {person_id} has been erased")
@@ -121,7 +122,7 @@ class KeysMixin:
         if not wanted:
             return set()
         with reading(self.engine) as c:
-            rows = c.execute(_SESSION.where(s.sessions.c.id.in_(sorted(wanted)))).mappings().all()
+            rows = c.execute(SESSIONS.where(s.sessions.c.id.in_(sorted(wanted)))).mappings().all()
         return wanted - {r["id"] for r in rows if session_refusal(r) is None}
 
     def _check_key(self, c: Connection, key: str, server_secret: bytes) -> Identity:
@@ -136,7 +137,7 @@ class KeysMixin:
             raise KeyRejected("unknown")
         if not hmac.compare_digest(row["digest"], _digest(server_secret, key_id, secret)):
             raise KeyRejected("wrong")
-        reason = _key_refusal(row)
+        reason = key_refusal(row)
         if reason:
             raise KeyRejected(reason)
         c.execute(update(s.keys).where(s.keys.c.id == key_id).values(last_used_at=now()))
@@ -146,7 +147,7 @@ class KeysMixin:
 
     def revoke_key(self, who: Identity, key_id: str) -> None:
         """Revoke one key by its id (the part before the dot)."""
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
             person_id = c.execute(select(s.keys.c.person_id).where(s.keys.c.id == key_id)).scalar()
             if person_id is None:
                 raise NotFound(f"no key with id {key_id}")
@@ -156,55 +157,17 @@ class KeysMixin:
 
     def reissue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
         """Revoke every live key of a person and issue a new one."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
-        with writing(self.engine) as c:
+        with writing(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
                       .values(revoked_at=now()))
         return self.issue_key(who, person_id, server_secret, days)
 
     def keys_of(self, who: Identity, person_id: int) -> list[KeyInfo]:
         """A person's keys, newest first."""
-        require(who, "manage", cluster_id=self._cluster_of_person(person_id))
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
+            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
             rows = c.execute(select(s.keys).where(s.keys.c.person_id == person_id)
                              .order_by(s.keys.c.created_at.desc())).mappings()
             return [KeyInfo(r["id"], r["person_id"], r["created_at"], r["expires_at"], r["revoked_at"])
                     for r in rows]
-
-
-_SESSION = (
-    select(s.sessions.c.id, s.sessions.c.person_id, s.sessions.c.ended_at, s.keys.c.revoked_at,
-           s.keys.c.expires_at, s.people.c.role, s.people.c.organisation_id, s.people.c.cluster_id,
-           s.people.c.name, s.people.c.erased_at)
-    .join(s.keys, s.keys.c.id == s.sessions.c.key_id)
-    .join(s.people, s.people.c.id == s.sessions.c.person_id)
-)
-
-
-def session_row(c: Connection, session_id: str):
-    """A session with its key and person, by primary key; None when there is no such session."""
-    return c.execute(_SESSION.where(s.sessions.c.id == session_id)).mappings().first()
-
-
-def session_refusal(row) -> str | None:
-    """Why a session row (from :func:`session_row`) is not live, or None when it is."""
-    if row is None:
-        return "unknown"
-    if row["ended_at"] is not None:
-        return "ended"
-    return _key_refusal(row)
-
-
-def _key_refusal(row) -> str | None:
-    if row["revoked_at"] is not None:
-        return "revoked"
-    if row["erased_at"] is not None:
-        return "erased"
-    if _aware(row["expires_at"]) <= now():
-        return "expired"
-    return None
-
-
-def _aware(moment):
-    """SQLite returns naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -40,7 +40,9 @@ class Revision:
     """A document at one revision, as the caller may see it.
 
     ``items`` are the notes (or entries, or fields) keyed by id. ``merged`` is true when a save
-    was combined with revisions saved since its base.
+    was combined with revisions saved since its base. A save that kept the others' version of
+    items changed on both sides lists them in ``clashes`` (:class:`~klynge.errors.Clash`), and
+    who saved since its base in ``saved_by``.
     """
 
     document: str
@@ -51,3 +53,5 @@ class Revision:
     saved_at: datetime | None
     items: dict = field(default_factory=dict)
     merged: bool = False
+    clashes: tuple = ()
+    saved_by: tuple = ()

@@ -33,7 +33,7 @@ import anywidget
 import traitlets as tr
 
 from .. import resources
-from ..errors import AccessDenied, Conflict, KlyngeError, NotFound, ValidationError
+from ..errors import AccessDenied, Conflict, Contended, KlyngeError, NotFound, SessionEnded, ValidationError
 from ..i18n import catalogue, t
 from ..model import Note
 from ..model.canvas import NOTES_MAX
@@ -333,8 +333,8 @@ class CanvasBoard(anywidget.AnyWidget):
             self._said = ("", {})
             self.status, self.message = "error", "; ".join(f"{f}: {m}" if f else m for f, m in exc.problems)
             return
-        keys = [(AccessDenied, "board.error.access"), (NotFound, "board.error.not_found"),
-                (Conflict, "board.error.busy")]
+        keys = [(SessionEnded, "shell.session_ended"), (AccessDenied, "board.error.access"),
+                (NotFound, "board.error.not_found"), (Conflict, "board.error.busy"), (Contended, "board.error.busy")]
         key = next((k for cls, k in keys if isinstance(exc, cls)), "board.error.unexpected")
         if isinstance(exc, KlyngeError):
             log.warning("board: %s", exc, exc_info=exc)

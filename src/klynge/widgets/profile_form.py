@@ -15,7 +15,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ..errors import AccessDenied, Conflict
+from ..errors import AccessDenied, Conflict, SessionEnded
 from ..i18n import t
 from .profile_service import CALENDAR, FormProblems
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 #: The messages that say something went wrong (shown as such); the others say it went well.
 _BAD = ("profile.not_saved", "profile.error", "profile.conflict", "profile.offer_conflict",
-        "profile.remove_conflict", "profile.offer_gone", "profile.denied")
+        "profile.remove_conflict", "profile.offer_gone", "profile.denied", "shell.session_ended")
 
 
 def capital(text: str) -> str:
@@ -133,6 +133,9 @@ class Busy:
             b.disabled = True
         try:
             action(*args, **kwargs)
+        except SessionEnded:
+            log.info("profile: refused, the sign-in has ended")
+            say("shell.session_ended")
         except AccessDenied:
             log.warning("profile: refused a change the person may not make")
             say("profile.denied")

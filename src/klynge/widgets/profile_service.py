@@ -27,6 +27,7 @@ from ..i18n import t
 from ..model import Offer, Organisation, SubCluster
 from ..model.organisation import check_orgnr
 from ..store import Identity, Store, Versioned
+from ..store.access import decide
 from ..validation import explain
 
 __all__ = ["CALENDAR", "FormProblems", "Profile", "ProfileService", "Season", "season_figure", "season_png"]
@@ -149,9 +150,10 @@ class ProfileService:
     # -- reading ------------------------------------------------------------------------
     @property
     def readonly(self) -> bool:
-        """True unless ``who`` writes this organisation's profile (the store decides again)."""
+        """True unless ``who`` edits this organisation's profile and offers (the store decides again)."""
         who = self._who
-        return not (who.is_system or (who.role == "participant" and who.organisation_id == self._organisation_id))
+        # The caller's own cluster stands for the organisation's here; the store checks the real one.
+        return not decide(who, "write_register", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
 
     def load(self) -> Profile:
         """The profile and the live offers, freshly read."""

@@ -22,7 +22,7 @@ import ipywidgets as w
 from traitlets import Unicode, observe
 
 from .. import reference
-from ..errors import AccessDenied, ValidationError
+from ..errors import AccessDenied, SessionEnded, ValidationError
 from ..i18n import t
 from ..model import SdgEntry
 from ..sdg_suggestions import Suggestion, status
@@ -346,6 +346,10 @@ class SdgPage(w.VBox):
             log.info("sdg: %s", clash)
             editor.say("")
             editor.show_clash(clash)
+            return
+        except SessionEnded:
+            log.info("sdg: save refused, the sign-in has ended")
+            editor.say(t("shell.session_ended", lang))
             return
         except AccessDenied:
             log.warning("sdg: save refused", exc_info=True)

@@ -24,12 +24,11 @@ from ..model import Note, Organisation, SdgAssessment, SdgEntry
 from ..progress import CANVASES, StepProgress, sdg_progress
 from ..sdg_suggestions import Suggestion, shortlist, suggest
 from ..store import Identity, RevisionInfo, Store
+from ..store.access import decide
 
 __all__ = ["Loaded", "Profile", "SdgService", "TargetClash"]
 
 log = logging.getLogger(__name__)
-
-_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,8 @@ class SdgService:
     def readonly(self) -> bool:
         """True unless ``who`` writes this organisation's documents (the store decides again)."""
         who = self._who
-        return not (who.is_system or (who.role == "participant" and who.organisation_id == self._organisation_id))
+        # The caller's own cluster stands for the organisation's here; the store checks the real one.
+        return not decide(who, "write_documents", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
 
     # -- reading ------------------------------------------------------------------------
     def organisation(self) -> Organisation:
@@ -151,20 +151,17 @@ class SdgService:
     def save(self, entry: SdgEntry, base: int | None) -> Loaded:
         """Save ``entry`` (one target), made from revision ``base``; other targets stay as the store has them.
 
-        Raises :class:`TargetClash` when someone else changed the same target since ``base``.
+        The store merges with what others saved since ``base`` (retrying when they save at the
+        same moment). Raises :class:`TargetClash` when someone else changed the same target.
         """
-        for _ in range(_ATTEMPTS):
-            start = self.load(base) if base else Loaded(SdgAssessment(), 0)
-            entries = [e for e in start.assessment.entries if e.target != entry.target] + [entry]
-            try:
-                self._store.save_sdg(self._who, self._organisation_id, entries, base or None)
-                return self.load()
-            except Conflict as exc:
-                if exc.head < 0:  # racing writers: try again
-                    continue
-                theirs = self.load().entry(entry.target)
-                raise TargetClash(entry, theirs, ", ".join(exc.saved_by), exc.head) from None
-        raise Conflict([], ["others"], -1)
+        start = self.load(base) if base else Loaded(SdgAssessment(), 0)
+        entries = [e for e in start.assessment.entries if e.target != entry.target] + [entry]
+        try:
+            self._store.save_sdg(self._who, self._organisation_id, entries, base or None)
+        except Conflict as exc:
+            theirs = self.load().entry(entry.target)
+            raise TargetClash(entry, theirs, ", ".join(exc.saved_by), exc.head) from None
+        return self.load()
 
     def restore(self, number: int) -> int:
         """Make revision ``number`` current again, as a new revision; returns its number."""
