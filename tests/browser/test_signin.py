@@ -51,6 +51,10 @@ def test_signin_response_headers(served):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "key=" not in response.headers["Location"]
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert "Secure" not in response.headers["Set-Cookie"]  # plain HTTP
+    # This server trusts no proxy: a browser that claims HTTPS itself changes nothing.
+    claimed = _request(served.link("gard"), {"X-Forwarded-Proto": "https"})
+    assert claimed.status == 302 and "Secure" not in claimed.headers["Set-Cookie"]
 
 
 @pytest.mark.parametrize("mangle", [lambda link: link[:-2] + "xx", lambda link: link.split("?")[0] + "?key=nope",

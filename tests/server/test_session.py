@@ -5,8 +5,7 @@ from dataclasses import replace
 import pytest
 
 from klynge.errors import KeyRejected
-from klynge.server.session import (COOKIE, identity_from_environ, is_https, make_cookie, preferred_language,
-                                   read_cookie)
+from klynge.server.session import COOKIE, identity_from_environ, is_https, make_cookie, preferred_language, read_cookie
 from klynge.settings import load_settings
 
 from ..conftest import SECRET

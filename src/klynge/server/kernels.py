@@ -175,10 +175,15 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return sorted(mine, key=lambda k: self._since.get(k, 0.0))
 
     async def end_session(self, session_id: str) -> int:
-        """Shut down every kernel of a session at once; returns how many there were."""
+        """Shut down every kernel of a session at once, and close its pages' connections.
+
+        Returns how many kernels there were. A closed connection is what tells an open page that
+        it is no longer signed in (a shut-down kernel alone leaves its websocket open).
+        """
         ended = [k for k, o in self._owners.items() if o.session_id == session_id]
         for kernel_id in ended:
             self._owners.pop(kernel_id, None)
+        _close_connections(set(ended))
         await asyncio.gather(*(self.shutdown_kernel(k, now=True) for k in ended if k in self),
                              return_exceptions=True)
         return len(ended)
@@ -210,6 +215,16 @@ class CappedKernelManager(AsyncMappingKernelManager):
             self._session_check.stop()
             self._session_check = None
         await super().shutdown_all(now=now)
+
+
+def _close_connections(kernel_ids: set[str]) -> None:
+    """Close the browsers' websockets to these kernels."""
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    # jupyter-server keeps every open kernel connection here (it closes them all at shutdown).
+    for connection in list(getattr(ZMQChannelsWebsocketConnection, "_open_sockets", ())):
+        if connection.kernel_id in kernel_ids:
+            connection.websocket_handler.close()
 
 
 class KernelOwnerAuthorizer(Authorizer):
