@@ -68,3 +68,28 @@ def test_init_refuses_a_second_cluster(settings):
     ops.init_cluster(settings, "Nysesong")
     out = klynge("init", "Annen")
     assert out.returncode == 1 and "already holds a cluster" in out.stderr
+
+
+@pytest.mark.postgres
+def test_a_wrong_database_password_is_one_line(postgres_url):
+    from sqlalchemy.engine import make_url
+
+    wrong = make_url(postgres_url).set(password="not-the-password").render_as_string(hide_password=False)
+    out = klynge("--db", wrong, "status")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("klynge: cannot open postgresql+psycopg://klynge:***@")
+    assert "password authentication failed" in lines[0]
+    assert "not-the-password" not in out.stderr + out.stdout
+
+
+def test_an_unreachable_database_is_one_line():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = klynge("--db", f"postgresql://someone:secret@127.0.0.1:{port}/klynge", "status")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("klynge: cannot open ") and "secret" not in lines[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from .errors import KlyngeError
 from .settings import load_settings, settings_help
@@ -91,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--apps", help="folder of app notebooks to serve instead of the built-in ones")
     p.add_argument("--base-path", default="/",
                    help="path the apps sit under, behind a proxy that passes the full path on (default: /)")
+    p.add_argument("--trust-proxy", action="store_true",
+                   help="behind a proxy that ends HTTPS: trust its X-Forwarded-Proto (as KLYNGE_TRUST_PROXY=1)")
     return parser
 
 
@@ -106,9 +109,42 @@ def run(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    settings = load_settings().with_db(args.db)
+    try:
+        return _dispatch(args, settings)
+    except KlyngeError:
+        raise
+    except Exception as exc:
+        problem = database_problem(exc, settings.db)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def database_problem(exc: Exception, url: str) -> KlyngeError | None:
+    """A database that cannot be reached (wrong password, no server) as one sentence, or None.
+
+    The sentence names the database without its password, and the driver's own first line.
+    """
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, (errors.OperationalError, errors.InterfaceError)):
+        return None
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+        shown, password = parsed.render_as_string(hide_password=True), parsed.password
+    except Exception:  # a URL SQLAlchemy cannot parse never got this far
+        shown, password = "the database", None
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split()).split(" [SQL:")[0]
+    if password:
+        reason = reason.replace(str(password), "***")
+    return KlyngeError(f"cannot open {shown}: {reason}")
+
+
+def _dispatch(args: argparse.Namespace, settings) -> int:
     from . import operations as ops
 
-    settings = load_settings().with_db(args.db)
     if args.command == "status":
         result = ops.status(settings)
         if args.json:
@@ -178,6 +214,8 @@ def run(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         from .server import serve
 
+        if args.trust_proxy:
+            settings = replace(settings, trust_proxy=True)
         serve(settings, port=args.port, open_browser=not args.no_browser, preheat=not args.no_preheat,
               apps=args.apps, base_path=args.base_path)
     elif args.command == "key" and args.key_command == "reissue":

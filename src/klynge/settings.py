@@ -52,6 +52,10 @@ class Settings:
     sandbox: bool = _option(
         "KLYNGE_SANDBOX", False, "a public sandbox (Binder): the apps say that nothing typed is kept"
     )
+    trust_proxy: bool = _option(
+        "KLYNGE_TRUST_PROXY", False,
+        "the server sits behind a proxy that ends HTTPS and sets X-Forwarded-Proto (only then set it)",
+    )
 
     @property
     def home_path(self) -> Path:

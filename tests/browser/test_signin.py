@@ -51,6 +51,10 @@ def test_signin_response_headers(served):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "key=" not in response.headers["Location"]
     assert "HttpOnly" in response.headers["Set-Cookie"] and "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert "Secure" not in response.headers["Set-Cookie"]  # plain HTTP
+    # This server trusts no proxy: a browser that claims HTTPS itself changes nothing.
+    claimed = _request(served.link("gard"), {"X-Forwarded-Proto": "https"})
+    assert claimed.status == 302 and "Secure" not in claimed.headers["Set-Cookie"]
 
 
 @pytest.mark.parametrize("mangle", [lambda link: link[:-2] + "xx", lambda link: link.split("?")[0] + "?key=nope",
@@ -120,11 +124,12 @@ def test_the_language_switch_relabels_everything(served, context):
     page = open_app(context, served.link("fjell"))
     page.wait_for_function("document.body.innerText.includes('Hei, Kari')")
     page.select_option(".klynge-lang select", label="Svenska")
-    page.wait_for_function("document.body.innerText.includes('Hej, Kari')")
+    # The page relabels piece by piece: wait for the last piece, not the first.
+    page.wait_for_function("['Hej, Kari', 'Affärsmodell'].every(t => document.body.innerText.includes(t))")
     body = page.inner_text("body")
     assert "Affärsmodell" in body and "Hjem" not in body and "Forretningsmodell" not in body
     page.select_option(".klynge-lang select", label="English")
-    page.wait_for_function("document.body.innerText.includes('Hello, Kari')")
+    page.wait_for_function("['Hello, Kari', 'Business model'].every(t => document.body.innerText.includes(t))")
     assert "Business model" in page.inner_text("body")
 
 

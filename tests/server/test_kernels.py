@@ -1,40 +1,78 @@
-"""Kernel caps and owners, with real kernels."""
+"""Kernel caps, owners and ended sessions, with real kernels and a real store."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tornado import web
 
-from klynge.server.kernels import CappedKernelManager
-from klynge.server.session import COOKIE, make_cookie
-from klynge.settings import load_settings
-from klynge.store import Identity
+from klynge.server.kernels import CappedKernelManager, Owner, PageRefused
+
+from ..conftest import SECRET
 
 
-def env_for(person: int) -> dict:
-    cookie = make_cookie(load_settings(), Identity(person_id=person, role="participant"), f"key{person}")
-    return {"HTTP_COOKIE": f"{COOKIE}={cookie.decode()}"}
+def run(scenario):
+    # Its own thread and event loop: the browser tests' Playwright keeps a loop in the main thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
-def test_a_person_past_their_cap_loses_their_oldest_kernel_and_the_server_has_a_ceiling(tmp_path):
+async def open_page(manager: CappedKernelManager, owner: Owner) -> str:
+    async with manager.page_for(owner):
+        return await manager.start_kernel()
+
+
+def test_caps_count_owned_kernels_and_a_left_tab_makes_room(tmp_path):
+    ann, bo, cid = Owner(1, "ann"), Owner(2, "bo"), Owner(3, "cid")
+
     async def scenario():
-        manager = CappedKernelManager(max_kernels_per_person=2, max_kernels=3, connection_dir=str(tmp_path))
+        manager = CappedKernelManager(max_kernels_per_person=2, max_kernels=3, connection_dir=str(tmp_path),
+                                      session_check_interval=0)
         try:
-            first = await manager.start_kernel(env=env_for(1))
-            second = await manager.start_kernel(env=env_for(1))
-            third = await manager.start_kernel(env=env_for(1))
+            # A preheated kernel belongs to nobody and counts for nobody.
+            pooled = await manager.start_kernel(env={"VOILA_PREHEAT": "True"})
+            assert manager.owner(pooled) is None
+            first = await open_page(manager, ann)
+            second = await open_page(manager, ann)
+            assert manager.kernels_of(1) == [first, second] and manager.owner(first) == ann
+            with pytest.raises(PageRefused) as refused:
+                await open_page(manager, ann)
+            assert refused.value.reason == "person" and manager.kernels_of(1) == [first, second]
+            # A tab that was open and then left (its connection closed) makes room for a new page.
+            manager.notify_connect(first)
+            manager.notify_disconnect(first)
+            third = await open_page(manager, ann)
             assert manager.kernels_of(1) == [second, third] and first not in manager
-            assert manager.owner(third) == 1
-            await manager.start_kernel(env=env_for(2))
-            with pytest.raises(web.HTTPError) as info:
-                await manager.start_kernel(env=env_for(3))
-            assert info.value.status_code == 503
-            unowned = [k for k in manager.list_kernel_ids() if manager.owner(k) is None]
-            assert unowned == []
+            await open_page(manager, bo)
+            with pytest.raises(PageRefused) as refused:
+                await open_page(manager, cid)
+            assert refused.value.reason == "server"
+            assert pooled in manager and manager.owner(pooled) is None
         finally:
             await manager.shutdown_all(now=True)
 
-    # Its own thread and event loop: the browser tests' Playwright keeps a loop in the main thread.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario()).result()
+    run(scenario())
+
+
+def test_the_kernels_of_an_ended_session_are_shut_down(tmp_path, store, cluster, system):
+    def session(name: str) -> Owner:
+        who = store.open_session(store.issue_key(system, cluster["who"][name].person_id, SECRET), SECRET)
+        return Owner(who.person_id, who.session_id)
+
+    fjell, gard = session("fjell"), session("gard")
+
+    async def scenario():
+        manager = CappedKernelManager(connection_dir=str(tmp_path), session_check_interval=0)
+        manager.store = store
+        try:
+            mine, theirs = await open_page(manager, fjell), await open_page(manager, gard)
+            assert await manager.check_sessions() == 0 and mine in manager
+            store.end_session(fjell.session_id)
+            assert await manager.check_sessions() == 1
+            assert mine not in manager and manager.kernels_of(fjell.person_id) == []
+            assert theirs in manager
+            store.erase_person(system, gard.person_id)
+            assert await manager.check_sessions() == 1 and theirs not in manager
+        finally:
+            await manager.shutdown_all(now=True)
+
+    run(scenario())

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from .. import resources
 from ..settings import Settings
 
-__all__ = ["log_request", "normalise_base_path", "serve", "voila_config"]
+__all__ = ["HideKernelIds", "log_request", "normalise_base_path", "serve", "voila_config"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         "serve_traceback": False,
         "default_handler_class": NotFoundHandler,
         "log_function": log_request,
+        "klynge_lang": settings.lang,
+        "klynge_trust_proxy": settings.trust_proxy,
         # The session cookie is SameSite=Lax, so a cross-site POST never carries it; the XSRF
         # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
         # which would leave a kernel running for every closed page.
@@ -90,6 +93,7 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.CappedKernelManager.cull_interval = 60
     c.CappedKernelManager.cull_connected = False
     c.CappedKernelManager.cull_busy = False
+    c.CappedKernelManager.session_check_interval = 2.0
     return c
 
 
@@ -100,8 +104,10 @@ def normalise_base_path(path: str | None) -> str:
 
 
 def _voila_class():
-    """Voila, with response compression switched on where Tornado looks for it."""
+    """Voila, with response compression switched on and Klynge's handlers on its routes."""
     from voila.app import Voila
+
+    from .routes import klynge_routes
 
     class KlyngeVoila(Voila):
         def init_settings(self):
@@ -109,16 +115,33 @@ def _voila_class():
             # tornado_settings only afterwards, too late for compression.
             return {**super().init_settings(), "compress_response": True}
 
+        def init_handlers(self):
+            return klynge_routes(super().init_handlers())
+
     return KlyngeVoila
 
 
+# A kernel id names a kernel to whoever holds its owner's cookie: it stays out of the log.
+_KERNEL_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class HideKernelIds(logging.Filter):
+    """Takes kernel ids out of every line the server logs (Tornado's and Jupyter's lines name them too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _KERNEL_ID.search(message):
+            record.msg, record.args = _KERNEL_ID.sub("<kernel>", message), None
+        return True
+
+
 def log_request(handler) -> None:
-    """Tornado's access log line, without query strings: a sign-in key never reaches a log."""
+    """Tornado's access log line, without query strings or kernel ids: no key or kernel reaches a log."""
     status = handler.get_status()
     level = log.info if status < 400 else log.warning if status < 500 else log.error
     request = handler.request
-    level("%d %s %s (%s) %.2fms", status, request.method, request.path, request.remote_ip,
-          1000.0 * request.request_time())
+    level("%d %s %s (%s) %.2fms", status, request.method, _KERNEL_ID.sub("<kernel>", request.path),
+          request.remote_ip, 1000.0 * request.request_time())
 
 
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
@@ -128,8 +151,12 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     Raises
     ------
     KlyngeError
-        In sandbox mode, when the database does not hold the demo cluster.
+        When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
+    from ..store import open_store
+
+    # A wrong password or an unreachable database is said once, now, not at every request.
+    open_store(settings.db, create=False).close()
     if settings.sandbox:
         from ..demo import check_sandbox_database
 
@@ -138,6 +165,7 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     os.environ["KLYNGE_HOME"] = settings.home
     os.environ["KLYNGE_LANG"] = settings.lang
     os.environ["KLYNGE_SANDBOX"] = "1" if settings.sandbox else "0"
+    os.environ["KLYNGE_TRUST_PROXY"] = "1" if settings.trust_proxy else "0"
     # Voila finds the "klynge" template on the Jupyter data path.
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
@@ -148,6 +176,8 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
     app = _voila_class()(config=config)
     app.initialize([])
+    for handler in (*logging.getLogger().handlers, *app.log.handlers):
+        handler.addFilter(HideKernelIds())
     for line in links or []:
         print(line, flush=True)
     print(f"Klynge is running at http://localhost:{port}{base_path} (Ctrl+C stops it)", flush=True)

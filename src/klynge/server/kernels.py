@@ -1,84 +1,234 @@
-"""A kernel manager with caps: a few kernels per person, a ceiling for the whole server.
+"""Kernels that belong to one server session: caps, owners and ending them with their session.
 
-A person's oldest kernel is shut down when they open one page more than their cap (it belongs
-to a tab they left); past the server's ceiling a new page is refused with a plain "busy" page.
+A preheated kernel starts without an owner and belongs to the session whose page it is handed
+to; a kernel started for a page belongs to that page's session from the start. The caps count
+owned kernels: a person may have a few open pages, the server a ceiling. A person at their cap
+gets the "too many pages" page, unless one of their kernels belongs to a tab that was left
+without saying goodbye (its connection closed): that one is shut down to make room.
+
+Every few seconds the manager asks the store which owning sessions have ended (logged out, key
+revoked or expired, person erased) and shuts their kernels down at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cached_property
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from tornado import web
-from traitlets import Int
+from traitlets import Float, Int
 
 from ..settings import load_settings
-from .session import COOKIE, read_cookie
 
-__all__ = ["CappedKernelManager", "KernelOwnerAuthorizer"]
+__all__ = ["CappedKernelManager", "KernelOwnerAuthorizer", "Owner", "PageRefused", "owner_of_request"]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a kernel belongs to: a person, in one server session."""
+
+    person_id: int
+    session_id: str
+
+
+class PageRefused(Exception):
+    """No kernel for this page: ``reason`` is ``person`` (their cap) or ``server`` (the ceiling)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"no kernel for this page: {reason} cap reached")
+
+
+# The owner of the page being opened, for the kernel manager's calls made while opening it.
+_OPENING: ContextVar[Owner | None] = ContextVar("klynge_opening_page", default=None)
+
+
+def owner_of_request(handler) -> Owner | None:
+    """The session a request comes from, as the identity provider found it (None for anonymous)."""
+    identity = getattr(handler, "klynge_identity", None)
+    if identity is None or not identity.session_id:
+        return None
+    return Owner(identity.person_id, identity.session_id)
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
-    """Start kernels for signed-in people within per-person and total caps."""
+    """Start and hand out kernels to sessions within per-person and total caps."""
 
-    max_kernels = Int(40, config=True, help="kernels the whole server may run at once")
+    max_kernels = Int(40, config=True, help="kernels the whole server may give to pages at once")
     max_kernels_per_person = Int(3, config=True, help="kernels (open pages) one person may have")
+    session_check_interval = Float(2.0, config=True, help="seconds between checks for ended sessions")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._owners: dict[str, tuple[int, float]] = {}
+        self._owners: dict[str, Owner] = {}
+        self._since: dict[str, float] = {}
+        self._left: set[str] = set()
+        self._opening: Counter[int] = Counter()
+        self._session_check = None
 
-    def _person(self, env: dict | None) -> int | None:
-        from http.cookies import CookieError, SimpleCookie
+    def __init_subclass__(cls, **kwargs):
+        # Voila derives its pooling manager from this class; the moment its pool hands a
+        # preheated kernel to a page is the moment that page's session owns it.
+        super().__init_subclass__(**kwargs)
+        handout = cls.__dict__.get("get_rendered_notebook")
+        if handout is None:
+            return
 
-        jar = SimpleCookie()
+        async def get_rendered_notebook(self, *args, **kwargs):
+            owner = _OPENING.get()
+            # The pool refills itself from inside this call: the refill belongs to nobody.
+            token = _OPENING.set(None)
+            try:
+                result = await handout(self, *args, **kwargs)
+            finally:
+                _OPENING.reset(token)
+            if owner is not None:
+                self._own(result[2], owner)
+            return result
+
+        cls.get_rendered_notebook = get_rendered_notebook
+
+    @cached_property
+    def store(self):
+        """The store that says whether a session is still live."""
+        from ..store import open_store
+
+        return open_store(load_settings().db, create=False)
+
+    @asynccontextmanager
+    async def page_for(self, owner: Owner) -> AsyncIterator[None]:
+        """Open a page for ``owner``: a kernel started or handed out inside belongs to them.
+
+        Raises
+        ------
+        PageRefused
+            When the person has as many pages as their cap (and none was left behind), or the
+            server has as many as its ceiling.
+        """
+        mine = [k for k, o in self._owners.items() if o.person_id == owner.person_id]
+        leaving = None
+        if len(mine) + self._opening[owner.person_id] >= self.max_kernels_per_person:
+            left = [k for k in mine if k in self._left and not self._kernel_connections.get(k)]
+            if not left:
+                raise PageRefused("person")
+            leaving = min(left, key=lambda k: self._since.get(k, 0.0))
+            self._owners.pop(leaving, None)  # no longer counted, before anything else can run
+        elif len(self._owners) + sum(self._opening.values()) >= self.max_kernels:
+            raise PageRefused("server")
+        self._opening[owner.person_id] += 1
+        token = _OPENING.set(owner)
         try:
-            jar.load((env or {}).get("HTTP_COOKIE", ""))
-        except CookieError:
-            return None
-        morsel = jar.get(COOKIE)
-        session = read_cookie(load_settings(), morsel.value if morsel else None)
-        return session[0] if session else None
+            if leaving is not None:
+                self.log.info("a person opened another page: shutting down the kernel of a tab they left")
+                await self.shutdown_kernel(leaving, now=True)
+            yield
+        finally:
+            _OPENING.reset(token)
+            self._opening[owner.person_id] -= 1
 
     async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
-        person = self._person(kwargs.get("env"))
-        if person is not None:
-            mine = sorted((started, kid) for kid, (who, started) in self._owners.items()
-                          if who == person and kid in self)
-            while len(mine) >= self.max_kernels_per_person:
-                _, oldest = mine.pop(0)
-                self.log.info("person %s opened another page: shutting down kernel %s", person, oldest)
-                await self.shutdown_kernel(oldest, now=True)
-        if len(self.list_kernel_ids()) >= self.max_kernels:
-            raise web.HTTPError(503, "too many kernels")
+        env = kwargs.get("env") or {}
+        owner = None if env.get("VOILA_PREHEAT") == "True" else _OPENING.get()
         kid = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
-        if person is not None:
-            self._owners[kid] = (person, time.monotonic())
+        if owner is not None:
+            self._own(kid, owner)
         return kid
 
+    def _own(self, kernel_id: str, owner: Owner) -> None:
+        self._owners[kernel_id] = owner
+        self._since[kernel_id] = time.monotonic()
+        self._watch_sessions()
+
     def remove_kernel(self, kernel_id):
+        from voila.request_info_handler import RequestInfoSocketHandler
+
         self._owners.pop(kernel_id, None)
+        self._since.pop(kernel_id, None)
+        self._left.discard(kernel_id)
+        # A request that no kernel took (its cookie included) is not kept.
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)
         return super().remove_kernel(kernel_id)
 
-    def owner(self, kernel_id: str) -> int | None:
-        """The person a kernel was started for, or None for a preheated or unknown kernel."""
-        entry = self._owners.get(kernel_id)
-        return entry[0] if entry else None
+    def notify_connect(self, kernel_id):
+        super().notify_connect(kernel_id)
+        self._left.discard(kernel_id)
 
-    def claim(self, kernel_id: str, person: int) -> int:
-        """Give an unowned (preheated) kernel to a person; returns its owner."""
-        if kernel_id in self and kernel_id not in self._owners:
-            self._owners[kernel_id] = (person, time.monotonic())
-        return self.owner(kernel_id)
+    def notify_disconnect(self, kernel_id):
+        super().notify_disconnect(kernel_id)
+        if not self._kernel_connections.get(kernel_id):
+            self._left.add(kernel_id)
 
-    def kernels_of(self, person: int) -> list[str]:
-        """Kernel ids a person has now (for tests and the facilitator's overview)."""
-        return [kid for kid, (who, _) in self._owners.items() if who == person and kid in self]
+    def owner(self, kernel_id: str) -> Owner | None:
+        """The session a kernel belongs to, or None for a preheated (not yet handed out) or unknown one."""
+        return self._owners.get(kernel_id) if kernel_id in self else None
+
+    def kernels_of(self, person_id: int) -> list[str]:
+        """A person's kernels, oldest first."""
+        mine = [k for k, o in self._owners.items() if o.person_id == person_id and k in self]
+        return sorted(mine, key=lambda k: self._since.get(k, 0.0))
+
+    async def end_session(self, session_id: str) -> int:
+        """Shut down every kernel of a session at once, and close its pages' connections.
+
+        Returns how many kernels there were. A closed connection is what tells an open page that
+        it is no longer signed in (a shut-down kernel alone leaves its websocket open).
+        """
+        ended = [k for k, o in self._owners.items() if o.session_id == session_id]
+        for kernel_id in ended:
+            self._owners.pop(kernel_id, None)
+        _close_connections(set(ended))
+        await asyncio.gather(*(self.shutdown_kernel(k, now=True) for k in ended if k in self),
+                             return_exceptions=True)
+        return len(ended)
+
+    async def check_sessions(self) -> int:
+        """Shut down the kernels of every owning session that has ended; returns how many sessions."""
+        sessions = {o.session_id for o in self._owners.values()}
+        if not sessions:
+            return 0
+        try:
+            dead = await asyncio.get_running_loop().run_in_executor(None, self.store.dead_sessions, sessions)
+        except Exception:  # the database is away: its kernels cannot save either; try again next time
+            self.log.warning("could not check the sessions of open pages", exc_info=True)
+            return 0
+        for session_id in dead:
+            count = await self.end_session(session_id)
+            self.log.info("a session ended: %d kernel(s) shut down", count)
+        return len(dead)
+
+    def _watch_sessions(self) -> None:
+        if self._session_check is None and self.session_check_interval > 0:
+            from tornado.ioloop import PeriodicCallback
+
+            self._session_check = PeriodicCallback(self.check_sessions, self.session_check_interval * 1000)
+            self._session_check.start()
+
+    async def shutdown_all(self, now=False):
+        if self._session_check is not None:
+            self._session_check.stop()
+            self._session_check = None
+        await super().shutdown_all(now=now)
+
+
+def _close_connections(kernel_ids: set[str]) -> None:
+    """Close the browsers' websockets to these kernels."""
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    # jupyter-server keeps every open kernel connection here (it closes them all at shutdown).
+    for connection in list(getattr(ZMQChannelsWebsocketConnection, "_open_sockets", ())):
+        if connection.kernel_id in kernel_ids:
+            connection.websocket_handler.close()
 
 
 class KernelOwnerAuthorizer(Authorizer):
-    """A signed-in person may talk only to kernels started for them (by a page they opened)."""
+    """A signed-in person may talk only to the kernels of their own session's pages."""
 
     def is_authorized(self, handler, user, action, resource) -> bool:
         if user is None:
@@ -89,13 +239,8 @@ class KernelOwnerAuthorizer(Authorizer):
             (handler.path_args[0] if handler.path_args else None)
         manager = handler.kernel_manager
         if not kernel_id or not hasattr(manager, "owner"):
-            return True
-        owner = manager.owner(kernel_id)
-        if owner is None and user.username.startswith("person-"):
-            # A preheated kernel was started before anyone asked for it; the first person to
-            # connect is the one whose page it was handed to (only that page knows its id).
-            owner = manager.claim(kernel_id, int(user.username.removeprefix("person-")))
-        allowed = user.username == f"person-{owner}"
+            return False
+        allowed = manager.owner(kernel_id) is not None and manager.owner(kernel_id) == owner_of_request(handler)
         if not allowed:
-            self.log.warning("%s was refused kernel %s of person %s", user.username, kernel_id, owner)
+            self.log.warning("%s was refused a kernel that is not theirs (%s)", user.username, action)
         return allowed

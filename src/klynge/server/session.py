@@ -1,7 +1,8 @@
 """The signed session cookie: made by the server at sign-in, read by the server and the app kernels.
 
-The cookie holds ``person_id:key_id``, signed with a secret derived from the server secret. It
-carries no permissions: whoever reads it asks the store whether the key is still live.
+The cookie holds ``person_id:session_id``, signed with a secret derived from the server secret.
+It carries no permissions: whoever reads it asks the store whether the session is still live
+(not logged out, its key neither revoked nor expired, its person not erased).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from ..errors import KeyRejected
 from ..settings import LANGUAGES, Settings
 from ..store import Identity, Store
 
-__all__ = ["COOKIE", "COOKIE_DAYS", "cookie_secret", "identity_from_environ", "make_cookie", "preferred_language",
-           "read_cookie"]
+__all__ = ["COOKIE", "COOKIE_DAYS", "KERNEL_HEADER", "cookie_secret", "identity_from_environ", "is_https",
+           "kernel_token", "make_cookie", "preferred_language", "read_cookie"]
 
 COOKIE = "klynge_session"
 COOKIE_DAYS = 30
+# The header an app kernel proves itself with when it asks the server for its page's request.
+KERNEL_HEADER = "X-Klynge-Kernel"
 
 
 def cookie_secret(settings: Settings) -> bytes:
@@ -30,20 +33,45 @@ def cookie_secret(settings: Settings) -> bytes:
     return hmac.new(settings.server_secret(), b"klynge session cookie", hashlib.sha256).digest()
 
 
-def make_cookie(settings: Settings, identity: Identity, key_id: str) -> bytes:
-    """A signed cookie value for a signed-in person."""
-    return create_signed_value(cookie_secret(settings), COOKIE, f"{identity.person_id}:{key_id}")
+def kernel_token(settings: Settings, kernel_id: str) -> str:
+    """What an app kernel shows the server to be handed its page's request (and cookie).
+
+    Only the server and its kernels know the server secret, so no browser can pose as a kernel.
+    """
+    return hmac.new(cookie_secret(settings), f"kernel {kernel_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def make_cookie(settings: Settings, identity: Identity) -> bytes:
+    """A signed cookie value for a signed-in person's server session (``identity.session_id``)."""
+    if not identity.session_id:
+        raise ValueError("a session cookie needs an identity with a session")
+    return create_signed_value(cookie_secret(settings), COOKIE, f"{identity.person_id}:{identity.session_id}")
 
 
 def read_cookie(settings: Settings, value: str | bytes | None) -> tuple[int, str] | None:
-    """``(person_id, key_id)`` from a cookie value, or None when it is missing, forged or too old."""
+    """``(person_id, session_id)`` from a cookie value, or None when it is missing, forged or too old."""
     if not value:
         return None
     decoded = decode_signed_value(cookie_secret(settings), COOKIE, value, max_age_days=COOKIE_DAYS)
     if not decoded:
         return None
-    person, _, key_id = decoded.decode().partition(":")
-    return (int(person), key_id) if person.isdigit() and key_id else None
+    person, _, session_id = decoded.decode().partition(":")
+    return (int(person), session_id) if person.isdigit() and session_id else None
+
+
+def is_https(request, trust_proxy: bool = False) -> bool:
+    """Whether a browser reached the server over HTTPS.
+
+    Behind a proxy that ends TLS the server sees plain HTTP; the proxy's ``X-Forwarded-Proto``
+    counts only when ``trust_proxy`` is set, since anyone can send that header to a server that
+    faces the internet itself. The first value is the one the browser's own proxy wrote.
+    """
+    if request.protocol == "https":
+        return True
+    if not trust_proxy:
+        return False
+    forwarded = request.headers.get("X-Forwarded-Proto", "")
+    return forwarded.split(",")[0].strip().lower() == "https"
 
 
 def identity_from_environ(settings: Settings, store: Store, environ: Mapping[str, str] | None = None) -> Identity:
@@ -52,7 +80,8 @@ def identity_from_environ(settings: Settings, store: Store, environ: Mapping[str
     Raises
     ------
     KeyRejected
-        When there is no valid session cookie, or its key was revoked or has expired.
+        When there is no valid session cookie, or its session has ended (logged out, its key
+        revoked or expired, its person erased).
     """
     environ = os.environ if environ is None else environ
     jar = SimpleCookie()
@@ -64,8 +93,8 @@ def identity_from_environ(settings: Settings, store: Store, environ: Mapping[str
     session = read_cookie(settings, morsel.value if morsel else None)
     if session is None:
         raise KeyRejected("unknown")
-    person_id, key_id = session
-    identity = store.session_identity(key_id)
+    person_id, session_id = session
+    identity = store.session_identity(session_id)
     if identity.person_id != person_id:
         raise KeyRejected("wrong")
     return identity

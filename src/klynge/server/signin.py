@@ -1,9 +1,11 @@
 """Sign-in before any kernel: an identity provider for jupyter-server and its handlers.
 
-``/signin?key=...`` checks a key, sets the signed, HttpOnly, SameSite session cookie and
-redirects to the person's app at a URL without the key. Every later request is identified by
-that cookie, and the store is asked each time whether its key is still live. A request without
-a valid session gets a plain page in the browser's language, and no kernel.
+``/signin?key=...`` checks a key, opens a server session in the store, sets the signed,
+HttpOnly, SameSite session cookie (Secure over HTTPS) and redirects to the person's app at a URL
+without the key. Every later request is identified by that cookie, and the store is asked each
+time whether its session is still live. ``/logout`` ends the session in the store and shuts its
+kernels down. A request without a live session gets a plain page in the browser's language, and
+no kernel.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..errors import KeyRejected
 from ..settings import Settings, load_settings
 from ..store import Identity, Store, open_store
 from .pages import plain_page
-from .session import COOKIE, COOKIE_DAYS, make_cookie, preferred_language, read_cookie
+from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_language, read_cookie
 
 __all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
 
@@ -57,12 +59,13 @@ class KlyngeIdentityProvider(IdentityProvider):
         return open_store(self.klynge.db, create=False)
 
     def identity(self, cookie: str | None) -> Identity | None:
+        """The live session a cookie names, or None."""
         session = read_cookie(self.klynge, cookie)
         if session is None:
             return None
-        person_id, key_id = session
+        person_id, session_id = session
         try:
-            identity = self.store.session_identity(key_id)
+            identity = self.store.session_identity(session_id)
         except KeyRejected:
             return None
         return identity if identity.person_id == person_id else None
@@ -70,6 +73,8 @@ class KlyngeIdentityProvider(IdentityProvider):
     def get_user(self, handler) -> User | None:
         _drop_page_overrides(handler)
         identity = self.identity(handler.get_cookie(COOKIE))
+        # The kernel routes check the kernel's owner against the request's session.
+        handler.klynge_identity = identity
         if identity is None:
             return None
         return User(username=f"person-{identity.person_id}", name=identity.name,
@@ -134,16 +139,15 @@ class SignInHandler(_PlainHandler):
                 from ..demo import sandbox_key
 
                 key = sandbox_key(provider.store, provider.klynge, key)
-            identity = provider.store.check_key(key, provider.klynge.server_secret())
+            identity = provider.store.open_session(key, provider.klynge.server_secret())
         except KeyRejected as exc:
             self.log.info("sign-in refused: %s", exc.reason)
             self.page(403, "page.signin_failed.title", f"page.signin_failed.{exc.reason}",
                       "page.signin_failed.help")
             return
-        key_id = key.strip().partition(".")[0]
-        self.set_cookie(COOKIE, make_cookie(provider.klynge, identity, key_id), expires_days=COOKIE_DAYS,
+        self.set_cookie(COOKIE, make_cookie(provider.klynge, identity), expires_days=COOKIE_DAYS,
                         path=self.base_url, httponly=True, samesite="Lax",
-                        secure=self.request.protocol == "https")
+                        secure=is_https(self.request, self.settings.get("klynge_trust_proxy", False)))
         target = app_path(self.base_url, identity.role)
         if target is None:
             self.page(200, "page.researcher.title", "page.researcher.body")
@@ -160,8 +164,16 @@ class LoginPageHandler(_PlainHandler):
 
 
 class LogoutHandler(_PlainHandler):
+    """End the session on the server (its open pages stop at once) and forget the cookie."""
+
     @allow_unauthenticated
-    def get(self) -> None:
+    async def get(self) -> None:
+        session = read_cookie(self.klynge.klynge, self.get_cookie(COOKIE))
+        if session is not None:
+            session_id = session[1]
+            self.klynge.store.end_session(session_id)
+            if hasattr(self.kernel_manager, "end_session"):
+                await self.kernel_manager.end_session(session_id)
         self.clear_cookie(COOKIE, path=self.base_url)
         self.page(200, "page.logout.title", "page.logout.body")
 

@@ -1,0 +1,121 @@
+"""One real ``klynge serve`` (behind a trusted proxy) for the server's route tests, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from klynge import operations as ops
+from klynge.settings import Settings, load_settings
+
+PEOPLE = {"kari": "kari@fjellglott.example", "sigrid": "sigrid@kjerringa.example",
+          "anna": "anna@fjallbrasa.example"}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: object
+    body: str
+
+
+@dataclass
+class Server:
+    """A running server: its address, settings, one sign-in key per person and its log."""
+
+    url: str
+    settings: Settings
+    log: Path
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def request(self, path: str, *, cookie: str | None = None, method: str = "GET",
+                headers: dict | None = None) -> Reply:
+        headers = {**(headers or {}), **({"Cookie": cookie} if cookie else {})}
+        request = urllib.request.Request(self.url + path, method=method, headers=headers,
+                                         data=b"" if method == "POST" else None)
+        try:
+            response = urllib.request.build_opener(_NoRedirect).open(request, timeout=120)
+        except urllib.error.HTTPError as exc:
+            response = exc
+        with response:
+            return Reply(response.status, response.headers, response.read().decode("utf-8", "replace"))
+
+    def sign_in(self, name: str, headers: dict | None = None) -> tuple[str, str]:
+        """The session cookie (``name=value``) a person's sign-in link sets, and its Set-Cookie header."""
+        reply = self.request(f"/signin?key={self.keys[name]}", headers=headers)
+        assert reply.status == 302, reply.body
+        set_cookie = reply.headers["Set-Cookie"]
+        return set_cookie.split(";")[0], set_cookie
+
+    def open_page(self, cookie: str, app: str = "participant") -> tuple[Reply, str | None]:
+        """Open an app page as a browser would; returns the reply and the page's kernel id."""
+        reply = self.request(f"/voila/render/{app}.ipynb", cookie=cookie, headers={"Accept-Language": "nb"})
+        found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', reply.body)
+        return reply, found.group(1) if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """``klynge serve --trust-proxy`` on the demo cluster, for the whole session."""
+    from klynge.demo import load_demo
+
+    home = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = load_settings({"KLYNGE_HOME": str(home), "KLYNGE_BASE_URL": url})
+    keys = {}
+    with ops.store_for(settings) as store:
+        load_demo(store, settings)
+        for name, email in PEOPLE.items():
+            person = store.person_by_email(ops.SYSTEM, email)
+            keys[name] = store.reissue_key(ops.SYSTEM, person.id, settings.server_secret(), settings.key_days)
+    log = home / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
+    env.update(KLYNGE_HOME=str(home), KLYNGE_BASE_URL=url)
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "klynge", "serve", "--no-browser", "--trust-proxy",
+                                    "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    running = Server(url=url, settings=settings, log=log, keys=keys)
+    deadline = time.time() + 60
+    while not _answers(url):
+        if time.time() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError(f"klynge serve did not start:\n{log.read_text()}")
+        time.sleep(0.3)
+    yield running
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(f"{url}/login", timeout=2)
+    except urllib.error.HTTPError:
+        return True  # the plain 403 sign-in page: the server answers
+    except OSError:
+        return False
+    return True
