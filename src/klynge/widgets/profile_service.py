@@ -153,6 +153,17 @@ class ProfileService:
         who = self._who
         return not (who.is_system or (who.role == "participant" and who.organisation_id == self._organisation_id))
 
+    @property
+    def person(self) -> str:
+        """The signed-in person's name, as the store records who saved."""
+        return self._who.name
+
+    def draft_key(self, form: str) -> str:
+        """The name of the browser's copy of ``form``'s unsaved input; empty for one who may only read."""
+        from .drafts import draft_key
+
+        return "" if self.readonly else draft_key(form, self._organisation_id, self._who.person_id)
+
     def load(self) -> Profile:
         """The profile and the live offers, freshly read."""
         found = self._store.organisation(self._who, self._organisation_id)
