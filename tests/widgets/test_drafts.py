@@ -146,3 +146,15 @@ def test_the_notice_speaks_the_pages_language(store, cluster, lang):
     page = profile_page(store, cluster)
     page.lang = lang
     assert t("draft.discard", lang) == page._notice.children[1].description
+
+
+def test_an_sdg_target_saved_in_another_window_of_the_same_person_is_named_so(store, cluster):
+    one, other = sdg_page(store, cluster), sdg_page(store, cluster)
+    for page, text in ((one, "Fra det første vinduet"), (other, "Fra det andre vinduet")):
+        editor = page.open_target("8.9")
+        editor.evidence.value = text
+    one.editor.save_button.click()
+    other.editor.save_button.click()
+    clash = other.editor.clash.children[0].value
+    assert t("draft.you_elsewhere", "nb") in clash and "Fjell Person" not in clash
+    assert other.editor.evidence.value == "Fra det andre vinduet"  # the input stays
