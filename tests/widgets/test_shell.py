@@ -69,3 +69,11 @@ def test_the_language_kept_by_the_browser_is_chosen_and_a_choice_is_handed_to_it
     assert s.address.lang == "en"
     s.address.lang = "xx"
     assert s.lang == "en"
+
+
+def test_opening_a_canvas_from_home_is_one_step_in_the_browsers_history():
+    s, canvases = shell()
+    named = []
+    s.address.observe(lambda change: named.append(change["new"]), "address")
+    s.go("canvases/social_layer")
+    assert named == ["canvases/social_layer"] and canvases.current == "social_layer"

@@ -49,6 +49,7 @@ class Shell(w.VBox):
         self.add_class("klynge-app")
         self._pages = {p.id: p for p in pages}
         self._built: dict[str, w.Widget] = {}
+        self._going = False  # a page and its part are being opened: name them once, at the end
         self._who_name = who
         self._who = w.HTML()
         self._who.add_class("klynge-who")
@@ -85,16 +86,22 @@ class Shell(w.VBox):
     def go(self, address: str) -> None:
         """Open the page at ``address`` (``"profile"``, ``"canvases/social_layer"``); an unknown one is ignored."""
         page_id, _, part = address.partition("/")
-        if page_id in self._pages:
-            if page_id != self.current:
-                self.show(page_id)
-            page = self._built.get(page_id)
-            if part and hasattr(page, "choose") and part != getattr(page, "current", None):
-                page.choose(part)
+        self._going = True  # one entry in the browser's history for the step and its part
+        try:
+            if page_id in self._pages:
+                if page_id != self.current:
+                    self.show(page_id)
+                page = self._built.get(page_id)
+                if part and hasattr(page, "choose") and part != getattr(page, "current", None):
+                    page.choose(part)
+        finally:
+            self._going = False
         self._point()
 
     def _point(self, _change=None) -> None:
         """Name the page shown (and its part) in the address."""
+        if self._going:
+            return
         page = self._built.get(self.current)
         part = getattr(page, "current", "") if page is not None else ""
         self.address.address = f"{self.current}/{part}" if part else self.current
