@@ -58,7 +58,7 @@ def test_a_suggested_target_is_confirmed_with_evidence_and_kept_after_a_reload(s
         editor = page.locator(".klynge-sdg-editor")
         expect(suggested).to_contain_text("uoffisiell oversettelse")
         expect(editor).to_contain_text("Encourage companies")  # the official English beside it
-        editor.locator(".klynge-sdg-impact select").select_option(label=t("sdg.impact.some_good", "nb"))
+        editor.locator(".klynge-sdg-impact").get_by_label(t("sdg.impact.some_good", "nb")).check()
         editor.locator(".klynge-sdg-evidence textarea").fill(EVIDENCE)
         editor.locator(".klynge-sdg-action textarea").fill("Rapporten deles med gjestene fra 2026.")
         page.set_viewport_size({"width": 1280, "height": 2400})  # the page scrolls inside the app: a tall window

@@ -9,7 +9,7 @@ import pytest
 from traitlets import TraitError
 
 from klynge import resources
-from klynge.i18n import catalogue
+from klynge.i18n import catalogue, t
 from klynge.model import Note
 from klynge.store import Identity
 from klynge.widgets import CanvasBoard, CanvasService
@@ -107,6 +107,16 @@ def test_two_tabs_of_one_person_merge_too(store, cluster):
     save(tab1, [note("a", "En")], base=0)
     save(tab2, [note("b", "To", block="channels")], base=0, request=2)
     assert texts(tab2) == {"a": "En", "b": "To"} and tab2.status == "saved"
+
+
+def test_the_same_note_changed_in_two_tabs_of_one_person_names_the_other_tab(store, cluster):
+    tab1, tab2 = board(store, cluster, lang="en"), board(store, cluster, lang="en")
+    save(tab1, [note("a", "Buss")], base=0)
+    base = tab1.revision
+    save(tab1, [note("a", "Buss hver time")], base=base, request=2)
+    save(tab2, [note("a", "Buss to ganger om dagen")], base=base, request=3)
+    assert tab2.status == "conflict" and tab2.conflicts[0]["saved_by"] == t("draft.you_elsewhere", "en")
+    assert t("draft.you_elsewhere", "en") in tab2.message and "Fjell Person" not in tab2.message
 
 
 def test_the_same_note_changed_by_two_shows_both_and_keeps_mine(store, cluster, colleague):

@@ -40,6 +40,7 @@ from ..model.canvas import NOTES_MAX
 from ..settings import LANGUAGES
 from ..validation import validate
 from .canvas_service import CanvasService, NoteClash
+from .drafts import who_saved
 
 __all__ = ["CanvasBoard"]
 
@@ -290,16 +291,20 @@ class CanvasBoard(anywidget.AnyWidget):
         self.notes = [_dump(n) for n in shown]
         self.revision = revision
         self.conflicts = [{"id": c.id, "block": (c.mine or c.theirs).block if (c.mine or c.theirs) else "",
-                           "mine": _dump(c.mine), "theirs": _dump(c.theirs), "saved_by": c.saved_by,
+                           "mine": _dump(c.mine), "theirs": _dump(c.theirs), "saved_by": self._who_saved(c.saved_by),
                            "base": c.base} for c in self._pending.values()]
         self._explain_invalid()
         if self._pending:
-            names = ", ".join(sorted({c.saved_by for c in self._pending.values() if c.saved_by}))
+            names = self._who_saved(", ".join(sorted({c.saved_by for c in self._pending.values() if c.saved_by})))
             self._say("conflict", "board.conflict_message", who=names)
         elif self._invalid:
             self._say("error", "board.error.notes", n=len(self._invalid))
         else:
             self._say("saved", "")
+
+    def _who_saved(self, names: str) -> str:
+        """Who saved in between; the person's own name is "you, in another window"; empty for nobody known."""
+        return who_saved(names.split(", "), self._service.person, self.lang) if names else ""
 
     def _explain_invalid(self) -> None:
         errors = {}

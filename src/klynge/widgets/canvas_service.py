@@ -116,6 +116,11 @@ class CanvasService:
         raw = f"klynge-board|{self._organisation_id}|{self._template.id}|{self._who.person_id}"
         return "klynge.board." + hashlib.sha256(raw.encode()).hexdigest()[:20]
 
+    @property
+    def person(self) -> str:
+        """The signed-in person's name, as the store records who saved."""
+        return self._who.name
+
     def owner_name(self) -> str:
         """The name of the organisation whose canvas this is."""
         return self._store.organisation(self._who, self._organisation_id).value.name

@@ -20,6 +20,7 @@ class CanvasesPage(w.VBox):
     """Tabs for the canvases and the coherence view; each board is built when first opened."""
 
     lang = Unicode("nb")
+    current = Unicode("", help="the canvas shown (its part of the page's address)")
 
     def __init__(self, choices: list[tuple[str, str]], build: Callable[[str], w.Widget]):
         """``choices`` are ``(id, label key)``; ``build(id)`` makes the widget for one of them."""
@@ -40,11 +41,13 @@ class CanvasesPage(w.VBox):
         self._area = w.Box()
         self._area.add_class("klynge-area")
         self.children = [bar, self._area]
-        self.current = ""
         self._relabel()
         self.choose(choices[0][0])
 
     def choose(self, choice: str) -> None:
+        """Show the canvas (or view) ``choice``; one that is not offered here is ignored."""
+        if choice not in self._tabs:
+            return
         widget = self._built.get(choice)
         if widget is None:
             try:

@@ -5,7 +5,8 @@ price, with buttons to edit it or remove it (removing asks first). The form unde
 adds an offer or changes one: title, kind, municipality, months, capacity, price, duration,
 languages and trend. A problem with what the person typed is said beside its field; when
 someone else saved the same offer meanwhile, the person chooses to keep their version or
-to load the other one.
+to load the other one. What is typed and not saved is kept in the browser
+(:class:`~klynge.widgets.drafts.Drafts`) and put back into the form after a reload.
 """
 
 from __future__ import annotations
@@ -20,7 +21,19 @@ import traitlets as tr
 from ..errors import Conflict, NotFound
 from ..i18n import t
 from ..model import CURRENCIES, LANGUAGE_CODES, OFFER_KINDS, TRENDS, Offer
-from .profile_form import Busy, Field, amount_text, attempt, capital, months_text, relabel_options, status_html, toggles
+from .drafts import DraftNotice, Drafts, Filling, who_saved
+from .profile_form import (
+    Busy,
+    Field,
+    amount_text,
+    attempt,
+    capital,
+    months_text,
+    relabel_options,
+    status_html,
+    tick,
+    toggles,
+)
 from .profile_service import CALENDAR, FormProblems, Profile, ProfileService
 
 __all__ = ["OfferForm"]
@@ -51,6 +64,10 @@ class OfferForm(w.VBox):
         self._problems_shown = False
         self._read_callbacks: list[Callable[[Profile], None]] = []
         self._change_callbacks: list[Callable[[], None]] = []
+        self._opened: dict | None = None  # the form's values when it was opened (None: closed)
+        self._filling = Filling()  # the form is being filled, not typed in
+        self._drafts = Drafts(service.draft_key("offer"), self._restore)
+        self._notice = DraftNotice(self._discard, lang)
         self._heading, self._list = w.HTML(), w.VBox()
         self._list.add_class("klynge-profile-offers")
         self._add = w.Button(icon="plus")
@@ -59,8 +76,12 @@ class OfferForm(w.VBox):
         self._list_status = w.HTML()
         self._list_status.add_class("klynge-profile-status")
         self._form = self._build_form()
-        self.children = [self._heading, self._list, self._list_status, self._add, self._form]
+        self.children = [self._heading, self._list, self._list_status, self._add, self._form, self._drafts]
         self._busy.add(self._save, self._add, self._keep, self._theirs)
+        for widget in (self._title, self._description, self._kind, self._municipality, self._capacity, self._price,
+                       self._currency, self._vat, self._duration, self._trend, *self._months.values(),
+                       *self._languages.values()):
+            widget.observe(self._track, "value")
         self.lang = lang
         self._relabel()
 
@@ -109,7 +130,7 @@ class OfferForm(w.VBox):
         self._conflict.layout.display = "none"
         actions = w.HBox([self._save, self._cancel, self._form_status])
         actions.add_class("klynge-profile-actions")
-        form = w.VBox([self._form_title, *self._fields.values(), actions, self._conflict])
+        form = w.VBox([self._form_title, self._notice, *self._fields.values(), actions, self._conflict])
         form.add_class("klynge-profile-offer-form")
         form.layout.display = "none"
         return form
@@ -186,7 +207,7 @@ class OfferForm(w.VBox):
             self._service.remove_offer(offer_id, version)
             self._say("offers", "profile.offer_removed")
         except Conflict as exc:
-            self._say("offers", "profile.remove_conflict", who=", ".join(exc.saved_by) or t("board.someone", self.lang))
+            self._say("offers", "profile.remove_conflict", who=who_saved(exc.saved_by, self._service.person, self.lang))
         except NotFound:
             self._say("offers", "profile.offer_gone")
         self._reload()
@@ -199,6 +220,13 @@ class OfferForm(w.VBox):
 
     # -- the form ---------------------------------------------------------------------------
     def _open(self, offer_id: int | None) -> None:
+        with self._filling:
+            self._fill(offer_id)
+        self._opened = self._values()
+        self._notice.show(False)
+        self._track()
+
+    def _fill(self, offer_id: int | None) -> None:
         org = self.profile.organisation
         found = next((o for o in self.profile.offers if o.value.id == offer_id), None)
         self._editing, self._base = (offer_id, found.version) if found else (None, None)
@@ -248,7 +276,7 @@ class OfferForm(w.VBox):
         try:
             if not attempt(save, again=again, conflict=self._conflict, conflict_key="profile.offer_conflict",
                            rebase=lambda head: setattr(self, "_base", head), show_problems=self._show_problems,
-                           say=partial(self._say, "offer"), lang=self.lang):
+                           say=partial(self._say, "offer"), lang=self.lang, me=self._service.person):
                 return
         except NotFound:
             self._say("offer", "profile.offer_gone")
@@ -266,9 +294,52 @@ class OfferForm(w.VBox):
         self._form.layout.display = "none"
         self._add.layout.display = ""
         self._editing = self._base = None
+        self._opened = None
+        self._notice.show(False)
+        self._track()
         self._show_problems(None)
         self._said.pop("offer", None)
         self._form_status.value = ""
+
+    # -- unsaved input, kept in the browser ----------------------------------------------------
+    def _track(self, _change=None) -> None:
+        """Hand the open form's unsaved input (which offer, from which version) to the browser's copy."""
+        if self._filling:
+            return
+        values = self._values() if self._opened is not None else None
+        changed = values is not None and values != self._opened
+        self._drafts.keep({"editing": self._editing, "base": self._base, "form": values} if changed else None)
+
+    def _discard(self) -> None:
+        """Drop the kept input and close the form."""
+        self._close()
+        self._drafts.forget()
+
+    def _restore(self, found: dict) -> bool:
+        """Open the form with input kept from an earlier visit, unless the form is in use here."""
+        form, editing, base = found.get("form"), found.get("editing"), found.get("base")
+        if self.profile is None or self._service.readonly or not isinstance(form, dict) or self._opened is not None:
+            return False
+        if not any(o.value.id == editing for o in self.profile.offers):
+            editing, base = None, None  # the offer is gone: the input can still become a new one
+        self._open(editing)
+        with self._filling:
+            for name in ("title", "description", "price"):
+                getattr(self, f"_{name}").value = str(form.get(name if name != "price" else "price_amount", ""))
+            for name, widget in (("kind", self._kind), ("municipality", self._municipality),
+                                 ("currency", self._currency), ("trend", self._trend)):
+                if form.get(name) in {o[1] if isinstance(o, tuple) else o for o in widget.options}:
+                    widget.value = form[name]
+            self._capacity.value = int(form.get("capacity_per_day", self._capacity.value))
+            self._duration.value = float(form.get("duration_hours", self._duration.value))
+            self._vat.value = bool(form.get("vat_included", self._vat.value))
+            tick(self._months, form.get("months", []))
+            tick(self._languages, form.get("languages", []))
+        if editing is not None and isinstance(base, int):
+            self._base = base  # saving from there: what others saved since shows as a conflict
+        self._notice.show()
+        self._track()
+        return True
 
     def _show_problems(self, exc: FormProblems | None) -> None:
         found = dict(exc.by_field) if exc else {}
@@ -291,6 +362,7 @@ class OfferForm(w.VBox):
 
     @tr.observe("lang")
     def _on_lang(self, _change) -> None:
+        self._notice.relabel(self.lang)
         self._relabel()
         if self.profile is not None:
             self._render()

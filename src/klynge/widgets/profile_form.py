@@ -17,10 +17,11 @@ import ipywidgets as w
 
 from ..errors import AccessDenied, Conflict, SessionEnded
 from ..i18n import t
+from .drafts import who_saved
 from .profile_service import CALENDAR, FormProblems
 
 __all__ = ["Busy", "Field", "amount_text", "attempt", "capital", "months_text", "relabel_options", "status_html",
-           "toggles"]
+           "tick", "toggles"]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,13 @@ def toggles(values, cls: str) -> tuple[dict, w.Box]:
     return buttons, box
 
 
+def tick(buttons: dict, chosen) -> None:
+    """Turn on each toggle or check box of ``buttons`` whose key is in ``chosen``, and the others off."""
+    chosen = set(chosen)
+    for key, button in buttons.items():
+        button.value = key in chosen
+
+
 def relabel_options(dropdown: w.Dropdown, options: list[tuple[str, str]]) -> None:
     """New labels for a dropdown's choices; the chosen value stays."""
     value = dropdown.value
@@ -94,11 +102,12 @@ def status_html(key: str, values: dict, lang: str) -> str:
 
 def attempt(save: Callable[[], None], *, again: bool, conflict: w.Widget, conflict_key: str,
             rebase: Callable[[int], None], show_problems: Callable[[FormProblems], None],
-            say: Callable[..., None], lang: str) -> bool:
+            say: Callable[..., None], lang: str, me: str = "") -> bool:
     """Run a save; say its problems or its conflict. True when it went through.
 
     ``again`` is the person's choice to save their version over one saved in between:
     the save is made once more from the version now current (``rebase`` is told which).
+    ``me`` is the person's name: a save of their own in between is theirs "in another window".
     """
     conflict.layout.display = "none"
     while True:
@@ -112,7 +121,7 @@ def attempt(save: Callable[[], None], *, again: bool, conflict: w.Widget, confli
         except Conflict as exc:
             if not again:
                 conflict.layout.display = ""
-                say(conflict_key, who=", ".join(exc.saved_by) or t("board.someone", lang))
+                say(conflict_key, who=who_saved(exc.saved_by, me, lang))
                 return False
             rebase(exc.head)
             again = False

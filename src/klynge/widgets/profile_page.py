@@ -7,7 +7,8 @@ picture of how much of the offers' capacity falls in the low season. It is hande
 :class:`~klynge.widgets.profile_service.ProfileService`; all it knows of the store is what the
 service returns. Every problem with what the person typed is shown beside the field, in their
 language; what they typed stays in the form until it is saved or they choose to load someone
-else's newer version. Nothing here shows a traceback: unexpected errors are logged and the page
+else's newer version. Unsaved input is also kept in the browser (:class:`~klynge.widgets.drafts.Drafts`)
+and put back after a reload. Nothing here shows a traceback: unexpected errors are logged and the page
 says, in plain words, that nothing was saved.
 """
 
@@ -23,9 +24,10 @@ import traitlets as tr
 
 from ..i18n import t
 from ..model import PHASES
+from .drafts import DraftNotice, Drafts, Filling
 from .map_picker import MapPicker
 from .offer_form import OfferForm
-from .profile_form import Busy, Field, attempt, capital, months_text, relabel_options, status_html
+from .profile_form import Busy, Field, attempt, capital, months_text, relabel_options, status_html, tick
 from .profile_service import FormProblems, Profile, ProfileService, season_png
 
 __all__ = ["MapPicker", "ProfilePage"]
@@ -49,6 +51,9 @@ class ProfilePage(w.VBox):
         self._problems_shown = False
         self._cert_names: dict = {}
         self._busy = Busy()
+        self._filling = Filling()  # the form is being filled from the store: not the person's input
+        self._drafts = Drafts(service.draft_key("profile"), self._restore_org)
+        self._notice = DraftNotice(self._discard_org, lang)
         self._offers = OfferForm(service, lang, busy=self._busy)
         self._offers.on_read(self._adopt)
         self._offers.on_change(self._render_season)
@@ -101,7 +106,7 @@ class ProfilePage(w.VBox):
         self._org_title = w.HTML()
         actions = w.HBox([self._save, self._status])
         actions.add_class("klynge-profile-actions")
-        org = w.VBox([self._org_title, *self._org_fields.values(), actions, self._conflict])
+        org = w.VBox([self._org_title, self._notice, *self._org_fields.values(), actions, self._conflict])
         org.add_class("klynge-card")
         org.add_class("klynge-profile-org")
 
@@ -114,8 +119,11 @@ class ProfilePage(w.VBox):
         side.add_class("klynge-profile-side")
         grid = w.Box([org, side])
         grid.add_class("klynge-profile-grid")
-        self.children = [self._head, grid]
+        self.children = [self._head, grid, self._drafts]
         self._busy.add(self._save, self._keep_mine, self._take_theirs, self._centre)
+        for widget in (self._name, self._orgnr, self._description, self._needs, self._municipality, self._phase):
+            widget.observe(self._track, "value")
+        self._map.observe(self._track, ["lat", "lon"])
 
     # -- reading --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -145,6 +153,12 @@ class ProfilePage(w.VBox):
         self._profile = profile
 
     def _fill_org(self) -> None:
+        with self._filling:
+            self._fill_org_fields()
+        self._loaded = self._org_form()
+        self._track()
+
+    def _fill_org_fields(self) -> None:
         org = self._profile.organisation
         places = self._service.municipalities(org.country)
         options = [(m.name, m.code) for m in places]
@@ -164,14 +178,17 @@ class ProfilePage(w.VBox):
         self._certs = {c.id: w.Checkbox(value=c.id in org.certifications, indent=False) for c in certs}
         self._cert_names = {c.id: c.name for c in certs}
         self._certs_box.children = list(self._certs.values())
+        for box in self._certs.values():
+            box.observe(self._track, "value")
         subs = self._service.subclusters()
         self._subs = {s.slug: w.Checkbox(value=s.slug in org.subclusters, indent=False, description=s.name)
                       for s in subs}
         self._subs_box.children = list(self._subs.values())
+        for box in self._subs.values():
+            box.observe(self._track, "value")
         for field in self._org_fields.values():
             field.say("")
         self._problems_shown = False
-        self._loaded = self._org_form()
 
     def _org_form(self) -> dict:
         return {"name": self._name.value, "description": self._description.value, "orgnr": self._orgnr.value,
@@ -179,6 +196,46 @@ class ProfilePage(w.VBox):
                 "phase": self._phase.value, "needs": self._needs.value,
                 "certifications": [k for k, box in self._certs.items() if box.value],
                 "subclusters": [k for k, box in self._subs.items() if box.value]}
+
+    # -- unsaved input, kept in the browser ----------------------------------------------------
+    def _track(self, _change=None) -> None:
+        """Hand the form's unsaved input (with the version it started from) to the browser's copy."""
+        if self._filling or self._profile is None:
+            return
+        form = self._org_form()
+        self._drafts.keep({"base": self._base, "form": form} if form != self._loaded else None)
+        if form == self._loaded:
+            self._notice.show(False)
+
+    def _restore_org(self, found: dict) -> bool:
+        """Put input kept from an earlier visit into the form, unless something is typed here already."""
+        form, base = found.get("form"), found.get("base")
+        if self._profile is None or self._service.readonly or not isinstance(form, dict) or not isinstance(base, int):
+            return False
+        if self._org_form() != self._loaded or {**self._loaded, **form} == self._loaded:
+            return False
+        with self._filling:
+            for name in ("name", "orgnr", "description", "needs"):
+                getattr(self, f"_{name}").value = str(form.get(name, getattr(self, f"_{name}").value))
+            if form.get("municipality") in {code for _label, code in self._municipality.options}:
+                self._municipality.value = form["municipality"]
+            if form.get("phase") in PHASES:
+                self._phase.value = form["phase"]
+            self._map.lat, self._map.lon = form.get("lat", self._map.lat), form.get("lon", self._map.lon)
+            for key, boxes in (("certifications", self._certs), ("subclusters", self._subs)):
+                tick(boxes, form.get(key, [name for name, box in boxes.items() if box.value]))
+        self._base = base  # saving from there: what others saved since shows as a conflict
+        self._notice.show()
+        self._track()
+        return True
+
+    def _discard_org(self) -> None:
+        """Drop the kept input: the form shows what is stored."""
+        self._read()
+        self._base = self._profile.version
+        self._fill_org()
+        self._drafts.forget()
+        self._say("")
 
     def _on_municipality(self, change) -> None:
         self._map.selected = change["new"] or ""
@@ -196,12 +253,13 @@ class ProfilePage(w.VBox):
 
         if not attempt(save, again=again, conflict=self._conflict, conflict_key="profile.conflict",
                        rebase=lambda head: setattr(self, "_base", head), show_problems=self._show_problems,
-                       say=self._say, lang=self.lang):
+                       say=self._say, lang=self.lang, me=self._service.person):
             return
         self._show_problems(None)
         self._read()  # the form shows what was stored (numbers in their stored form)
         self._base = self._profile.version
         self._fill_org()
+        self._notice.show(False)
         self._say("profile.saved")
         self._relabel()
         self._render_season()
@@ -211,6 +269,7 @@ class ProfilePage(w.VBox):
         self._base = self._profile.version
         self._fill_org()
         self._conflict.layout.display = "none"
+        self._notice.show(False)
         self._say("profile.reloaded")
         self._relabel()
 
@@ -254,6 +313,7 @@ class ProfilePage(w.VBox):
     @tr.observe("lang")
     def _on_lang(self, _change) -> None:
         self._offers.lang = self.lang
+        self._notice.relabel(self.lang)
         self._relabel()
         if self._profile is not None:
             try:

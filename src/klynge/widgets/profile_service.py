@@ -155,6 +155,17 @@ class ProfileService:
         # The caller's own cluster stands for the organisation's here; the store checks the real one.
         return not decide(who, "write_register", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
 
+    @property
+    def person(self) -> str:
+        """The signed-in person's name, as the store records who saved."""
+        return self._who.name
+
+    def draft_key(self, form: str) -> str:
+        """The name of the browser's copy of ``form``'s unsaved input; empty for one who may only read."""
+        from .drafts import draft_key
+
+        return "" if self.readonly else draft_key(form, self._organisation_id, self._who.person_id)
+
     def load(self) -> Profile:
         """The profile and the live offers, freshly read."""
         found = self._store.organisation(self._who, self._organisation_id)

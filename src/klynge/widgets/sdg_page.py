@@ -7,8 +7,10 @@ picture of its profile across the goals, and the earlier versions with restore.
 
 Opening a target puts its form (:class:`~klynge.widgets.sdg_target.TargetEditor`) right
 under it: relevance, impact, evidence, planned action and who may see the entry. A
-suggestion counts once the member saves it (``confirmed``). Everything a person typed is
-shown as text, never as markup.
+suggestion counts once the member saves it (``confirmed``). "Saved" is said in the row whose
+form saved it. What is typed and not saved is kept in the browser
+(:class:`~klynge.widgets.drafts.Drafts`) and put back into the form after a reload.
+Everything a person typed is shown as text, never as markup.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..i18n import t
 from ..model import SdgEntry
 from ..sdg_suggestions import Suggestion, status
 from ..validation import validate
+from .drafts import DraftNotice, Drafts
 from .sdg_service import Loaded, SdgService, TargetClash
 from .sdg_target import TargetEditor, entry_html, target_html
 from .shell import problem
@@ -76,6 +79,9 @@ class SdgPage(w.VBox):
         self._open: tuple[str, str] | None = None  # (section, target) of the open form
         self._history_open = False
         self._said: tuple[str, dict] = ("", {})
+        self._said_at: tuple[str, str] | str | None = None  # the row (or "history") the message belongs to
+        self._drafts = Drafts(service.draft_key("sdg"), self._restore)
+        self._notice = DraftNotice(self._discard, lang)
         self._picture: tuple[tuple, str] = ((), "")
         self._slots: dict[tuple[str, str], w.Box] = {}
         self._buttons: dict[tuple[str, str], w.Button] = {}
@@ -106,6 +112,8 @@ class SdgPage(w.VBox):
 
     @observe("lang")
     def _on_lang(self, _change) -> None:
+        if hasattr(self, "_notice"):
+            self._notice.relabel(self.lang)
         if self._ready:
             if self._editor is not None:
                 self._editor.relabel(self.lang)
@@ -126,7 +134,12 @@ class SdgPage(w.VBox):
         sections.append(self._goals())
         sections.append(self._mine())
         sections.append(self._history())
-        self.children = sections
+        self.children = [*sections, self._drafts]
+        if isinstance(self._said_at, tuple) and self._said[0]:
+            key = self._said_at if self._said_at in self._slots else next(
+                (k for k in self._slots if k[1] == self._said_at[1]), None)
+            if key is not None and not (self._editor is not None and self._open == key):
+                self._slots[key].children = [self._said_html()]
         if self._open and self._editor is not None:
             slot = self._slots.get(self._open) or self._slots.get(("goal", self._open[1]))
             if slot is None:  # the row it was opened from is gone (say, a suggestion confirmed elsewhere)
@@ -138,19 +151,24 @@ class SdgPage(w.VBox):
     def _place(self, key: tuple[str, str] | None) -> None:
         """Put the form under row ``key`` (none: close it); that row's button hides while it is open."""
         for k, slot in self._slots.items():
-            slot.children = [self._editor] if k == key and self._editor is not None else []
+            slot.children = [self._notice, self._editor] if k == key and self._editor is not None else []
             self._buttons[k].layout.display = "none" if k == key else None
 
     def _head(self) -> w.Widget:
         lang, p = self.lang, self._progress
         missing = "".join(f"<li>{escape(t(key, lang, **values))}</li>" for key, values in p.missing)
-        key, values = self._said
-        said = f"<p class='klynge-sdg-said' role='status'>{escape(t(key, lang, **values))}</p>" if key else ""
+        said = self._said_html().value if self._said_at is None else ""
         head = w.HTML(f"<h1>{escape(t('nav.sdg', lang))}</h1><p>{escape(t('sdg.intro', lang))}</p>"
                       f"<p class='klynge-sdg-progress'><b>{escape(t('sdg.progress', lang, done=p.done, total=p.total))}"
                       f"</b></p>" + (f"<ul class='klynge-sdg-missing'>{missing}</ul>" if missing else "") + said)
         head.add_class("klynge-sdg-head")
         return head
+
+    def _said_html(self) -> w.HTML:
+        """The last message (a save, a restore), shown where the person acted."""
+        key, values = self._said
+        return w.HTML(f"<p class='klynge-sdg-said' role='status'>{escape(t(key, self.lang, **values))}</p>"
+                      if key else "")
 
     def _section(self, name: str, title: str, intro: str, codes: list[str]) -> w.Widget:
         head = w.HTML(f"<h2>{escape(title)}</h2>" + (f"<p>{escape(intro)}</p>" if intro else ""))
@@ -269,6 +287,8 @@ class SdgPage(w.VBox):
         toggle.add_class("klynge-sdg-history-toggle")
         toggle.on_click(lambda _b: self.show_history(not self._history_open))
         parts: list[w.Widget] = [w.HTML(f"<h2>{escape(t('sdg.history.title', lang))}</h2>"), toggle]
+        if self._said_at == "history":
+            parts.append(self._said_html())
         if self._history_open:
             try:
                 revisions = list(reversed(self._service.history()))
@@ -307,8 +327,14 @@ class SdgPage(w.VBox):
         else:
             editor = TargetEditor(code, self._entries.get(code), self._loaded.revision, lang=self.lang,
                                   suggested=code in self._suggestions, readonly=self._service.readonly,
-                                  on_save=self.save, on_close=self.close_target)
+                                  on_save=self.save, on_close=self.close_target, me=self._service.person)
+            for field in editor.fields:
+                field.observe(self._track, "value")
+            self._notice.show(False)
         self._editor, self._open = editor, (section, code)
+        if self._said_at is not None:
+            self._said_at, self._said = None, ("", {})
+            self._render()
         if (section, code) not in self._slots and section == "goal":
             self.choose_goal(int(code.split(".")[0]))  # draws the goal's rows, the form under its row
         else:
@@ -321,7 +347,47 @@ class SdgPage(w.VBox):
 
     def close_target(self, _editor: TargetEditor | None = None) -> None:
         self._editor, self._open = None, None
+        self._notice.show(False)
         self._place(None)
+        self._track()
+
+    # -- unsaved input, kept in the browser ----------------------------------------------------
+    def _track(self, _change=None) -> None:
+        """Hand the open form's unsaved input (which target, from which revision) to the browser's copy."""
+        editor = self._editor
+        if editor is None or not editor.changed:
+            self._drafts.keep(None)
+            return
+        self._drafts.keep({"code": editor.code, "section": self._open[0] if self._open else "goal",
+                           "base": editor.base, "form": editor.values()})
+
+    def _restore(self, found: dict) -> bool:
+        """Open the form of the kept target with the input kept from an earlier visit, unless one is in use here."""
+        code, form, base = found.get("code"), found.get("form"), found.get("base")
+        if not self._ready or self._service.readonly or not isinstance(form, dict) or not isinstance(base, int):
+            return False
+        if self._editor is not None and self._editor.changed:
+            return False
+        reference.target(str(code))  # a target that no longer exists is not restored (NotFound)
+        section = next((k[0] for k in self._slots if k[1] == code), "goal")
+        editor = self.open_target(code, section)
+        editor.fill(form)
+        if not editor.changed:
+            return False
+        editor.base = base  # saving from there: what others saved since on this target shows as a conflict
+        self._notice.show()
+        self._track()
+        return True
+
+    def _discard(self) -> None:
+        """Drop the kept input: the form opens again with what is stored."""
+        if self._editor is None:
+            self._drafts.forget()
+            return
+        code, section = self._editor.code, self._open[0] if self._open else "goal"
+        self.close_target()
+        self._drafts.forget()
+        self.open_target(code, section)
 
     def choose_goal(self, number: int) -> None:
         """Open the targets of goal ``number`` (choosing the open goal again closes it)."""
@@ -361,7 +427,7 @@ class SdgPage(w.VBox):
             return
         finally:
             editor.busy(False)
-        self._said = ("sdg.saved", {"code": editor.code})
+        self._said, self._said_at = ("sdg.saved", {"code": editor.code}), self._open
         self.close_target()
         self.refresh()
 
@@ -373,6 +439,7 @@ class SdgPage(w.VBox):
         except Exception:
             log.exception("sdg: revision %s could not be restored", number)
             self._said = ("sdg.error", {})
+        self._said_at = "history"  # said beside the button that restored
         self.refresh()  # an open form keeps its input and the revision it started from
 
     # -- for tests and the app ----------------------------------------------------------

@@ -18,6 +18,7 @@ import ipywidgets as w
 from .. import reference
 from ..i18n import t
 from ..model import VISIBILITIES, SdgEntry
+from .drafts import who_saved
 from .sdg_service import TargetClash
 
 __all__ = ["IMPACT", "RELEVANCE", "TargetEditor", "entry_html", "official_html", "target_html"]
@@ -63,20 +64,22 @@ class TargetEditor(w.VBox):
 
     ``on_save(editor, base)`` is called with the revision to save on; ``on_close(editor)``
     when the person closes the form. The editor keeps what was typed until it is closed.
+    ``me`` is the person's name: a save of their own in between is theirs "in another window".
     """
 
     def __init__(self, code: str, entry: SdgEntry | None, base: int, *, lang: str, suggested: bool = False,
                  readonly: bool = False, on_save: Callable[[TargetEditor, int], None],
-                 on_close: Callable[[TargetEditor], None]):
+                 on_close: Callable[[TargetEditor], None], me: str = ""):
         super().__init__()
         self.add_class("klynge-sdg-editor")
-        self.code, self.base, self.lang = code, base, lang
+        self.code, self.base, self.lang, self.me = code, base, lang, me
         self.suggested = suggested and (entry is None or not entry.confirmed)
         self._theirs: SdgEntry | None = None
         start = entry or SdgEntry(target=code, relevance=2 if suggested else 0)
         self.info = w.HTML()
-        self.relevance = w.Dropdown(value=None)
-        self.impact = w.Dropdown(value=None)
+        # every choice in view and its words wrapping: a drop-down cuts long choices off on a phone
+        self.relevance = w.RadioButtons(value=None)
+        self.impact = w.RadioButtons(value=None)
         self.evidence = w.Textarea(value=start.evidence, rows=3)
         self.action = w.Textarea(value=start.action, rows=3)
         self.visibility = w.Dropdown(value=None)
@@ -109,6 +112,27 @@ class TargetEditor(w.VBox):
                          self.message, self.clash, buttons]
         self.relabel(lang)
         self.relevance.value, self.impact.value, self.visibility.value = start.relevance, start.impact, start.visibility
+        self.start = self.values()  # what the form opened with: anything else is unsaved input
+
+    @property
+    def fields(self) -> tuple[w.Widget, ...]:
+        """The inputs of the form."""
+        return self.relevance, self.impact, self.evidence, self.action, self.visibility
+
+    @property
+    def changed(self) -> bool:
+        """True when the form holds input that differs from what it opened with."""
+        return self.values() != self.start
+
+    def fill(self, values: dict) -> None:
+        """Put ``values`` (as :meth:`values` gives them) into the form; unknown choices are left as they are."""
+        for name, choices in (("relevance", RELEVANCE), ("impact", IMPACT)):
+            if values.get(name) in {v for _key, v in choices}:
+                getattr(self, name).value = values[name]
+        if values.get("visibility") in VISIBILITIES:
+            self.visibility.value = values["visibility"]
+        self.evidence.value = str(values.get("evidence", self.evidence.value))
+        self.action.value = str(values.get("action", self.action.value))
 
     def values(self) -> dict:
         """What the form holds, as the model's fields (validated by the page)."""
@@ -156,7 +180,7 @@ class TargetEditor(w.VBox):
 
     def _show_clash(self) -> None:
         lang, theirs = self.lang, self._theirs
-        who = self._clash_by or t("board.someone", lang)
+        who = who_saved(self._clash_by.split(", ") if self._clash_by else [], self.me, lang)
         if theirs is None:
             body = f"<p>{escape(t('sdg.theirs_removed', lang))}</p>"
         else:

@@ -2,6 +2,10 @@
 
 Pages are widgets with a ``lang`` trait; the shell keeps every page's language in step with
 the switch, so one change relabels everything at once. Moving between pages costs no page load.
+Each page has its own address in the browser's fragment (``#profile``); a page with parts
+of its own (a ``current`` trait and a ``choose(part)`` method, like the canvases step) adds
+the part (``#canvases/social_layer``). The :class:`~klynge.widgets.address.Address` widget
+keeps the fragment and the kernel in step, and keeps the chosen language for the next visit.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from traitlets import Unicode, observe
 
 from ..i18n import t
 from ..settings import LANGUAGES
+from .address import Address
 
 __all__ = ["Page", "Shell", "problem"]
 
@@ -44,6 +49,7 @@ class Shell(w.VBox):
         self.add_class("klynge-app")
         self._pages = {p.id: p for p in pages}
         self._built: dict[str, w.Widget] = {}
+        self._going = False  # a page and its part are being opened: name them once, at the end
         self._who_name = who
         self._who = w.HTML()
         self._who.add_class("klynge-who")
@@ -68,10 +74,41 @@ class Shell(w.VBox):
         self._banner = w.HTML() if banner else None
         if self._banner is not None:
             self._banner.add_class("klynge-banner")
-        self.children = [top, self._banner, nav, self._area] if banner else [top, nav, self._area]
+        self.address = Address(address=pages[0].id, lang=lang, languages=list(LANGUAGES))
+        self.address.observe(lambda change: self.go(change["new"]), "address")
+        self.address.observe(self._on_chosen_language, "lang")
+        parts = [top, self._banner, nav, self._area] if banner else [top, nav, self._area]
+        self.children = [*parts, self.address]
         self.lang = lang
         self._relabel()
         self.show(pages[0].id)
+
+    def go(self, address: str) -> None:
+        """Open the page at ``address`` (``"profile"``, ``"canvases/social_layer"``); an unknown one is ignored."""
+        page_id, _, part = address.partition("/")
+        self._going = True  # one entry in the browser's history for the step and its part
+        try:
+            if page_id in self._pages:
+                if page_id != self.current:
+                    self.show(page_id)
+                page = self._built.get(page_id)
+                if part and hasattr(page, "choose") and part != getattr(page, "current", None):
+                    page.choose(part)
+        finally:
+            self._going = False
+        self._point()
+
+    def _point(self, _change=None) -> None:
+        """Name the page shown (and its part) in the address."""
+        if self._going:
+            return
+        page = self._built.get(self.current)
+        part = getattr(page, "current", "") if page is not None else ""
+        self.address.address = f"{self.current}/{part}" if part else self.current
+
+    def _on_chosen_language(self, change) -> None:
+        if change["new"] in LANGUAGES:
+            self.lang = change["new"]
 
     def show(self, page_id: str) -> None:
         """Open a page, building it the first time it is shown and refreshing it when it is shown again."""
@@ -87,10 +124,13 @@ class Shell(w.VBox):
                 page = problem(self.lang)
             if hasattr(page, "lang"):
                 page.lang = self.lang
+            if isinstance(page, w.Widget) and page.has_trait("current"):
+                page.observe(self._point, "current")
         for pid, button in self._buttons.items():
             (button.add_class if pid == page_id else button.remove_class)("klynge-current")
         self._area.children = [page]
         self.current = page_id
+        self._point()
         if again and hasattr(page, "refresh"):
             try:
                 page.refresh()
@@ -105,6 +145,7 @@ class Shell(w.VBox):
     def _on_lang(self, change) -> None:
         if self._language.value != change["new"]:
             self._language.value = change["new"]
+        self.address.lang = change["new"]
         self._relabel()
         for page in self._built.values():
             if hasattr(page, "lang"):
