@@ -159,8 +159,7 @@ class BatchPanel(w.VBox):
         self._bar.max = max(total, 1)
         self._bar.value = done
         if result is not None and getattr(result, "status", "") == "failed":
-            error = (result.error or "").strip().splitlines()
-            self._failed.append((result.name or str(result.member), result.step, error[0] if error else ""))
+            self._add_failure(result)
             self._show_failures()
         self._show_progress()
 
@@ -168,14 +167,23 @@ class BatchPanel(w.VBox):
         self._stop.set()
         self._summary, self._failure = summary, failure
         if summary is not None:
-            self._failed = [(r.name or str(r.member), r.step, (r.error or "").strip().splitlines()[0]
-                             if (r.error or "").strip() else "") for r in summary.failed]
+            self._failed = []
+            for result in summary.failed:
+                self._add_failure(result)
         self._start.disabled = False
         self._bar.layout.display = "none"
         self._status.value = ""
         self._show_failures()
         self._show_outcome()
         self.refresh()
+
+    def _add_failure(self, result) -> None:
+        """Name a member once, with the step that failed first (later steps fail because of it)."""
+        name = result.name or str(result.member)
+        if any(known == name for known, _s, _e in self._failed):
+            return
+        error = (result.error or "").strip().splitlines()
+        self._failed.append((name, result.step, error[0] if error else ""))
 
     def _tick(self) -> None:
         """Redraw the time left every few seconds while the batch runs, so it counts down."""
