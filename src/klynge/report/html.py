@@ -34,7 +34,7 @@ details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#334e68}
 .status-failed{color:#b91c1c;font-weight:600}.status-ok{color:#15803d}.status-skipped{color:#52606d}
 .note{white-space:pre-wrap}.private{color:#7b8794;font-size:.8rem}
 ul.notes{padding-left:1.2rem}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 @media (max-width:640px){
 main{padding:.8rem}

@@ -271,6 +271,9 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
                               level=3))
     parts.append(section(t("batch.common_section", lang), *common))
     if excluded:
-        parts.append(section(t("batch.excluded", lang), table(list(excluded), lang=lang)))
+        # The runner says why in its log; the reader gets the member and the reason in their language.
+        rows = [{"name": e.get("name", ""), "reason": t("batch.excluded_reason", lang)} for e in excluded]
+        parts.append(section(t("batch.excluded", lang), table(rows, ["name", "reason"], lang=lang, labels={
+            "name": t("batch.member", lang), "reason": t("batch.excluded_why", lang)})))
     title = t("batch.cluster_title", lang, name=picture["cluster"]["name"])
     return page(title, lang, "\n".join(parts), fingerprint)

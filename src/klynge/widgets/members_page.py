@@ -311,8 +311,9 @@ class MembersPage(w.VBox):
         body = "".join(self._row(r, titles, stuck[r.organisation_id], now, lang) for r in shown)
         count = t("members.count", lang, n=len(rows), stuck=sum(1 for v in stuck.values() if v))
         empty = "" if shown else f"<p class='klynge-fac-muted'>{escape(t('members.none', lang))}</p>"
-        self._table.value = (f"<p>{escape(count)}</p>{empty}<table class='klynge-fac-table'><thead><tr>{head}"
-                             f"</tr></thead><tbody>{body}</tbody></table>")
+        self._table.value = (f"<p>{escape(count)}</p>{empty}<div class='klynge-fac-scroll'>"
+                             f"<table class='klynge-fac-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+                             f"</table></div>")
 
     def _row(self, r: MemberProgress, titles: list[str], reasons, now: datetime, lang: str) -> str:
         cells = [f"<td class='name'>{escape(r.name)}"
@@ -325,12 +326,13 @@ class MembersPage(w.VBox):
                          f"{escape(t('members.filled', lang, done=step.done, total=step.total))}"
                          f"<span class='klynge-fac-bar' aria-hidden='true'><i style='width:{width}%'></i></span></td>")
         if r.last_activity is None:
-            last = t("members.never", lang)
+            last = escape(t("members.never", lang))
         else:
             ago = max(0, (now - r.last_activity).days)
-            last = f"{day(r.last_activity, lang)} ({t('members.days_ago', lang, n=ago)})"
+            last = (f"{escape(day(r.last_activity, lang))}"
+                    f"<span class='ago'>{escape(t('members.days_ago', lang, n=ago))}</span>")
         cells.append(f"<td class='num' data-label='{escape(t('members.last_activity', lang), quote=True)}'>"
-                     f"{escape(last)}</td>")
+                     f"{last}</td>")
         why = "; ".join(self._reason(key, values, lang) for key, values in reasons)
         cells.append(f"<td class='wide klynge-fac-stuck' data-label='{escape(t('members.needs', lang), quote=True)}'>"
                      f"{escape(why)}</td>")
