@@ -11,7 +11,7 @@ from klynge.model import Note
 from klynge.settings import load_settings
 from klynge.store import Identity
 
-from .conftest import PEOPLE, close, open_app, screenshot
+from .conftest import PEOPLE, close, open_app
 
 PHONE = {"width": 390, "height": 844}
 
@@ -118,16 +118,3 @@ def test_a_participant_cannot_open_the_facilitator_app(served, context):
     page.wait_for_selector(".klynge-notice")
     assert "Lag rapportene" not in page.inner_text("body") and "fasilitatorer" in page.inner_text("body")
 
-
-def test_screens_of_the_facilitator_app(served, browser):
-    for width, height, name in ((1366, 900, "desktop"), (390, 844, "phone")):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO", device_scale_factor=1)
-        page = open_app(ctx, served.link("facilitator"))
-        page.wait_for_selector(".klynge-members-row")
-        page.wait_for_timeout(300)
-        screenshot(page, f"facilitator-members-{name}")
-        page.click(".klynge-nav-batch")
-        page.wait_for_selector(".klynge-batch-start")
-        page.wait_for_timeout(300)
-        screenshot(page, f"facilitator-reports-{name}")
-        close(ctx)

@@ -73,6 +73,10 @@ def test_the_facilitator_app(served, browser):
         path = SHOTS / f"facilitator-{name}.png"
         page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000
+        page.click(".klynge-nav-batch")
+        page.wait_for_selector(".klynge-batch-start")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"facilitator-reports-{name}.png"))
         assert page.locator(".jupyter-widgets-error-widget").count() == 0
         close(ctx)
 
