@@ -51,3 +51,36 @@ def test_a_slow_step_makes_the_estimate_grow_instead_of_sticking_at_a_minute():
 ])
 def test_the_time_left_in_plain_words(lang, seconds, text):
     assert say_duration(seconds, lang) == text
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'klynge.db'}"
+
+
+def test_the_panel_says_the_pass_and_the_time_left_as_the_run_goes(store, cluster, tmp_path):
+    from klynge.apps.batch_service import BatchService
+    from klynge.batch.runner import MemberResult
+    from klynge.settings import load_settings
+    from klynge.widgets.batch_panel import BatchPanel
+
+    settings = load_settings(home=str(tmp_path / "home"), db=store.url, outputs=str(tmp_path / "outputs"))
+    clock = Clock()
+    panel = BatchPanel(BatchService(settings, store, cluster["who"]["facilitator"]), clock=clock)
+    panel.lang = "en"
+    total = 2 * 3 + 1  # three members: analyses, the cluster, reports
+    clock.now += 30
+    panel._progress(1, total, MemberResult("analysis", 1, "Fjellguidene", "ok"))
+    assert "Reading the members: 1 of 3" in panel._status.value and "about 3 min left" in panel._status.value
+    clock.now += 30
+    panel._progress(2, total, MemberResult("analysis", 2, "Gardsbutikken", "failed", error="no data\nTraceback"))
+    assert "about 3 min left" in panel._status.value  # 30 s a step, 5 to go
+    assert "Gardsbutikken" in panel._failures.value and "no data" in panel._failures.value
+    assert "Traceback" not in panel._failures.value
+    clock.now += 60
+    panel._progress(4, total, MemberResult("cluster", None, "", "ok"))
+    assert "Writing the members&#x27; reports: 0 of 3" in panel._status.value
+    assert "about 2 min left" in panel._status.value
+    clock.now += 200  # the next report takes long: the time left grows rather than sticking at zero
+    panel._show_progress()  # what the panel's clock thread does every few seconds
+    assert "about 3 min left" in panel._status.value

@@ -205,7 +205,7 @@ class BatchPanel(w.VBox):
             phase = t("batch.panel.phase.cluster", lang)
         else:
             phase = t("batch.panel.phase.report", lang, done=min(e.done - n - 1, n), n=n)
-        left = t("batch.panel.left", lang, time=say_duration(e.seconds_left(), lang))
+        left = say_duration(e.seconds_left(), lang)
         self._status.value = f"<p role='status'>{escape(phase)} · {escape(left)}</p>"
 
     def _show_failures(self) -> None:
