@@ -151,3 +151,19 @@ def test_only_facilitators_read_the_progress_or_manage_keys(store, cluster, sett
         service.progress()
     with pytest.raises(AccessDenied):
         service.renew(cluster["who"]["gard"].person_id)
+
+
+def test_the_chosen_role_and_organisation_stay_chosen_through_a_change_of_language(page, store, cluster, settings):
+    page._org.value = cluster["orgs"]["stuga"]
+    page._role.value = "researcher"
+    assert page._org.layout.display == "none"  # only participants belong to an organisation
+    page.lang = "sv"
+    assert page._role.value == "researcher" and page._role.label == "Forskare"
+    page._role.value = "participant"
+    assert page._org.value == cluster["orgs"]["stuga"] and page._org.layout.display is None
+    page._role.value = "facilitator"
+    page._name.value, page._email.value = "Fia Fasilitator", "fia@klynge.example"
+    page._invite.click()
+    page._yes.click()
+    who = store.check_key(_key(page.link), settings.server_secret())
+    assert who.role == "facilitator" and who.organisation_id is None

@@ -130,15 +130,9 @@ class MembersPage(w.VBox):
         try:
             self._rows = self._service.progress()
             self._people = self._service.people()
-            chosen = self._person.value
-            self._person.options = [(f"{p.name} · {p.organisation or t('members.role.' + p.role, self.lang)}", p.id)
-                                    for p in self._people]
-            ids = [p.id for p in self._people]
-            self._person.value = chosen if chosen in ids else (ids[0] if ids else None)
-            orgs = self._service.organisations()
-            self._org.options = orgs
-            self._org.value = self._org.value if self._org.value in [i for _n, i in orgs] else (orgs[0][1] if orgs
-                                                                                                else None)
+            _choose(self._person, [(f"{p.name} · {p.organisation or t('members.role.' + p.role, self.lang)}", p.id)
+                                   for p in self._people])
+            _choose(self._org, self._service.organisations())
         except Exception:
             log.exception("the member list could not be read")
             self._say("page.error.body", problem=True)
@@ -271,7 +265,7 @@ class MembersPage(w.VBox):
         self._name.description = t("members.name", lang)
         self._email.description = t("members.email", lang)
         self._role.description = t("members.role", lang)
-        self._role.options = [(t(f"members.role.{r}", lang), r) for r in ROLES]
+        _choose(self._role, [(t(f"members.role.{r}", lang), r) for r in ROLES])
         self._org.description = t("members.organisation", lang)
         self._org.layout.display = None if self._role.value == "participant" else "none"
         self._invite.description = t("members.invite", lang)
@@ -342,3 +336,16 @@ class MembersPage(w.VBox):
         if "steps" in values:
             values = {**values, "steps": ", ".join(self._service.step_title(s, lang) for s in values["steps"])}
         return t(key, lang, **values)
+
+
+def _choose(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
+    """New options (new labels, or a new list) that keep what was chosen, when it is still there.
+
+    A dropdown given new options falls back to the first one; a facilitator's choice must not.
+    """
+    chosen = dropdown.value
+    if list(dropdown.options) == options:
+        return
+    values = [value for _label, value in options]
+    dropdown.options = options
+    dropdown.value = chosen if chosen in values else (values[0] if values else None)
