@@ -1,41 +1,75 @@
 """The facilitator's reports page, headless: a real batch started from the panel, watched, downloaded."""
 
+import io
 import time
+import zipfile
 
 import pytest
 
 from klynge.apps.batch_service import BatchService
+from klynge.batch import run_batch
 from klynge.errors import AccessDenied
+from klynge.report.bundle import index_links
 from klynge.widgets.batch_panel import BatchPanel
+
+from .conftest import NOTEBOOKS
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-def test_a_facilitator_runs_the_batch_from_the_panel_and_downloads_a_report(settings, members, store, cluster):
+def test_a_facilitator_runs_the_batch_from_the_panel_and_downloads_the_reports(settings, members, store, cluster):
     service = BatchService(settings, store, cluster["who"]["facilitator"])
     panel = BatchPanel(service)
     panel.lang = "en"
+    assert panel.outputs() == [] and "No reports yet" in panel._files_head.value
     seen = []
     panel._download.send = lambda content, buffers=None: seen.append((content, buffers))
     progress = []
     original = panel._progress
-    panel._progress = lambda done, total, result=None: (progress.append((done, total)), original(done, total))
+    panel._progress = lambda done, total, result=None: (progress.append((done, total, panel._status.value)),
+                                                       original(done, total, result))
     panel._start.click()
-    assert panel._start.disabled
+    assert panel._start.disabled and "Starting on 5 members" in panel._status.value
     deadline = time.time() + 600
     while service.running and time.time() < deadline:
         time.sleep(0.5)
     assert not service.running, "the batch did not finish"
     assert not panel._start.disabled, (panel._status.value, panel._outcome.value)
     assert progress and progress[-1][0] == progress[-1][1] == 2 * len(members) + 1
-    assert "0 failed" in panel._outcome.value
-    labels = [label for label, _ in panel._outputs.options]
-    assert labels[0] == "Index of all reports" and any("Fjellguidene" in label for label in labels)
-    panel._outputs.value = next(o for label, o in panel._outputs.options if "Fjellguidene" in label)
-    panel._get.click()
-    (content, buffers), = seen
-    assert content["mime"] == "text/html" and content["filename"].endswith(".html")
+    outcome = panel._outcome.value
+    assert "5 reports written" in outcome and "Every member was done" in outcome and "notebook" not in outcome
+    labels = panel.outputs()
+    assert labels[0] == "All reports (zip, with an index)" and labels[1] == "The picture of the cluster"
+    assert "Report for Fjellguidene" in labels and len(labels) == 2 + len(members)
+
+    panel._file_rows[labels.index("Report for Fjellguidene")][1].click()
+    content, buffers = seen[-1]
+    assert content["mime"] == "text/html" and content["filename"] == "Report for Fjellguidene.html"
     assert b"Fjellguidene" in buffers[0]
+
+    panel._file_rows[0][1].click()  # every report in one zip whose index links resolve
+    content, buffers = seen[-1]
+    assert content["mime"] == "application/zip" and content["filename"].endswith(".zip")
+    archive = zipfile.ZipFile(io.BytesIO(buffers[0]))
+    names = set(archive.namelist())
+    index = archive.read("reports/index.html").decode()
+    links = index_links(index)
+    assert len(links) == 1 + len(members)
+    assert all(f"reports/{link}" in names for link in links), (links, names)
+
+
+def test_the_panel_names_failing_members_as_they_fail(settings, members, store, cluster):
+    service = BatchService(settings, store, cluster["who"]["facilitator"])
+    panel = BatchPanel(service)
+    panel.lang = "en"
+    bad = members["museum"]
+    summary = run_batch(settings, workers=1, progress=panel._progress,
+                        notebooks={"analysis": lambda m: NOTEBOOKS / "fails.ipynb" if m == bad else None})
+    assert "Bygdemuseet" in panel._failures.value and "reading their data" in panel._failures.value
+    panel._done(summary, None)
+    assert "These members could not be done (1)" in panel._failures.value
+    assert "1 members could not be done" in panel._outcome.value
+    assert "Report for Bygdemuseet" not in panel.outputs() and "Report for Fjellguidene" in panel.outputs()
 
 
 def test_only_facilitators_get_the_batch(settings, store, cluster):

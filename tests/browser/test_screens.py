@@ -62,3 +62,47 @@ def test_a_poster(served, browser):
     image.thumbnail((1400, 1400))
     image.save(SHOTS / "poster.png", optimize=True)
     close(ctx)
+
+
+def test_the_facilitator_app(served, browser):
+    for width, height, name in ((1366, 900, "desktop"), (390, 844, "phone")):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO", device_scale_factor=1)
+        page = open_app(ctx, served.link("facilitator"))
+        page.wait_for_selector(".klynge-members-row")
+        page.wait_for_timeout(300)
+        path = SHOTS / f"facilitator-{name}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+        page.click(".klynge-nav-batch")
+        page.wait_for_selector(".klynge-batch-start")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"facilitator-reports-{name}.png"))
+        assert page.locator(".jupyter-widgets-error-widget").count() == 0
+        close(ctx)
+
+
+def test_a_report_at_phone_width(served, browser, tmp_path):
+    """A member's report and the cluster's picture from a real batch, as a phone shows them."""
+    from klynge import operations as ops
+    from klynge.batch import run_batch
+    from klynge.settings import load_settings
+
+    from .conftest import PEOPLE
+
+    settings = load_settings({"KLYNGE_HOME": str(served.home)}, outputs=str(tmp_path / "outputs"))
+    with ops.store_for(settings) as store:
+        org = store.person_by_email(ops.SYSTEM, PEOPLE["fjell2"]).organisation_id
+    summary = run_batch(settings, members=[org], workers=1, progress=False)
+    assert summary.ok, summary.failed
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = ctx.new_page()
+    for source, name in ((summary.outputs / "members" / str(org) / "report" / "report.html", "report-phone"),
+                         (summary.outputs / "cluster" / "cluster_summary.html", "cluster-report-phone")):
+        page.goto(source.as_uri())
+        page.wait_for_load_state("load")
+        # Nothing wider than the phone: wide tables scroll inside their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+    close(ctx)

@@ -148,7 +148,7 @@ def test_the_page_makes_a_poster_sends_it_and_shows_a_preview(store, member):
     preview = page._previews["poster-business_model"].value
     assert preview.startswith("<img src='data:image/png;base64,")
     assert f"alt='{t('exports.preview', 'en', file='Business model: poster')}'" in preview
-    assert not any(b.disabled for b in page._buttons)
+    assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))
     for key, mime in (("summary-pdf", "application/pdf"), ("sdg-png", "image/png"), ("json-json", "application/json")):
         button(page, f"klynge-exports-own-{key}").click()
         assert sent[-1][0]["mime"] == mime
@@ -179,7 +179,7 @@ def test_a_file_that_cannot_be_made_gives_a_friendly_line_and_a_log(store, membe
     assert t("exports.failed", "nb", file=name) in line.replace("&#x27;", "'")
     assert "Traceback" not in line and "NotFound" not in line
     assert any("could not be made" in r.getMessage() for r in caplog.records)
-    assert not any(b.disabled for b in page._buttons)
+    assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))
 
 
 def test_labels_follow_the_language_and_typed_names_are_escaped(store, member):
@@ -196,3 +196,26 @@ def test_labels_follow_the_language_and_typed_names_are_escaped(store, member):
         html = "".join(text.value for text, _row in page._texts)
         assert "Fjell &lt;b&gt;guidene&lt;/b&gt;" in html and "<b>guidene" not in html
         assert t("exports.poster", lang, canvas=t("canvas.social_layer", lang)) in html
+
+
+def test_the_member_downloads_their_own_report_once_the_batch_has_made_it(store, member, tmp_path):
+    outputs = tmp_path / "outputs"
+    fjell, gard = member["orgs"]["fjell"], member["orgs"]["gard"]
+    page = ExportsPage(ExportService(store, member["who"]["fjell"], fjell, outputs=outputs))
+    page.lang = "en"
+    sent = sent_files(page)
+    get = button(page, "klynge-exports-own-report-html")
+    assert get.disabled and "No report yet" in "".join(text.value for text, _row in page._texts)
+    # Where the batch puts each member's report (klynge.batch.layout): this member's, and another's.
+    for org, text in ((fjell, "Report for Fjellguidene"), (gard, "Report for Gardsbutikken")):
+        folder = outputs / "members" / str(org) / "report"
+        folder.mkdir(parents=True)
+        (folder / "report.html").write_text(f"<!DOCTYPE html><title>{text}</title>", encoding="utf-8")
+    page.refresh()
+    assert not get.disabled and "The report the facilitator made on" in "".join(t.value for t, _r in page._texts)
+    get.click()
+    message, buffers = sent[-1]
+    assert message["mime"] == "text/html"
+    assert message["filename"] == "Fjellguidene - Your report from the programme.html"
+    assert b"Report for Fjellguidene" in buffers[0] and b"Gardsbutikken" not in buffers[0]
+    assert not get.disabled

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..stopwords import stop_words
 from .member import GOALS, MONTHS, SHARED_BLOCKS, _num, columns, records
 
 __all__ = [
@@ -31,12 +32,6 @@ __all__ = [
     "sdg_matrix",
 ]
 
-# Words too common to say anything about a segment, a proposition or a partner.
-_STOP = set("""
-and the for with our who from that this are all you their into more than have local guests
-og for med til som det den de er på av fra vi våre vår alle har mer enn eller i et en å
-och för med till som det den de är på av från vi våra vår alla har mer än eller i ett en att
-""".split())
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
@@ -132,15 +127,18 @@ def notes_table(analyses: Sequence[Mapping]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["member", "member_id", "block", "text"])
 
 
-def common_terms(notes: pd.DataFrame, block: str, min_members: int = 2) -> pd.DataFrame:
+def common_terms(notes: pd.DataFrame, block: str, min_members: int = 2,
+                 stop: frozenset[str] | None = None) -> pd.DataFrame:
     """Words that at least ``min_members`` members use in ``block``, most widely used first.
 
-    Words are compared in lower case, from three letters, without common short words of
-    bokmål, Swedish and English. ``ids`` lists the members' ids, ``names`` their names.
+    Words are compared in lower case, from three letters, without ``stop``: by default the
+    stop words of bokmål, Swedish and English (:func:`klynge.stopwords.stop_words`), since
+    members write in any of them. ``ids`` lists the members' ids, ``names`` their names.
     """
+    stop = stop_words() if stop is None else stop
     part = notes[notes["block"] == block]
     triples = {(w, int(row.member_id), row.member) for row in part.itertuples()
-               for w in _WORD.findall(row.text.lower()) if w not in _STOP}
+               for w in _WORD.findall(row.text.lower()) if w not in stop}
     frame = pd.DataFrame(sorted(triples), columns=["term", "member_id", "member"])
     groups = frame.groupby("term")
     table = pd.DataFrame({"members": groups["member_id"].nunique(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..settings import Settings
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class Output:
     """One finished output a facilitator can download: what it is, and where it lies."""
 
-    kind: str  # index, cluster or member
+    kind: str  # archive (every report, with the index), cluster or member
     label: str
     path: Path
 
@@ -35,6 +35,8 @@ class BatchService:
 
     def __init__(self, settings: Settings, store: Store, who: Identity):
         require(who, "manage", cluster_id=who.cluster_id)
+        # An absolute folder: the outputs are read where the batch wrote them, whatever the kernel's folder.
+        settings = replace(settings, outputs=str(Path(settings.outputs).resolve()))
         self.settings, self.store, self.who = settings, store, who
         self._thread: threading.Thread | None = None
 
@@ -47,8 +49,6 @@ class BatchService:
         """Run a batch in the background; False when one is already running."""
         if self.running:
             return False
-        from dataclasses import replace
-
         from ..batch import run_batch
 
         settings = replace(self.settings, lang=lang)
@@ -66,12 +66,16 @@ class BatchService:
         self._thread.start()
         return True
 
+    def members(self) -> int:
+        """How many member organisations the batch will read."""
+        return len(self.store.organisations(self.who))
+
     def outputs(self) -> list[Output]:
-        """Finished outputs: the index, the cluster summary, each member's report."""
+        """Finished outputs: all reports as one archive, the cluster summary, each member's report."""
         root = Path(self.settings.outputs)
         found = []
         if (root / "index.html").is_file():
-            found.append(Output("index", "index.html", root / "index.html"))
+            found.append(Output("archive", "reports.zip", root / "index.html"))
         for path in sorted((root / "cluster").glob("*.html")):
             found.append(Output("cluster", path.name, path))
         names = {org.id: org.name for org in self.store.organisations(self.who)}
@@ -82,11 +86,15 @@ class BatchService:
         return found
 
     def read(self, output: Output) -> bytes:
-        """The bytes of an output, only when it lies inside the outputs folder."""
+        """The bytes of an output, only when it lies inside the outputs folder; the archive is made now."""
         root = Path(self.settings.outputs).resolve()
         path = output.path.resolve()
         if root not in path.parents:
             raise PermissionError(f"{path} is not an output")
+        if output.kind == "archive":
+            from ..report.bundle import reports_archive
+
+            return reports_archive(root)
         return path.read_bytes()
 
 

@@ -1,4 +1,5 @@
-"""The facilitator app: the cluster at a glance, and the batch that makes the reports."""
+"""The facilitator app: the members' progress, invitations and keys, the batch that makes the reports,
+and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..errors import KeyRejected
 from ..i18n import t
 from ..store.access import decide
 from ..widgets.batch_panel import BatchPanel
+from ..widgets.members_page import MembersPage
 from ..widgets.shell import Page, Shell
 from .batch_service import BatchService
 from .participant import _notice, _quiet_logging
@@ -56,14 +58,21 @@ class Overview(w.VBox):
 
 
 class FacilitatorApp:
-    """Overview and batch, for a facilitator's session."""
+    """Members, reports and numbers, for a facilitator's session."""
 
     def __init__(self, session: AppSession):
         self.session = session
         service = BatchService(session.settings, session.store, session.identity)
-        pages = [Page("overview", "nav.overview", lambda: Overview(session)),
-                 Page("batch", "nav.batch", lambda: BatchPanel(service))]
+        pages = [Page("members", "nav.members", self._members),
+                 Page("batch", "nav.batch", lambda: BatchPanel(service)),
+                 Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
+
+    def _members(self) -> MembersPage:
+        from ..widgets.members_service import MembersService
+
+        session = self.session
+        return MembersPage(MembersService(session.store, session.identity, session.settings))
 
 
 def app() -> w.Widget:

@@ -94,7 +94,7 @@ class ParticipantApp:
         from ..widgets.exports_page import ExportsPage
 
         return ExportsPage(ExportService(self.session.store, self.session.identity, self.organisation_id,
-                                         registry=self.registry))
+                                         registry=self.registry, outputs=self.session.settings.outputs))
 
     # -- canvases -----------------------------------------------------------------------
     def _canvases(self) -> CanvasesPage:

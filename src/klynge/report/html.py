@@ -13,6 +13,7 @@ import base64
 import html
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..formatting import number
 from ..i18n import t
 
 __all__ = ["bullet_notes", "details", "esc", "figure", "index_page", "page", "section", "table"]
@@ -33,6 +34,18 @@ details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#334e68}
 .status-failed{color:#b91c1c;font-weight:600}.status-ok{color:#15803d}.status-skipped{color:#52606d}
 .note{white-space:pre-wrap}.private{color:#7b8794;font-size:.8rem}
 ul.notes{padding-left:1.2rem}
+td{overflow-wrap:break-word}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+@media (max-width:640px){
+main{padding:.8rem}
+h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.4rem}
+table{font-size:.82rem}th,td{padding:.2rem .35rem}
+table.facts,table.facts tbody,table.facts tr,table.facts th,table.facts td{display:block;border:0}
+table.facts tr{border-bottom:1px solid #d9e2ec;padding:.3rem 0}
+table.facts th{background:none;padding:0;font-size:.78rem;color:#52606d}
+table.facts td{padding:0}
+.fingerprint{overflow-wrap:anywhere}
+}
 """
 
 
@@ -59,12 +72,11 @@ def section(title: str, *parts: str, level: int = 2) -> str:
     return f"<section>\n<h{level}>{esc(title)}</h{level}>\n" + "\n".join(p for p in parts if p) + "\n</section>"
 
 
-def _cell(value) -> str:
+def _cell(value, lang: str) -> str:
     if isinstance(value, bool):
         return f"<td>{'✓' if value else ''}</td>"
     if isinstance(value, (int, float)):
-        text = f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-        return f'<td class="num">{esc(text)}</td>'
+        return f'<td class="num">{esc(number(value, lang, digits=3))}</td>'
     if isinstance(value, (list, tuple)):
         return f"<td>{esc(', '.join(str(v) for v in value))}</td>"
     return f"<td>{esc(value)}</td>"
@@ -75,7 +87,8 @@ def table(rows: Sequence[Mapping], columns: Sequence[str] | None = None,
           header: bool = True) -> str:
     """An HTML table of ``rows`` (dicts); ``labels`` names the columns; ``limit`` cuts long tables.
 
-    Without ``header`` the first column is a row heading (a two-column list of facts).
+    Without ``header`` the first column is a row heading (a two-column list of facts, which
+    stacks on a phone). Numbers are written the way ``lang`` writes them.
     """
     if not rows:
         return ""
@@ -84,14 +97,16 @@ def table(rows: Sequence[Mapping], columns: Sequence[str] | None = None,
     head = "".join(f"<th>{esc(labels.get(c, c))}</th>" for c in columns)
     shown = rows if limit is None else rows[:limit]
     if header:
-        body = "\n".join("<tr>" + "".join(_cell(r.get(c)) for c in columns) + "</tr>" for r in shown)
+        body = "\n".join("<tr>" + "".join(_cell(r.get(c), lang) for c in columns) + "</tr>" for r in shown)
     else:
         body = "\n".join(f'<tr><th scope="row">{esc(r.get(columns[0]))}</th>'
-                         + "".join(_cell(r.get(c)) for c in columns[1:]) + "</tr>" for r in shown)
+                         + "".join(_cell(r.get(c), lang) for c in columns[1:]) + "</tr>" for r in shown)
     more = (f'<p class="private">{esc(t("batch.more_rows", lang, n=len(rows) - len(shown)))}</p>'
             if len(shown) < len(rows) else "")
     thead = f"<thead><tr>{head}</tr></thead>\n" if header else ""
-    return f"<table>\n{thead}<tbody>\n{body}\n</tbody>\n</table>{more}"
+    # A wide table scrolls sideways in its own box on a phone; a list of facts stacks.
+    css = "" if header else ' class="facts"'
+    return f'<div class="scroll"><table{css}>\n{thead}<tbody>\n{body}\n</tbody>\n</table></div>{more}'
 
 
 def details(summary: str, content: str) -> str:
@@ -145,7 +160,7 @@ def index_page(cluster_name: str, lang: str, members: Sequence[Mapping], cluster
                     f'</td><td class="fingerprint">{esc(m.get("fingerprint") or "")}</td></tr>')
     head = (f'<tr><th>{esc(t("batch.member", lang))}</th><th>{esc(t("batch.status", lang))}</th>'
             f'<th>{esc(t("batch.fingerprint_short", lang))}</th></tr>')
-    body = f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    body = f"<div class=\"scroll\"><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
     parts.append(section(t("batch.reports", lang), body))
     if failures:
         items = "".join(

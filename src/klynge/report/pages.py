@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .. import reference
-from ..errors import NotFound
+from ..canvases import default_registry
+from ..errors import KlyngeError, NotFound
+from ..formatting import money, percent
 from ..i18n import t
 from . import figures as fg
 from .html import bullet_notes, details, esc, figure, page, section, table
@@ -55,8 +57,30 @@ def _months(numbers: Sequence[int], lang: str) -> str:
     return ", ".join(names[m - 1] for m in numbers) or "-"
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.0f} %"
+def _pct(value: float, lang: str, digits: int = 0, sign: bool = False) -> str:
+    return percent(value, lang, digits, sign)
+
+
+def _template_name(template_id: str, lang: str) -> str:
+    """A canvas template's title in ``lang`` ("Business Model Canvas"), from the registry; the id if unknown."""
+    try:
+        return default_registry().get(template_id).title_in(lang)
+    except KlyngeError:
+        return template_id
+
+
+def _shares(rows: Sequence[Mapping], columns: Sequence[str], lang: str, digits: int = 1) -> list[dict]:
+    """``rows`` with the shares in ``columns`` written as percentages in ``lang``."""
+    return [{k: (_pct(v, lang, digits) if k in columns and isinstance(v, (int, float)) else v)
+             for k, v in r.items()} for r in rows]
+
+
+def _price(price, lang: str) -> str:
+    """An offer's price in its currency, with or without VAT as the member gave it."""
+    if price is None:
+        return ""
+    vat = t("profile.vat_yes" if price.vat_included else "profile.vat_no", lang)
+    return f"{money(price.amount, price.currency, lang)} {vat}"
 
 
 def _monthly(m: Mapping, lang: str, title: str, rows: Sequence[Mapping], demand=None) -> str:
@@ -100,15 +124,17 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     parts = [section(t("batch.profile", lang), table(profile, ["k", "v"], header=False, lang=lang))]
 
     offers = analysis["rows"]["offers"]
+    prices = {o.id: o.price for o in getattr(member, "offers", ())}
     offer_rows = [{"title": o["title"], "kind": _word("offer", o["kind"], lang), "months": _months(o["months"], lang),
-                   "capacity_per_day": o["capacity_per_day"], "trend": _word("trend", o["trend"], lang)}
+                   "capacity_per_day": o["capacity_per_day"], "price": _price(prices.get(o["offer_id"]), lang),
+                   "trend": _word("trend", o["trend"], lang)}
                   for o in offers]
-    labels = {c: t(f"field.{c}", lang) for c in ("title", "kind", "months", "capacity_per_day", "trend")}
+    labels = {c: t(f"field.{c}", lang) for c in ("title", "kind", "months", "capacity_per_day", "price", "trend")}
     season = analysis["low_season"]
     season_rows = [
         {"k": t("batch.low_months", lang), "v": _months(season["months"], lang)},
-        {"k": t("batch.low_share", lang), "v": _pct(season["member_share"])},
-        {"k": t("batch.area_share", lang), "v": _pct(season["area_share"])},
+        {"k": t("batch.low_share", lang), "v": _pct(season["member_share"], lang)},
+        {"k": t("batch.area_share", lang), "v": _pct(season["area_share"], lang)},
         {"k": t("batch.idle_months", lang), "v": _months(season["idle_months"], lang)},
     ]
     parts.append(section(
@@ -125,8 +151,8 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
         section(b.title_in(lang), bullet_notes(((n.text, n.visibility == "private") for n in doc.in_block(b.id)
                                                  if n.text.strip()), lang), level=3)
         for b in template.blocks if doc and doc.in_block(b.id))
-    completeness = [{"template": c["template"], "filled": f"{c['filled']}/{c['blocks']}", "notes": c["notes"]}
-                    for c in analysis["canvas"]]
+    completeness = [{"template": _template_name(c["template"], lang), "filled": f"{c['filled']}/{c['blocks']}",
+                     "notes": c["notes"]} for c in analysis["canvas"]]
     parts.append(section(
         t("batch.canvas", lang), figure(poster, template.title_in(lang), t("batch.poster_caption", lang)),
         details(t("batch.canvas_text", lang), blocks),
@@ -159,7 +185,8 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
                                  analysis["member"]["name"])
         rank = 1 + sum(p["low_share"] > mine["low_share"] for p in positions)
         parts.append(figure(fg.png(fig), t("batch.low_share", lang),
-                            t("batch.position_caption", lang, rank=rank, n=len(positions)), positions, lang=lang))
+                            t("batch.position_caption", lang, rank=rank, n=len(positions)),
+                            _shares(positions, ("low_share", "area_share"), lang), lang=lang))
     words = []
     for block, part in cluster["common"].items():
         mine_terms = [r["term"] for r in part["data"] if me in r["ids"]]
@@ -170,7 +197,7 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
                                                                              lang=lang))
     # The cluster's months as a table, not a second chart: the cluster summary has the chart.
     names = fg.months(lang)
-    gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"], "gap": f"{g['gap'] * 100:+.1f} %",
+    gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"], "gap": _pct(g["gap"], lang, 1, sign=True),
              "idle_members": g["idle_members"]} for g in cluster["low_season_gaps"]["data"]]
     labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
               "gap": t("batch.gap", lang), "idle_members": t("batch.idle_members", lang)}
@@ -201,7 +228,8 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
     parts.append(section(t("batch.members_section", lang, n=picture["cluster"]["members"]), *figs))
 
     monthly = picture["monthly"]
-    gaps = [{**g, "month": fg.months(lang)[g["month"] - 1]} for g in picture["low_season_gaps"]["data"]]
+    gaps = [{**g, "month": fg.months(lang)[g["month"] - 1], "gap": _pct(g["gap"], lang, 1, sign=True)}
+            for g in _shares(picture["low_season_gaps"]["data"], ("demand", "capacity_share"), lang)]
     gap_labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
                   "capacity": t("batch.capacity", lang), "demand": t("batch.demand_share", lang),
                   "capacity_share": t("batch.capacity_share", lang), "gap": t("batch.gap", lang),
@@ -243,6 +271,9 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
                               level=3))
     parts.append(section(t("batch.common_section", lang), *common))
     if excluded:
-        parts.append(section(t("batch.excluded", lang), table(list(excluded), lang=lang)))
+        # The runner says why in its log; the reader gets the member and the reason in their language.
+        rows = [{"name": e.get("name", ""), "reason": t("batch.excluded_reason", lang)} for e in excluded]
+        parts.append(section(t("batch.excluded", lang), table(rows, ["name", "reason"], lang=lang, labels={
+            "name": t("batch.member", lang), "reason": t("batch.excluded_why", lang)})))
     title = t("batch.cluster_title", lang, name=picture["cluster"]["name"])
     return page(title, lang, "\n".join(parts), fingerprint)

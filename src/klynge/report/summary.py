@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import reference
 from ..errors import KlyngeError
+from ..formatting import money
 from ..i18n import t
 from ..model import CanvasDocument, Offer, Organisation
 from .figures import months, plain
@@ -59,10 +60,8 @@ def _months(numbers: Sequence[int], lang: str) -> str:
     return ", ".join(names[m - 1] for m in sorted(numbers) if 1 <= m <= 12)
 
 
-def _price(offer: Offer) -> str:
-    amount = offer.price.amount
-    text = f"{amount:,.0f}".replace(",", "\u202f") if amount == amount.to_integral() else f"{amount:,.2f}"
-    return f"{text} {offer.price.currency}"
+def _price(offer: Offer, lang: str) -> str:
+    return money(offer.price.amount, offer.price.currency, lang)
 
 
 class _Page:
@@ -135,7 +134,7 @@ def summary_figure(org: Organisation, offers: Sequence[Offer], canvas: CanvasDoc
     page.heading(t("summary.offers", lang))
     for offer in offers[:MAX_OFFERS]:
         details = [_word(f"batch.offer.{offer.kind}", lang, offer.kind), _months(offer.months, lang),
-                   t("summary.per_day", lang, n=offer.capacity_per_day), _price(offer)]
+                   t("summary.per_day", lang, n=offer.capacity_per_day), _price(offer, lang)]
         page.row(offer.title, " · ".join(x for x in details if x), 1)
     if len(offers) > MAX_OFFERS:
         page.line(t("summary.more_offers", lang, n=len(offers) - MAX_OFFERS), 8.5, color=_MUTED, style="italic")

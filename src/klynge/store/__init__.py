@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from ..errors import KlyngeError
 from .access import Identity
+from .activity import ActivityMixin
 from .admin import AdminMixin
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
@@ -21,7 +22,7 @@ from .records import Revision, RevisionInfo, Versioned
 __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "Versioned", "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin):
+class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from .. import reference
 from ..analysis.member import sdg_entries, sdg_profile
@@ -70,13 +71,18 @@ class ExportService:
         The person's own organisation.
     registry
         Where canvas templates are found; the shared default registry when not given.
+    outputs
+        The batch's outputs folder, where the organisation's report from the facilitator's
+        batch lies once it is made; None when the app has none.
     """
 
-    def __init__(self, store: Store, who: Identity, organisation_id: int, *, registry: Registry | None = None):
+    def __init__(self, store: Store, who: Identity, organisation_id: int, *, registry: Registry | None = None,
+                 outputs: str | Path | None = None):
         self._store = store
         self._who = who
         self._organisation_id = int(organisation_id)
         self._registry = registry or default_registry()
+        self._outputs = Path(outputs).resolve() if outputs else None
 
     # -- what there is --------------------------------------------------------------------
     def canvases(self) -> list[CanvasTemplate]:
@@ -98,6 +104,32 @@ class ExportService:
                 if o.id is not None and o.id != self._organisation_id]
 
     # -- files ----------------------------------------------------------------------------
+    def report_made(self) -> datetime | None:
+        """When the organisation's report from the facilitator's batch was made; None when there is none."""
+        path = self._report_path()
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC) if path is not None else None
+
+    def report(self, lang: str) -> ExportFile:
+        """The organisation's own report from the facilitator's batch (HTML, in the batch's language).
+
+        Only the person's own organisation's report: the folder is picked by the organisation
+        the server signed them in for, never by anything the browser sends.
+        """
+        path = self._report_path()
+        if path is None:
+            raise NotFound("no report has been made for this organisation yet")
+        self.organisation()  # the store checks again that this person may read it
+        name = self.organisation().name
+        return ExportFile(safe_filename(f"{name} - {t('exports.report', lang)}.html"), path.read_bytes(), "text/html")
+
+    def _report_path(self) -> Path | None:
+        if self._outputs is None:
+            return None
+        from ..batch.layout import report_dir
+
+        path = report_dir(self._outputs, self._organisation_id) / "report.html"
+        return path if path.is_file() and self._outputs in path.resolve().parents else None
+
     def poster(self, template_id: str, fmt: str, lang: str, organisation_id: int | None = None) -> ExportFile:
         """A canvas as an A3 poster, ``fmt`` ``png`` or ``pdf``; another member's when ``organisation_id`` is given.
 

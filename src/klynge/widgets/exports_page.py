@@ -18,6 +18,7 @@ from html import escape
 import ipywidgets as w
 from traitlets import Unicode, observe
 
+from ..formatting import day
 from ..i18n import t
 from ..report.poster import thumbnail
 from .download import Download
@@ -78,7 +79,9 @@ class ExportsPage(w.VBox):
     # -- rows -----------------------------------------------------------------------------
     def _own_rows(self) -> list[_Row]:
         s = self._service
-        rows = [_Row(f"poster-{tpl.id}", self._poster_title(tpl), lambda lang: t("exports.poster_help", lang),
+        rows = [_Row("report", lambda lang: t("exports.report", lang), self._report_help, ("html",),
+                     lambda _fmt, lang: s.report(lang))]
+        rows += [_Row(f"poster-{tpl.id}", self._poster_title(tpl), lambda lang: t("exports.poster_help", lang),
                      ("png", "pdf"),
                      lambda fmt, lang, tpl=tpl: s.poster(tpl.id, fmt, lang), preview=True)
                 for tpl in s.canvases()]
@@ -159,6 +162,7 @@ class ExportsPage(w.VBox):
         finally:
             for button in self._buttons:
                 button.disabled = False
+            self._report_button_state()
 
     def refresh(self) -> None:
         """List the other members again (someone may have joined) and keep the one picked."""
@@ -211,6 +215,25 @@ class ExportsPage(w.VBox):
             button.description = t("exports.download", lang, format=fmt.upper())
         for key in self._thumbs:
             self._show_preview(key)
+        self._report_button_state()
+
+    def _report_help(self, lang: str) -> str:
+        made = self._report_made()
+        return t("exports.report_help", lang, date=day(made, lang)) if made else t("exports.report_none", lang)
+
+    def _report_made(self):
+        try:
+            return self._service.report_made()
+        except Exception:
+            log.exception("the member's report could not be looked up")
+            return None
+
+    def _report_button_state(self) -> None:
+        """The report's button rests until the facilitator's batch has made the report."""
+        ready = self._report_made() is not None
+        for button, row, _fmt in self._labels:
+            if row.key == "report":
+                button.disabled = not ready
 
     def _show_preview(self, key: str) -> None:
         """The small picture of a file made in this row, with its alt text in the page's language."""
