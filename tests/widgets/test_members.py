@@ -58,7 +58,7 @@ def test_the_list_shows_each_members_progress_per_step_and_follows_their_saves(p
     row = _row(page, "Fjellguidene")
     assert row.step("business_model").done == 2 and row.last_activity is not None
     assert datetime.now(UTC) - row.last_activity < timedelta(days=1)
-    assert "2 of 9" in page._table.value and "0 days ago" in page._table.value
+    assert "2 of 9" in page._table.value and "today" in page._table.value
     assert _row(page, "Gardsbutikken").last_activity is None  # others are not touched
 
 
@@ -166,3 +166,11 @@ def test_the_chosen_role_and_organisation_stay_chosen_through_a_change_of_langua
     page._yes.click()
     who = store.check_key(_key(page.link), settings.server_secret())
     assert who.role == "facilitator" and who.organisation_id is None
+
+
+def test_last_activity_reads_as_today_yesterday_or_days_ago():
+    from klynge.widgets.members_page import _ago
+
+    assert [_ago(n, "nb") for n in (0, 1, 5)] == ["i dag", "i går", "for 5 dager siden"]
+    assert [_ago(n, "sv") for n in (0, 1, 5)] == ["i dag", "i går", "för 5 dagar sedan"]
+    assert [_ago(n, "en") for n in (0, 1, 5)] == ["today", "yesterday", "5 days ago"]

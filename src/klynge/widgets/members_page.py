@@ -324,7 +324,7 @@ class MembersPage(w.VBox):
         else:
             ago = max(0, (now - r.last_activity).days)
             last = (f"{escape(day(r.last_activity, lang))}"
-                    f"<span class='ago'>{escape(t('members.days_ago', lang, n=ago))}</span>")
+                    f"<span class='ago'>{escape(_ago(ago, lang))}</span>")
         cells.append(f"<td class='num' data-label='{escape(t('members.last_activity', lang), quote=True)}'>"
                      f"{last}</td>")
         why = "; ".join(self._reason(key, values, lang) for key, values in reasons)
@@ -349,3 +349,10 @@ def _choose(dropdown: w.Dropdown, options: list[tuple[str, object]]) -> None:
     values = [value for _label, value in options]
     dropdown.options = options
     dropdown.value = chosen if chosen in values else (values[0] if values else None)
+
+
+def _ago(days: int, lang: str) -> str:
+    """"today", "yesterday" or "N days ago" in ``lang``."""
+    if days < 2:
+        return t("members.today" if days == 0 else "members.yesterday", lang)
+    return t("members.days_ago", lang, n=days)
