@@ -1,0 +1,114 @@
+"""Opening a page: the loading screen at once, a retry when the kernel does not answer, the researcher's page."""
+
+from __future__ import annotations
+
+import pytest
+
+from klynge.i18n import t
+from klynge.server.pages import RESEARCH_COMMAND
+
+from .conftest import screenshot
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _hold_front_end(page) -> list:
+    """Hold back Voila's front end (the JavaScript that draws the widgets) until released.
+
+    The page's HTML, with its loading screen and the kernel's output, still arrives; nothing
+    is drawn until the held requests are let through with ``route.continue_()``.
+    """
+    held = []
+    page.route("**/voila/static/voila.js*", lambda route: held.append(route))
+    return held
+
+
+def _wait_held(page, held: list) -> None:
+    """Wait until the page has asked for the front end (the route handler runs during Playwright calls)."""
+    for _ in range(600):
+        if held:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page never asked for Voila's front end")
+
+
+def _release(held: list) -> None:
+    for route in held:
+        route.continue_()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_loading_screen_shows_before_the_app_draws_itself(served, browser, size):
+    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="nb-NO")
+    try:
+        page = ctx.new_page()
+        held = _hold_front_end(page)
+        page.goto(served.link("fjell" if size == "desktop" else "stuga"), wait_until="commit")
+        page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
+        _wait_held(page, held)
+        loading = page.locator("#loading")
+        assert loading.is_visible()
+        assert loading.inner_text().strip() == t("page.loading", "nb")
+        assert page.locator(".klynge-app").count() == 0
+        screenshot(page, f"opening-loading-{size}")
+        _release(held)
+        page.wait_for_selector(".klynge-app", timeout=60_000)
+        page.wait_for_selector("#loading", state="detached", timeout=10_000)
+        assert page.locator("#klynge-slow").count() == 0
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browser, size):
+    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="sv-SE")
+    try:
+        page = ctx.new_page()
+        held = _hold_front_end(page)
+        page.goto(served.link("gard" if size == "desktop" else "fjell2"), wait_until="commit")
+        config = page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
+        kernel = page.evaluate("(el) => JSON.parse(el.textContent).kernelId", config)
+        _wait_held(page, held)
+        # The page's kernel stops before the page has drawn anything: its owner shuts it down
+        # through the server's kernel API, as a crashed or culled kernel would be gone.
+        status = page.evaluate("""async (id) => (await fetch('/api/kernels/' + id,
+                                 {method: 'DELETE', credentials: 'same-origin'})).status""", kernel)
+        assert status == 204
+        _release(held)
+        retry = page.locator("#klynge-slow")
+        retry.wait_for(state="visible", timeout=45_000)
+        assert t("page.slow.title", "sv") in retry.inner_text()
+        assert page.locator("#loading").is_hidden()
+        button = retry.get_by_role("button", name=t("page.slow.retry", "sv"))
+        assert button.is_visible()
+        screenshot(page, f"opening-retry-{size}")
+        page.unroute("**/voila/static/voila.js*")
+        button.click()
+        page.wait_for_selector(".klynge-app", timeout=60_000)
+        assert page.locator("#klynge-slow").count() == 0
+    finally:
+        for p in ctx.pages:
+            p.goto("about:blank")
+        ctx.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_researchers_link_shows_what_they_can_have_and_the_command(served, browser, size):
+    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="en-GB")
+    try:
+        page = ctx.new_page()
+        response = page.goto(served.link("researcher"))
+        assert response.status == 200
+        assert page.locator("h1").inner_text() == t("page.researcher.title", "en")
+        assert page.locator("pre.command").inner_text().strip() == RESEARCH_COMMAND
+        items = page.locator("ul.tables li").all_inner_texts()
+        assert [i.split(":")[0] for i in items] == ["organisations.csv", "offers.csv", "sdg.csv"]
+        # Nothing spills sideways on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(page, f"researcher-{size}")
+        # Signed in: the front door leads to the same page, not to an app.
+        page.goto(served.url + "/")
+        assert page.locator("pre.command").inner_text().strip() == RESEARCH_COMMAND
+    finally:
+        ctx.close()
