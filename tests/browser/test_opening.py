@@ -11,71 +11,71 @@ from .conftest import screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+FRONT_END = "**/voila/static/voila.js*"
 
 
-def _hold_front_end(page) -> list:
-    """Hold back Voila's front end (the JavaScript that draws the widgets) until released.
+class Opening:
+    """A sign-in whose page arrives while Voila's front end (the JavaScript that draws the widgets) is held back.
 
-    The page's HTML, with its loading screen and the kernel's output, still arrives; nothing
-    is drawn until the held requests are let through with ``route.continue_()``.
+    The page's HTML, with its loading screen and the kernel's output, arrives; nothing is
+    drawn until :meth:`release` lets the front end through.
     """
-    held = []
-    page.route("**/voila/static/voila.js*", lambda route: held.append(route))
-    return held
 
+    def __init__(self, browser, size: str, locale: str, link: str):
+        self.context = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale=locale)
+        self.page = self.context.new_page()
+        self.held: list = []
+        self.page.route(FRONT_END, self.held.append)
+        self.page.goto(link, wait_until="commit")
+        config = self.page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
+        self.kernel = self.page.evaluate("(el) => JSON.parse(el.textContent).kernelId", config)
+        # The route handler runs only during Playwright calls: wait until the page asked.
+        for _ in range(600):
+            if self.held:
+                break
+            self.page.wait_for_timeout(100)
+        assert self.held, "the page never asked for Voila's front end"
 
-def _wait_held(page, held: list) -> None:
-    """Wait until the page has asked for the front end (the route handler runs during Playwright calls)."""
-    for _ in range(600):
-        if held:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the page never asked for Voila's front end")
+    def release(self) -> None:
+        for route in self.held:
+            route.continue_()
+        self.page.unroute(FRONT_END)
 
-
-def _release(held: list) -> None:
-    for route in held:
-        route.continue_()
+    def close(self) -> None:
+        for page in self.context.pages:
+            page.goto("about:blank")  # the page unloads and its kernel shuts down
+        self.context.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_loading_screen_shows_before_the_app_draws_itself(served, browser, size):
-    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="nb-NO")
+    opening = Opening(browser, size, "nb-NO", served.link("fjell" if size == "desktop" else "stuga"))
+    page = opening.page
     try:
-        page = ctx.new_page()
-        held = _hold_front_end(page)
-        page.goto(served.link("fjell" if size == "desktop" else "stuga"), wait_until="commit")
-        page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
-        _wait_held(page, held)
         loading = page.locator("#loading")
         assert loading.is_visible()
         assert loading.inner_text().strip() == t("page.loading", "nb")
         assert page.locator(".klynge-app").count() == 0
         screenshot(page, f"opening-loading-{size}")
-        _release(held)
+        opening.release()
         page.wait_for_selector(".klynge-app", timeout=60_000)
         page.wait_for_selector("#loading", state="detached", timeout=10_000)
         assert page.locator("#klynge-slow").count() == 0
     finally:
-        ctx.close()
+        opening.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browser, size):
-    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="sv-SE")
+    opening = Opening(browser, size, "sv-SE", served.link("gard" if size == "desktop" else "fjell2"))
+    page = opening.page
     try:
-        page = ctx.new_page()
-        held = _hold_front_end(page)
-        page.goto(served.link("gard" if size == "desktop" else "fjell2"), wait_until="commit")
-        config = page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
-        kernel = page.evaluate("(el) => JSON.parse(el.textContent).kernelId", config)
-        _wait_held(page, held)
         # The page's kernel stops before the page has drawn anything: its owner shuts it down
         # through the server's kernel API, as a crashed or culled kernel would be gone.
         status = page.evaluate("""async (id) => (await fetch('/api/kernels/' + id,
-                                 {method: 'DELETE', credentials: 'same-origin'})).status""", kernel)
+                                 {method: 'DELETE', credentials: 'same-origin'})).status""", opening.kernel)
         assert status == 204
-        _release(held)
+        opening.release()
         retry = page.locator("#klynge-slow")
         retry.wait_for(state="visible", timeout=45_000)
         assert t("page.slow.title", "sv") in retry.inner_text()
@@ -83,14 +83,11 @@ def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browse
         button = retry.get_by_role("button", name=t("page.slow.retry", "sv"))
         assert button.is_visible()
         screenshot(page, f"opening-retry-{size}")
-        page.unroute("**/voila/static/voila.js*")
         button.click()
         page.wait_for_selector(".klynge-app", timeout=60_000)
         assert page.locator("#klynge-slow").count() == 0
     finally:
-        for p in ctx.pages:
-            p.goto("about:blank")
-        ctx.close()
+        opening.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
