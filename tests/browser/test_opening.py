@@ -25,7 +25,7 @@ class Opening:
         self.context = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale=locale)
         self.page = self.context.new_page()
         self.held: list = []
-        self.page.route(FRONT_END, self.held.append)
+        self.page.route(FRONT_END, lambda route: self.held.append(route))
         self.page.goto(link, wait_until="commit")
         config = self.page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
         self.kernel = self.page.evaluate("(el) => JSON.parse(el.textContent).kernelId", config)
@@ -85,7 +85,9 @@ def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browse
         screenshot(page, f"opening-retry-{size}")
         button.click()
         page.wait_for_selector(".klynge-app", timeout=60_000)
-        assert page.locator("#klynge-slow").count() == 0
+        # The page checks for a drawn app a few times a second, then takes its screens away.
+        page.wait_for_selector("#klynge-slow", state="detached", timeout=10_000)
+        assert page.locator("#loading").count() == 0
     finally:
         opening.close()
 
