@@ -41,7 +41,17 @@ class Opening:
             route.continue_()
         self.page.unroute(FRONT_END)
 
-    def close(self) -> None:
+    def wait_drawn(self) -> None:
+        """Wait for the app, and for the page to take its loading screen and message away."""
+        self.page.wait_for_selector(".klynge-app", timeout=60_000)
+        # The page checks for a drawn app a few times a second, then removes both.
+        for screen in ("#loading", "#klynge-slow"):
+            self.page.wait_for_selector(screen, state="detached", timeout=10_000)
+
+    def __enter__(self) -> Opening:
+        return self
+
+    def __exit__(self, *exc) -> None:
         for page in self.context.pages:
             page.goto("about:blank")  # the page unloads and its kernel shuts down
         self.context.close()
@@ -49,27 +59,21 @@ class Opening:
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_loading_screen_shows_before_the_app_draws_itself(served, browser, size):
-    opening = Opening(browser, size, "nb-NO", served.link("fjell" if size == "desktop" else "stuga"))
-    page = opening.page
-    try:
+    with Opening(browser, size, "nb-NO", served.link("fjell" if size == "desktop" else "stuga")) as opening:
+        page = opening.page
         loading = page.locator("#loading")
         assert loading.is_visible()
         assert loading.inner_text().strip() == t("page.loading", "nb")
         assert page.locator(".klynge-app").count() == 0
         screenshot(page, f"opening-loading-{size}")
         opening.release()
-        page.wait_for_selector(".klynge-app", timeout=60_000)
-        page.wait_for_selector("#loading", state="detached", timeout=10_000)
-        assert page.locator("#klynge-slow").count() == 0
-    finally:
-        opening.close()
+        opening.wait_drawn()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browser, size):
-    opening = Opening(browser, size, "sv-SE", served.link("gard" if size == "desktop" else "fjell2"))
-    page = opening.page
-    try:
+    with Opening(browser, size, "sv-SE", served.link("gard" if size == "desktop" else "fjell2")) as opening:
+        page = opening.page
         # The page's kernel stops before the page has drawn anything: its owner shuts it down
         # through the server's kernel API, as a crashed or culled kernel would be gone.
         status = page.evaluate("""async (id) => (await fetch('/api/kernels/' + id,
@@ -84,12 +88,7 @@ def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browse
         assert button.is_visible()
         screenshot(page, f"opening-retry-{size}")
         button.click()
-        page.wait_for_selector(".klynge-app", timeout=60_000)
-        # The page checks for a drawn app a few times a second, then takes its screens away.
-        page.wait_for_selector("#klynge-slow", state="detached", timeout=10_000)
-        assert page.locator("#loading").count() == 0
-    finally:
-        opening.close()
+        opening.wait_drawn()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
