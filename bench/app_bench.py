@@ -11,7 +11,10 @@ In one run, on one ``klynge serve`` (and a second one with preheated kernels):
 - page weight: bytes transferred from a sign-in link to an editable board (and for the toy),
   compressed as served, with the heaviest front-end resources;
 - time to editable on an emulated mobile connection (Chrome DevTools' "Slow 4G" and "Fast 4G"
-  presets), the app against the toy.
+  presets), the app against the toy;
+- with ``--busy``: 20 sign-ins, one after another, while one busy loop per core keeps the
+  machine busy: time from link to an editable board (median, p95, worst), how many pages showed
+  the retry message, and how many stayed blank (none may).
 
 Run with ``make bench`` (or ``python bench/app_bench.py``); the method and the last table are in
 bench/README.md.
@@ -91,14 +94,14 @@ def _populate(home: Path, url: str, people: int) -> list[str]:
 
 
 class Server:
-    def __init__(self, home: Path, apps: Path, preheat: bool):
+    def __init__(self, home: Path, apps: Path, preheat: bool, env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.home, self.apps, self.preheat = home, apps, preheat
+        self.home, self.apps, self.preheat, self.env = home, apps, preheat, env or {}
 
     def start(self, links_home: Path | None = None) -> Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
-        env.update(KLYNGE_HOME=str(self.home), KLYNGE_BASE_URL=self.url)
+        env.update(KLYNGE_HOME=str(self.home), KLYNGE_BASE_URL=self.url, **self.env)
         cmd = [sys.executable, "-m", "klynge", "serve", "--no-browser", "--port", str(self.port),
                "--apps", str(self.apps)] + ([] if self.preheat else ["--no-preheat"])
         self.log = (self.home / f"server-{self.port}.log").open("w")
@@ -357,6 +360,104 @@ def _print_weight(result: dict, rounds: int) -> None:
         print(f"| `{path}` | {wire / 1000:.1f} | {decoded / 1000:.1f} | {toy} |")
 
 
+def _busy_loops(seconds: float) -> list[subprocess.Popen]:
+    """One process per core spinning for at most ``seconds`` (they stop by themselves if not stopped)."""
+    code = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(os.cpu_count() or 2)]
+
+
+def _nearest_rank(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * q // 100) - 1)] if ordered else float("nan")
+
+
+def _busy_signins(server: Server, links: list[str], n: int, settle: float, limit: float) -> dict:
+    """``n`` sign-ins on a busy machine, each in a fresh browser: seconds to an editable board.
+
+    A page that shows the retry message is retried (its button), and its time runs on until the
+    board is editable. A page that shows neither the app nor the message within ``limit``
+    seconds counts as blank.
+    """
+    from playwright.sync_api import TimeoutError as Timeout
+    from playwright.sync_api import sync_playwright
+
+    out = {"seconds": [], "retried": 0, "blank": 0}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=CHROMIUM_ARGS)
+        for i in range(n):
+            time.sleep(settle)
+            ctx = browser.new_context(locale="nb-NO")
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(links[i], timeout=limit * 1000, wait_until="commit")
+            try:
+                while True:
+                    left = max(1.0, limit - (time.perf_counter() - t0)) * 1000
+                    page.wait_for_selector(".klynge-nav-canvases, #klynge-slow:not([hidden])", timeout=left)
+                    if page.locator(".klynge-nav-canvases").count():
+                        break
+                    out["retried"] += 1
+                    page.click("#klynge-slow button")
+                    page.wait_for_load_state("commit")
+                page.click(".klynge-nav-canvases")
+                page.wait_for_selector(".kb-add:enabled", timeout=limit * 1000)
+                out["seconds"].append(time.perf_counter() - t0)
+            except Timeout:
+                out["blank"] += 1
+                page.screenshot(path=str(server.home / f"blank-{i}.png"))
+            page.goto("about:blank")  # the page unloads and its kernel shuts down
+            ctx.close()
+        browser.close()
+    return out
+
+
+def busy_main(signins: int, settle: float, limit: float, iopub_timeout: int | None = None) -> None:
+    """``--busy``: sign-ins on a machine whose cores are all busy, with preheated kernels (the default).
+
+    ``iopub_timeout`` overrides the server's wait for an app's output through a Voila config
+    file (Voila reads it after Klynge's own configuration), to compare with Voila's default of 4 s.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        apps = Path(tmp) / "apps"
+        apps.mkdir()
+        shutil.copy(resources.path("notebooks", "apps", "participant.ipynb"), apps / "participant.ipynb")
+        home = Path(tmp) / "home"
+        env = {}
+        if iopub_timeout is not None:
+            config = Path(tmp) / "jupyter-config"
+            config.mkdir()
+            (config / "voila.json").write_text(json.dumps({"VoilaExecutor": {"iopub_timeout": iopub_timeout}}))
+            env["JUPYTER_CONFIG_DIR"] = str(config)
+        server = Server(home, apps, preheat=True, env=env)
+        links = _populate(home, server.url, signins)
+        server.start()
+        loops = _busy_loops(seconds=signins * (settle + limit) + 60)
+        try:
+            time.sleep(3)  # the loops are up to speed
+            load_start = os.getloadavg()[0]
+            result = _busy_signins(server, links, signins, settle, limit)
+            load_end = os.getloadavg()[0]
+        finally:
+            for loop in loops:
+                loop.terminate()
+                loop.wait()
+            server.stop()
+        slow_messages = (home / f"server-{server.port}.log").read_text().count("Timeout waiting for IOPub output")
+    times = result["seconds"]
+    waits = f"the server waits {iopub_timeout} s" if iopub_timeout is not None else "Klynge's wait"
+    print(f"\n{signins} sign-ins, one busy loop per core ({os.cpu_count()}), load {load_start:.1f} at the start and "
+          f"{load_end:.1f} at the end; link to an editable board, fresh browser each time; {waits} for an "
+          "app's output\n")
+    print("| sign-ins | editable | median (s) | p95 (s) | worst (s) | retry message shown | blank pages | "
+          "server: IOPub timeouts |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    med = statistics.median(times) if times else float("nan")
+    print(f"| {signins} | {len(times)} | {med:.2f} | {_nearest_rank(times, 95):.2f} | "
+          f"{max(times, default=float('nan')):.2f} | {result['retried']} | {result['blank']} | {slow_messages} |")
+    print(f"\ntarget: no blank page: {'met' if result['blank'] == 0 else 'NOT met'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -365,7 +466,17 @@ def main() -> None:
     parser.add_argument("--net-rounds", type=int, default=3, help="rounds per emulated network")
     parser.add_argument("--weight-only", action="store_true",
                         help="only page weight and emulated networks (preheated kernels), not the times above")
+    parser.add_argument("--busy", action="store_true",
+                        help="only sign-ins while a busy loop per core keeps the machine busy")
+    parser.add_argument("--signins", type=int, default=20, help="with --busy: how many sign-ins")
+    parser.add_argument("--limit", type=float, default=120.0,
+                        help="with --busy: seconds after which a page without the app or a message counts as blank")
+    parser.add_argument("--iopub-timeout", type=int,
+                        help="with --busy: seconds the server waits for an app's output (Voila's default is 4)")
     args = parser.parse_args()
+    if args.busy:
+        busy_main(args.signins, args.settle, args.limit, args.iopub_timeout)
+        return
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -51,3 +51,25 @@ def test_every_option_has_help():
 def test_plain_paths_are_sqlite_files():
     assert normalise_db_url("/tmp/a.db") == "sqlite:////tmp/a.db"
     assert normalise_db_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_a_klynge_folder_in_the_current_folder_or_a_parent_is_the_home(tmp_path):
+    project = tmp_path / "project"
+    (project / ".klynge").mkdir(parents=True)
+    deeper = project / "notes" / "week1"
+    deeper.mkdir(parents=True)
+    for start in (project, deeper):
+        settings = load_settings({}, cwd=start)
+        assert settings.home == str(project / ".klynge")
+        assert settings.db == f"sqlite:///{project / '.klynge' / 'klynge.db'}"
+
+
+def test_klynge_home_wins_over_a_klynge_folder(tmp_path):
+    (tmp_path / ".klynge").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    assert load_settings({"KLYNGE_HOME": str(elsewhere)}, cwd=tmp_path).home == str(elsewhere)
+
+
+def test_without_a_klynge_folder_the_home_is_the_users_data_folder(tmp_path):
+    settings = load_settings({}, cwd=tmp_path)
+    assert not settings.home.startswith(str(tmp_path)) and settings.home.endswith("klynge")

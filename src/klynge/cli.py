@@ -55,8 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", action="store_true",
                    help="a public sandbox (needs KLYNGE_SANDBOX=1): print the public demo keys' links instead")
 
-    p = sub.add_parser("export", help="write the whole cluster to one portable archive (zip)")
-    p.add_argument("path")
+    p = sub.add_parser("export", help="write the whole cluster to one portable archive (zip), or the research tables")
+    p.add_argument("path", nargs="?", help="the archive to write")
+    p.add_argument("--research", metavar="DIR",
+                   help="instead: the research tables (no names) as CSV files and a data dictionary in DIR")
     p = sub.add_parser("import", help="read an archive made by `klynge export`")
     p.add_argument("path")
     p.add_argument("--replace", action="store_true", help="replace a database that holds data (after a backup)")
@@ -129,17 +131,63 @@ def database_problem(exc: Exception, url: str) -> KlyngeError | None:
     errors = sys.modules.get("sqlalchemy.exc")
     if errors is None or not isinstance(exc, (errors.OperationalError, errors.InterfaceError)):
         return None
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-        shown, password = parsed.render_as_string(hide_password=True), parsed.password
-    except Exception:  # a URL SQLAlchemy cannot parse never got this far
-        shown, password = "the database", None
+    shown, password = shown_url(url)
     reason = " ".join(str(getattr(exc, "orig", None) or exc).split()).split(" [SQL:")[0]
     if password:
         reason = reason.replace(str(password), "***")
     return KlyngeError(f"cannot open {shown}: {reason}")
+
+
+def shown_url(url: str) -> tuple[str, str | None]:
+    """A database URL as it may be printed (password as ``***``), and the password it hid."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # a URL SQLAlchemy cannot parse never got this far
+        return "the database", None
+    return parsed.render_as_string(hide_password=True), parsed.password
+
+
+def _demo(args: argparse.Namespace, settings) -> int:
+    """``klynge demo``: load the demo (or new links for it) and print the links; with --serve, serve it.
+
+    A second ``klynge demo --serve`` on the same home folder finds the first one's note, prints
+    the first one's links again and returns: loading again or making new keys would revoke them.
+    """
+    from . import operations as ops
+    from .demo import format_links, load_demo, load_sandbox, relink
+    from .server.runfile import remove_run_file, running_server, save_links, saved_links, write_run_file
+
+    other = running_server(settings) if args.serve else None
+    if other is not None:
+        state = "already runs" if other.answers else "is starting"
+        print(f"the demo {state} at {other.url} (process {other.pid}, {settings.home}); its sign-in links:")
+        print(saved_links(settings) or "(not kept; stop the demo and start it again for new links)")
+        return 0
+    if args.serve:
+        # Noted before loading, which takes a while: a second start meanwhile finds this one.
+        write_run_file(settings, args.port, f"http://localhost:{args.port}/")
+    try:
+        with ops.store_for(settings) as store:
+            if args.sandbox:
+                links = load_sandbox(store, settings, replace=args.replace)
+            elif args.serve and not store.is_empty(ops.SYSTEM) and not args.replace:
+                print("the demo is already loaded; new sign-in links:")
+                links = relink(store, settings)
+            else:
+                links = load_demo(store, settings, replace=args.replace).links
+        print(format_links(links), flush=True)
+        if args.serve:
+            if not args.sandbox:
+                save_links(settings, format_links(links))
+            from .server import serve
+
+            serve(settings, port=args.port, open_browser=not args.no_browser, preheat=True)
+    finally:
+        if args.serve:
+            remove_run_file(settings)
+    return 0
 
 
 def _dispatch(args: argparse.Namespace, settings) -> int:
@@ -150,7 +198,7 @@ def _dispatch(args: argparse.Namespace, settings) -> int:
         if args.json:
             print(json.dumps(result, sort_keys=True))
         else:
-            print(f"database: {settings.db}")
+            print(f"database: {shown_url(settings.db)[0]}")
             for name, value in result.items():
                 print(f"  {name.replace('_', ' ')}: {value}")
     elif args.command == "db":
@@ -164,23 +212,15 @@ def _dispatch(args: argparse.Namespace, settings) -> int:
         ops.revoke(settings, args.key_id)
         print(f"key {args.key_id.partition('.')[0]} revoked")
     elif args.command == "demo":
-        from .demo import format_links, load_demo, load_sandbox, relink
-
-        with ops.store_for(settings) as store:
-            if args.sandbox:
-                links = load_sandbox(store, settings, replace=args.replace)
-            elif args.serve and not store.is_empty(ops.SYSTEM) and not args.replace:
-                print("the demo is already loaded; new sign-in links:")
-                links = relink(store, settings)
-            else:
-                links = load_demo(store, settings, replace=args.replace).links
-        print(format_links(links))
-        if args.serve:
-            from .server import serve
-
-            serve(settings, port=args.port, open_browser=not args.no_browser, preheat=True)
+        return _demo(args, settings)
     elif args.command == "export":
-        print(f"exported to {ops.export_cluster(settings, args.path)}")
+        if args.research:
+            for path in ops.export_research(settings, args.research):
+                print(f"wrote {path}")
+        elif args.path:
+            print(f"exported to {ops.export_cluster(settings, args.path)}")
+        else:
+            raise KlyngeError("export needs a file name for the archive, or --research DIR for the research tables")
     elif args.command == "import":
         done = ops.import_cluster(settings, args.path, replace=args.replace)
         if done.backup:
@@ -195,12 +235,15 @@ def _dispatch(args: argparse.Namespace, settings) -> int:
             _print_invitation(inv)
     elif args.command == "batch":
         from .batch import format_summary, run_batch
+        from .batch.lines import ProgressLines
 
         if args.lang:
             settings = load_settings(lang=args.lang).with_db(args.db)
+        # A log or a pipe gets a plain line now and then instead of a progress bar.
+        progress = None if sys.stdout.isatty() else ProgressLines()
         summary = run_batch(settings, members=args.members, workers=args.workers, engine=args.engine,
                             executor=args.executor, scheduler=args.scheduler, resume=args.resume,
-                            fresh_every=args.fresh_every)
+                            fresh_every=args.fresh_every, progress=progress)
         print(format_summary(summary))
         return summary.exit_code
     elif args.command == "canvases":

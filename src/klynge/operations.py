@@ -12,8 +12,8 @@ from .settings import Settings
 from .store import Identity, Store, open_store
 from .validation import validate
 
-__all__ = ["Invitation", "backup_folder", "export_cluster", "import_cluster", "import_members", "init_cluster",
-           "invite", "reissue", "revoke", "signin_link", "status", "store_for", "upgrade"]
+__all__ = ["Invitation", "backup_folder", "export_cluster", "export_research", "import_cluster", "import_members",
+           "init_cluster", "invite", "reissue", "revoke", "signin_link", "status", "store_for", "upgrade"]
 
 SYSTEM = Identity.system()
 
@@ -101,6 +101,14 @@ def export_cluster(settings: Settings, path: str) -> Path:
 
     with store_for(settings) as store:
         return export_archive(store, Path(path))
+
+
+def export_research(settings: Settings, folder: str) -> list[Path]:
+    """Write the research tables (no names) as CSV files and a data dictionary into ``folder``."""
+    from .research import export_research as write
+
+    with store_for(settings, create=False) as store:
+        return write(store, folder, SYSTEM)
 
 
 def import_cluster(settings: Settings, path: str, *, replace: bool = False):

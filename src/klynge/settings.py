@@ -10,14 +10,30 @@ from pathlib import Path
 
 from .errors import KlyngeError
 
-__all__ = ["LANGUAGES", "Settings", "load_settings", "settings_help"]
+__all__ = ["HOME_FOLDER", "LANGUAGES", "Settings", "find_home", "load_settings", "settings_help"]
 
 LANGUAGES = ("nb", "sv", "en")
+
+#: The folder a project keeps its database in; found in the current folder or a parent.
+HOME_FOLDER = ".klynge"
 
 
 def _default_home() -> str:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(base) / "klynge")
+
+
+def find_home(start: str | Path | None = None) -> Path | None:
+    """The nearest ``.klynge`` folder in ``start`` (default: the current folder) or a parent, or None.
+
+    This is how every command finds the database ``make demo`` made, from the project folder
+    or any folder inside it, when ``KLYNGE_HOME`` is not set.
+    """
+    here = Path.cwd() if start is None else Path(start)
+    for folder in (here, *here.parents):
+        if (folder / HOME_FOLDER).is_dir():
+            return folder / HOME_FOLDER
+    return None
 
 
 def _option(env: str, default, help: str):
@@ -29,7 +45,9 @@ class Settings:
     """Klynge's configuration. Each option has an environment variable, a default and a line of help."""
 
     home: str = _option(
-        "KLYNGE_HOME", None, "folder for the default database, the server secret and outputs"
+        "KLYNGE_HOME", None,
+        "folder for the default database, the server secret and outputs; default: the nearest .klynge "
+        "folder in the current folder or a parent, else ~/.local/share/klynge",
     )
     db: str = _option(
         "KLYNGE_DB", None, "database URL (SQLAlchemy); default: a SQLite file klynge.db in KLYNGE_HOME"
@@ -94,8 +112,12 @@ def normalise_db_url(url: str) -> str:
     return url
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path | None = None,
+                  **overrides) -> Settings:
     """Read the settings from ``environ`` (default ``os.environ``); keyword arguments win.
+
+    The home folder is ``KLYNGE_HOME`` when set; otherwise the nearest ``.klynge`` folder in
+    ``cwd`` (default: the current folder) or a parent; otherwise ``~/.local/share/klynge``.
 
     Raises
     ------
@@ -120,7 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides) -> Sett
                 raise KlyngeError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
             raw = _BOOLS[str(raw).strip().lower()]
         values[f.name] = raw
-    home = values.get("home") or _default_home()
+    home = values.get("home") or find_home(cwd) or _default_home()
     values["home"] = str(Path(home).expanduser().resolve())
     values["db"] = normalise_db_url(values.get("db") or str(Path(values["home"]) / "klynge.db"))
     values.setdefault("outputs", str(Path(values["home"]) / "outputs"))

@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 
 def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = False,
                  max_kernels: int = 40, max_kernels_per_person: int = 3, cull_idle_seconds: int = 900,
-                 apps: str | None = None, base_path: str = "/"):
+                 apps: str | None = None, base_path: str = "/", iopub_timeout: int = 60):
     """The traitlets configuration of Klynge's Voila server; ``apps`` is the folder of app notebooks.
+
+    ``iopub_timeout`` is how many seconds the server waits for an app's output after its cell
+    has finished, before it gives the page up.
 
     ``base_path`` is the path every page and route sits under, for a server behind a proxy that
     passes the full path on (such as ``/user/<name>/proxy/absolute/8866/`` on Binder).
@@ -85,6 +88,10 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.VoilaConfiguration.http_header_envs = ["Cookie", "Accept-Language"]
     c.VoilaConfiguration.multi_kernel_manager_class = "klynge.server.kernels.CappedKernelManager"
     c.VoilaConfiguration.preheat_kernel = preheat
+    # The page is rendered with the app cell's output. On a busy server that output can reach
+    # Voila's executor (nbclient) seconds after the cell's reply; it waits 4 s by default and
+    # then renders the page without it: an empty page that never fills in.
+    c.VoilaExecutor.iopub_timeout = iopub_timeout
     if preheat:
         c.VoilaConfiguration.default_pool_size = 1
     c.CappedKernelManager.max_kernels = max_kernels
@@ -153,8 +160,14 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     KlyngeError
         When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
+    from ..errors import KlyngeError
     from ..store import open_store
+    from .runfile import remove_run_file, running_server, write_run_file
 
+    other = running_server(settings)
+    if other is not None:
+        raise KlyngeError(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
+                          "stop it first, or set KLYNGE_HOME to another folder")
     # A wrong password or an unreachable database is said once, now, not at every request.
     open_store(settings.db, create=False).close()
     if settings.sandbox:
@@ -180,5 +193,13 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
         handler.addFilter(HideKernelIds())
     for line in links or []:
         print(line, flush=True)
-    print(f"Klynge is running at http://localhost:{port}{base_path} (Ctrl+C stops it)", flush=True)
-    app.start()
+    url = f"http://localhost:{port}{base_path}"
+    print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
+    from tornado.ioloop import IOLoop
+
+    # Noted once the loop runs, that is once the port is ours: `klynge demo --serve` finds it there.
+    IOLoop.current().add_callback(write_run_file, settings, port, url)
+    try:
+        app.start()
+    finally:
+        remove_run_file(settings)

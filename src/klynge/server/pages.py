@@ -7,7 +7,10 @@ from html import escape
 
 from ..i18n import LANGUAGES, t
 
-__all__ = ["in_every_language", "plain_page", "texts_json"]
+__all__ = ["RESEARCH_COMMAND", "in_every_language", "plain_page", "researcher_page", "texts_json"]
+
+#: The command that writes the research tables, as the researcher's page shows it.
+RESEARCH_COMMAND = "klynge export --research research-tables"
 
 _STYLE = """
 :root{color-scheme:light;--accent:#1f5f5b;--ink:#1d2a2a;--paper:#f6f3ec}
@@ -19,12 +22,18 @@ box-shadow:0 2px 14px rgba(0,0,0,.08);border-top:6px solid var(--accent)}
 .brand{font-weight:700;letter-spacing:.04em;color:var(--accent);text-transform:uppercase;font-size:.85rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.4rem 0 1rem}
 p{margin:0 0 1rem}
+ul{margin:0 0 1rem;padding-left:1.2rem}li{margin:0 0 .5rem}
+pre{margin:0 0 1rem;padding:.7rem .9rem;background:#1d2a2a;color:#f6f3ec;border-radius:8px;
+font:15px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere}
 """
 
 
-def plain_page(lang: str, title_key: str, *body_keys: str) -> str:
-    """A small, self-contained HTML page in ``lang``: the Klynge mark, a title and paragraphs."""
-    paragraphs = "".join(f"<p>{escape(t(key, lang))}</p>" for key in body_keys)
+def plain_page(lang: str, title_key: str, *body_keys: str, extra: str = "") -> str:
+    """A small, self-contained HTML page in ``lang``: the Klynge mark, a title and paragraphs.
+
+    ``extra`` is HTML put after the paragraphs; the caller escapes what goes into it.
+    """
+    paragraphs = "".join(f"<p>{escape(t(key, lang))}</p>" for key in body_keys) + extra
     return (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -33,6 +42,16 @@ def plain_page(lang: str, title_key: str, *body_keys: str) -> str:
         f'<body><main><div class="brand">Klynge</div><h1>{escape(t(title_key, lang))}</h1>'
         f"{paragraphs}</main></body></html>"
     )
+
+
+def researcher_page(lang: str) -> str:
+    """What a researcher can do today: the tables without names, and the command that writes them."""
+    tables = "".join(f"<li>{escape(t(f'page.researcher.{name}', lang))}</li>"
+                     for name in ("organisations", "offers", "sdg"))
+    extra = (f'<ul class="tables">{tables}</ul><p>{escape(t("page.researcher.command", lang))}</p>'
+             f'<pre class="command"><code>{escape(RESEARCH_COMMAND)}</code></pre>'
+             f'<p>{escape(t("page.researcher.later", lang))}</p>')
+    return plain_page(lang, "page.researcher.title", "page.researcher.body", extra=extra)
 
 
 def texts_json(key: str) -> str:

@@ -20,7 +20,7 @@ from traitlets import default
 from ..errors import KeyRejected
 from ..settings import Settings, load_settings
 from ..store import Identity, Store, open_store
-from .pages import plain_page
+from .pages import plain_page, researcher_page
 from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_language, read_cookie
 
 __all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
@@ -126,6 +126,11 @@ class _PlainHandler(JupyterHandler):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(plain_page(self.lang, title, *body))
 
+    def researcher(self) -> None:
+        """A researcher has no app yet: the page that says what they can have and how."""
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(researcher_page(self.lang))
+
 
 class SignInHandler(_PlainHandler):
     """Swap a sign-in key for a session cookie, then send the browser to a URL without the key."""
@@ -150,7 +155,7 @@ class SignInHandler(_PlainHandler):
                         secure=is_https(self.request, self.settings.get("klynge_trust_proxy", False)))
         target = app_path(self.base_url, identity.role)
         if target is None:
-            self.page(200, "page.researcher.title", "page.researcher.body")
+            self.researcher()
             return
         self.redirect(target)
 
@@ -189,7 +194,7 @@ class HomeHandler(_PlainHandler):
             return
         target = app_path(self.base_url, identity.role)
         if target is None:
-            self.page(200, "page.researcher.title", "page.researcher.body")
+            self.researcher()
         else:
             self.redirect(target)
 
