@@ -9,11 +9,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from .serving import free_port
 
 INSTALL = "apt-get update && apt-get install -y postgresql"
 
@@ -27,19 +28,13 @@ def find_bin() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """Start with :meth:`start`, stop with :meth:`stop`; ``url`` is a psycopg URL."""
 
     def __init__(self, bindir: Path):
         self.bindir = bindir
         self.dir = Path(tempfile.mkdtemp(prefix="klynge-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.password = "klynge-test"
         self.url = f"postgresql+psycopg://klynge:{self.password}@127.0.0.1:{self.port}/klynge"
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

@@ -21,7 +21,7 @@ from klynge.errors import KeyRejected, KlyngeError
 from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 
-from .browser.conftest import _free_port
+from .serving import free_port
 
 BINDER = Path(__file__).resolve().parents[1] / "binder"
 NB_KEY, SV_KEY = PUBLIC_KEYS
@@ -59,7 +59,7 @@ def test_postbuild_loads_the_demo_and_prints_the_public_links(built):
 def test_start_serves_the_sandbox_under_the_proxy_path(built):
     """binder/start runs `klynge serve` where jupyter-server-proxy's /proxy/absolute/<port>/ sends it."""
     home, _ = built
-    port = _free_port()
+    port = free_port()
     prefix = f"/user/klynge-demo-1a2b3c/proxy/absolute/{port}/"
     env = binder_env(home, JUPYTERHUB_SERVICE_PREFIX="/user/klynge-demo-1a2b3c/", SANDBOX_PORT=str(port))
     done = subprocess.run(["bash", str(BINDER / "start"), "env"], env=env, capture_output=True, text=True,
@@ -145,7 +145,7 @@ def test_sandbox_mode_refuses_a_database_that_is_not_the_demo(tmp_path):
     from klynge.server import serve
 
     with pytest.raises(KlyngeError, match="demo cluster"):
-        serve(sandbox, port=_free_port())
+        serve(sandbox, port=free_port())
 
 
 def test_the_sandbox_option_needs_sandbox_mode(tmp_path):

@@ -6,11 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from klynge.batch import runlock
-
-pytestmark = pytest.mark.skipif(runlock.fcntl is None, reason="needs POSIX file locks")
 
 HOLDER = "import sys; from klynge.batch import runlock; assert runlock.hold(); print('held', flush=True); " \
          "sys.stdin.read()"

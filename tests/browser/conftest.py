@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +17,8 @@ import pytest
 
 from klynge import operations as ops
 from klynge.settings import load_settings
+
+from ..serving import free_port, klynge_serve
 
 CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -69,12 +68,6 @@ class Served:
         return last
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # The demo people the tests sign in as, by a short name.
 PEOPLE = {"fjell": "kari@fjellglott.example", "fjell2": "ola@fjellglott.example",
           "gard": "sigrid@kjerringa.example", "stuga": "anna@fjallbrasa.example",
@@ -122,33 +115,11 @@ def chromium_path():
 def served(tmp_path_factory, chromium_path):
     """``klynge serve`` on a fresh cluster, for the whole session."""
     home = tmp_path_factory.mktemp("served")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     links, ids = _populate(home, url)
-    log = home / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
-    env.update(KLYNGE_HOME=str(home), KLYNGE_BASE_URL=url)
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "klynge", "serve", "--no-browser", "--port", str(port)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/login", timeout=2)
-        except urllib.error.HTTPError:
-            break  # a plain 403 page: the server answers
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError(f"klynge serve did not start:\n{log.read_text()}")
-    server = Served(url=url, home=home, log=log, links=links, ids=ids, process=process)
-    yield server
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with klynge_serve(home, url, port) as process:
+        yield Served(url=url, home=home, log=home / "server.log", links=links, ids=ids, process=process)
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,9 @@ import pytest
 from klynge.demo import PUBLIC_KEYS
 from klynge.i18n import t
 
+from ..serving import free_port
 from ..test_binder import BINDER, binder_env
-from .conftest import _free_port, close, screenshot
+from .conftest import close, screenshot
 
 NB_KEY, SV_KEY = PUBLIC_KEYS
 
@@ -26,7 +27,7 @@ NB_KEY, SV_KEY = PUBLIC_KEYS
 def sandbox(tmp_path_factory, chromium_path):
     """binder/postBuild's demo and binder/start's server in a home of its own; yields the public links."""
     home = tmp_path_factory.mktemp("sandbox")
-    port = _free_port()
+    port = free_port()
     env = binder_env(home, JUPYTERHUB_SERVICE_PREFIX="/user/klynge-demo/", SANDBOX_PORT=str(port))
     for script in (["postBuild", "--no-install"], ["start", "true"]):
         done = subprocess.run(["bash", str(BINDER / script[0]), *script[1:]], env=env, capture_output=True,

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -17,6 +12,8 @@ import pytest
 
 from klynge import operations as ops
 from klynge.settings import Settings, load_settings
+
+from ..serving import free_port, klynge_serve
 
 PEOPLE = {"kari": "kari@fjellglott.example", "sigrid": "sigrid@kjerringa.example",
           "anna": "anna@fjallbrasa.example"}
@@ -69,19 +66,13 @@ class Server:
         return reply, found.group(1) if found else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """``klynge serve --trust-proxy`` on the demo cluster, for the whole session."""
     from klynge.demo import load_demo
 
     home = tmp_path_factory.mktemp("server")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = load_settings({"KLYNGE_HOME": str(home), "KLYNGE_BASE_URL": url})
     keys = {}
@@ -90,32 +81,5 @@ def server(tmp_path_factory):
         for name, email in PEOPLE.items():
             person = store.person_by_email(ops.SYSTEM, email)
             keys[name] = store.reissue_key(ops.SYSTEM, person.id, settings.server_secret(), settings.key_days)
-    log = home / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
-    env.update(KLYNGE_HOME=str(home), KLYNGE_BASE_URL=url)
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "klynge", "serve", "--no-browser", "--trust-proxy",
-                                    "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    running = Server(url=url, settings=settings, log=log, keys=keys)
-    deadline = time.time() + 60
-    while not _answers(url):
-        if time.time() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError(f"klynge serve did not start:\n{log.read_text()}")
-        time.sleep(0.3)
-    yield running
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(f"{url}/login", timeout=2)
-    except urllib.error.HTTPError:
-        return True  # the plain 403 sign-in page: the server answers
-    except OSError:
-        return False
-    return True
+    with klynge_serve(home, url, port, "--trust-proxy"):
+        yield Server(url=url, settings=settings, log=home / "server.log", keys=keys)

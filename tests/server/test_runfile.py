@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,11 +12,7 @@ from urllib.parse import urlsplit
 from klynge.server.runfile import running_server, write_run_file
 from klynge.settings import load_settings
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from ..serving import free_port
 
 
 def _signin_status(link: str) -> tuple[int, str]:
@@ -29,7 +24,7 @@ def _signin_status(link: str) -> tuple[int, str]:
 
 
 def test_a_second_demo_start_prints_the_first_ones_links_and_they_still_sign_in(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
     env.update(KLYNGE_HOME=str(tmp_path / ".klynge"), KLYNGE_BASE_URL=f"http://127.0.0.1:{port}")
     log = (tmp_path / "first.log").open("w")
@@ -49,7 +44,7 @@ def test_a_second_demo_start_prints_the_first_ones_links_and_they_still_sign_in(
             time.sleep(0.3)
 
         second = subprocess.run([sys.executable, "-m", "klynge", "demo", "--serve", "--no-browser", "--port",
-                                 str(_free_port())], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                 str(free_port())], cwd=tmp_path, env=env, capture_output=True, text=True,
                                 timeout=120)
         assert second.returncode == 0, second.stderr
         assert "already runs" in second.stdout and str(first.pid) in second.stdout

@@ -12,17 +12,13 @@ Only the standard library is imported: a kernel imports this module early.
 
 from __future__ import annotations
 
+import fcntl  # the batch runs on POSIX systems: process groups and file locks
 import logging
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: no locks, every leftover folder counts as dead
-    fcntl = None
 
 __all__ = ["ENV", "LOCK", "clean", "hold", "holding"]
 
@@ -36,8 +32,6 @@ _held: dict[str, object] = {}  # path to open file: kept open (and locked) until
 
 
 def _lock(handle, exclusive: bool) -> bool:
-    if fcntl is None:
-        return True
     try:
         fcntl.flock(handle.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
     except OSError:

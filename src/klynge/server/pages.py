@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from html import escape
+
+from jinja2 import Environment
+from markupsafe import Markup
 
 from ..i18n import LANGUAGES, t
 
@@ -28,30 +30,39 @@ font:15px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:p
 """
 
 
-def plain_page(lang: str, title_key: str, *body_keys: str, extra: str = "") -> str:
+_PAGE = Environment(autoescape=True).from_string("""\
+<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8">\
+<meta name="viewport" content="width=device-width,initial-scale=1">\
+<meta name="referrer" content="no-referrer">\
+<title>{{ title }} · Klynge</title><style>{{ style }}</style></head>\
+<body><main><div class="brand">Klynge</div><h1>{{ title }}</h1>\
+{% for text in paragraphs %}<p>{{ text }}</p>{% endfor %}\
+{% if items %}<ul class="tables">{% for text in items %}<li>{{ text }}</li>{% endfor %}</ul>{% endif %}\
+{% if command %}<p>{{ command_intro }}</p><pre class="command"><code>{{ command }}</code></pre>{% endif %}\
+{% for text in closing %}<p>{{ text }}</p>{% endfor %}\
+</main></body></html>""")
+
+
+def plain_page(lang: str, title_key: str, *body_keys: str, item_keys: tuple[str, ...] = (),
+               command: tuple[str, str] | None = None, closing_keys: tuple[str, ...] = ()) -> str:
     """A small, self-contained HTML page in ``lang``: the Klynge mark, a title and paragraphs.
 
-    ``extra`` is HTML put after the paragraphs; the caller escapes what goes into it.
+    Optionally a list (``item_keys``), a command to copy (``(intro key, command)``) and closing
+    paragraphs follow. Every text is escaped by the template.
     """
-    paragraphs = "".join(f"<p>{escape(t(key, lang))}</p>" for key in body_keys) + extra
-    return (
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(t(title_key, lang))} · Klynge</title><style>{_STYLE}</style></head>"
-        f'<body><main><div class="brand">Klynge</div><h1>{escape(t(title_key, lang))}</h1>'
-        f"{paragraphs}</main></body></html>"
-    )
+    def say(keys):
+        return [t(key, lang) for key in keys]
+
+    return _PAGE.render(lang=lang, title=t(title_key, lang), style=Markup(_STYLE), paragraphs=say(body_keys),
+                        items=say(item_keys), command_intro=t(command[0], lang) if command else "",
+                        command=command[1] if command else "", closing=say(closing_keys))
 
 
 def researcher_page(lang: str) -> str:
     """What a researcher can do today: the tables without names, and the command that writes them."""
-    tables = "".join(f"<li>{escape(t(f'page.researcher.{name}', lang))}</li>"
-                     for name in ("organisations", "offers", "sdg"))
-    extra = (f'<ul class="tables">{tables}</ul><p>{escape(t("page.researcher.command", lang))}</p>'
-             f'<pre class="command"><code>{escape(RESEARCH_COMMAND)}</code></pre>'
-             f'<p>{escape(t("page.researcher.later", lang))}</p>')
-    return plain_page(lang, "page.researcher.title", "page.researcher.body", extra=extra)
+    return plain_page(lang, "page.researcher.title", "page.researcher.body",
+                      item_keys=tuple(f"page.researcher.{name}" for name in ("organisations", "offers", "sdg")),
+                      command=("page.researcher.command", RESEARCH_COMMAND), closing_keys=("page.researcher.later",))
 
 
 def texts_json(key: str) -> str:

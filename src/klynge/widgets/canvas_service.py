@@ -23,7 +23,7 @@ from ..canvases import CanvasTemplate, Registry, default_registry
 from ..errors import NotFound
 from ..model import CanvasDocument, Note
 from ..store import Identity, RevisionInfo, Store
-from ..store.access import decide
+from .editing import OrganisationService
 
 __all__ = ["CanvasService", "Loaded", "NoteClash", "SaveResult"]
 
@@ -66,7 +66,7 @@ def _notes(items: dict) -> list[Note]:
     return CanvasDocument.from_items("canvas", items).notes
 
 
-class CanvasService:
+class CanvasService(OrganisationService):
     """One person's access to one organisation's canvas of one template.
 
     Parameters
@@ -90,9 +90,7 @@ class CanvasService:
         found = (registry or default_registry()).get(template)
         if not isinstance(found, CanvasTemplate):
             raise NotFound(f"{template} is a self-assessment, not a canvas")
-        self._store = store
-        self._who = who
-        self._organisation_id = int(organisation_id)
+        super().__init__(store, who, organisation_id)
         self._template = found
         self._force_readonly = readonly
 
@@ -104,22 +102,13 @@ class CanvasService:
     @property
     def readonly(self) -> bool:
         """True unless ``who`` writes this organisation's documents (the store decides again)."""
-        if self._force_readonly:
-            return True
-        who = self._who
-        # The caller's own cluster stands for the organisation's here; the store checks the real one.
-        return not decide(who, "write_documents", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
+        return self._force_readonly or super().readonly
 
     @property
     def storage_key(self) -> str:
         """A name for the browser's local storage: not secret, distinct per canvas and person."""
         raw = f"klynge-board|{self._organisation_id}|{self._template.id}|{self._who.person_id}"
         return "klynge.board." + hashlib.sha256(raw.encode()).hexdigest()[:20]
-
-    @property
-    def person(self) -> str:
-        """The signed-in person's name, as the store records who saved."""
-        return self._who.name
 
     def owner_name(self) -> str:
         """The name of the organisation whose canvas this is."""

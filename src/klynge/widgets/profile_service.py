@@ -26,9 +26,9 @@ from ..errors import KlyngeError, NotFound, ValidationError
 from ..i18n import t
 from ..model import Offer, Organisation, SubCluster, normalise_code
 from ..model.organisation import check_orgnr
-from ..store import Identity, Store, Versioned
-from ..store.access import decide
+from ..store import Versioned
 from ..validation import explain
+from .editing import OrganisationService
 
 __all__ = ["CALENDAR", "FormProblems", "Profile", "ProfileService", "Season", "season_figure", "season_png"]
 
@@ -129,7 +129,7 @@ def parse_amount(text: str | float | int | Decimal | None) -> Decimal | None:
         return None
 
 
-class ProfileService:
+class ProfileService(OrganisationService):
     """One person's access to one organisation's profile and offers.
 
     Parameters
@@ -142,30 +142,9 @@ class ProfileService:
         Whose profile this is.
     """
 
-    def __init__(self, store: Store, who: Identity, organisation_id: int):
-        self._store = store
-        self._who = who
-        self._organisation_id = int(organisation_id)
+    write_action = "write_register"
 
     # -- reading ------------------------------------------------------------------------
-    @property
-    def readonly(self) -> bool:
-        """True unless ``who`` edits this organisation's profile and offers (the store decides again)."""
-        who = self._who
-        # The caller's own cluster stands for the organisation's here; the store checks the real one.
-        return not decide(who, "write_register", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
-
-    @property
-    def person(self) -> str:
-        """The signed-in person's name, as the store records who saved."""
-        return self._who.name
-
-    def draft_key(self, form: str) -> str:
-        """The name of the browser's copy of ``form``'s unsaved input; empty for one who may only read."""
-        from .drafts import draft_key
-
-        return "" if self.readonly else draft_key(form, self._organisation_id, self._who.person_id)
-
     def load(self) -> Profile:
         """The profile and the live offers, freshly read."""
         found = self._store.organisation(self._who, self._organisation_id)

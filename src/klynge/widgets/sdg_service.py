@@ -24,7 +24,7 @@ from ..model import Note, Organisation, SdgAssessment, SdgEntry
 from ..progress import CANVASES, StepProgress, sdg_progress
 from ..sdg_suggestions import Suggestion, shortlist, suggest
 from ..store import Identity, RevisionInfo, Store
-from ..store.access import decide
+from .editing import OrganisationService
 
 __all__ = ["Loaded", "Profile", "SdgService", "TargetClash"]
 
@@ -60,7 +60,7 @@ class TargetClash(KlyngeError):
         self.mine, self.theirs, self.saved_by, self.head = mine, theirs, saved_by, head
 
 
-class SdgService:
+class SdgService(OrganisationService):
     """One person's access to one organisation's SDG assessment.
 
     ``who`` is the signed-in person as the server established it, never anything the browser
@@ -69,28 +69,8 @@ class SdgService:
     """
 
     def __init__(self, store: Store, who: Identity, organisation_id: int, *, registry: Registry | None = None):
-        self._store = store
-        self._who = who
-        self._organisation_id = int(organisation_id)
+        super().__init__(store, who, organisation_id)
         self._registry = registry or default_registry()
-
-    @property
-    def readonly(self) -> bool:
-        """True unless ``who`` writes this organisation's documents (the store decides again)."""
-        who = self._who
-        # The caller's own cluster stands for the organisation's here; the store checks the real one.
-        return not decide(who, "write_documents", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
-
-    @property
-    def person(self) -> str:
-        """The signed-in person's name, as the store records who saved."""
-        return self._who.name
-
-    def draft_key(self, form: str) -> str:
-        """The name of the browser's copy of ``form``'s unsaved input; empty for one who may only read."""
-        from .drafts import draft_key
-
-        return "" if self.readonly else draft_key(form, self._organisation_id, self._who.person_id)
 
     # -- reading ------------------------------------------------------------------------
     def organisation(self) -> Organisation:
