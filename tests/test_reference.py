@@ -59,10 +59,72 @@ def test_target_codes_and_order():
     assert reference.target("12.B").code == "12.b"
 
 
-def test_english_is_official_and_swedish_falls_back_to_english():
+def test_english_is_official_and_swedish_is_an_unofficial_translation():
     text, status = reference.target_text("8.9", "en")
     assert status == "official" and "sustainable tourism" in text
-    assert reference.target_text("8.9", "sv") == (text, "en")
+    swedish, status = reference.target_text("8.9", "sv")
+    assert status == "unofficial" and "hållbar turism" in swedish
+    assert reference.target("8.9").text_en == text
+
+
+def test_a_swedish_row_without_translation_falls_back_to_english(tmp_path, monkeypatch):
+    broken_copy(tmp_path, monkeypatch, "sdg_targets.csv", lambda s: s.replace(f",{SV_8_9},unofficial", ",,en"))
+    assert reference.target_text("8.9", "sv") == (reference.target("8.9").text_en, "en")
+    assert reference.target_text("8.10", "sv")[1] == "unofficial"
+
+
+# Targets per goal as (numbered, lettered), after the UN's list: 1.1 to 1.5, then 1.a and 1.b.
+UN_CODES = {1: (5, 2), 2: (5, 3), 3: (9, 4), 4: (7, 3), 5: (6, 3), 6: (6, 2), 7: (3, 2), 8: (10, 2),
+            9: (5, 3), 10: (7, 3), 11: (7, 3), 12: (8, 3), 13: (3, 2), 14: (7, 3), 15: (9, 3),
+            16: (10, 2), 17: (19, 0)}
+# Figures the Swedish writes in words: "under fem års ålder", "tioåriga ramverket", "per miljon".
+IN_WORDS = {"2.2": ["5"], "3.2": ["5", "5"], "8.4": ["10"], "9.5": ["1"], "12.1": ["10"]}
+SV_DU = re.compile(r"\b(du|dig|din|ditt|dina)\b", re.IGNORECASE)
+
+
+def test_every_target_has_a_swedish_translation_numbered_as_the_un():
+    expected = [f"{goal}.{n}" for goal, (numbered, lettered) in UN_CODES.items()
+                for n in [*range(1, numbered + 1), *"abcdefghij"[:lettered]]]
+    rows = raw("sdg_targets.csv")
+    assert [r["code"] for r in rows] == expected
+    assert all(r["text_en"] and r["text_sv"] and r["sv_status"] == "unofficial" for r in rows)
+    texts = [t.text("sv") for t in reference.targets()]
+    assert {status for _text, status in texts} == {"unofficial"}
+    english = {t.text_en for t in reference.targets()}
+    assert not english & {text for text, _status in texts}  # none left in English
+    assert len({text for text, _status in texts}) == 169  # none repeats another target
+
+
+def figures(text, lang):
+    """The numbers in ``text`` as Swedish writes them: "100,000" and "1.25" become "100000" and "1,25"."""
+    if lang == "en":
+        return [n.replace(",", "").replace(".", ",") for n in re.findall(r"\d[\d,.]*\d|\d", text)]
+    return [n.replace(" ", "") for n in re.findall(r"\d[\d ,]*\d|\d", text)]
+
+
+def test_swedish_targets_keep_years_and_figures_and_do_not_address_the_reader():
+    for target in reference.targets():
+        swedish = target.text("sv")[0]
+        expected = sorted(figures(target.text_en, "en"))
+        for word in IN_WORDS.get(target.code, []):
+            expected.remove(word)
+        assert sorted(figures(swedish, "sv")) == expected, target.code
+        assert not SV_DU.search(swedish), target.code
+        assert swedish[0].isupper() and not swedish.endswith("."), target.code
+    assert "lokal kultur och lokala produkter" in reference.target_text("12.b", "sv")[0]
+    assert "turism" in reference.target_text("14.7", "sv")[0]
+
+
+def test_swedish_goal_names_are_those_of_the_global_goals():
+    assert [g.short.sv for g in reference.goals()] == [
+        "Ingen fattigdom", "Ingen hunger", "Hälsa och välbefinnande", "God utbildning för alla",
+        "Jämställdhet", "Rent vatten och sanitet för alla", "Hållbar energi för alla",
+        "Anständiga arbetsvillkor och ekonomisk tillväxt", "Hållbar industri, innovationer och infrastruktur",
+        "Minskad ojämlikhet", "Hållbara städer och samhällen", "Hållbar konsumtion och produktion",
+        "Bekämpa klimatförändringarna", "Hav och marina resurser", "Ekosystem och biologisk mångfald",
+        "Fredliga och inkluderande samhällen", "Genomförande och globalt partnerskap"]
+    for g in reference.goals():
+        assert g.title.sv != g.title.en and g.short.sv != g.short.en
 
 
 def test_duplicated_bokmal_texts_are_not_shown():
@@ -245,6 +307,12 @@ def test_not_found_names_what_exists():
         reference.goal(42)
 
 
+EN_8_9 = ("By 2030, devise and implement policies to promote sustainable tourism that creates jobs and promotes local "
+          "culture and products")
+SV_8_9 = ("Senast 2030 utarbeta och genomföra politik för att främja hållbar turism som skapar arbetstillfällen och "
+          "främjar lokal kultur och lokala produkter")
+
+
 def broken_copy(tmp_path, monkeypatch, name, edit):
     """Copy the reference files to tmp_path, apply ``edit`` to one, and read from there."""
     folder = tmp_path / "reference"
@@ -261,6 +329,8 @@ def broken_copy(tmp_path, monkeypatch, name, edit):
      r"sdg_targets\.csv: row \d+, column 'goal'"),
     ("sdg_targets.csv", lambda s: s.replace(",unofficial,", ",machine,", 1), reference.targets,
      r"sdg_targets\.csv: row 2, column 'nb_status'"),
+    ("sdg_targets.csv", lambda s: s.replace(SV_8_9, '"' + EN_8_9 + '"'), reference.targets,
+     r"sdg_targets\.csv: row 70, column 'text_sv': is the English text: leave it empty and set sv_status to en"),
     ("seasonality.csv", lambda s: s.replace("jamtland,3,0.145", "jamtland,3,0.2"),
      lambda: reference.seasonality("jamtland"), r"seasonality\.csv: area 'jamtland'"),
     ("seasonality.csv", lambda s: s.replace("oppdal,2,0.120", "oppdal,2,lots"),

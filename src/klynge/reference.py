@@ -7,10 +7,11 @@ returned is immutable (frozen dataclasses and tuples), so callers may keep it.
 Only the English target texts are official, so a target's text comes with a status:
 
 - ``official``: the UN's English text.
-- ``unofficial``: Open SDG's machine translation into bokmål.
-- ``unofficial_corrected``: that translation with errors corrected by us.
+- ``unofficial``: in bokmål, Open SDG's machine translation; in Swedish, Klynge's own
+  translation from the UN's English text (A/RES/70/1). Neither is the government's wording.
+- ``unofficial_corrected``: the bokmål translation with errors corrected by us.
 - ``en_fallback``: the bokmål was unusable (1.a and 10.3 repeat other targets): English shown.
-- ``en``: there is no Swedish text: English shown.
+- ``en``: a Swedish row without a translation: English shown (no shipped row has it).
 
 Unknown codes raise :class:`~klynge.errors.NotFound`, naming what exists. A broken file
 raises :class:`~klynge.errors.DataError`, naming the file, the row (its line in the file;
@@ -423,9 +424,14 @@ def _targets() -> dict[str, Target]:
         for lang, statuses in _STATUSES.items():
             status = getattr(t, f"{lang}_status")
             _check(row, f"{lang}_status", status, statuses)
-            if bool(getattr(t, f"text_{lang}")) == (status in _ENGLISH):
+            text = getattr(t, f"text_{lang}")
+            if bool(text) == (status in _ENGLISH):
                 raise row.fail(f"text_{lang}", "must be empty exactly when the status is "
                                + " or ".join(_ENGLISH))
+            if text == t.text_en:
+                english = next(s for s in statuses if s in _ENGLISH)
+                raise row.fail(f"text_{lang}", f"is the English text: leave it empty and set "
+                               f"{lang}_status to {english}")
         _add(out, t.code, t, row, "code")
     return out
 

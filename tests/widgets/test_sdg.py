@@ -10,6 +10,7 @@ from klynge.model import Note, SdgEntry
 from klynge.store import Identity
 from klynge.widgets.sdg_page import SdgPage
 from klynge.widgets.sdg_service import SdgService, TargetClash
+from klynge.widgets.sdg_target import target_html
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -232,9 +233,13 @@ def test_english_shows_only_the_official_text_and_other_languages_mark_the_trans
     norwegian = shown(page)
     assert "Oppfordre selskaper" in norwegian and "uoffisiell oversettelse" in norwegian
     assert "Encourage companies" in html(page.editor.info)  # the form shows the official text unfolded
-    page.lang = "sv"  # no Swedish text: the English, marked as such, and not twice
+    page.lang = "sv"  # the Swedish translation, marked unofficial, with the official English folded beside it
     swedish = shown(page)
-    assert swedish.count("Encourage companies") == 1 and t("sdg.english_only", "sv") in swedish
+    assert "Uppmuntra företag" in swedish and "inofficiell översättning" in swedish
+    assert t("sdg.english_only", "sv") not in swedish
+    assert "Encourage companies" in html(page.editor.info) and "Uppmuntra" not in html(page.editor.info)
+    text = target_html("12.6", "sv")  # the row itself: the English once, folded under "Officiell text (engelska)"
+    assert text.count("Encourage companies") == 1 and "<details" in text and t("sdg.official_en", "sv") in text
 
 
 def test_the_language_switch_keeps_what_was_typed(store, gard):
