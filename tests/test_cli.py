@@ -327,8 +327,9 @@ def test_person_export_holds_everything_about_them_and_no_secrets(db_url, store,
     assert set(key) == {"id", "created_at", "expires_at", "revoked_at", "last_used_at"}
     (revision,) = record["revisions"]
     assert revision["body"]["a"]["text"] == "Hemmelig plan" and revision["kind"] == "canvas"
-    assert run(["--db", db_url, "person", "export", str(fjell.person_id), "--out", str(tmp_path / "p.json")]) == 0
-    assert json.loads((tmp_path / "p.json").read_text(encoding="utf-8")) == record
+    out = tmp_path / "out" / "p.json"
+    assert run(["--db", db_url, "person", "export", str(fjell.person_id), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == record
     text = json.dumps(record)
     assert "digest" not in text and SECRET.decode() not in text
 
@@ -341,7 +342,10 @@ def test_person_erase_asks_first_and_then_forgets_name_and_email(db_url, store, 
     gard = cluster["who"]["gard"]
     monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
     assert run(["person", "erase", "gard@example.no", "--db", db_url]) == 1
-    assert "Gard Person" in capsys.readouterr().err
+    assert "Gard Person" in capsys.readouterr().err.splitlines()[0]
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer (not a terminal) is no
+    assert run(["person", "erase", "gard@example.no", "--db", db_url]) == 1
+    assert "nothing was erased" in capsys.readouterr().err
     assert store.person(system, gard.person_id).name == "Gard Person"
 
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))

@@ -70,6 +70,7 @@ def export_person(args: argparse.Namespace, settings: Settings) -> int:
 
     text = json.dumps(ops.export_person(settings, args.person), indent=1, ensure_ascii=False, sort_keys=True)
     if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(text + "\n", encoding="utf-8")
         print(f"wrote {args.out}; it holds personal data: keep it as safe as the database", file=sys.stderr)
     else:
@@ -88,7 +89,7 @@ def erase_person(args: argparse.Namespace, settings: Settings) -> int:
               "this cannot be undone. Type yes to erase: ", end="", file=sys.stderr, flush=True)
         answer = sys.stdin.readline().strip().lower()
         if answer != "yes":
-            print("nothing was erased", file=sys.stderr)
+            print("nothing was erased (add --yes to erase without being asked)", file=sys.stderr)
             return 1
     ops.erase_person(settings, str(person.id))
     print(f"person {person.id} erased; their revisions stay, under their id")
