@@ -8,14 +8,17 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
+from klynge import operations as ops
 from klynge.archive import DICTIONARY, MAX_MEMBERS, MAX_UNPACKED_BYTES, check_archive, export_archive, import_archive
 from klynge.cells import FORMULA_STARTS
 from klynge.errors import AccessDenied, DataError, KeyRejected, NotEmpty
-from klynge.model import Money, Note, Offer, Organisation, Package, PackageComponent, Person, SdgEntry
+from klynge.model import Cluster, Money, Note, Offer, Organisation, Package, PackageComponent, Person, SdgEntry
+from klynge.settings import load_settings
 from klynge.store import Identity, bulk, open_store
 
 from .conftest import SECRET
 
+SYSTEM = Identity.system()
 CSVS = ["canvas_notes.csv", "offers.csv", "organisations.csv", "packages.csv", "people.csv", "sdg_entries.csv"]
 
 
@@ -347,3 +350,66 @@ def test_an_archive_of_too_many_files_is_refused_before_unpacking(tmp_path):
     with pytest.raises(DataError, match=rf"many\.zip holds {MAX_MEMBERS + 1} files; an import takes at most "
                                         rf"{MAX_MEMBERS}\. Nothing was unpacked"):
         check_archive(path)
+
+
+# -- backups: the archive taken before a replace brings the database back ------------------
+def other_cluster_archive(db_url, tmp_path):
+    """An archive of another, smaller cluster: what a replace loads over the populated one."""
+    with fresh_store(db_url, tmp_path) as other:
+        cid = other.create_cluster(SYSTEM, Cluster(name="Annen klynge"))
+        other.add_organisation(SYSTEM, Organisation(name="Ny", country="NO", orgnr="912345602",
+                                                    municipality="5001"), cid)
+        return export_archive(other, tmp_path / "other.zip")
+
+
+def counts(store):
+    return {name: len(rows) for name, rows in bulk.dump(store, SYSTEM).items()}
+
+
+def test_an_import_replace_is_undone_by_restoring_its_backup(store, populated, db_url, tmp_path):
+    settings = load_settings().with_db(db_url)
+    key = store.issue_key(SYSTEM, populated["who"]["fjell"].person_id, SECRET)
+    before, before_counts = bulk.dump(store, SYSTEM), counts(store)
+    original = export_archive(store, tmp_path / "original.zip")
+    replaced = ops.import_cluster(settings, other_cluster_archive(db_url, tmp_path), replace=True)
+    assert replaced.backup.parent == ops.backup_folder(settings) and replaced.backup.suffix == ".zip"
+    assert check_archive(replaced.backup)["counts"] == before_counts
+    assert counts(store)["organisations"] == 1 and bulk.dump(store, SYSTEM) != before
+
+    restored = ops.restore(settings, str(replaced.backup))
+    assert restored.counts == before_counts
+    assert bulk.dump(store, SYSTEM) == before
+    assert export_archive(store, tmp_path / "restored.zip").read_bytes() == original.read_bytes()
+    # What the restore replaced (the other cluster) was backed up in turn.
+    assert restored.backup != replaced.backup and check_archive(restored.backup)["counts"]["organisations"] == 1
+    # Sign-in keys are not in an archive: everyone needs a new one.
+    with pytest.raises(KeyRejected, match="unknown"):
+        store.check_key(key, SECRET)
+
+
+def test_a_demo_replace_is_undone_by_restoring_its_backup(store, populated, db_url, tmp_path):
+    # ``klynge demo --replace`` empties the database through Store.clear, which takes this backup.
+    before = bulk.dump(store, SYSTEM)
+    backup = store.clear(SYSTEM, replace=True, backup_folder=tmp_path / "backups")
+    assert store.is_empty(SYSTEM) and backup.parent == tmp_path / "backups"
+    import_archive(store, backup)
+    assert bulk.dump(store, SYSTEM) == before
+
+
+def test_a_damaged_backup_is_refused_and_nothing_changes(store, populated, db_url, tmp_path):
+    settings = load_settings().with_db(db_url)
+    good = ops.backup(settings)
+    assert good.parent == ops.backup_folder(settings) and good.name.startswith("klynge-backup-")
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(good.read_bytes()[:-300])
+    before, backups = bulk.dump(store, SYSTEM), sorted(ops.backup_folder(settings).iterdir())
+    with pytest.raises(DataError, match=r"damaged\.zip"):
+        ops.restore(settings, str(damaged))
+    assert bulk.dump(store, SYSTEM) == before
+    assert sorted(ops.backup_folder(settings).iterdir()) == backups  # no backup taken for a refused restore
+
+
+def test_only_the_system_backs_up(store, populated, tmp_path):
+    with pytest.raises(AccessDenied):
+        store.backup(populated["who"]["facilitator"], tmp_path / "backups")
+    assert not (tmp_path / "backups").exists()

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from klynge import reference
+from klynge.archive import import_archive
 from klynge.canvases import default_registry
 from klynge.demo import format_links, load_demo, read_demo
 from klynge.errors import DataError, NotEmpty
@@ -277,14 +278,15 @@ def test_every_link_signs_in_as_the_role_it_names(loaded):
 
 def test_a_second_load_needs_replace_and_then_keeps_a_backup(loaded, tmp_path):
     _, store, result = loaded
-    copy = store.backup(SYSTEM, tmp_path / "copy")  # a consistent copy, so the shared database stays put
-    settings = load_settings({}, home=str(tmp_path / "home"), db=str(copy))
-    with open_store(settings.db) as other:
+    settings = load_settings({}, home=str(tmp_path / "home"), db=str(tmp_path / "copy.db"))
+    with open_store(settings.db) as other:  # a copy, so the shared database stays put
+        import_archive(other, store.backup(SYSTEM, tmp_path / "copy"))
         with pytest.raises(NotEmpty):
             load_demo(other, settings, progress=False)
         again = load_demo(other, settings, replace=True, progress=False)
         assert again.backup is not None and again.backup.parent == settings.home_path / "backups"
         assert again.backup.exists()
         assert again.counts == result.counts
-    with open_store(f"sqlite:///{again.backup}") as old:
-        assert old.status(SYSTEM)["organisations"] == result.counts["organisations"]
+    with open_store(f"sqlite:///{tmp_path / 'old.db'}") as old:  # the backup is an archive that restores
+        import_archive(old, again.backup)
+        assert old.status(SYSTEM) == result.counts

@@ -23,6 +23,9 @@ Text in the CSV files that a spreadsheet program would run as a formula (it begi
 holds it as typed, and an import reads only that file, so the round trip is unchanged. An
 import refuses, before unpacking anything, an archive that would unpack to more than
 :data:`MAX_UNPACKED_BYTES` or holds more than :data:`MAX_MEMBERS` files.
+
+The same archive is Klynge's backup (:func:`backup_archive`): one is written before a database
+is replaced, and ``klynge db restore`` loads one back.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,8 +49,8 @@ from .cells import spreadsheet_text
 from .errors import DataError, NotEmpty
 from .store import Identity, Store, bulk
 
-__all__ = ["DICTIONARY", "FORMAT_VERSION", "MAX_MEMBERS", "MAX_UNPACKED_BYTES", "Imported", "check_archive",
-           "export_archive", "import_archive"]
+__all__ = ["DICTIONARY", "FORMAT_VERSION", "MAX_MEMBERS", "MAX_UNPACKED_BYTES", "Imported", "backup_archive",
+           "check_archive", "export_archive", "import_archive"]
 
 FORMAT = "klynge-archive"
 FORMAT_VERSION = 1
@@ -308,6 +312,17 @@ def export_archive(store: Store, path: str | os.PathLike) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def backup_archive(store: Store, folder: str | os.PathLike) -> Path:
+    """Write the whole database as an archive named by the moment (UTC) into ``folder``; returns its path.
+
+    This is the backup taken before a database is replaced (``klynge import --replace``,
+    ``klynge demo --replace``, ``klynge db restore``) and what ``klynge db backup`` writes:
+    :func:`import_archive` reads it back, on SQLite and PostgreSQL alike.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    return export_archive(store, Path(folder) / f"klynge-backup-{stamp}Z.zip")
 
 
 # -- import -------------------------------------------------------------------------------

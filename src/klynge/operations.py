@@ -12,8 +12,9 @@ from .settings import Settings
 from .store import Identity, Store, open_store
 from .validation import validate
 
-__all__ = ["Invitation", "backup_folder", "export_cluster", "export_research", "import_cluster", "import_members",
-           "init_cluster", "invite", "reissue", "revoke", "signin_link", "status", "store_for", "upgrade"]
+__all__ = ["Invitation", "backup", "backup_folder", "erase_person", "export_cluster", "export_person",
+           "export_research", "find_person", "import_cluster", "import_members", "init_cluster", "invite", "reissue",
+           "restore", "revoke", "signin_link", "status", "store_for", "upgrade"]
 
 SYSTEM = Identity.system()
 
@@ -91,7 +92,7 @@ def reissue(settings: Settings, email: str) -> Invitation:
 
 
 def backup_folder(settings: Settings) -> Path:
-    """Where backups go before a database is replaced."""
+    """Where backups go: before a database is replaced, and from ``klynge db backup`` without a path."""
     return Path(settings.home) / "backups"
 
 
@@ -117,6 +118,53 @@ def import_cluster(settings: Settings, path: str, *, replace: bool = False):
 
     with store_for(settings) as store:
         return import_archive(store, Path(path), replace=replace, backup_folder=backup_folder(settings))
+
+
+def backup(settings: Settings, path: str | None = None) -> Path:
+    """Write the whole database as an archive: to ``path``, or named by the moment in :func:`backup_folder`."""
+    from .archive import export_archive
+
+    with store_for(settings, create=False) as store:
+        if path:
+            return export_archive(store, Path(path))
+        return store.backup(SYSTEM, backup_folder(settings))
+
+
+def restore(settings: Settings, path: str):
+    """Replace the database's content with an archive's, after a backup of the current content.
+
+    The archive is checked whole before anything is written or backed up: a damaged one changes
+    nothing. Sign-in keys are not in an archive, so everyone needs a new one afterwards.
+    """
+    return import_cluster(settings, path, replace=True)
+
+
+def find_person(settings: Settings, ref: str) -> Person:
+    """The (not erased) person with e-mail address or id ``ref``."""
+    with store_for(settings, create=False) as store:
+        return store.person(SYSTEM, _person_id(store, ref))
+
+
+def export_person(settings: Settings, ref: str) -> dict:
+    """Everything stored about the person with e-mail address or id ``ref`` (see :meth:`Store.person_record`)."""
+    with store_for(settings, create=False) as store:
+        return store.person_record(SYSTEM, _person_id(store, ref))
+
+
+def erase_person(settings: Settings, ref: str) -> int:
+    """Erase the person with e-mail address or id ``ref``: their name and e-mail go, their keys are revoked.
+
+    Their revisions stay, under their id. Returns the id.
+    """
+    with store_for(settings, create=False) as store:
+        person = store.person(SYSTEM, _person_id(store, ref))  # refuses an erased person as not found
+        store.erase_person(SYSTEM, person.id)
+        return person.id
+
+
+def _person_id(store: Store, ref: str) -> int:
+    ref = ref.strip()
+    return int(ref) if ref.isdigit() else store.person_by_email(SYSTEM, ref).id
 
 
 def import_members(settings: Settings, path: str, *, invite: bool = False) -> tuple[object, list[Invitation]]:

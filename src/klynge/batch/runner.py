@@ -38,14 +38,13 @@ from ..errors import BatchError
 from ..settings import Settings
 from . import layout, runlock
 from .fingerprint import cluster_fingerprint, file_digest, member_fingerprint, run_key
-from .tasks import Outcome, Task
+from .tasks import ENGINES, Outcome, Task
 
 __all__ = ["BatchSummary", "MemberResult", "format_summary", "run_batch"]
 
 log = logging.getLogger("klynge.batch")
 
 STEPS = ("analysis", "cluster", "report")
-ENGINES = ("klynge", "papermill")
 NOTEBOOKS = {"analysis": "member_analysis.ipynb", "cluster": "cluster_summary.ipynb",
              "report": "member_report.ipynb"}
 

@@ -25,7 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["META", "Outcome", "Task", "cell_seconds", "execute_task"]
+__all__ = ["ENGINES", "META", "Outcome", "Task", "cell_seconds", "execute_task"]
+
+#: How a task runs its notebook: in the worker's warm kernel, or with papermill's own engine.
+ENGINES = ("klynge", "papermill")
 
 META = "meta.json"
 

@@ -1,18 +1,17 @@
-"""Whole-database work: status counts, backups, replacing a database, the research views."""
+"""Whole-database work: status counts, backups, replacing a database, a person's record, the research views."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import distinct, func, select
 
-from ..errors import KlyngeError, NotEmpty
+from ..errors import KlyngeError, NotEmpty, NotFound
 from . import schema as s
 from .access import Identity, require, scope
+from .bulk import _to_json
 from .engine import reading, writing
 from .migrate import current_version
 
@@ -20,7 +19,7 @@ __all__ = ["AdminMixin"]
 
 
 class AdminMixin:
-    """Counts, emptiness, backup and the research views."""
+    """Counts, emptiness, backup, one person's record and the research views."""
 
     def status(self, who: Identity) -> dict:
         """Counts of what the caller's cluster holds (every cluster, for the system), and the schema version."""
@@ -61,32 +60,16 @@ class AdminMixin:
                        for t in (s.clusters, s.organisations, s.people))
 
     def backup(self, who: Identity, folder: Path) -> Path:
-        """Copy the whole database to a file in ``folder``; returns its path.
+        """Write the whole database as an export archive into ``folder``; returns its path.
 
-        A SQLite database is copied with SQLite's online backup; any other database is written
-        as JSON lines, one table after the other. For the system identity only.
+        The backup is the checksummed archive ``klynge export`` writes (see :mod:`klynge.archive`),
+        on SQLite and PostgreSQL alike, so ``klynge db restore`` (or ``klynge import --replace``)
+        reads it back. Like every archive it holds no sign-in keys. For the system identity only.
         """
         require(who, "admin")
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        if self.engine.dialect.name == "sqlite":
-            target = folder / f"klynge-backup-{stamp}.db"
-            import sqlite3
-            with self.engine.connect() as conn:
-                source = conn.connection.dbapi_connection
-                dest = sqlite3.connect(target)
-                try:
-                    source.backup(dest)
-                finally:
-                    dest.close()
-            return target
-        target = folder / f"klynge-backup-{stamp}.jsonl"
-        with reading(self.engine, who) as c, target.open("w", encoding="utf-8") as out:
-            for table in s.metadata.sorted_tables:
-                for row in c.execute(select(table)).mappings():
-                    out.write(json.dumps({"table": table.name, "row": dict(row)}, default=str) + "\n")
-        return target
+        from ..archive import backup_archive  # the archive format is built on this package
+
+        return backup_archive(self, folder)
 
     def clear(self, who: Identity, *, replace: bool, backup_folder: Path | None = None) -> Path | None:
         """Empty the database before a load. Refuses a non-empty one unless ``replace``.
@@ -112,6 +95,63 @@ class AdminMixin:
                 if table is not s.meta:
                     c.execute(table.delete())
         return path
+
+    def person_record(self, who: Identity, person_id: int) -> dict:
+        """Everything stored about one person, as JSON-safe values (what a person may ask to see).
+
+        Their row; their organisation and its sub-clusters; their sign-in keys and sessions without
+        the secrets (no key digest, no session id); every document revision they saved, with its
+        content (private notes included); every earlier version of an organisation or offer that
+        they saved over; the organisations and offers they last changed. An erased person keeps
+        their id and dates only. For the system identity only: the record holds private notes.
+
+        Raises
+        ------
+        NotFound
+            When no person has that id.
+        """
+        require(who, "admin")
+        p, k, se, d, r, h = s.people, s.keys, s.sessions, s.documents, s.revisions, s.row_history
+        with reading(self.engine, who) as c:
+            person = c.execute(select(p).where(p.c.id == person_id)).mappings().first()
+            if person is None:
+                raise NotFound(f"no person with id {person_id}")
+
+            def rows(q, *columns):
+                return [{col.name: _to_json(row[col.name], col) for col in columns}
+                        for row in c.execute(q).mappings()]
+
+            organisation, oid = None, person["organisation_id"]
+            if oid is not None:
+                o, ms, sc = s.organisations, s.memberships, s.subclusters
+                (organisation,) = rows(select(o.c.id, o.c.name).where(o.c.id == oid), o.c.id, o.c.name)
+                organisation["subclusters"] = sorted(c.execute(
+                    select(sc.c.slug).join(ms, ms.c.subcluster_id == sc.c.id).where(ms.c.organisation_id == oid))
+                    .scalars())
+            key_columns = (k.c.id, k.c.created_at, k.c.expires_at, k.c.revoked_at, k.c.last_used_at)
+            session_columns = (se.c.key_id, se.c.created_at, se.c.ended_at)
+            revision_columns = (d.c.kind, d.c.organisation_id, d.c.name, r.c.number, r.c.saved_at,
+                                r.c.restored_from, r.c.body)
+            history_columns = (h.c.entity, h.c.entity_id, h.c.version, h.c.saved_at, h.c.body)
+            return {
+                "person": {col.name: _to_json(person[col.name], col) for col in p.columns},
+                "organisation": organisation,
+                "keys": rows(select(*key_columns).where(k.c.person_id == person_id)
+                             .order_by(k.c.created_at, k.c.id), *key_columns),
+                "sessions": rows(select(*session_columns).where(se.c.person_id == person_id)
+                                 .order_by(se.c.created_at, se.c.key_id), *session_columns),
+                "revisions": rows(select(*revision_columns).join(d, d.c.id == r.c.document_id)
+                                  .where(r.c.author_id == person_id).order_by(r.c.saved_at, r.c.id),
+                                  *revision_columns),
+                "row_history": rows(select(*history_columns).where(h.c.author_id == person_id)
+                                    .order_by(h.c.saved_at, h.c.id), *history_columns),
+                "last_changed": {
+                    "organisations": sorted(c.execute(select(s.organisations.c.id)
+                                                      .where(s.organisations.c.updated_by == person_id)).scalars()),
+                    "offers": sorted(c.execute(select(s.offers.c.id)
+                                               .where(s.offers.c.updated_by == person_id)).scalars()),
+                },
+            }
 
     def research_tables(self, who: Identity) -> dict[str, list[dict]]:
         """Tidy tables for researchers: no names, numbers, e-mails, free text or private entries.

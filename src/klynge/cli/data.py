@@ -1,0 +1,137 @@
+"""``klynge status``, ``init``, ``db``, ``export``, ``import`` and ``members``: the database and its data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..errors import KlyngeError
+from ..settings import Settings
+from .common import command_group, language_options, print_invitation, shown_url
+
+__all__ = ["register"]
+
+NO_KEYS = "sign-in keys are not part of an archive: invite people again with `klynge key reissue`"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the database commands to ``sub``."""
+    p = sub.add_parser("status", parents=[common], help="counts of what the database holds, and its schema version")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=status)
+
+    action = command_group(sub, "db", "the database: schema, backup and restore", [common])
+    action("upgrade", upgrade, "bring the schema up to date")
+    action("backup", backup, "write the whole database as an archive (the kind `klynge export` writes)").add_argument(
+        "path", nargs="?", help="the archive to write (default: a file named by the time in the home folder's backups)")
+    action("restore", restore, "replace the database's content with an archive's (after a backup of it)").add_argument(
+        "path", help="an archive made by `klynge db backup` or `klynge export`")
+
+    p = sub.add_parser("init", parents=[common, language_options()],
+                       help="create an empty cluster in a new database")
+    p.add_argument("name", help="the cluster's name")
+    p.add_argument("--description", default="")
+    p.set_defaults(run=init)
+
+    p = sub.add_parser("export", parents=[common],
+                       help="write the whole cluster to one portable archive (zip), or the research tables")
+    p.add_argument("path", nargs="?", help="the archive to write")
+    p.add_argument("--research", metavar="DIR",
+                   help="instead: the research tables (no names) as CSV files and a data dictionary in DIR")
+    p.set_defaults(run=export)
+    p = sub.add_parser("import", parents=[common], help="read an archive made by `klynge export`")
+    p.add_argument("path")
+    p.add_argument("--replace", action="store_true", help="replace a database that holds data (after a backup)")
+    p.set_defaults(run=import_)
+    p = sub.add_parser("members", parents=[common, language_options()],
+                       help="add members from a spreadsheet (CSV or XLSX), all or nothing")
+    p.add_argument("path")
+    p.add_argument("--invite", action="store_true", help="print a sign-in link for every new person")
+    p.set_defaults(run=members)
+
+
+def status(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge status``: counts and schema version, as lines or one JSON object."""
+    from .. import operations as ops
+
+    result = ops.status(settings)
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        print(f"database: {shown_url(settings.db)[0]}")
+        for name, value in result.items():
+            print(f"  {name.replace('_', ' ')}: {value}")
+    return 0
+
+
+def upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge db upgrade``."""
+    from .. import operations as ops
+
+    print(f"schema version {ops.upgrade(settings)}")
+    return 0
+
+
+def backup(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge db backup [PATH]``: prints where the archive went."""
+    from .. import operations as ops
+
+    print(f"backed up to {ops.backup(settings, args.path)}")
+    return 0
+
+
+def restore(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge db restore PATH``: prints the backup of what was replaced, and what came in."""
+    from .. import operations as ops
+
+    done = ops.restore(settings, args.path)
+    _report_import(done, "restored")
+    return 0
+
+
+def init(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge init NAME``."""
+    from .. import operations as ops
+
+    print(f"cluster {ops.init_cluster(settings, args.name, args.description)} created")
+    return 0
+
+
+def export(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge export PATH`` or ``klynge export --research DIR``."""
+    from .. import operations as ops
+
+    if args.research:
+        for path in ops.export_research(settings, args.research):
+            print(f"wrote {path}")
+    elif args.path:
+        print(f"exported to {ops.export_cluster(settings, args.path)}")
+    else:
+        raise KlyngeError("export needs a file name for the archive, or --research DIR for the research tables")
+    return 0
+
+
+def import_(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge import PATH [--replace]``."""
+    from .. import operations as ops
+
+    _report_import(ops.import_cluster(settings, args.path, replace=args.replace), "imported")
+    return 0
+
+
+def _report_import(done, verb: str) -> None:
+    if done.backup:
+        print(f"the previous content was backed up to {done.backup}")
+    print(f"{verb} {sum(done.counts.values())} rows; {NO_KEYS}")
+
+
+def members(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge members PATH [--invite]``."""
+    from .. import operations as ops
+
+    result, invitations = ops.import_members(settings, args.path, invite=args.invite)
+    print(f"{len(result.organisations_added)} organisations added, {len(result.organisations_reused)} "
+          f"already known, {len(result.people_added)} people added")
+    for inv in invitations:
+        print_invitation(inv)
+    return 0
