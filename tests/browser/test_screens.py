@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from klynge import operations as ops
+from klynge.canvases import default_registry
 from klynge.i18n import t
 from klynge.settings import load_settings
 
@@ -43,8 +44,11 @@ def test_home_and_board(served, browser, width, height, name):
     page.wait_for_selector(".kb-add:enabled")
     page.set_viewport_size({"width": width, "height": 1400 if name == "desktop" else height})
     settle(page)
-    assert_drawn(page, ".klynge-tab-business_model.klynge-current", ".kb-block")
-    assert page.locator(".klynge-board .kb-block").count() == 9
+    blocks = default_registry().get("business_model").blocks
+    assert_drawn(page, ".klynge-tab-business_model.klynge-current",
+                 *(f'.kb-block[data-block="{b.id}"] .kb-block-title' for b in blocks))
+    titles = page.locator(".kb-block-title").all_inner_texts()
+    assert all(b.title_in("nb") in titles for b in blocks), titles
     assert page.locator(".kb-note, .kb-card").count() > 0
     screenshot(page, f"board-{name}")
     close(ctx)
