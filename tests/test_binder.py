@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -96,8 +97,13 @@ def test_start_serves_the_sandbox_under_the_proxy_path(built):
 
 def test_the_readme_badge_opens_the_public_link_where_binder_start_serves_it():
     readme = (BINDER.parent / "README.md").read_text(encoding="utf-8")
-    launch = next(line for line in readme.splitlines() if line.startswith("[sandbox]: "))
-    urlpath = unquote(parse_qs(urlsplit(launch.split(" ", 1)[1]).query)["urlpath"][0])
+    launch = urlsplit(next(line for line in readme.splitlines() if line.startswith("[sandbox]: ")).split(" ", 1)[1])
+    # Binder builds the repository that pyproject.toml names.
+    repository = tomllib.loads((BINDER.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    github = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?", repository["Repository"])
+    assert github, f"the Repository URL in pyproject.toml is not a GitHub repository: {repository['Repository']}"
+    assert (launch.scheme, launch.netloc, launch.path) == ("https", "mybinder.org", f"/v2/gh/{github.group(1)}/HEAD")
+    urlpath = unquote(parse_qs(launch.query)["urlpath"][0])
     port = re.search(r'SANDBOX_PORT="\$\{SANDBOX_PORT:-(\d+)\}"', (BINDER / "sandbox-env").read_text()).group(1)
     assert urlpath == f"proxy/absolute/{port}/signin?key={NB_KEY}"
     assert "[![Binder](https://mybinder.org/badge_logo.svg)][sandbox]" in readme

@@ -53,8 +53,17 @@ def test_figures_are_deterministic_and_carry_no_software_or_date():
 
 
 def test_text_with_dollars_is_drawn_as_typed():
-    fig = fg.counts_figure(["costs $5 and $x^{2", "$\\frac{"], [1, 2], "en", "$ title $")
-    fg.png(fig)  # mathtext would raise on these
+    from matplotlib.cbook import is_math_text
+
+    typed = ["costs $5 and $x^{2", "$\\frac{", "$ title $"]
+    fig = fg.counts_figure(typed[:2], [1, 2], "en", typed[2])
+    assert fg.png(fig).startswith(b"\x89PNG")  # mathtext would raise on the first two
+    ax = fig.axes[0]
+    labels = [label.get_text() for label in ax.get_yticklabels()] + [ax.get_title(loc="left")]
+    # No label switches to math mode (the title would be drawn as an italic "title"), and each
+    # shows what was typed once matplotlib has turned its escaped dollars back into dollars.
+    assert not any(is_math_text(label) for label in labels)
+    assert sorted(label.replace("\\$", "$") for label in labels) == sorted(typed)
 
 
 @pytest.mark.parametrize("lang", ["nb", "sv", "en"])

@@ -1,12 +1,13 @@
 """One real ``klynge serve`` shared by every browser test, and a real headless Chromium.
 
 The server runs on the demo cluster in a SQLite file of its own; its log is kept for the
-tests that read it.
+tests that read it. Every page, element, download and ``expect`` waits up to :data:`TIMEOUT`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from klynge import operations as ops
+from klynge.i18n import LANGUAGES, t
 from klynge.settings import load_settings
 
 from ..serving import free_port, klynge_serve
@@ -24,6 +26,11 @@ CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 INSTALL = "apt-get update && apt-get install -y chromium"
+# How long a test waits, in milliseconds, for whatever the server and the page do: a page to load,
+# an element to show, a download, an `expect`. A page's first load starts a kernel and draws the
+# app: seconds on a quiet machine, more than Playwright's default 30 s on a busy one. One number
+# for loading and for waiting, so no step gives up before the step it waits for.
+TIMEOUT = 90_000
 # `make screenshots` points this at docs/screenshots, where the README finds them.
 SHOTS = Path(os.environ.get("KLYNGE_SCREENSHOTS") or Path(__file__).parent / "screenshots")
 
@@ -122,16 +129,31 @@ def served(tmp_path_factory, chromium_path):
         yield Served(url=url, home=home, log=home / "server.log", links=links, ids=ids, process=process)
 
 
+class Chromium:
+    """The session's browser, whose every context waits :data:`TIMEOUT` for pages, elements and downloads."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.version = browser.version
+
+    def new_context(self, **options):
+        ctx = self._browser.new_context(**options)
+        ctx.set_default_timeout(TIMEOUT)
+        ctx.set_default_navigation_timeout(TIMEOUT)
+        return ctx
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+    from importlib.metadata import version
 
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        from importlib.metadata import version
-
         print(f"Playwright {version('playwright')}, Chromium {browser.version}")
-        yield browser
+        yield Chromium(browser)
         browser.close()
 
 
@@ -156,12 +178,63 @@ def context(browser):
     close(ctx)
 
 
-def open_app(context, link: str, timeout: float = 60_000):
+def open_app(context, link: str):
     """Sign in with a link and wait for the app to be on screen; returns the page."""
     page = context.new_page()
     page.goto(link)
-    page.wait_for_selector(".klynge-app", timeout=timeout)
+    page.wait_for_selector(".klynge-app")
     return page
+
+
+# Waits until the app's text and pictures have held still for `quiet` ms, every picture loaded.
+_STILL = """(quiet) => {
+  const app = document.querySelector('.klynge-app');
+  if (!app) return false;
+  const images = [...app.querySelectorAll('img')];
+  const now = app.innerText + '|' + images.map((i) => i.src.length).join(',');
+  const seen = window.__klyngeStill;
+  if (!seen || seen.now !== now || !images.every((i) => i.complete)) {
+    window.__klyngeStill = {now, since: Date.now()};
+    return false;
+  }
+  return Date.now() - seen.since >= quiet;
+}"""
+
+
+def settle(page, quiet: int = 700) -> None:
+    """Wait until the app has drawn itself: its text and pictures unchanged for ``quiet`` ms.
+
+    The app draws a step in pieces (labels, then pictures made in the kernel); call this after
+    waiting for what shows that the step is there.
+    """
+    page.evaluate("delete window.__klyngeStill")
+    page.wait_for_function(_STILL, arg=quiet, polling=100)
+
+
+# What a page shows when something is wrong, in every language: an error notice, the busy or
+# sign-in page, the "not answering" screen, the banner of an ended sign-in.
+TROUBLE = sorted({t(f"page.{what}.title", lang) for what in ("error", "busy", "slow", "ended", "login")
+                  for lang in LANGUAGES})
+
+
+def assert_drawn(page, *shown: str, heading: str | None = None) -> None:
+    """The app is on screen with each selector in ``shown`` and its heading ``heading``, and nothing is wrong.
+
+    Nothing wrong: no loading or waiting screen, no error notice or widget, no Python error or
+    traceback, none of the texts of :data:`TROUBLE`.
+    """
+    from playwright.sync_api import expect
+
+    if heading is not None:
+        expect(page.locator(".klynge-app h1").filter(has_text=heading).first).to_be_visible()
+    for selector in (".klynge-app", *shown):
+        expect(page.locator(selector).first).to_be_visible()
+    for screen in ("#loading", "#klynge-slow", "#klynge-ended"):
+        expect(page.locator(screen)).to_be_hidden()
+    assert page.locator(".klynge-notice, .jupyter-widgets-error-widget, [data-mime-type*='stderr']").count() == 0
+    text = page.inner_text("body")
+    wrong = [w for w in (*TROUBLE, "Traceback") if w in text] + re.findall(r"\b\w*Error\b", text)
+    assert not wrong, f"the page shows {wrong}"
 
 
 def screenshot(page, name: str) -> Path:

@@ -11,7 +11,7 @@ from klynge import operations as ops
 from klynge.settings import load_settings
 from klynge.store import Identity
 
-from .conftest import close, open_app, screenshot
+from .conftest import close, open_app, screenshot, settle
 
 # Demo people no other browser test signs in as: the first has private notes on the business model.
 OWNER = "vidar@havgapet.example"
@@ -38,7 +38,7 @@ def people(served):
 
 
 def download(page, selector: str) -> bytes:
-    with page.expect_download(timeout=90_000) as info:
+    with page.expect_download() as info:
         page.click(selector)
     return open(info.value.path(), "rb").read()
 
@@ -72,7 +72,7 @@ def test_a_member_downloads_their_poster_with_every_note(served, browser, people
     assert page.locator(".jupyter-widgets-error-widget").count() == 0
     screenshot(page, "exports-desktop-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(300)
+    settle(page)
     screenshot(page, "exports-phone-390")
     close(ctx)
 

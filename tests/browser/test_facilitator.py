@@ -53,7 +53,7 @@ def test_the_facilitator_sees_a_members_progress_change_after_the_member_saves(s
     page.wait_for_function(
         "([org, col, text]) => document.querySelector(`.klynge-members-row[data-org='${org}']`)"
         "?.querySelectorAll('td')[col]?.innerText.includes(text)",
-        arg=[org, environmental, f"{done + 1} av 9"], timeout=30_000)
+        arg=[org, environmental, f"{done + 1} av 9"])
     assert "i dag" in page.locator(f".klynge-members-row[data-org='{org}']").inner_text()
     close(ctx)
 
@@ -101,7 +101,7 @@ def test_a_member_downloads_their_own_report_in_the_participant_app(served, brow
     button = page.locator(".klynge-exports-own-report-html")
     button.wait_for()
     page.wait_for_function("() => !document.querySelector('.klynge-exports-own-report-html').disabled")
-    with page.expect_download(timeout=90_000) as info:
+    with page.expect_download() as info:
         button.click()
     download = info.value
     assert download.suggested_filename.endswith(".html")

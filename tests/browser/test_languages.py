@@ -8,7 +8,7 @@ import pytest
 
 from klynge.i18n import catalogue, t
 
-from .conftest import open_app, screenshot
+from .conftest import close, open_app, screenshot, settle
 
 # The participant app's steps, by the class of their navigation button.
 STEPS = ("home", "profile", "canvases", "sdg", "exports")
@@ -61,14 +61,14 @@ def test_after_switching_to_swedish_no_other_language_is_left_on_any_step(served
     for step in STEPS:
         page.click(f".klynge-nav-{step}")
         page.wait_for_selector(f".klynge-nav-{step}.klynge-current")
-        page.wait_for_timeout(1500)  # the page draws its pictures and labels
+        settle(page)  # the page draws its pictures and labels
         text = page.evaluate(_SWEDISH_TEXT)
         assert t(f"nav.{step}", "sv") in text
         left = _leftovers(text, foreign)
         if left:
             screenshot(page, f"swedish-{step}")
         assert not left, f"step {step} still shows: {left}"
-    ctx.close()
+    close(ctx)
 
 
 def test_an_unknown_address_gets_a_plain_page_in_the_persons_language(served, context):

@@ -7,7 +7,7 @@ import pytest
 from klynge.i18n import t
 from klynge.server.pages import RESEARCH_COMMAND
 
-from .conftest import screenshot
+from .conftest import TIMEOUT, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -27,10 +27,10 @@ class Opening:
         self.held: list = []
         self.page.route(FRONT_END, lambda route: self.held.append(route))
         self.page.goto(link, wait_until="commit")
-        config = self.page.wait_for_selector("#jupyter-config-data", state="attached", timeout=60_000)
+        config = self.page.wait_for_selector("#jupyter-config-data", state="attached")
         self.kernel = self.page.evaluate("(el) => JSON.parse(el.textContent).kernelId", config)
         # The route handler runs only during Playwright calls: wait until the page asked.
-        for _ in range(600):
+        for _ in range(TIMEOUT // 100):
             if self.held:
                 break
             self.page.wait_for_timeout(100)
@@ -43,10 +43,10 @@ class Opening:
 
     def wait_drawn(self) -> None:
         """Wait for the app, and for the page to take its loading screen and message away."""
-        self.page.wait_for_selector(".klynge-app", timeout=60_000)
+        self.page.wait_for_selector(".klynge-app")
         # The page checks for a drawn app a few times a second, then removes both.
         for screen in ("#loading", "#klynge-slow"):
-            self.page.wait_for_selector(screen, state="detached", timeout=10_000)
+            self.page.wait_for_selector(screen, state="detached")
 
     def __enter__(self) -> Opening:
         return self
@@ -81,7 +81,7 @@ def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browse
         assert status == 204
         opening.release()
         retry = page.locator("#klynge-slow")
-        retry.wait_for(state="visible", timeout=45_000)
+        retry.wait_for(state="visible")
         assert t("page.slow.title", "sv") in retry.inner_text()
         assert page.locator("#loading").is_hidden()
         button = retry.get_by_role("button", name=t("page.slow.retry", "sv"))

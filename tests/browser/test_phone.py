@@ -41,10 +41,10 @@ def in_view(page, selector: str) -> None:
 def current(page, address: str) -> None:
     """The step (and canvas) of ``address`` is the one shown, and the address bar names it."""
     step, _, part = address.partition("/")
-    page.wait_for_selector(f".klynge-nav-{step}.klynge-current", timeout=60_000)
+    page.wait_for_selector(f".klynge-nav-{step}.klynge-current")
     if part:
-        page.wait_for_selector(f".klynge-tab-{part}.klynge-current", timeout=60_000)
-    page.wait_for_function("(a) => location.hash === '#' + a", arg=address, timeout=30_000)
+        page.wait_for_selector(f".klynge-tab-{part}.klynge-current")
+    page.wait_for_function("(a) => location.hash === '#' + a", arg=address)
 
 
 @pytest.mark.parametrize("lang", ["nb", "sv"])
@@ -58,7 +58,7 @@ def test_every_step_and_canvas_is_reached_by_a_control_on_screen(served, browser
     screenshot(page, f"phone-nav-{lang}")
     for step in STEPS:
         page.click(f".klynge-nav-{step}")
-        page.wait_for_selector(f".klynge-nav-{step}.klynge-current", timeout=60_000)
+        page.wait_for_selector(f".klynge-nav-{step}.klynge-current")
         if step == "canvases":
             for tab in TABS:
                 in_view(page, f".klynge-tab-{tab}")
@@ -101,7 +101,7 @@ def test_each_step_has_an_address_that_survives_a_reload_and_back_returns_to_the
         page.evaluate("(a) => { location.hash = a; }", address)
         current(page, address)
         page.reload()
-        page.wait_for_selector(".klynge-app", timeout=60_000)
+        page.wait_for_selector(".klynge-app")
         current(page, address)
     close(ctx)
 
@@ -111,19 +111,19 @@ def test_a_profile_edit_not_saved_is_back_after_a_reload_and_leaving_warns_first
     page = open_app(ctx, served.link("gard"))
     page.click(".klynge-nav-profile")
     needs = page.locator(".klynge-profile-needs textarea")
-    expect(needs).to_be_enabled(timeout=60_000)
+    expect(needs).to_be_enabled()
     typed = "Busselskap som vil ha overnatting i november, og noen som kan kjøre oss til Kjerringa."
     needs.fill(typed)
     # the browser holds a copy as soon as the kernel has seen the text
     page.wait_for_function("() => Object.keys(localStorage).some((k) => k.startsWith('klynge.draft.')"
-                           " && localStorage.getItem(k).includes('Kjerringa'))", timeout=30_000)
+                           " && localStorage.getItem(k).includes('Kjerringa'))")
     warned = []
     page.on("dialog", lambda dialog: (warned.append(dialog.type), dialog.accept()))
     page.reload()
-    page.wait_for_selector(".klynge-app", timeout=60_000)
+    page.wait_for_selector(".klynge-app")
     assert warned == ["beforeunload"], "leaving with unsaved input did not warn"
     current(page, "profile")
-    expect(page.locator(".klynge-profile-needs textarea")).to_have_value(typed, timeout=60_000)
+    expect(page.locator(".klynge-profile-needs textarea")).to_have_value(typed)
     notice = page.locator(".klynge-profile-org .klynge-draft-notice")
     expect(notice).to_contain_text(t("draft.restored", "nb"))
     screenshot(page, "phone-profile-draft")
@@ -143,7 +143,7 @@ def test_the_chosen_language_is_kept_across_a_reload(served, browser):
     page.select_option(".klynge-lang select", label="Svenska")
     expect(page.locator(".klynge-nav-home")).to_have_text(t("nav.home", "sv"))
     page.reload()
-    page.wait_for_selector(".klynge-app", timeout=60_000)
-    expect(page.locator(".klynge-nav-profile")).to_have_text(t("nav.profile", "sv"), timeout=60_000)
+    page.wait_for_selector(".klynge-app")
+    expect(page.locator(".klynge-nav-profile")).to_have_text(t("nav.profile", "sv"))
     assert page.eval_on_selector(".klynge-lang select", "s => s.selectedOptions[0].textContent") == "Svenska"
     close(ctx)

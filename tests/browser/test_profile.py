@@ -15,7 +15,7 @@ from klynge.i18n import t
 from klynge.settings import load_settings
 from klynge.widgets.profile_service import ProfileService
 
-from .conftest import close, open_app, screenshot
+from .conftest import close, open_app, screenshot, settle
 
 EMAIL = "oddvar@laksvollen.example"
 
@@ -41,10 +41,10 @@ def whole(page, name: str, width: int) -> None:
     """A screenshot of the whole page at ``width``: the window made as tall as the app."""
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(200)
+    settle(page)
     height = page.evaluate("document.querySelector('.klynge-app').scrollHeight")
     page.set_viewport_size({"width": width, "height": min(8000, height + 80)})
-    page.wait_for_timeout(200)
+    settle(page)
     screenshot(page, name)
     page.set_viewport_size(before)
 
@@ -118,7 +118,7 @@ def test_fill_the_profile_add_a_low_season_offer_and_see_the_season(served, brow
     page.select_option(".klynge-lang select", label="English")
     expect(share).to_have_text(f"Low-season share of capacity: {after.percent} %")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(300)
+    settle(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     whole(page, "profile-phone", 390)
     close(ctx)

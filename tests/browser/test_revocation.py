@@ -69,7 +69,7 @@ def test_an_open_board_stops_when_its_sign_in_ends(served, browser, end):
         area.press("Escape")
 
         banner = page.locator("#klynge-ended")
-        expect(banner).to_be_visible(timeout=30_000)
+        expect(banner).to_be_visible()
         expect(banner).to_contain_text(t("page.ended.title"))
         assert served.kernel_processes() == kernels - 1
         assert _notes(served, organisation) == before

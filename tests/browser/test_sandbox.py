@@ -44,7 +44,7 @@ def test_the_public_link_opens_the_app_with_the_sandbox_banner(browser, sandbox,
     try:
         page = ctx.new_page()
         page.goto(sandbox["nb"])
-        page.wait_for_selector(".klynge-app", timeout=60_000)
+        page.wait_for_selector(".klynge-app")
         assert "key=" not in page.url and "/proxy/absolute/" in page.url
         banner = page.locator(".klynge-banner")
         assert banner.is_visible()
@@ -55,7 +55,7 @@ def test_the_public_link_opens_the_app_with_the_sandbox_banner(browser, sandbox,
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # The board loads and talks to its kernel through the prefixed websocket.
         page.click(".klynge-nav-canvases")
-        page.wait_for_selector(".kb-add:enabled", timeout=60_000)
+        page.wait_for_selector(".kb-add:enabled")
         page.click(".klynge-nav-home")
         page.wait_for_selector(".klynge-banner")
         screenshot(page, f"sandbox-{'desktop' if width > 800 else 'phone'}")
@@ -68,7 +68,7 @@ def test_the_swedish_public_link_signs_in_its_own_participant(browser, sandbox):
     try:
         page = ctx.new_page()
         page.goto(sandbox["sv"])
-        page.wait_for_selector(".klynge-banner", timeout=60_000)
+        page.wait_for_selector(".klynge-banner")
         assert page.locator(".klynge-banner").inner_text().strip() == t("sandbox.banner", "sv")
         assert "Fjällbrasa" in page.inner_text("body")
     finally:

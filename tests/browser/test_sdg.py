@@ -41,7 +41,7 @@ def marit(served):
 
 def open_sdg(page):
     page.click(".klynge-nav-sdg")
-    page.wait_for_selector(".klynge-sdg-head", timeout=60_000)
+    page.wait_for_selector(".klynge-sdg-head")
     return page
 
 
@@ -70,7 +70,7 @@ def test_a_suggested_target_is_confirmed_with_evidence_and_kept_after_a_reload(s
         assert (entry.confirmed, entry.relevance, entry.impact, entry.evidence) == (True, 2, 1, EVIDENCE)
 
         page.reload()
-        page.wait_for_selector(".klynge-app", timeout=60_000)
+        page.wait_for_selector(".klynge-app")
         open_sdg(page)
         mine = page.locator(".klynge-sdg-mine")
         expect(mine).to_contain_text(EVIDENCE)  # the markup shows as text

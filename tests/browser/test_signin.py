@@ -116,7 +116,7 @@ def test_private_notes_of_another_member_never_reach_the_page(served, browser):
     page = open_app(ctx, served.link("fjell"))
     for path in (f"?organisation={gard}", f"?org={gard}&template=environmental_layer"):
         page.goto(served.url + "/voila/render/participant.ipynb" + path)
-        page.wait_for_selector(".klynge-app", timeout=60_000)
+        page.wait_for_selector(".klynge-app")
         assert "Nettopris" not in page.content()
     close(ctx)
 
