@@ -2,7 +2,9 @@
 
 Voila serves only ``notebooks/apps``; sign-in happens in :mod:`klynge.server.signin` before any
 kernel starts; kernels learn who they serve from the session cookie
-(:func:`klynge.server.session.identity_from_environ`).
+(:func:`klynge.server.session.identity_from_environ`). Klynge's own options are traitlets
+(:class:`klynge.server.configuration.KlyngeConfiguration`), made into one settings object when the
+server starts and handed from there to its handlers, its identity provider and every kernel.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from .. import resources
 from ..settings import Settings
 
 __all__ = ["HideKernelIds", "log_request", "normalise_base_path", "serve", "voila_config"]
+
+# Where the server listens; a proxy in front of it (or the browser on this machine) reaches it there.
+IP = "127.0.0.1"
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +41,8 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     from voila.paths import collect_template_paths
 
     from . import pages as server_pages_module
+    from .configuration import settings_config
     from .kernels import KernelOwnerAuthorizer
-    from .session import cookie_secret
     from .signin import KlyngeIdentityProvider, NotFoundHandler
 
     template_dir = resources.path("widgets", "voila", "templates", "klynge")
@@ -50,7 +55,8 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     server_pages.globals["texts"] = server_pages_module.in_every_language
 
     c = Config()
-    c.Voila.ip = "127.0.0.1"
+    c.merge(settings_config(settings))
+    c.Voila.ip = IP
     c.Voila.port = port
     c.Voila.port_retries = 0
     c.Voila.base_url = normalise_base_path(base_path)
@@ -58,7 +64,6 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.Voila.root_dir = str(apps or resources.path("notebooks", "apps"))
     c.Voila.identity_provider_class = KlyngeIdentityProvider
     c.Voila.authorizer_class = KernelOwnerAuthorizer
-    c.Voila.cookie_secret = cookie_secret(settings)
     c.Voila.token = ""
     c.Voila.tornado_settings = {
         "compress_response": True,
@@ -71,8 +76,6 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         "serve_traceback": False,
         "default_handler_class": NotFoundHandler,
         "log_function": log_request,
-        "klynge_lang": settings.lang,
-        "klynge_trust_proxy": settings.trust_proxy,
         # The session cookie is SameSite=Lax, so a cross-site POST never carries it; the XSRF
         # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
         # which would leave a kernel running for every closed page.
@@ -111,16 +114,31 @@ def normalise_base_path(path: str | None) -> str:
 
 
 def _voila_class():
-    """Voila, with response compression switched on and Klynge's handlers on its routes."""
+    """Voila with Klynge's options and settings, response compression, and Klynge's handlers on its routes."""
+    from traitlets import Instance, default
     from voila.app import Voila
 
+    from .configuration import KlyngeConfiguration
+    from .kernels import CappedKernelManager
     from .routes import klynge_routes
+    from .session import cookie_secret
 
     class KlyngeVoila(Voila):
+        classes = [*Voila.classes, KlyngeConfiguration, CappedKernelManager]
+        klynge_settings = Instance(Settings, help="Klynge's settings, made once from KlyngeConfiguration")
+
+        @default("klynge_settings")
+        def _klynge_settings(self) -> Settings:
+            return KlyngeConfiguration(parent=self).settings()
+
+        @default("cookie_secret")
+        def _klynge_cookie_secret(self) -> bytes:
+            return cookie_secret(self.klynge_settings)
+
         def init_settings(self):
             # Tornado sets up gzip while it builds the application; Voila applies its extra
             # tornado_settings only afterwards, too late for compression.
-            return {**super().init_settings(), "compress_response": True}
+            return {**super().init_settings(), "compress_response": True, "klynge_settings": self.klynge_settings}
 
         def init_handlers(self):
             return klynge_routes(super().init_handlers())
@@ -153,7 +171,7 @@ def log_request(handler) -> None:
 
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
           links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
-    """Run the server until interrupted. Kernels inherit the database and home from ``settings``.
+    """Run the server until interrupted. Kernels are handed ``settings`` (database, home, language, ...).
 
     Raises
     ------
@@ -174,12 +192,9 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
         from ..demo import check_sandbox_database
 
         check_sandbox_database(settings)
-    os.environ["KLYNGE_DB"] = settings.db
-    os.environ["KLYNGE_HOME"] = settings.home
-    os.environ["KLYNGE_LANG"] = settings.lang
-    os.environ["KLYNGE_SANDBOX"] = "1" if settings.sandbox else "0"
-    os.environ["KLYNGE_TRUST_PROXY"] = "1" if settings.trust_proxy else "0"
-    # Voila finds the "klynge" template on the Jupyter data path.
+    # Voila finds the "klynge" template on the Jupyter data path, and so does its handler of the
+    # template's static files, at every request (voila/static_file_handler.py): no option of
+    # Voila's sets another path for both, so the server's environment carries it.
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
     settings.server_secret()  # made now, before kernels need it
@@ -194,11 +209,14 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     for line in links or []:
         print(line, flush=True)
     url = f"http://localhost:{port}{base_path}"
-    print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
     from tornado.ioloop import IOLoop
 
-    # Noted once the loop runs, that is once the port is ours: `klynge demo --serve` finds it there.
-    IOLoop.current().add_callback(write_run_file, settings, port, url)
+    def running() -> None:
+        # Said once the loop runs, that is once the port is ours; `klynge demo --serve` finds the note.
+        print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
+        write_run_file(settings, port, url)
+
+    IOLoop.current().add_callback(running)
     try:
         app.start()
     finally:
