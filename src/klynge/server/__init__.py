@@ -9,14 +9,16 @@ server starts and handed from there to its handlers, its identity provider and e
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import socket
 
 from .. import resources
 from ..settings import Settings
 
-__all__ = ["HideKernelIds", "log_request", "normalise_base_path", "serve", "voila_config"]
+__all__ = ["HideKernelIds", "check_port", "log_request", "normalise_base_path", "serve", "voila_config"]
 
 # Where the server listens; a proxy in front of it (or the browser on this machine) reaches it there.
 IP = "127.0.0.1"
@@ -169,12 +171,42 @@ def log_request(handler) -> None:
           request.remote_ip, 1000.0 * request.request_time())
 
 
+def check_port(port: int, ip: str = IP) -> None:
+    """Make sure the server can listen on ``port``, before anything else is started or printed.
+
+    Raises
+    ------
+    PortTaken
+        When another program listens on it.
+    KlyngeError
+        When this user may not listen on it (a port below 1024, for most users).
+    """
+    from ..errors import KlyngeError, PortTaken
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":
+            # As Tornado binds: a closed connection still waiting out its TIME_WAIT does not hold the port.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
+                raise PortTaken(port) from None
+            if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)):
+                raise KlyngeError(f"this user may not listen on port {port}; choose another with --port") from None
+            raise KlyngeError(f"cannot listen on port {port}: {exc.strerror or exc}") from None
+        except OverflowError:
+            raise KlyngeError(f"there is no port {port}; choose one from 1 to 65535 with --port") from None
+
+
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
           links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
     """Run the server until interrupted. Kernels are handed ``settings`` (database, home, language, ...).
 
     Raises
     ------
+    PortTaken
+        When another program listens on ``port``.
     KlyngeError
         When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
@@ -186,6 +218,7 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     if other is not None:
         raise KlyngeError(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
                           "stop it first, or set KLYNGE_HOME to another folder")
+    check_port(port)
     # A wrong password or an unreachable database is said once, now, not at every request.
     open_store(settings.db, create=False).close()
     if settings.sandbox:
