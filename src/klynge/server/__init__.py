@@ -199,6 +199,17 @@ def check_port(port: int, ip: str = IP) -> None:
             raise KlyngeError(f"there is no port {port}; choose one from 1 to 65535 with --port") from None
 
 
+def _check_database(settings: Settings) -> None:
+    """Say a wrong password or an unreachable database once, now, not at every request."""
+    from ..store import open_store
+
+    open_store(settings.db, create=False).close()
+    if settings.sandbox:
+        from ..demo import check_sandbox_database
+
+        check_sandbox_database(settings)
+
+
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
           links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
     """Run the server until interrupted. Kernels are handed ``settings`` (database, home, language, ...).
@@ -211,7 +222,6 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
         When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
     from ..errors import KlyngeError
-    from ..store import open_store
     from .runfile import remove_run_file, running_server, write_run_file
 
     other = running_server(settings)
@@ -219,24 +229,22 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
         raise KlyngeError(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
                           "stop it first, or set KLYNGE_HOME to another folder")
     check_port(port)
-    # A wrong password or an unreachable database is said once, now, not at every request.
-    open_store(settings.db, create=False).close()
-    if settings.sandbox:
-        from ..demo import check_sandbox_database
-
-        check_sandbox_database(settings)
+    _check_database(settings)
     # Voila finds the "klynge" template on the Jupyter data path, and so does its handler of the
     # template's static files, at every request (voila/static_file_handler.py): no option of
     # Voila's sets another path for both, so the server's environment carries it.
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
-    settings.server_secret()  # made now, before kernels need it
     base_path = normalise_base_path(base_path)
     config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps,
                           base_path=base_path)
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
     app = _voila_class()(config=config)
     app.initialize([])
+    if app.klynge_settings != settings:  # a Jupyter config file (voila.py) changed some
+        settings = app.klynge_settings
+        _check_database(settings)
+    settings.server_secret()  # made now, before kernels need it
     for handler in (*logging.getLogger().handlers, *app.log.handlers):
         handler.addFilter(HideKernelIds())
     for line in links or []:
