@@ -33,17 +33,21 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def klynge_serve(home: Path, url: str, port: int, *options: str) -> Iterator[subprocess.Popen]:
+def klynge_serve(home: Path, url: str, port: int, *options: str, db: str | None = None,
+                 env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
     """``klynge serve`` on ``home`` in a clean environment, logging to ``home/server.log``.
 
-    Waits up to a minute for the server to answer, and stops it when the block ends.
+    ``db`` is given as ``klynge --db``, ``env`` adds to the environment. Waits up to a minute for
+    the server to answer, and stops it when the block ends.
     """
     log = home / "server.log"
+    given = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
-    env.update(KLYNGE_HOME=str(home), KLYNGE_BASE_URL=url)
+    env.update(KLYNGE_HOME=str(home), KLYNGE_BASE_URL=url, **given)
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "klynge", "serve", "--no-browser", *options,
-                                    "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "klynge", *(("--db", db) if db else ()), "serve",
+                                    "--no-browser", *options, "--port", str(port)],
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while not answers(url):
         if time.time() > deadline or process.poll() is not None:

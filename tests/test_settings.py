@@ -4,7 +4,7 @@ import stat
 import pytest
 
 from klynge.errors import KlyngeError
-from klynge.settings import load_settings, normalise_db_url, settings_help
+from klynge.settings import load_settings, normalise_db_url, option_help, settings_from_json, settings_help
 
 
 def test_defaults_come_from_the_home_folder(tmp_path):
@@ -73,3 +73,26 @@ def test_klynge_home_wins_over_a_klynge_folder(tmp_path):
 def test_without_a_klynge_folder_the_home_is_the_users_data_folder(tmp_path):
     settings = load_settings({}, cwd=tmp_path)
     assert not settings.home.startswith(str(tmp_path)) and settings.home.endswith("klynge")
+
+
+def test_settings_travel_as_json_and_come_back_the_same(tmp_path):
+    settings = load_settings({"KLYNGE_HOME": str(tmp_path), "KLYNGE_LANG": "sv", "KLYNGE_SANDBOX": "1",
+                              "KLYNGE_KEY_DAYS": "9", "KLYNGE_SECRET": "s3cret"})
+    assert settings_from_json(settings.to_json()) == settings
+    # Read from the JSON alone: the environment of the process that reads it plays no part.
+    assert settings_from_json(settings.to_json()).db == f"sqlite:///{tmp_path / 'klynge.db'}"
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("", "JSON object"), ("[1, 2]", "JSON object"), ('{"db": ["a"]}', "JSON object"), ("{nope", "JSON object"),
+    ('{"colour": "red"}', "colour"), ('{"lang": "de"}', "KLYNGE_LANG"), ('{"key_days": "many"}', "KLYNGE_KEY_DAYS"),
+])
+def test_settings_json_that_cannot_be_used_is_named(text, problem):
+    with pytest.raises(KlyngeError, match=problem):
+        settings_from_json(text)
+
+
+def test_option_help_names_the_variable():
+    assert "KLYNGE_DB" in option_help("db") and "database" in option_help("db")
+    with pytest.raises(KeyError):
+        option_help("colour")

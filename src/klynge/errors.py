@@ -14,7 +14,8 @@
     ├── DataError           an import or a reference file is not what it should be
     ├── NotEmpty            a database already holds data and --replace was not given
     ├── BatchError          a batch could not run
-    └── MissingDependency   an optional feature needs a package that is not installed
+    ├── MissingDependency   an optional feature needs a package that is not installed
+    └── PortTaken           ``klynge serve`` cannot listen: another program has its port
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "MissingDependency",
     "NotEmpty",
     "NotFound",
+    "PortTaken",
     "SessionEnded",
     "TemplateError",
     "ValidationError",
@@ -148,3 +150,11 @@ class MissingDependency(KlyngeError):
 
 
 __all__ += ["Clash"]
+
+
+class PortTaken(KlyngeError):
+    """Another program listens on the port ``klynge serve`` was asked to use; ``port`` names it."""
+
+    def __init__(self, port: int):
+        self.port = port
+        super().__init__(f"port {port} is taken by another program; choose another with --port")

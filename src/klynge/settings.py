@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -10,12 +11,16 @@ from pathlib import Path
 
 from .errors import KlyngeError
 
-__all__ = ["HOME_FOLDER", "LANGUAGES", "Settings", "find_home", "load_settings", "settings_help"]
+__all__ = ["HOME_FOLDER", "LANGUAGES", "SETTINGS_ENV", "Settings", "find_home", "load_settings", "option_help",
+           "settings_from_json", "settings_help"]
 
 LANGUAGES = ("nb", "sv", "en")
 
 #: The folder a project keeps its database in; found in the current folder or a parent.
 HOME_FOLDER = ".klynge"
+
+#: The one environment variable ``klynge serve`` hands each app kernel: its settings as JSON.
+SETTINGS_ENV = "KLYNGE_SETTINGS"
 
 
 def _default_home() -> str:
@@ -87,6 +92,10 @@ class Settings:
         """A copy with another database URL (``--db`` on the command line), or self if None."""
         return self if not url else replace(self, db=normalise_db_url(url))
 
+    def to_json(self) -> str:
+        """Every option as JSON, for :func:`settings_from_json` in another process (an app kernel)."""
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)})
+
     def server_secret(self) -> bytes:
         """The server secret; made once and kept (mode 0600) in the home folder when not set."""
         if self.secret:
@@ -149,6 +158,34 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
     if values.get("lang", "nb") not in LANGUAGES:
         raise KlyngeError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
     return Settings(**values)
+
+
+def settings_from_json(text: str) -> Settings:
+    """The settings :meth:`Settings.to_json` wrote, checked as :func:`load_settings` checks them.
+
+    Raises
+    ------
+    KlyngeError
+        When ``text`` is not such JSON, names an unknown option, or holds a value that cannot be used.
+    """
+    try:
+        values = json.loads(text)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict) or not all(v is None or isinstance(v, (str, int)) for v in values.values()):
+        raise KlyngeError(f"{SETTINGS_ENV} must hold the settings as a JSON object of plain values")
+    unknown = sorted(set(values) - {f.name for f in fields(Settings)})
+    if unknown:
+        raise KlyngeError(f"{SETTINGS_ENV} names options Klynge does not have: {', '.join(map(str, unknown))}")
+    return load_settings({}, **values)
+
+
+def option_help(name: str) -> str:
+    """The line of help of one option, by its name in :class:`Settings` (``db``, ``lang``, ...)."""
+    for f in fields(Settings):
+        if f.name == name:
+            return f"{f.metadata['help']} (environment: {f.metadata['env']})"
+    raise KeyError(name)
 
 
 def settings_help() -> str:

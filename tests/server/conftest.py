@@ -1,8 +1,13 @@
-"""One real ``klynge serve`` (behind a trusted proxy) for the server's route tests, spoken to over HTTP."""
+"""One real ``klynge serve`` (behind a trusted proxy) for the server's route tests, spoken to over HTTP.
+
+It serves the built-in apps and a probe notebook that shows what its kernel was handed, on a
+database outside its home folder (given as ``--db``) and in Swedish (given as ``KLYNGE_LANG``).
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -11,9 +16,21 @@ from pathlib import Path
 import pytest
 
 from klynge import operations as ops
+from klynge import resources
 from klynge.settings import Settings, load_settings
 
 from ..serving import free_port, klynge_serve
+
+# What a kernel was handed: the settings it reads and the names of Klynge's variables in its environment.
+PROBE = """\
+import json, os
+from klynge.apps.session import open_session
+
+session = open_session()
+print("PROBE", json.dumps({"person": session.identity.person_id, "db": session.settings.db,
+                           "lang": session.settings.lang,
+                           "environ": sorted(k for k in os.environ if k.startswith("KLYNGE_"))}))
+"""
 
 PEOPLE = {"kari": "kari@fjellglott.example", "sigrid": "sigrid@kjerringa.example",
           "anna": "anna@fjallbrasa.example"}
@@ -69,17 +86,25 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """``klynge serve --trust-proxy`` on the demo cluster, for the whole session."""
+    import nbformat
+
     from klynge.demo import load_demo
 
     home = tmp_path_factory.mktemp("server")
+    apps = tmp_path_factory.mktemp("apps")
+    for notebook in resources.path("notebooks", "apps").glob("*.ipynb"):
+        shutil.copy(notebook, apps)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)]), apps / "probe.ipynb")
+    db = tmp_path_factory.mktemp("elsewhere") / "cluster.db"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    settings = load_settings({"KLYNGE_HOME": str(home), "KLYNGE_BASE_URL": url})
+    settings = load_settings({"KLYNGE_HOME": str(home), "KLYNGE_BASE_URL": url, "KLYNGE_DB": str(db),
+                              "KLYNGE_LANG": "sv"})
     keys = {}
     with ops.store_for(settings) as store:
         load_demo(store, settings)
         for name, email in PEOPLE.items():
             person = store.person_by_email(ops.SYSTEM, email)
             keys[name] = store.reissue_key(ops.SYSTEM, person.id, settings.server_secret(), settings.key_days)
-    with klynge_serve(home, url, port, "--trust-proxy"):
+    with klynge_serve(home, url, port, "--trust-proxy", "--apps", str(apps), db=str(db), env={"KLYNGE_LANG": "sv"}):
         yield Server(url=url, settings=settings, log=home / "server.log", keys=keys)

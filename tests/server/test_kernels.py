@@ -1,6 +1,9 @@
 """Kernel caps, owners and ended sessions, with real kernels and a real store."""
 
 import asyncio
+import html
+import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from klynge.server.kernels import CappedKernelManager, Owner, PageRefused
 
 from ..conftest import SECRET
+from .conftest import PEOPLE
 
 
 def run(scenario):
@@ -76,3 +80,30 @@ def test_the_kernels_of_an_ended_session_are_shut_down(tmp_path, store, cluster,
             await manager.shutdown_all(now=True)
 
     run(scenario())
+
+
+def test_a_kernel_is_handed_the_servers_settings_and_the_server_keeps_its_environment(server):
+    from klynge import operations as ops
+
+    with ops.store_for(server.settings) as store:
+        kari = store.person_by_email(ops.SYSTEM, PEOPLE["kari"]).id
+    cookie = server.sign_in("kari")[0]
+    # Another site's cookie on the same host (a JSON value): the server and the kernel read the
+    # header with the same parser, so both see who is signed in.
+    header = f'prefs={{"theme": "dark mode"}}; {cookie}'
+    seen = []
+    try:
+        for _ in range(2):  # a preheated kernel, then (most likely) one started for the page
+            reply = server.request("/voila/render/probe.ipynb", cookie=header)
+            assert reply.status == 200, reply.body[:500]
+            found = re.search(r"PROBE (\{.*?\})\s*<", html.unescape(reply.body))
+            assert found, reply.body[-3000:]
+            seen.append(json.loads(found.group(1)))
+    finally:
+        server.request("/logout", cookie=cookie)
+    for kernel in seen:
+        assert kernel["person"] == kari
+        assert kernel["db"] == server.settings.db and kernel["db"].endswith("/elsewhere0/cluster.db")
+        assert kernel["lang"] == "sv"
+        # The server's own environment is what the test gave it: it set no KLYNGE_DB of its own.
+        assert kernel["environ"] == ["KLYNGE_BASE_URL", "KLYNGE_HOME", "KLYNGE_LANG", "KLYNGE_SETTINGS"]

@@ -1,7 +1,10 @@
 """An app kernel's session: settings, store and the identity it serves.
 
-The identity carries its server session: the store checks that session on every call, so a
-page whose person logged out, lost their key or was erased can no longer read or write.
+The settings are the server's own, handed to the kernel as one environment variable
+(:data:`klynge.settings.SETTINGS_ENV`) when it started; the kernel reads nothing else of
+Klynge's from its environment. The identity carries its server session: the store checks that
+session on every call, so a page whose person logged out, lost their key or was erased can no
+longer read or write.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ import json
 import logging
 import os
 import threading
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
-from ..settings import Settings, load_settings
+from ..errors import KlyngeError
+from ..settings import SETTINGS_ENV, Settings, settings_from_json
 from ..store import Identity, Store, open_store
 
-__all__ = ["AppSession", "open_session"]
+__all__ = ["AppSession", "kernel_settings", "open_session"]
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +43,13 @@ def open_session(environ=None) -> AppSession:
     ------
     klynge.errors.KeyRejected
         When the page was opened without a live session.
+    klynge.errors.KlyngeError
+        When the kernel was not started by ``klynge serve`` (it has no settings).
     """
     from ..server.session import identity_from_environ, preferred_language
 
     environ = os.environ if environ is None else environ
-    settings = load_settings(environ)
+    settings = kernel_settings(environ)
     if environ.get("VOILA_PREHEAT") == "True":
         # A preheated kernel learns its request (and cookie) only now, when a page takes it.
         wait_for_page_request(environ, settings)
@@ -52,6 +58,22 @@ def open_session(environ=None) -> AppSession:
     lang = preferred_language(environ.get("HTTP_ACCEPT_LANGUAGE"), settings.lang, english=False)
     log.info("app session for person %s (%s)", identity.person_id, identity.role)
     return AppSession(settings, store, identity, lang)
+
+
+def kernel_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings ``klynge serve`` handed this kernel when it started it.
+
+    Raises
+    ------
+    klynge.errors.KlyngeError
+        When there are none: the app was opened outside ``klynge serve``.
+    """
+    environ = os.environ if environ is None else environ
+    text = environ.get(SETTINGS_ENV)
+    if not text:
+        raise KlyngeError(f"this app runs under `klynge serve`, which hands its kernels their settings "
+                          f"({SETTINGS_ENV} is not set)")
+    return settings_from_json(text)
 
 
 def wait_for_page_request(environ: MutableMapping[str, str], settings: Settings) -> None:

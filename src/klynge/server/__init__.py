@@ -2,19 +2,26 @@
 
 Voila serves only ``notebooks/apps``; sign-in happens in :mod:`klynge.server.signin` before any
 kernel starts; kernels learn who they serve from the session cookie
-(:func:`klynge.server.session.identity_from_environ`).
+(:func:`klynge.server.session.identity_from_environ`). Klynge's own options are traitlets
+(:class:`klynge.server.configuration.KlyngeConfiguration`), made into one settings object when the
+server starts and handed from there to its handlers, its identity provider and every kernel.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import socket
 
 from .. import resources
 from ..settings import Settings
 
-__all__ = ["HideKernelIds", "log_request", "normalise_base_path", "serve", "voila_config"]
+__all__ = ["HideKernelIds", "check_port", "log_request", "normalise_base_path", "serve", "voila_config"]
+
+# Where the server listens; a proxy in front of it (or the browser on this machine) reaches it there.
+IP = "127.0.0.1"
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +43,8 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     from voila.paths import collect_template_paths
 
     from . import pages as server_pages_module
+    from .configuration import settings_config
     from .kernels import KernelOwnerAuthorizer
-    from .session import cookie_secret
     from .signin import KlyngeIdentityProvider, NotFoundHandler
 
     template_dir = resources.path("widgets", "voila", "templates", "klynge")
@@ -50,7 +57,8 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     server_pages.globals["texts"] = server_pages_module.in_every_language
 
     c = Config()
-    c.Voila.ip = "127.0.0.1"
+    c.merge(settings_config(settings))
+    c.Voila.ip = IP
     c.Voila.port = port
     c.Voila.port_retries = 0
     c.Voila.base_url = normalise_base_path(base_path)
@@ -58,7 +66,6 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.Voila.root_dir = str(apps or resources.path("notebooks", "apps"))
     c.Voila.identity_provider_class = KlyngeIdentityProvider
     c.Voila.authorizer_class = KernelOwnerAuthorizer
-    c.Voila.cookie_secret = cookie_secret(settings)
     c.Voila.token = ""
     c.Voila.tornado_settings = {
         "compress_response": True,
@@ -71,8 +78,6 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         "serve_traceback": False,
         "default_handler_class": NotFoundHandler,
         "log_function": log_request,
-        "klynge_lang": settings.lang,
-        "klynge_trust_proxy": settings.trust_proxy,
         # The session cookie is SameSite=Lax, so a cross-site POST never carries it; the XSRF
         # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
         # which would leave a kernel running for every closed page.
@@ -111,16 +116,31 @@ def normalise_base_path(path: str | None) -> str:
 
 
 def _voila_class():
-    """Voila, with response compression switched on and Klynge's handlers on its routes."""
+    """Voila with Klynge's options and settings, response compression, and Klynge's handlers on its routes."""
+    from traitlets import Instance, default
     from voila.app import Voila
 
+    from .configuration import KlyngeConfiguration
+    from .kernels import CappedKernelManager
     from .routes import klynge_routes
+    from .session import cookie_secret
 
     class KlyngeVoila(Voila):
+        classes = [*Voila.classes, KlyngeConfiguration, CappedKernelManager]
+        klynge_settings = Instance(Settings, help="Klynge's settings, made once from KlyngeConfiguration")
+
+        @default("klynge_settings")
+        def _klynge_settings(self) -> Settings:
+            return KlyngeConfiguration(parent=self).settings()
+
+        @default("cookie_secret")
+        def _klynge_cookie_secret(self) -> bytes:
+            return cookie_secret(self.klynge_settings)
+
         def init_settings(self):
             # Tornado sets up gzip while it builds the application; Voila applies its extra
             # tornado_settings only afterwards, too late for compression.
-            return {**super().init_settings(), "compress_response": True}
+            return {**super().init_settings(), "compress_response": True, "klynge_settings": self.klynge_settings}
 
         def init_handlers(self):
             return klynge_routes(super().init_handlers())
@@ -151,54 +171,93 @@ def log_request(handler) -> None:
           request.remote_ip, 1000.0 * request.request_time())
 
 
-def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
-          links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
-    """Run the server until interrupted. Kernels inherit the database and home from ``settings``.
+def check_port(port: int, ip: str = IP) -> None:
+    """Make sure the server can listen on ``port``, before anything else is started or printed.
 
     Raises
     ------
+    PortTaken
+        When another program listens on it.
+    KlyngeError
+        When this user may not listen on it (a port below 1024, for most users).
+    """
+    from ..errors import KlyngeError, PortTaken
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":
+            # As Tornado binds: a closed connection still waiting out its TIME_WAIT does not hold the port.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
+                raise PortTaken(port) from None
+            if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)):
+                raise KlyngeError(f"this user may not listen on port {port}; choose another with --port") from None
+            raise KlyngeError(f"cannot listen on port {port}: {exc.strerror or exc}") from None
+        except OverflowError:
+            raise KlyngeError(f"there is no port {port}; choose one from 1 to 65535 with --port") from None
+
+
+def _check_database(settings: Settings) -> None:
+    """Say a wrong password or an unreachable database once, now, not at every request."""
+    from ..store import open_store
+
+    open_store(settings.db, create=False).close()
+    if settings.sandbox:
+        from ..demo import check_sandbox_database
+
+        check_sandbox_database(settings)
+
+
+def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, preheat: bool = True,
+          links: list[str] | None = None, apps: str | None = None, base_path: str = "/") -> None:
+    """Run the server until interrupted. Kernels are handed ``settings`` (database, home, language, ...).
+
+    Raises
+    ------
+    PortTaken
+        When another program listens on ``port``.
     KlyngeError
         When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
     from ..errors import KlyngeError
-    from ..store import open_store
     from .runfile import remove_run_file, running_server, write_run_file
 
     other = running_server(settings)
     if other is not None:
         raise KlyngeError(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
                           "stop it first, or set KLYNGE_HOME to another folder")
-    # A wrong password or an unreachable database is said once, now, not at every request.
-    open_store(settings.db, create=False).close()
-    if settings.sandbox:
-        from ..demo import check_sandbox_database
-
-        check_sandbox_database(settings)
-    os.environ["KLYNGE_DB"] = settings.db
-    os.environ["KLYNGE_HOME"] = settings.home
-    os.environ["KLYNGE_LANG"] = settings.lang
-    os.environ["KLYNGE_SANDBOX"] = "1" if settings.sandbox else "0"
-    os.environ["KLYNGE_TRUST_PROXY"] = "1" if settings.trust_proxy else "0"
-    # Voila finds the "klynge" template on the Jupyter data path.
+    check_port(port)
+    _check_database(settings)
+    # Voila finds the "klynge" template on the Jupyter data path, and so does its handler of the
+    # template's static files, at every request (voila/static_file_handler.py): no option of
+    # Voila's sets another path for both, so the server's environment carries it.
     data_path = str(resources.path("widgets"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (data_path, os.environ.get("JUPYTER_PATH")) if p)
-    settings.server_secret()  # made now, before kernels need it
     base_path = normalise_base_path(base_path)
     config = voila_config(settings, port=port, open_browser=open_browser, preheat=preheat, apps=apps,
                           base_path=base_path)
     logging.basicConfig(level=logging.INFO, format="[Klynge] %(message)s")
     app = _voila_class()(config=config)
     app.initialize([])
+    if app.klynge_settings != settings:  # a Jupyter config file (voila.py) changed some
+        settings = app.klynge_settings
+        _check_database(settings)
+    settings.server_secret()  # made now, before kernels need it
     for handler in (*logging.getLogger().handlers, *app.log.handlers):
         handler.addFilter(HideKernelIds())
     for line in links or []:
         print(line, flush=True)
     url = f"http://localhost:{port}{base_path}"
-    print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
     from tornado.ioloop import IOLoop
 
-    # Noted once the loop runs, that is once the port is ours: `klynge demo --serve` finds it there.
-    IOLoop.current().add_callback(write_run_file, settings, port, url)
+    def running() -> None:
+        # Said once the loop runs, that is once the port is ours; `klynge demo --serve` finds the note.
+        print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
+        write_run_file(settings, port, url)
+
+    IOLoop.current().add_callback(running)
     try:
         app.start()
     finally:

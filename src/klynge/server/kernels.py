@@ -8,11 +8,15 @@ without saying goodbye (its connection closed): that one is shut down to make ro
 
 Every few seconds the manager asks the store which owning sessions have ended (logged out, key
 revoked or expired, person erased) and shuts their kernels down at once.
+
+Every kernel it starts is handed the server's settings, made once at the server's start, as one
+environment variable (:data:`klynge.settings.SETTINGS_ENV`); the app reads them from there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -23,9 +27,10 @@ from functools import cached_property
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float, Int
+from traitlets import Float, Instance, Int, default
 
-from ..settings import load_settings
+from ..settings import SETTINGS_ENV, Settings
+from .configuration import settings_of
 
 __all__ = ["CappedKernelManager", "KernelOwnerAuthorizer", "Owner", "PageRefused", "owner_of_request"]
 
@@ -64,6 +69,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Int(40, config=True, help="kernels the whole server may give to pages at once")
     max_kernels_per_person = Int(3, config=True, help="kernels (open pages) one person may have")
     session_check_interval = Float(2.0, config=True, help="seconds between checks for ended sessions")
+    klynge_settings = Instance(Settings, allow_none=True,
+                               help="the settings every kernel is handed; by default the server's own")
+
+    @default("klynge_settings")
+    def _server_settings(self) -> Settings | None:
+        return settings_of(self)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -100,7 +111,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
         """The store that says whether a session is still live."""
         from ..store import open_store
 
-        return open_store(load_settings().db, create=False)
+        return open_store(self.klynge_settings.db, create=False)
+
+    @cached_property
+    def _kernel_settings(self) -> dict[str, str]:
+        # Made once: every kernel gets the same settings, whatever the server's environment says later.
+        return {} if self.klynge_settings is None else {SETTINGS_ENV: self.klynge_settings.to_json()}
 
     @asynccontextmanager
     async def page_for(self, owner: Owner) -> AsyncIterator[None]:
@@ -134,7 +150,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
             self._opening[owner.person_id] -= 1
 
     async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
-        env = kwargs.get("env") or {}
+        # Voila hands a kernel the server's environment and its page's request; Klynge adds its settings.
+        env = kwargs["env"] = {**(kwargs.get("env") or os.environ), **self._kernel_settings}
         owner = None if env.get("VOILA_PREHEAT") == "True" else _OPENING.get()
         kid = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         if owner is not None:

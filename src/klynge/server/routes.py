@@ -23,7 +23,6 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import AllowListFileHandler, MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 
-from ..settings import load_settings
 from .kernels import PageRefused, owner_of_request
 from .pages import plain_page
 from .session import KERNEL_HEADER, kernel_token, preferred_language
@@ -42,7 +41,7 @@ class PlainErrors:
     """Error answers as Klynge's plain page in the browser's language, never Tornado's or a traceback."""
 
     def plain(self, status: int, texts: tuple[str, str]) -> None:
-        lang = preferred_language(self.request.headers.get("Accept-Language"), self.settings.get("klynge_lang", "nb"))
+        lang = preferred_language(self.request.headers.get("Accept-Language"), self.settings["klynge_settings"].lang)
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
@@ -82,7 +81,7 @@ class KernelQuerySocket(PlainErrors, RequestInfoSocketHandler):
     def prepare(self):
         kernel_id = self.path_kwargs.get("kernel_id", "")
         shown = self.request.headers.get(KERNEL_HEADER, "")
-        if not hmac.compare_digest(shown.encode(), kernel_token(load_settings(), kernel_id).encode()):
+        if not hmac.compare_digest(shown.encode(), kernel_token(self.settings["klynge_settings"], kernel_id).encode()):
             log.warning("a connection that is not the kernel's was refused its page's request")
             raise web.HTTPError(403)
 

@@ -3,6 +3,10 @@
 The cookie holds ``person_id:session_id``, signed with a secret derived from the server secret.
 It carries no permissions: whoever reads it asks the store whether the session is still live
 (not logged out, its key neither revoked nor expired, its person not erased).
+
+The server and the app kernels read the same ``Cookie`` header (Voila hands it to a kernel as
+``HTTP_COOKIE``) with the same function, :func:`session_from_header`, so they cannot disagree
+about who is signed in.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import hashlib
 import hmac
 import os
 from collections.abc import Mapping
-from http.cookies import CookieError, SimpleCookie
 
 from tornado.web import create_signed_value, decode_signed_value
 
@@ -19,8 +22,8 @@ from ..errors import KeyRejected
 from ..settings import LANGUAGES, Settings
 from ..store import Identity, Store
 
-__all__ = ["COOKIE", "COOKIE_DAYS", "KERNEL_HEADER", "cookie_secret", "identity_from_environ", "is_https",
-           "kernel_token", "make_cookie", "preferred_language", "read_cookie"]
+__all__ = ["COOKIE", "COOKIE_DAYS", "KERNEL_HEADER", "cookie_secret", "cookie_values", "identity_from_environ",
+           "is_https", "kernel_token", "make_cookie", "preferred_language", "read_cookie", "session_from_header"]
 
 COOKIE = "klynge_session"
 COOKIE_DAYS = 30
@@ -59,6 +62,42 @@ def read_cookie(settings: Settings, value: str | bytes | None) -> tuple[int, str
     return (int(person), session_id) if person.isdigit() and session_id else None
 
 
+def cookie_values(header: str | None, name: str = COOKIE) -> list[str]:
+    """Every value a ``Cookie`` request header gives the cookie ``name``, in the order it gives them.
+
+    The header is read as browsers write it (RFC 6265: ``name=value`` pairs split by ``;``), and a
+    pair that is not well formed is skipped, never the rest of the header: another site's cookie
+    on the same host (a JSON value, a space, a stray quote) cannot hide Klynge's. Names are
+    compared exactly. A browser may send the name more than once (cookies of the same name set
+    for different paths, the most specific first), so all values are returned.
+    """
+    values = []
+    for pair in (header or "").split(";"):
+        key, sep, value = pair.partition("=")
+        if not sep or key.strip() != name:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        if value:
+            values.append(value)
+    return values
+
+
+def session_from_header(settings: Settings, header: str | None) -> tuple[int, str] | None:
+    """``(person_id, session_id)`` from the first valid session cookie in a ``Cookie`` header, or None.
+
+    This is the one reading of the session cookie: the server's (sign-in, pages, kernels) and
+    the app kernels' (:func:`identity_from_environ`). A cookie that is forged, too old or signed
+    by another server (another Klynge on the same host) is passed over, not taken as the answer.
+    """
+    for value in cookie_values(header):
+        session = read_cookie(settings, value)
+        if session is not None:
+            return session
+    return None
+
+
 def is_https(request, trust_proxy: bool = False) -> bool:
     """Whether a browser reached the server over HTTPS.
 
@@ -84,13 +123,7 @@ def identity_from_environ(settings: Settings, store: Store, environ: Mapping[str
         revoked or expired, its person erased).
     """
     environ = os.environ if environ is None else environ
-    jar = SimpleCookie()
-    try:
-        jar.load(environ.get("HTTP_COOKIE", ""))
-    except CookieError:
-        raise KeyRejected("unknown") from None
-    morsel = jar.get(COOKIE)
-    session = read_cookie(settings, morsel.value if morsel else None)
+    session = session_from_header(settings, environ.get("HTTP_COOKIE"))
     if session is None:
         raise KeyRejected("unknown")
     person_id, session_id = session

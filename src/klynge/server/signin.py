@@ -18,10 +18,11 @@ from jupyter_server.base.handlers import JupyterHandler
 from traitlets import default
 
 from ..errors import KeyRejected
-from ..settings import Settings, load_settings
+from ..settings import Settings
 from ..store import Identity, Store, open_store
+from .configuration import settings_of
 from .pages import plain_page, researcher_page
-from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_language, read_cookie
+from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_language, session_from_header
 
 __all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
 
@@ -52,15 +53,19 @@ class KlyngeIdentityProvider(IdentityProvider):
 
     @cached_property
     def klynge(self) -> Settings:
-        return load_settings()
+        """The settings the server made at its start."""
+        settings = settings_of(self)
+        if settings is None:
+            raise RuntimeError("Klynge's identity provider works only inside `klynge serve`")
+        return settings
 
     @cached_property
     def store(self) -> Store:
         return open_store(self.klynge.db, create=False)
 
-    def identity(self, cookie: str | None) -> Identity | None:
-        """The live session a cookie names, or None."""
-        session = read_cookie(self.klynge, cookie)
+    def identity(self, header: str | None) -> Identity | None:
+        """The live session a request's ``Cookie`` header names, or None."""
+        session = session_from_header(self.klynge, header)
         if session is None:
             return None
         person_id, session_id = session
@@ -72,7 +77,7 @@ class KlyngeIdentityProvider(IdentityProvider):
 
     def get_user(self, handler) -> User | None:
         _drop_page_overrides(handler)
-        identity = self.identity(handler.get_cookie(COOKIE))
+        identity = self.identity(handler.request.headers.get("Cookie"))
         # The kernel routes check the kernel's owner against the request's session.
         handler.klynge_identity = identity
         if identity is None:
@@ -152,7 +157,7 @@ class SignInHandler(_PlainHandler):
             return
         self.set_cookie(COOKIE, make_cookie(provider.klynge, identity), expires_days=COOKIE_DAYS,
                         path=self.base_url, httponly=True, samesite="Lax",
-                        secure=is_https(self.request, self.settings.get("klynge_trust_proxy", False)))
+                        secure=is_https(self.request, provider.klynge.trust_proxy))
         target = app_path(self.base_url, identity.role)
         if target is None:
             self.researcher()
@@ -173,7 +178,7 @@ class LogoutHandler(_PlainHandler):
 
     @allow_unauthenticated
     async def get(self) -> None:
-        session = read_cookie(self.klynge.klynge, self.get_cookie(COOKIE))
+        session = session_from_header(self.klynge.klynge, self.request.headers.get("Cookie"))
         if session is not None:
             session_id = session[1]
             self.klynge.store.end_session(session_id)
@@ -188,7 +193,7 @@ class HomeHandler(_PlainHandler):
 
     @allow_unauthenticated
     def get(self) -> None:
-        identity = self.klynge.identity(self.get_cookie(COOKIE))
+        identity = self.klynge.identity(self.request.headers.get("Cookie"))
         if identity is None:
             self.page(403, "page.login.title", "page.login.body")
             return
