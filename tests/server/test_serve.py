@@ -24,10 +24,11 @@ def taken_port():
         yield other.getsockname()[1]
 
 
-def test_klynge_serve_on_a_taken_port_says_so_in_one_line_and_fails(tmp_path, taken_port):
+@pytest.mark.parametrize("command", [["serve"], ["demo", "--serve"]], ids=["serve", "demo"])
+def test_klynge_serve_on_a_taken_port_says_so_in_one_line_and_fails(tmp_path, taken_port, command):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
     env["KLYNGE_HOME"] = str(tmp_path / "home")
-    done = subprocess.run([sys.executable, "-m", "klynge", "serve", "--no-browser", "--port", str(taken_port)],
+    done = subprocess.run([sys.executable, "-m", "klynge", *command, "--no-browser", "--port", str(taken_port)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert done.stderr == f"klynge: port {taken_port} is taken by another program; choose another with --port\n"

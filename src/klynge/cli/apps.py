@@ -66,6 +66,9 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         print(saved_links(settings) or "(not kept; stop the demo and start it again for new links)")
         return 0
     if args.serve:
+        from ..server import check_port
+
+        check_port(args.port)  # before loading, which takes a while, on a port that would fail after it
         # Noted before loading, which takes a while: a second start meanwhile finds this one.
         write_run_file(settings, args.port, f"http://localhost:{args.port}/")
     try:
