@@ -1,7 +1,9 @@
 import pytest
 
+from klynge.archive import import_archive
 from klynge.errors import Conflict, NotEmpty, ValidationError
 from klynge.model import Money, Offer, Organisation
+from klynge.store import bulk
 
 
 def offer(org, **kw):
@@ -72,6 +74,9 @@ def test_cluster_and_status(store, cluster, system):
 def test_a_full_database_is_not_cleared_without_replace(store, cluster, system, tmp_path):
     with pytest.raises(NotEmpty):
         store.clear(system, replace=False)
+    before = bulk.dump(store, system)
     backup = store.clear(system, replace=True, backup_folder=tmp_path / "backups")
-    assert backup.exists() and backup.stat().st_size > 0
     assert store.is_empty(system)
+    # The backup is an archive that gives back exactly what was cleared.
+    import_archive(store, backup)
+    assert bulk.dump(store, system) == before
