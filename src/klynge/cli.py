@@ -10,6 +10,7 @@ import json
 import sys
 from dataclasses import replace
 
+from . import cli_travel
 from .errors import KlyngeError
 from .settings import load_settings, settings_help
 
@@ -96,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="path the apps sit under, behind a proxy that passes the full path on (default: /)")
     p.add_argument("--trust-proxy", action="store_true",
                    help="behind a proxy that ends HTTPS: trust its X-Forwarded-Proto (as KLYNGE_TRUST_PROXY=1)")
+    cli_travel.register(sub, argparse.ArgumentParser(add_help=False))
     return parser
 
 
@@ -261,6 +263,8 @@ def _dispatch(args: argparse.Namespace, settings) -> int:
             settings = replace(settings, trust_proxy=True)
         serve(settings, port=args.port, open_browser=not args.no_browser, preheat=not args.no_preheat,
               apps=args.apps, base_path=args.base_path)
+    elif args.command == "travel":
+        return args.run(args, settings)
     elif args.command == "key" and args.key_command == "reissue":
         _print_invitation(ops.reissue(settings, args.email))
     return 0

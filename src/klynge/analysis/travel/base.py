@@ -31,11 +31,8 @@ class Travel:
     note: str = ""
 
     def as_dict(self) -> dict:
-        """The keys ``minutes``, ``km`` and ``source`` (and ``note`` when there is one)."""
-        out = {"minutes": round(self.minutes, 1), "km": round(self.km, 1), "source": self.source}
-        if self.note:
-            out["note"] = self.note
-        return out
+        """The keys ``minutes``, ``km`` and ``source``, rounded to a tenth."""
+        return {"minutes": round(self.minutes, 1), "km": round(self.km, 1), "source": self.source}
 
 
 @dataclass(frozen=True)

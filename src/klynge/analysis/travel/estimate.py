@@ -33,6 +33,7 @@ from .geometry import EARTH_KM, crosses, haversine_km, project
 __all__ = ["Barrier", "Estimate", "Passage", "barriers", "flat_km", "terrain_of"]
 
 _KINDS = ("end", "bridge", "ferry", "road")
+_PENALTY = 10_000.0  # minutes; more than any drive in the Nordics, small enough for float32 to keep 0.01 min
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Passage:
     lat2: float
     lon2: float
     crossing_min: float
+    crossing_km: float
     wait_min: float
 
 
@@ -117,14 +119,15 @@ def terrain_of(lat, lon) -> tuple[np.ndarray, np.ndarray, list[str]]:
 def barriers() -> tuple[Barrier, ...]:
     """The barriers and their passages, read and checked once."""
     lines = read_table("travel_barriers.csv", ("seq", "lat", "lon"), ("barrier", "part"))
-    rows = read_table("travel_passages.csv", ("lat1", "lon1", "lat2", "lon2", "crossing_min", "wait_min"),
+    rows = read_table("travel_passages.csv",
+                      ("lat1", "lon1", "lat2", "lon2", "crossing_min", "crossing_km", "wait_min"),
                       ("barrier", "name", "kind"))
     bad = rows[~rows["kind"].isin(_KINDS)]
     if len(bad):
         raise DataError(f"travel_passages.csv: row {bad.index[0] + 2}, column 'kind': expected one of "
                         f"{', '.join(_KINDS)}, got {bad['kind'].iloc[0]!r}")
-    if (rows[["crossing_min", "wait_min"]] < 0).any().any():
-        raise DataError("travel_passages.csv: crossing and wait minutes must not be negative")
+    if (rows[["crossing_min", "crossing_km", "wait_min"]] < 0).any().any():
+        raise DataError("travel_passages.csv: crossing minutes, km and wait must not be negative")
     out = []
     for name, group in lines.groupby("barrier", sort=False):
         parts = tuple(project(part.sort_values("seq")["lat"], part.sort_values("seq")["lon"])
@@ -202,7 +205,8 @@ class Estimate(SourceBase):
 
         A point enters a passage at the end it reaches without crossing the barrier (the
         nearer end when both or neither qualify) and leaves at the other end. The crossing
-        itself (minutes, km) is counted on the origin's leg (``first``).
+        itself (its minutes and km from end to end, and a ferry's wait) is counted on the
+        origin's leg (``first``).
         """
         minutes = np.empty((len(p.lat), len(barrier.passages)))
         km = np.empty_like(minutes)
@@ -217,11 +221,13 @@ class Estimate(SourceBase):
                 ends.append((leg_km * (p.pace + qpace[0]) / 2, leg_km, ok))
             (m1, k1, ok1), (m2, k2, ok2) = ends
             use1 = np.where(ok1 == ok2, m1 <= m2, ok1)
-            minutes[:, k] = np.where(use1, m1, m2)
+            # A leg that crosses the barrier itself is a last resort: it carries a penalty that
+            # loses to any proper way round, and is taken off again in _block.
+            minutes[:, k] = np.where(use1, m1, m2) + _PENALTY * ~np.where(use1, ok1, ok2)
             km[:, k] = np.where(use1, k1, k2)
             if first:
                 minutes[:, k] += q.crossing_min + (q.wait_min if self.ferry_wait else 0.0)
-                km[:, k] += float(haversine_km([q.lat1], [q.lon1], [q.lat2], [q.lon2])[0, 0])
+                km[:, k] += q.crossing_km
         return minutes, km
 
     def _block(self, a: _Points, b: _Points) -> tuple[np.ndarray, np.ndarray]:
@@ -255,6 +261,7 @@ class Estimate(SourceBase):
                 np.copyto(best, via, where=better)
                 np.add(a_km[:, k, None], b_km[None, :, k], out=via)
                 np.copyto(best_km, via, where=better)
+            np.fmod(best, _PENALTY, out=best)
             best -= minutes[sub]
             best_km -= km[sub]
             np.add(extra_min[sub], best, out=extra_min[sub], where=hit)

@@ -104,7 +104,7 @@ def parse_place(text: str) -> Place:
     if match is None:
         return place(text)
     lat, lon = float(match.group(1)), float(match.group(2))
-    check_nordic(lat, lon, text)
+    check_nordic(lat, lon)
     return Place(f"{lat:.5f},{lon:.5f}", lat, lon)
 
 
