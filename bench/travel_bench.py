@@ -28,7 +28,9 @@ import pandas as pd
 from klynge import resources
 from klynge.analysis.travel import Estimate, place, places
 
-BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme import write_section  # noqa: E402  (bench/readme.py, beside this file)
+
 CLEARLY_IN, CLEARLY_OUT, HOUR = 50, 70, 60
 
 
@@ -104,19 +106,6 @@ def _machine() -> str:
             f"{load:.1f} ({datetime.now().strftime('%Y-%m-%d %H:%M')})")
 
 
-def write_readme(text: str) -> None:
-    """Replace (or add) the travel section of bench/README.md; other sections stay as they are."""
-    readme = BENCH / "README.md"
-    old = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    start = old.find("## Travel")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + 1)
-        new = old[:start] + text + ("\n" + old[end + 1:] if end != -1 else "")
-    readme.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=2000, help="places a side of the timed matrix (default 2000)")
@@ -133,7 +122,7 @@ def main() -> None:
     print(text)
     print(_machine())
     if args.readme:
-        write_readme(README.format(table=text, machine=_machine()))
+        write_section("## Travel", README.format(table=text, machine=_machine()))
 
 
 README = """## Travel: the estimate against route-planner times
