@@ -230,3 +230,13 @@ def test_sources_are_found_by_name_and_an_unknown_one_lists_the_known(tmp_path):
     leg = travel.travel("Trondheim", "63.4697,10.9245")
     assert leg.source == "estimate" and 25 <= leg.minutes <= 40
     assert leg.as_dict().keys() == {"minutes", "km", "source"}
+
+
+def test_road_km_is_never_shorter_than_the_straight_line_and_empty_sides_give_empty_matrices():
+    rng = np.random.default_rng(3)
+    pts = np.column_stack([rng.uniform(62.0, 65.0, 300), rng.uniform(8.8, 16.5, 300)])
+    m = Estimate().matrix(pts, pts[::-1])
+    straight = haversine_km(pts[:, 0], pts[:, 1], pts[::-1, 0], pts[::-1, 1])
+    assert (m.km >= straight * 1.1 - 1e-3).all() and (m.minutes >= 0).all()
+    assert Estimate().matrix(np.empty((0, 2)), pts).shape == (0, 300)
+    assert Estimate().matrix(pts, []).shape == (300, 0)

@@ -184,7 +184,7 @@ class Estimate(SourceBase):
         arow, bcol = np.argsort(alon, kind="stable"), np.argsort(blon, kind="stable")
         a = self._points(alat[arow], alon[arow], first=True)
         b = self._points(blat[bcol], blon[bcol], first=False)
-        minutes = np.empty((len(a.lat), len(b.lat)), dtype=np.float64)
+        minutes = np.empty((len(a.lat), len(b.lat)), dtype=np.float32)  # 0.01 minute is precise enough
         km = np.empty_like(minutes)
         for start in range(0, len(a.lat), self.block):
             rows = slice(start, start + self.block)
