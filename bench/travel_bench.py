@@ -149,7 +149,8 @@ Last result, {machine}:
 
 Where it errs, and why: Hommelvik and Trondheim to Frosta (the peninsula is reached from the
 E6 at Åsen, further round than the drawn head of Stjørdalsfjorden), Trondheim to Mebonden
-(Selbusjøen is not drawn), Fillan and Sistranda (the Hitra and Frøya tunnels' roads wind more
+(Selbusjøen is not drawn), Trondheim to Børsa (the E39 goes round Gaulosen by Klett, which is
+not drawn), Fillan and Sistranda (the Hitra and Frøya tunnels' roads wind more
 than the coast class allows), Steinkjer to Snåsa (the E6 is faster than the inland class).
 Timing: processor seconds are the fairer figure on a shared machine; wall seconds grow with
 the load.
