@@ -74,7 +74,7 @@ def _organisation(digits: str, settings: Settings):
     from .model.organisation import normalise_orgnr
 
     wanted = digits[2:] if len(digits) == 12 and digits.startswith("16") else digits
-    with ops.store_for(settings) as store:
+    with ops.store_for(settings, create=False) as store:  # a look-up never makes a database
         orgs = [o for o in store.organisations(ops.SYSTEM) if normalise_orgnr(o.orgnr) == wanted]
     if not orgs:
         raise NotFound(f"no organisation with organisation number {digits} in the database")

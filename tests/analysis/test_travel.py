@@ -9,7 +9,8 @@ import pytest
 from klynge import resources
 from klynge.analysis import travel
 from klynge.analysis.travel import Estimate, MatrixFile, Place, parse_place, place
-from klynge.analysis.travel.estimate import barriers, terrain_of
+from klynge.analysis.travel import estimate as estimate_module
+from klynge.analysis.travel.estimate import barriers, read_table, terrain_of
 from klynge.analysis.travel.geometry import crosses, haversine_km, project
 from klynge.errors import DataError, NotFound, ValidationError
 
@@ -240,3 +241,17 @@ def test_road_km_is_never_shorter_than_the_straight_line_and_empty_sides_give_em
     assert (m.km >= straight * 1.1 - 1e-3).all() and (m.minutes >= 0).all()
     assert Estimate().matrix(np.empty((0, 2)), pts).shape == (0, 300)
     assert Estimate().matrix(pts, []).shape == (300, 0)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("barrier,name,kind\nfjord,ferry,ferry\n", "row 1, column 'crossing_min': missing from the header"),
+    ("barrier,name,kind,crossing_min\nfjord,ferry,ferry,\n", "row 2, column 'crossing_min': is empty"),
+    ("barrier,name,kind,crossing_min\nfjord,ferry,ferry,25\nfjord,ferry 2,ferry,half\n",
+     "row 3, column 'crossing_min': expected a number, got 'half'"),
+])
+def test_a_broken_travel_reference_file_names_file_row_and_column(tmp_path, monkeypatch, text, message):
+    (tmp_path / "travel_passages.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(estimate_module.resources, "path", lambda *parts: tmp_path / parts[-1])
+    with pytest.raises(DataError, match=message) as err:
+        read_table("travel_passages.csv", ("crossing_min",), ("barrier", "name", "kind"))
+    assert "travel_passages.csv" in str(err.value)
