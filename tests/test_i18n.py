@@ -24,6 +24,7 @@ NB = "\u00a0"
 ])
 def test_a_count_picks_the_languages_plural_form(lang, none, one, two):
     assert [t("members.days_ago", lang, n=n) for n in (0, 1, 2)] == [none, one, two]
+    assert t("members.days_ago", lang, n=Decimal(1)) == one
 
 
 @pytest.mark.parametrize("lang,one,many", [

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 
 import yaml
@@ -128,13 +129,18 @@ class _Unfilled:
         self.name = name
 
 
+@cache
+def _plural_rule(lang: str):
+    return Locale.parse(LOCALES[lang]).plural_form
+
+
 def _plural(message: Message, lang: str, values: Mapping) -> str:
     if not isinstance(message, dict):
         return message
     count = values.get("n")
-    if not isinstance(count, (int, float)) or isinstance(count, bool):
+    if not isinstance(count, (int, float, Decimal)) or isinstance(count, bool):
         raise KeyError(f"a plural message is chosen by a number n, got n={count!r}")
-    form = Locale.parse(LOCALES[lang]).plural_form(abs(count))
+    form = _plural_rule(lang)(abs(count))
     return message.get(form, message["other"])
 
 
