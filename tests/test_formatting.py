@@ -1,11 +1,11 @@
 """Numbers, shares, money and dates as each of Klynge's languages writes them."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from klynge.formatting import Amount, day, localise, money, number, percent
+from klynge.formatting import Amount, day, localise, moment, money, number, percent
 
 NB = "\u00a0"
 
@@ -51,3 +51,16 @@ def test_localise_reads_a_messages_format(lang, eur, sek, fixed, share, short):
 def test_localise_refuses_a_format_that_means_nothing_for_the_value(value, spec):
     with pytest.raises(ValueError, match="format"):
         localise(value, "nb", spec)
+
+
+@pytest.mark.parametrize("lang,shown", [("nb", "3. des. 2026 14:05"), ("sv", "3 dec. 2026 14:05"),
+                                        ("en", "Dec 3, 2026 14:05")])
+def test_a_moment_is_on_the_clock_of_the_cluster(lang, shown):
+    assert moment(datetime(2026, 12, 3, 13, 5, tzinfo=UTC), lang) == shown
+    assert moment(datetime(2026, 12, 3, 13, 5), lang) == shown  # the store's naive times are UTC
+    assert moment(datetime(2026, 7, 1, 12, 0, tzinfo=UTC), lang).endswith(" 14:00")  # summer time
+    assert moment(None, lang) == ""
+
+
+def test_without_time_zone_data_a_moment_says_utc():
+    assert moment(datetime(2026, 12, 3, 13, 5, tzinfo=UTC), "en", zone="No/Such_Zone") == "Dec 3, 2026 13:05 UTC"

@@ -10,13 +10,13 @@ an amount (:class:`Amount`, an offer's price) or a date handed to a message read
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 from babel import Locale, dates, numbers
 
-__all__ = ["LOCALES", "Amount", "day", "localise", "money", "number", "percent"]
+__all__ = ["LOCALES", "Amount", "day", "localise", "moment", "money", "number", "percent"]
 
 #: The locale each of Klynge's languages formats with.
 LOCALES = {"nb": "nb_NO", "sv": "sv_SE", "en": "en"}
@@ -71,6 +71,23 @@ def day(moment: date | datetime | None, lang: str) -> str:
         return ""
     return dates.format_date(moment.date() if isinstance(moment, datetime) else moment, format="medium",
                              locale=_locale(lang))
+
+
+def moment(when: datetime | None, lang: str, zone: str = "Europe/Oslo") -> str:
+    """A date and time as the language writes it, on the clock of Trøndelag and Jämtland ("3. des. 2026 14:05").
+
+    A naive ``when`` is taken as UTC (the store's clock); empty for None. Without time-zone data on
+    the machine the time is shown in UTC, and says so.
+    """
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        when, suffix = when.astimezone(dates.get_timezone(zone)), ""
+    except LookupError:  # no time-zone data on this machine
+        when, suffix = when.astimezone(UTC), " UTC"
+    return f"{day(when, lang)} {dates.format_time(when, 'HH:mm', locale=_locale(lang))}{suffix}"
 
 
 _DATE_FORMATS = ("short", "medium", "long", "full")
