@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from klynge import i18n
 from klynge.model import Cluster, Note, Organisation, Person, SubCluster
 from klynge.store import Identity, open_store
 
@@ -23,6 +24,14 @@ def clean_env(monkeypatch, tmp_path):
         if name.startswith("KLYNGE_") and name != "KLYNGE_TEST_POSTGRES":
             monkeypatch.delenv(name)
     monkeypatch.setenv("KLYNGE_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_messages():
+    """A message that cannot be filled in fails the test (in production it is logged and shown as it is)."""
+    before = i18n.strict(True)
+    yield
+    i18n.strict(before)
 
 
 @pytest.fixture(scope="session")

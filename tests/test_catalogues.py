@@ -1,4 +1,4 @@
-"""The catalogues: every key in every language, the same placeholders, and no key that no code uses.
+"""The catalogues: every key in each language, the same placeholders and plural forms, calls that fill them.
 
 A key counts as used when the code names it as a literal string, or when the code builds it
 from a prefix (``f"kind.{value}"``, ``"board." + key``, ``key.startswith("board.")``, a
@@ -9,15 +9,18 @@ each are (``f"batch.{group}.{value}"`` gives ``batch.sector.camping``).
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from functools import cache
 
 import pytest
+from babel import Locale
 from pydantic import BaseModel
 
 from klynge import model, resources
-from klynge.i18n import LANGUAGES, catalogue
+from klynge.formatting import LOCALES
+from klynge.i18n import LANGUAGES, catalogue, variants
 
 _CODE_GLOBS = ("src/**/*.py", "notebooks/**/*.ipynb", "widgets/**/*.js", "widgets/**/*.j2", "widgets/**/*.html")
 _LITERAL = re.compile(r"""["'`]([A-Za-z0-9_.\-]+)["'`]""")
@@ -71,12 +74,51 @@ def test_every_language_has_every_key(lang):
     assert not theirs - english, f"missing in en.yaml: {sorted(theirs - english)}"
 
 
+def _message_fields(message) -> set[str]:
+    return set().union(*(_fields(text) for text in variants(message)))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_text_is_empty_and_placeholders_match(lang):
     english = catalogue("en")
-    for key, text in catalogue(lang).items():
-        assert text.strip(), f"{lang}.yaml: {key} is empty"
-        assert _fields(text) == _fields(english.get(key, text)), f"{lang}.yaml: {key} has other {{names}} than en.yaml"
+    for key, message in catalogue(lang).items():
+        for text in variants(message):
+            assert text.strip(), f"{lang}.yaml: {key} is empty"
+        assert _message_fields(message) == _message_fields(english.get(key, message)), \
+            f"{lang}.yaml: {key} has other {{names}} than en.yaml"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_messages_have_the_languages_forms_and_a_count(lang):
+    forms = Locale.parse(LOCALES[lang]).plural_form.tags | {"other"}
+    for key, message in catalogue(lang).items():
+        if isinstance(message, dict):
+            assert set(message) == forms, f"{lang}.yaml: {key} has forms {sorted(message)}, {lang} has {sorted(forms)}"
+            assert _fields(message["other"]) == _message_fields(message), \
+                f"{lang}.yaml: {key}: 'other' lacks a {{name}}"
+            assert "n" in _fields(message["other"]), f"{lang}.yaml: {key}: a plural message shows its count {{n}}"
+        assert isinstance(catalogue("en").get(key, message), dict) == isinstance(message, dict), \
+            f"{key} is a plural message in one language only"
+
+
+def _calls() -> list[tuple[str, int, str, set[str]]]:
+    """Each ``t("key", lang, name=...)`` in the package: file, line, key and the names it passes."""
+    found = []
+    for path in sorted((resources.root() / "src").glob("**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                    and node.keywords and all(k.arg for k in node.keywords)):
+                found.append((path.name, node.lineno, node.args[0].value, {k.arg for k in node.keywords}))
+    return found
+
+
+def test_every_call_gives_the_names_its_message_needs():
+    assert len(_calls()) > 50  # the finder finds the calls
+    wrong = [f"{file}:{line} {key} lacks {sorted(need - given)}" for file, line, key, given in _calls()
+             for need in [set().union(*(_message_fields(catalogue(lang).get(key, "")) for lang in LANGUAGES))]
+             if need - given]
+    assert not wrong, "calls that leave {names} of their message empty: " + "; ".join(wrong)
 
 
 def test_every_key_is_used_by_some_code():

@@ -70,6 +70,9 @@ def _message(error: dict, lang: str) -> str:
     for bound in ("ge", "le", "gt", "lt"):
         if bound in ctx:
             ctx["limit"] = ctx[bound]
+    for count in ("min_length", "max_length", "decimal_places"):
+        if count in ctx:
+            ctx.setdefault("n", ctx[count])  # the count a plural message ("1 character", "2 characters") is chosen by
     if "expected" in ctx:
         ctx["expected"] = str(ctx["expected"]).replace("'", "").replace(" or ", ", ")
     key = f"error.{kind}" if kind.startswith("klynge_") else _KEYS.get(kind, "error.invalid")

@@ -68,7 +68,7 @@ def test_the_panel_names_failing_members_as_they_fail(settings, members, store, 
     assert "Bygdemuseet" in panel._failures.value and "reading their data" in panel._failures.value
     panel._done(summary, None)
     assert "These members could not be done (1)" in panel._failures.value
-    assert "1 members could not be done" in panel._outcome.value
+    assert "1 member could not be done" in panel._outcome.value
     assert "Report for Bygdemuseet" not in panel.outputs() and "Report for Fjellguidene" in panel.outputs()
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from klynge.i18n import catalogue, t
+from klynge.i18n import catalogue, t, variants
 
 from .conftest import close, open_app, screenshot, settle
 
@@ -19,10 +19,10 @@ def _foreign_texts() -> dict[str, str]:
 
     A text with ``{names}`` is looked for by its longest fixed part.
     """
-    swedish = catalogue("sv")
+    swedish = {key: " / ".join(variants(message)) for key, message in catalogue("sv").items()}
     found = {}
     for lang in ("nb", "en"):
-        for key, text in catalogue(lang).items():
+        for key, text in ((k, text) for k, message in catalogue(lang).items() for text in variants(message)):
             part = max(re.split(r"\{[^}]*\}", text), key=len).strip(" .,:;…·-")
             if len(part) < 6 or " " not in part and len(part) < 9:
                 continue  # short words ("Totalt", "Mars") are shared by the languages or by names

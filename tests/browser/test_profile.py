@@ -60,7 +60,7 @@ def test_fill_the_profile_add_a_low_season_offer_and_see_the_season(served, brow
     season = ProfileService.season(before_offers, before_org.municipality)
     expect(share).to_have_text(t("profile.season_share", "nb", share=season.percent))
     image = page.locator(".klynge-profile-figure img")
-    expect(image).to_have_attribute("alt", re.compile(re.escape(f"{season.percent} %")))
+    expect(image).to_have_attribute("alt", re.compile(re.escape(f"{season.percent}\u00a0%")))
     whole(page, "profile-desktop", 1280)
 
     # A wrong organisation number is explained by the field, and nothing is saved.
@@ -110,13 +110,13 @@ def test_fill_the_profile_add_a_low_season_offer_and_see_the_season(served, brow
     after = ProfileService.season(offers, org.municipality)
     assert after.percent > season.percent
     expect(share).to_have_text(t("profile.season_share", "nb", share=after.percent))
-    expect(image).to_have_attribute("alt", re.compile(re.escape(f"{after.percent} %")))
+    expect(image).to_have_attribute("alt", re.compile(re.escape(f"{after.percent}\u00a0%")))
     assert "Mørketidsmiddag ved Namsen" in page.locator(".klynge-profile-offers").inner_text()
     whole(page, "profile-desktop-after", 1280)
 
     # In English, on a phone.
     page.select_option(".klynge-lang select", label="English")
-    expect(share).to_have_text(f"Low-season share of capacity: {after.percent} %")
+    expect(share).to_have_text(f"Low-season share of capacity: {after.percent}%")
     page.set_viewport_size({"width": 390, "height": 844})
     settle(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -8,7 +8,7 @@ from klynge.validation import validate
 def test_note_longer_than_limit_names_the_limit():
     with pytest.raises(ValidationError) as info:
         validate(Note, {"id": "n1", "block": "key_partners", "text": "x" * 10_000}, "en")
-    assert info.value.problems == [("Text", "can have at most 2000 characters (now 10000)")]
+    assert info.value.problems == [("Text", "can have at most 2,000 characters (now 10,000)")]
 
 
 def test_empty_note_is_allowed_and_hostile_text_is_kept_as_text():

@@ -95,10 +95,31 @@ def test_website_must_be_a_web_address():
 def test_person_email_and_organisation():
     person = validate(Person, {"name": "Kari", "email": " Kari@Fjell.Example ", "organisation_id": 1})
     assert person.email == "kari@fjell.example"
-    for bad in ("kari", "kari@", "<b>@x.no", "kari@fjell"):
+    for bad in ("kari", "kari@", "<b>@x.no", "kari@fjell", "kari.fjell.no", "kari @fjell.no", "kari@fjell .no",
+                "kari@fjell.no.", "kari@fjell..no", "kari@localhost", "kari@fjell.test"):
         with pytest.raises(ValidationError):
             validate(Person, {"name": "Kari", "email": bad, "organisation_id": 1})
     with pytest.raises(ValidationError) as info:
         validate(Person, {"name": "Kari", "email": "kari@fjell.example"}, "en")
     assert "organisation" in info.value.problems[0][1]
     assert validate(Person, {"name": "Fa", "email": "fa@k.example", "role": "facilitator"}).organisation_id is None
+
+
+@pytest.mark.parametrize("typed,kept", [
+    ("kari@bæreia.no", "kari@bæreia.no"),            # an IDN domain is an address like any other
+    ("Åsa@Fjällgården.SE", "åsa@fjällgården.se"),
+    ("Kari Nordmann <kari@fjell.no>", "kari@fjell.no"),  # pasted from a mail program: the address is kept
+])
+def test_person_email_takes_what_email_validator_takes(typed, kept):
+    assert validate(Person, {"name": "Kari", "email": typed, "organisation_id": 1}).email == kept
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("nb", "E-post: forventet en e-postadresse som navn@firma.no"),
+    ("sv", "E-post: förväntade en e-postadress som namn@foretag.se"),
+    ("en", "E-mail: expected an e-mail address like name@firm.no"),
+])
+def test_a_bad_email_is_explained_in_the_persons_language(lang, said):
+    with pytest.raises(ValidationError) as info:
+        validate(Person, {"name": "Kari", "email": "kari@fjell.no.", "organisation_id": 1}, lang)
+    assert str(info.value) == said

@@ -318,7 +318,7 @@ def test_adding_a_low_season_offer_changes_the_picture(store, cluster):
     assert t("profile.season_share", "nb", share=41) in caption(p)
     assert f"alt='{t('profile.season_alt', 'nb')}" in caption(p)
     p.lang = "en"
-    assert "Low-season share of capacity: 41 %" in caption(p)
+    assert "Low-season share of capacity: 41%" in caption(p)
 
 
 def test_a_bad_offer_keeps_the_form_open_with_the_messages(store, cluster):

@@ -123,7 +123,7 @@ def test_a_typed_value_that_fails_is_explained_in_the_persons_language_and_kept(
     editor.save_button.click()
     assert stored(store, cluster) == ({}, 0)
     assert t(f"field.{field}", "sv") in editor.message.value
-    message = t(key, "sv", max_length=2000, actual_length=2001)
+    message = t(key, "sv", n=2000, actual_length=2001)
     assert message.split("{")[0][:20] in editor.message.value
     assert getattr(editor, field).value == value and page.editor is editor
     assert not editor.save_button.disabled
@@ -273,7 +273,7 @@ def test_the_profile_picture_has_a_caption_in_words(store, gard):
     editor.save_button.click()
     shown = html(page)
     assert "data:image/png;base64," in shown
-    assert "1 confirmed targets under 1 goals. You have recorded harm under goal 12 Responsible" in shown
+    assert "1 confirmed target, under 1 of the 17 goals. You have recorded harm under goal 12 Responsible" in shown
 
 
 def test_another_member_sees_the_shared_entries_read_only(store, cluster, gard):

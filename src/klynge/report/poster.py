@@ -237,7 +237,7 @@ def _footer(ax, fit: TextFitter, template, notes, lang: str, width: float, heigh
     size = 7 * scale
     line_h = size * 1.3 / 72
     right_w = 3.6 * scale
-    day = (made or date.today()).isoformat()
+    day = made or date.today()
     made_text = [t("poster.made", lang, date=day, n=revision) if revision else t("poster.made_unsaved", lang, date=day)]
     if any(_note(n).private for block in notes.values() for n in block):
         made_text.append(t("poster.private_legend", lang))

@@ -119,7 +119,7 @@ def summary_figure(org: Organisation, offers: Sequence[Offer], canvas: CanvasDoc
     page.text(_MARGIN, fit.wrap(org.name, page.width, 20, 1, "bold"), 20, weight="bold")
     page.y += 0.4
     sub = " · ".join(x for x in (t("summary.title", lang), cluster,
-                                 t("summary.made", lang, date=(made or date.today()).isoformat())) if x)
+                                 t("summary.made", lang, date=made or date.today())) if x)
     page.line(sub, 9.5, color=_MUTED)
 
     page.heading(t("summary.profile", lang))

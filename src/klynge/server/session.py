@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from tornado.web import create_signed_value, decode_signed_value
 
 from ..errors import KeyRejected
-from ..settings import LANGUAGES, Settings
+from ..i18n import negotiate
+from ..settings import Settings
 from ..store import Identity, Store
 
 __all__ = ["COOKIE", "COOKIE_DAYS", "KERNEL_HEADER", "cookie_secret", "cookie_values", "identity_from_environ",
@@ -139,16 +140,4 @@ def preferred_language(accept_language: str | None, default: str = "nb", *, engl
     With ``english=False`` only bokmål and Swedish are taken from the header: many Nordic browsers
     say English by default, and the apps start in the cluster's language, with English one click away.
     """
-    aliases = {"no": "nb", "nn": "nb", "da": "nb", "nb": "nb", "sv": "sv"}
-    if english:
-        aliases["en"] = "en"
-    weighted = []
-    for i, part in enumerate((accept_language or "").split(",")):
-        tag, _, q = part.strip().partition(";q=")
-        lang = aliases.get(tag.split("-")[0].lower())
-        if lang:
-            try:
-                weighted.append((-float(q or 1), i, lang))
-            except ValueError:
-                continue
-    return min(weighted)[2] if weighted else (default if default in LANGUAGES else "nb")
+    return negotiate(accept_language, default, english=english)

@@ -19,6 +19,7 @@ import ipywidgets as w
 import traitlets as tr
 
 from ..errors import Conflict, NotFound
+from ..formatting import money
 from ..i18n import t
 from ..model import CURRENCIES, LANGUAGE_CODES, OFFER_KINDS, TRENDS, Offer
 from .drafts import DraftNotice, Drafts, Filling, who_saved
@@ -165,8 +166,7 @@ class OfferForm(w.VBox):
                     f" · {escape(t('batch.offer.' + offer.kind, lang))}</div>"
                     f"<div class='klynge-muted'>{escape(months_text(offer.months, lang))} · "
                     f"{escape(t('profile.per_day', lang, n=offer.capacity_per_day))} · "
-                    f"{escape(amount_text(offer.price.amount))} "
-                    f"{escape(offer.price.currency)} {escape(vat)}</div>")
+                    f"{escape(money(offer.price.amount, offer.price.currency, lang))} {escape(vat)}</div>")
             edit = w.Button(description=t("profile.edit", lang))
             remove = w.Button(description=t("profile.remove", lang))
             edit.tooltip = t("profile.edit_offer", lang, title=offer.title)

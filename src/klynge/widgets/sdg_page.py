@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import UTC, datetime
 from html import escape
 
 import ipywidgets as w
@@ -25,6 +24,7 @@ from traitlets import Unicode, observe
 
 from .. import reference
 from ..errors import AccessDenied, SessionEnded, ValidationError
+from ..formatting import moment
 from ..i18n import t
 from ..model import SdgEntry
 from ..sdg_suggestions import Suggestion, status
@@ -37,20 +37,6 @@ from .shell import problem
 __all__ = ["SdgPage", "TargetEditor"]
 
 log = logging.getLogger(__name__)
-
-
-def _when(moment: datetime | None) -> str:
-    """A revision's time as people in Trøndelag and Jämtland read it (both are on Central European time)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        from zoneinfo import ZoneInfo
-        moment = moment.astimezone(ZoneInfo("Europe/Oslo"))
-    except Exception:  # no time-zone data on this machine: UTC, and say so
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 _STATES = {"confirmed": "sdg.status.confirmed", "suggested": "sdg.status.suggested", "open": "sdg.status.open"}
@@ -299,7 +285,7 @@ class SdgPage(w.VBox):
             if not revisions:
                 parts.append(w.HTML(f"<p class='klynge-empty'>{escape(t('sdg.history.empty', lang))}</p>"))
             for i, rev in enumerate(revisions):
-                text = t("sdg.history.row", lang, n=rev.number, who=rev.author, when=_when(rev.saved_at))
+                text = t("sdg.history.row", lang, n=rev.number, who=rev.author, when=moment(rev.saved_at, lang))
                 if rev.restored_from:
                     text += " · " + t("sdg.history.restored", lang, n=rev.restored_from)
                 line = w.HTML(f"<span>{escape(text)}</span>"
