@@ -79,7 +79,7 @@ def test_the_panel_says_the_pass_and_the_time_left_as_the_run_goes(store, cluste
     assert "Traceback" not in panel._failures.value
     clock.now += 60
     panel._progress(4, total, MemberResult("cluster", None, "", "ok"))
-    assert "Writing the members&#x27; reports: 0 of 3" in panel._status.value
+    assert "Writing the members&#39; reports: 0 of 3" in panel._status.value
     assert "about 2 min left" in panel._status.value
     clock.now += 200  # the next report takes long: the time left grows rather than sticking at zero
     panel._show_progress()  # what the panel's clock thread does every few seconds

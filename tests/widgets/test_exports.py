@@ -176,7 +176,7 @@ def test_a_file_that_cannot_be_made_gives_a_friendly_line_and_a_log(store, membe
     assert sent == [] and page.last is None
     name = t("exports.poster", "nb", canvas=t("canvas.business_model", "nb"))
     line = page.status("poster-business_model")
-    assert t("exports.failed", "nb", file=name) in line.replace("&#x27;", "'")
+    assert t("exports.failed", "nb", file=name) in line.replace("&#39;", "'")
     assert "Traceback" not in line and "NotFound" not in line
     assert any("could not be made" in r.getMessage() for r in caplog.records)
     assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))

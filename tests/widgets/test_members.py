@@ -128,7 +128,7 @@ def test_revoking_really_revokes_the_key_in_the_store(page, store, cluster):
     key_id = store.keys_of(cluster["who"]["facilitator"], person.id)[0].id
     page._person.value = person.id
     page._revoke.click()
-    assert "Revoke Stuga Person&#x27;s sign-in?" in page._question.value
+    assert "Revoke Stuga Person&#39;s sign-in?" in page._question.value
     page._yes.click()
     assert "can no longer sign in" in page._status.value and page.link == ""
     keys = store.keys_of(cluster["who"]["facilitator"], person.id)
