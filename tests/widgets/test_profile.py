@@ -316,7 +316,7 @@ def test_adding_a_low_season_offer_changes_the_picture(store, cluster):
     fill_offer(p, title="Høstjakt", months=[10, 11], capacity_per_day=20)
     o._save.click()
     assert t("profile.season_share", "nb", share=41) in caption(p)
-    assert f"alt='{t('profile.season_alt', 'nb')}" in caption(p)
+    assert f'alt="{t("profile.season_alt", "nb")}' in caption(p)
     p.lang = "en"
     assert "Low-season share of capacity: 41 %" in caption(p)
 
