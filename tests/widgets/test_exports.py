@@ -146,8 +146,8 @@ def test_the_page_makes_a_poster_sends_it_and_shows_a_preview(store, member):
     assert page.last.data == buffers[0]
     assert t("exports.ready", "en", file=message["filename"]) in page.status("poster-business_model")
     preview = page._previews["poster-business_model"].value
-    assert preview.startswith("<img src='data:image/png;base64,")
-    assert f"alt='{t('exports.preview', 'en', file='Business model: poster')}'" in preview
+    assert preview.startswith('<img src="data:image/png;base64,')
+    assert f'alt="{t("exports.preview", "en", file="Business model: poster")}"' in preview
     assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))
     for key, mime in (("summary-pdf", "application/pdf"), ("sdg-png", "image/png"), ("json-json", "application/json")):
         button(page, f"klynge-exports-own-{key}").click()
