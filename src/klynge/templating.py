@@ -3,7 +3,7 @@
 Templates live in ``klynge/templates/`` by area (``report/``, ``server/``, ``widgets/``) and end
 in ``.html.j2``. Every value is escaped on the way out (``autoescape``), so text a member typed
 shows as the text it is; a value that is already HTML must arrive as :class:`markupsafe.Markup`
-(what :func:`render_markup` and :func:`snippet` return). A name a template uses but nobody
+(what :func:`snippet` and :func:`part` return). A name a template uses but nobody
 passed is an error (``StrictUndefined``), not an empty string.
 
 Templates find the catalogues as ``t(key, lang, **values)`` and the language's number, share,
@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import formatting
 from .i18n import t
 
-__all__ = ["environment", "part", "render", "render_markup", "snippet"]
+__all__ = ["environment", "part", "render", "snippet"]
 
 
 @cache
@@ -42,11 +42,6 @@ def environment() -> Environment:
 def render(name: str, /, **context) -> str:
     """The template ``name`` (``"report/index.html.j2"``) rendered with ``context``."""
     return environment().get_template(name).render(**context)
-
-
-def render_markup(name: str, /, **context) -> Markup:
-    """Like :func:`render`, marked as safe HTML, to be placed inside another template."""
-    return Markup(render(name, **context))
 
 
 def snippet(name: str, macro: str, /, *args, **kwargs) -> Markup:
