@@ -51,3 +51,16 @@ def test_plain_pages_are_whole_documents_in_the_language(lang):
 def test_plain_page_escapes_what_it_is_given():
     html = plain_page("en", HOSTILE, command=("page.researcher.command", HOSTILE))
     assert HOSTILE not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 3
+
+
+def test_no_module_writes_html_in_an_f_string():
+    """HTML comes from the templates, where every value is escaped; an f-string with a tag escapes nothing."""
+    import re
+    from pathlib import Path
+
+    import klynge
+
+    tag = re.compile(r"""\bf(["'])[^"'\n]*<[a-zA-Z/][^"'\n]*\1""")
+    found = [f"{path.name}:{n}" for path in Path(klynge.__file__).parent.rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if tag.search(line)]
+    assert not found, f"HTML built in Python (use a template): {found}"
