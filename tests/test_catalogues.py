@@ -1,7 +1,7 @@
 """The catalogues: every key in each language, the same placeholders and plural forms, calls that fill them.
 
 A key counts as used when the code names it as a literal string, or when the code builds it
-from a prefix (``f"kind.{value}"``, ``"board." + key``, ``key.startswith("board.")``, a
+from a prefix (``f"kind.{value}"``, ``"board." + key``, ``"kind." ~ key`` in a template, ``key.startswith("board.")``, a
 JavaScript template ``` `month.${m}` ```) and the rest of the key is itself a literal in the
 code, a field of a model (``field.amount``) or a number (month 1 to 12), or parts that
 each are (``f"batch.{group}.{value}"`` gives ``batch.sector.camping``).
@@ -22,11 +22,13 @@ from klynge import model, resources
 from klynge.formatting import LOCALES
 from klynge.i18n import LANGUAGES, catalogue, variants
 
-_CODE_GLOBS = ("src/**/*.py", "notebooks/**/*.ipynb", "widgets/**/*.js", "widgets/**/*.j2", "widgets/**/*.html")
+_CODE_GLOBS = ("src/**/*.py", "src/**/*.j2", "notebooks/**/*.ipynb", "widgets/**/*.js", "widgets/**/*.j2",
+               "widgets/**/*.html")
 _LITERAL = re.compile(r"""["'`]([A-Za-z0-9_.\-]+)["'`]""")
 _PREFIXES = (
     re.compile(r"""f["']([a-z0-9_.]+\.)\{"""),                 # f"kind.{value}"
     re.compile(r"""["']([a-z0-9_.]+\.)["']\s*\+"""),           # "kind." + value
+    re.compile(r"""["']([a-z0-9_.]+\.)["']\s*~"""),            # "kind." ~ value (a Jinja2 template)
     re.compile(r"""startswith\(["']([a-z0-9_.]+\.)["']\)"""),  # k.startswith("board.")
     re.compile(r"""`([a-z0-9_.]+\.)\$\{"""),                   # `month.${m}`
 )

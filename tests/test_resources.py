@@ -43,7 +43,8 @@ def test_wheel_in_a_fresh_venv_outside_the_repo(tmp_path):
     code = ("from klynge import resources; r = resources.root(); "
             "print(r); assert 'site-packages' in str(r); "
             "assert all((r / n).is_dir() for n in resources.FOLDERS); "
-            "assert (r / 'data' / 'i18n' / 'sv.yaml').is_file()")
+            "assert (r / 'data' / 'i18n' / 'sv.yaml').is_file(); "
+            "from klynge.server.pages import researcher_page; assert '<h1>' in researcher_page('sv')")
     out = subprocess.run([str(python), "-c", code], cwd=work, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     klynge = env_dir / "bin" / "klynge"

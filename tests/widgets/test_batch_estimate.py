@@ -79,8 +79,24 @@ def test_the_panel_says_the_pass_and_the_time_left_as_the_run_goes(store, cluste
     assert "Traceback" not in panel._failures.value
     clock.now += 60
     panel._progress(4, total, MemberResult("cluster", None, "", "ok"))
-    assert "Writing the members&#x27; reports: 0 of 3" in panel._status.value
+    assert "Writing the members&#39; reports: 0 of 3" in panel._status.value
     assert "about 2 min left" in panel._status.value
     clock.now += 200  # the next report takes long: the time left grows rather than sticking at zero
     panel._show_progress()  # what the panel's clock thread does every few seconds
     assert "about 3 min left" in panel._status.value
+
+
+def test_a_failing_members_name_and_error_are_shown_as_text(store, cluster, tmp_path):
+    from klynge.apps.batch_service import BatchService
+    from klynge.batch.runner import MemberResult
+    from klynge.settings import load_settings
+    from klynge.widgets.batch_panel import BatchPanel
+
+    hostile = "<img src=x onerror=alert(1)>"
+    settings = load_settings(home=str(tmp_path / "home"), db=store.url, outputs=str(tmp_path / "outputs"))
+    panel = BatchPanel(BatchService(settings, store, cluster["who"]["facilitator"]), clock=Clock())
+    panel.lang = "sv"
+    panel._progress(1, 7, MemberResult("analysis", 1, hostile, "failed", error=f"bad {hostile}"))
+    shown = panel._failures.value
+    assert "<img" not in shown and shown.count("&lt;img src=x onerror=alert(1)&gt;") == 2
+    assert shown.startswith('<div class="klynge-message" role="alert">') and "<li><b>&lt;img" in shown

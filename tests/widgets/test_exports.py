@@ -146,8 +146,8 @@ def test_the_page_makes_a_poster_sends_it_and_shows_a_preview(store, member):
     assert page.last.data == buffers[0]
     assert t("exports.ready", "en", file=message["filename"]) in page.status("poster-business_model")
     preview = page._previews["poster-business_model"].value
-    assert preview.startswith("<img src='data:image/png;base64,")
-    assert f"alt='{t('exports.preview', 'en', file='Business model: poster')}'" in preview
+    assert preview.startswith('<img src="data:image/png;base64,')
+    assert f'alt="{t("exports.preview", "en", file="Business model: poster")}"' in preview
     assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))
     for key, mime in (("summary-pdf", "application/pdf"), ("sdg-png", "image/png"), ("json-json", "application/json")):
         button(page, f"klynge-exports-own-{key}").click()
@@ -176,7 +176,7 @@ def test_a_file_that_cannot_be_made_gives_a_friendly_line_and_a_log(store, membe
     assert sent == [] and page.last is None
     name = t("exports.poster", "nb", canvas=t("canvas.business_model", "nb"))
     line = page.status("poster-business_model")
-    assert t("exports.failed", "nb", file=name) in line.replace("&#x27;", "'")
+    assert t("exports.failed", "nb", file=name) in line.replace("&#39;", "'")
     assert "Traceback" not in line and "NotFound" not in line
     assert any("could not be made" in r.getMessage() for r in caplog.records)
     assert not any(b.disabled for b in page._buttons if b is not button(page, "klynge-exports-own-report-html"))

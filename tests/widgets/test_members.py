@@ -128,7 +128,7 @@ def test_revoking_really_revokes_the_key_in_the_store(page, store, cluster):
     key_id = store.keys_of(cluster["who"]["facilitator"], person.id)[0].id
     page._person.value = person.id
     page._revoke.click()
-    assert "Revoke Stuga Person&#x27;s sign-in?" in page._question.value
+    assert "Revoke Stuga Person&#39;s sign-in?" in page._question.value
     page._yes.click()
     assert "can no longer sign in" in page._status.value and page.link == ""
     keys = store.keys_of(cluster["who"]["facilitator"], person.id)
@@ -174,3 +174,15 @@ def test_last_activity_reads_as_today_yesterday_or_days_ago():
     assert [_ago(n, "nb") for n in (0, 1, 5)] == ["i dag", "i går", "for 5 dager siden"]
     assert [_ago(n, "sv") for n in (0, 1, 5)] == ["i dag", "i går", "för 5 dagar sedan"]
     assert [_ago(n, "en") for n in (0, 1, 5)] == ["today", "yesterday", "5 days ago"]
+
+
+def test_typed_names_are_shown_as_text(store, cluster, settings):
+    from klynge.store import Identity
+
+    hostile = "<img src=x onerror=alert(1)>"
+    org = store.organisation(Identity.system(), cluster["orgs"]["fjell"])
+    store.update_organisation(Identity.system(), org.value.model_copy(update={"name": f"Fjell {hostile}"}),
+                              org.version)
+    page = MembersPage(MembersService(store, cluster["who"]["facilitator"], settings))
+    table = page._table.value
+    assert "<img" not in table and "<td class=\"name\">Fjell &lt;img src=x onerror=alert(1)&gt;" in table

@@ -316,7 +316,7 @@ def test_adding_a_low_season_offer_changes_the_picture(store, cluster):
     fill_offer(p, title="Høstjakt", months=[10, 11], capacity_per_day=20)
     o._save.click()
     assert t("profile.season_share", "nb", share=41) in caption(p)
-    assert f"alt='{t('profile.season_alt', 'nb')}" in caption(p)
+    assert f'alt="{t("profile.season_alt", "nb")}' in caption(p)
     p.lang = "en"
     assert "Low-season share of capacity: 41%" in caption(p)
 
@@ -386,3 +386,14 @@ def test_a_broken_store_shows_a_plain_message(store, cluster, caplog):
     p._save.click()
     assert t("profile.error", "nb") in p._status.value and "Traceback" not in p._status.value
     assert p._needs.value == "Noe" and not p._save.disabled
+
+
+def test_an_offer_title_with_markup_is_listed_as_text(store, cluster):
+    p = page(store, cluster)
+    o = p._offers
+    o._add.click()
+    fill_offer(p, title="<img src=x onerror=alert(1)> tur", months=[2, 3])
+    o._save.click()
+    listed = "".join(getattr(row.children[0], "value", "") for row in o._list.children)
+    assert "<img" not in listed and "&lt;img src=x onerror=alert(1)&gt; tur" in listed
+    assert '<div class="klynge-profile-offer-title"><b>&lt;img' in listed

@@ -4,14 +4,13 @@ and the cluster in numbers."""
 from __future__ import annotations
 
 import logging
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..errors import KeyRejected
-from ..i18n import t
 from ..store.access import decide
+from ..templating import snippet
 from ..widgets.batch_panel import BatchPanel
 from ..widgets.members_page import MembersPage
 from ..widgets.shell import Page, Shell
@@ -51,10 +50,8 @@ class Overview(w.VBox):
 
     def _render(self) -> None:
         lang = self.lang
-        cards = "".join(f"<div class='klynge-card klynge-count-card'><div class='klynge-big'>{self._counts[k]}</div>"
-                        f"<div>{escape(t('overview.' + k, lang))}</div></div>" for k in _COUNTS)
-        self._html.value = (f"<h1>{escape(self._cluster)}</h1><p>{escape(t('overview.intro', lang))}</p>"
-                            f"<div class='klynge-counts'>{cards}</div>")
+        self._html.value = snippet("widgets/shell.html.j2", "overview", self._cluster,
+                                   [(k, self._counts[k]) for k in _COUNTS], lang)
 
 
 class FacilitatorApp:

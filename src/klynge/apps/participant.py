@@ -15,6 +15,7 @@ from ..canvases import default_registry
 from ..errors import KeyRejected, KlyngeError
 from ..i18n import t
 from ..progress import CANVASES, canvas_progress, profile_progress
+from ..templating import part
 from ..widgets.canvases_page import CanvasesPage
 from ..widgets.coherence import LAYERS, CoherenceView, Layer
 from ..widgets.home import HomePage, HomeSummary, StepCard
@@ -125,10 +126,7 @@ class ParticipantApp:
 
 
 def _notice(title_key: str, body_key: str, lang: str = "nb") -> w.Widget:
-    from html import escape
-
-    box = w.HTML(f"<div class='klynge-card'><h1>{escape(t(title_key, lang))}</h1>"
-                 f"<p>{escape(t(body_key, lang))}</p></div>")
+    box = w.HTML(part("notice", 1, t(title_key, lang), t(body_key, lang)))
     box.add_class("klynge-notice")
     return box
 

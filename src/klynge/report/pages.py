@@ -1,8 +1,8 @@
 """The batch's pages: a member's report and the cluster summary, as self-contained HTML.
 
 They render what :mod:`klynge.analysis` computed; they compute nothing themselves beyond
-picking rows to show. Text comes from the catalogues in ``lang``; every value is escaped by
-:mod:`klynge.report.html`.
+picking rows to show. Text comes from the catalogues in ``lang``; the pieces come from
+:mod:`klynge.report.html`, whose templates escape every value.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..errors import KlyngeError, NotFound
 from ..formatting import money, percent
 from ..i18n import t
 from . import figures as fg
-from .html import bullet_notes, details, esc, figure, page, section, table
+from .html import bullet_notes, details, figure, page, paragraph, section, table
 
 __all__ = ["HEAT_ROWS", "cluster_summary_html", "member_report_html"]
 
@@ -139,7 +139,7 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     ]
     parts.append(section(
         t("batch.offers", lang),
-        table(offer_rows, labels=labels, lang=lang) or f"<p>{esc(t('batch.no_data', lang))}</p>",
+        table(offer_rows, labels=labels, lang=lang) or paragraph(t("batch.no_data", lang)),
         _monthly(analysis["monthly"], lang, org.name, analysis["rows"]["offer_months"],
                  analysis["monthly"]["area_share"]),
         table(season_rows, ["k", "v"], header=False, lang=lang)))
@@ -147,10 +147,10 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     doc = member.canvases.get(template.id)
     notes = {b.id: [n.text for n in doc.in_block(b.id) if n.text.strip()] for b in template.blocks} if doc else {}
     poster = fg.png(fg.canvas_poster(template, notes, lang, f"{template.title_in(lang)}: {org.name}"))
-    blocks = "".join(
+    blocks = [
         section(b.title_in(lang), bullet_notes(((n.text, n.visibility == "private") for n in doc.in_block(b.id)
                                                  if n.text.strip()), lang), level=3)
-        for b in template.blocks if doc and doc.in_block(b.id))
+        for b in template.blocks if doc and doc.in_block(b.id)]
     completeness = [{"template": _template_name(c["template"], lang), "filled": f"{c['filled']}/{c['blocks']}",
                      "notes": c["notes"]} for c in analysis["canvas"]]
     parts.append(section(
@@ -171,7 +171,7 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     if cluster is not None:
         parts.append(section(t("batch.place_in_cluster", lang), *_place_in_cluster(analysis, cluster, lang)))
     title = t("batch.report_title", lang, name=org.name)
-    return page(title, lang, "\n".join(parts), fingerprint)
+    return page(title, lang, parts, fingerprint)
 
 
 def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[str]:
@@ -193,8 +193,8 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
         if mine_terms:
             words.append({"k": t(f"batch.common.{block}", lang), "v": ", ".join(mine_terms)})
     if words:
-        parts.append(f"<p>{esc(t('batch.shared_terms', lang))}</p>" + table(words, ["k", "v"], header=False,
-                                                                             lang=lang))
+        parts.append(paragraph(t("batch.shared_terms", lang)))
+        parts.append(table(words, ["k", "v"], header=False, lang=lang))
     # The cluster's months as a table, not a second chart: the cluster summary has the chart.
     names = fg.months(lang)
     gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"], "gap": _pct(g["gap"], lang, 1, sign=True),
@@ -202,7 +202,7 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
     labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
               "gap": t("batch.gap", lang), "idle_members": t("batch.idle_members", lang)}
     if gaps:
-        parts.append(section(t("batch.gaps", lang), f"<p>{esc(t('batch.gaps_note', lang))}</p>",
+        parts.append(section(t("batch.gaps", lang), paragraph(t("batch.gaps_note", lang)),
                              table(gaps, labels=labels, lang=lang), level=3))
     return parts
 
@@ -237,7 +237,7 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
     parts.append(section(t("batch.monthly", lang),
                          _monthly(monthly["data"], lang, t("batch.cluster_monthly", lang), monthly["rows"],
                                   monthly["data"]["demand"]),
-                         section(t("batch.gaps", lang), f"<p>{esc(t('batch.gaps_note', lang))}</p>",
+                         section(t("batch.gaps", lang), paragraph(t("batch.gaps_note", lang)),
                                  table(gaps, labels=gap_labels, lang=lang), level=3)))
 
     heat = picture["sdg_heatmap"]
@@ -257,7 +257,7 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
     parts.append(section(t("batch.heatmap", lang),
                          figure(heat_fig, t("batch.heatmap", lang), heat_caption, heat["rows"], lang=lang),
                          section(t("batch.good_harm", lang), table(harm, labels=harm_labels, lang=lang)
-                                 or f"<p>{esc(t('batch.no_data', lang))}</p>",
+                                 or paragraph(t("batch.no_data", lang)),
                                  details(t("batch.rows", lang, n=len(picture["good_and_harm"]["rows"])),
                                          table(picture["good_and_harm"]["rows"], lang=lang)), level=3)))
 
@@ -265,7 +265,7 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
     for block, part in picture["common"].items():
         labels = {"term": t("batch.term", lang), "members": t("batch.members", lang), "names": t("batch.names", lang)}
         body = table(part["data"], ["term", "members", "names"], labels=labels, limit=40, lang=lang) \
-            or f"<p>{esc(t('batch.no_common', lang))}</p>"
+            or paragraph(t("batch.no_common", lang))
         common.append(section(t(f"batch.common.{block}", lang), body,
                               details(t("batch.rows", lang, n=len(part["rows"])), table(part["rows"], lang=lang)),
                               level=3))
@@ -276,4 +276,4 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
         parts.append(section(t("batch.excluded", lang), table(rows, ["name", "reason"], lang=lang, labels={
             "name": t("batch.member", lang), "reason": t("batch.excluded_why", lang)})))
     title = t("batch.cluster_title", lang, name=picture["cluster"]["name"])
-    return page(title, lang, "\n".join(parts), fingerprint)
+    return page(title, lang, parts, fingerprint)

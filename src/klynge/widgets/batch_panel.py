@@ -13,13 +13,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
+from markupsafe import escape
 from traitlets import Unicode, observe
 
 from ..i18n import t
 from ..settings import LANGUAGES
+from ..templating import part, snippet
 from .batch_estimate import Estimate, say_duration
 from .download import Download
 from .facilitator_style import style
@@ -27,6 +28,8 @@ from .facilitator_style import style
 __all__ = ["BatchPanel"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/batch_panel.html.j2"
 
 _NAMES = {"nb": "Norsk (bokmål)", "sv": "Svenska", "en": "English"}
 _MIME = {"archive": "application/zip"}
@@ -122,7 +125,7 @@ class BatchPanel(w.VBox):
             self.last_sent = (name, data)
         except Exception:
             log.exception("output %s could not be sent", output.path)
-            self._status.value = f"<span class='klynge-message'>{escape(t('page.error.body', self.lang))}</span>"
+            self._status.value = part("span", t("page.error.body", self.lang), css="klynge-message")
         finally:
             for b in buttons:
                 b.disabled = False
@@ -206,23 +209,18 @@ class BatchPanel(w.VBox):
         else:
             phase = t("batch.panel.phase.report", lang, done=min(e.done - n - 1, n), n=n)
         left = say_duration(e.seconds_left(), lang)
-        self._status.value = f"<p role='status'>{escape(phase)} · {escape(left)}</p>"
+        self._status.value = part("para", f"{phase} · {left}", role="status")
 
     def _show_failures(self) -> None:
         if not self._failed:
             self._failures.value = ""
             return
-        lang = self.lang
-        items = "".join(f"<li><b>{escape(name)}</b> ({escape(t('batch.panel.step.' + step, lang))})"
-                        + (f": {escape(error)}" if error else "") + "</li>" for name, step, error in self._failed)
-        self._failures.value = (f"<div class='klynge-message' role='alert'><p>"
-                                f"{escape(t('batch.panel.failing', lang, n=len(self._failed)))}</p>"
-                                f"<ul>{items}</ul></div>")
+        self._failures.value = snippet(_TEMPLATE, "failures", self._failed, self.lang)
 
     def _show_outcome(self) -> None:
         lang = self.lang
         if self._failure is not None:
-            self._outcome.value = f"<p class='klynge-message'>{escape(t('batch.panel.failed', lang))}</p>"
+            self._outcome.value = part("para", t("batch.panel.failed", lang), css="klynge-message")
             return
         summary = self._summary
         if summary is None:
@@ -242,8 +240,7 @@ class BatchPanel(w.VBox):
         lines.append(t("batch.panel.none_failed", lang) if not failed else
                      t("batch.panel.some_failed", lang, n=failed))
         css = "klynge-fac-ok" if not summary.failed else "klynge-message"
-        self._outcome.value = f"<div class='{css}' role='status'>" + "".join(
-            f"<p>{escape(line)}</p>" for line in lines) + "</div>"
+        self._outcome.value = snippet(_TEMPLATE, "outcome", lines, css)
 
     def _label(self, output) -> str:
         if output.kind == "archive":
@@ -267,8 +264,7 @@ class BatchPanel(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._title.value = (f"<h1>{escape(t('batch.panel.title', lang))}</h1>"
-                             f"<p>{escape(t('batch.panel.intro', lang))}</p>")
+        self._title.value = part("heading", 1, t("batch.panel.title", lang), t("batch.panel.intro", lang))
         self._language.description = t("batch.panel.language", lang)
         self._resume.description = t("batch.panel.resume", lang)
         self._start.description = t("batch.panel.start", lang)
@@ -277,9 +273,9 @@ class BatchPanel(w.VBox):
     def _relabel_files(self) -> None:
         lang = self.lang
         help_ = "batch.panel.files_help" if self._file_rows else "batch.panel.no_files"
-        self._files_head.value = (f"<h2>{escape(t('batch.panel.outputs', lang))}</h2>"
-                                  f"<p class='klynge-fac-muted'>{escape(t(help_, lang))}</p>")
+        self._files_head.value = part("heading", 2, t("batch.panel.outputs", lang), t(help_, lang),
+                                      intro_css="klynge-fac-muted")
         for label, button, output in self._file_rows:
-            label.value = f"<span>{escape(self._label(output))}</span>"
+            label.value = part("span", self._label(output))
             button.description = t("batch.panel.download", lang)
             button.tooltip = self._label(output)

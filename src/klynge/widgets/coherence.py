@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..i18n import t
+from ..templating import part, snippet
 
 __all__ = ["CoherenceView", "Layer", "rows"]
 
@@ -72,17 +72,10 @@ class CoherenceView(w.VBox):
 
     def _render(self) -> None:
         lang = self.lang
-        cells = [f"<div class='klynge-layer-title'>{escape(layer.template.title_in(lang))}</div>"
-                 for layer in self._layers]
-        for row in rows(self._layers):
-            for block, notes in row:
-                if block is None:
-                    cells.append("<div></div>")
-                    continue
-                items = "".join(f"<div class='klynge-note'>{escape(text)}</div>" for text in notes) or \
-                    f"<div class='klynge-empty'>{escape(t('coherence.empty', lang))}</div>"
-                cells.append(f"<div class='klynge-card'><b>{escape(block.title_in(lang))}</b>{items}</div>")
+        cells = [[None if block is None else {"title": block.title_in(lang), "notes": notes} for block, notes in row]
+                 for row in rows(self._layers)]
+        titles = [layer.template.title_in(lang) for layer in self._layers]
         self.children = [
-            w.HTML(f"<h2>{escape(t('coherence.title', lang))}</h2><p>{escape(t('coherence.intro', lang))}</p>"),
-            w.HTML(f"<div class='klynge-coherence'>{''.join(cells)}</div>"),
+            w.HTML(part("heading", 2, t("coherence.title", lang), t("coherence.intro", lang))),
+            w.HTML(snippet("widgets/coherence.html.j2", "grid", titles, cells, lang)),
         ]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from html import escape
 
 import anywidget
 import ipywidgets as w
@@ -24,6 +23,7 @@ import traitlets as tr
 
 from .. import resources
 from ..i18n import t
+from ..templating import part
 
 __all__ = ["DraftNotice", "Drafts", "Filling", "draft_key", "who_saved"]
 
@@ -134,7 +134,7 @@ class DraftNotice(w.HBox):
         self.layout.display = "" if on else "none"
 
     def relabel(self, lang: str) -> None:
-        self._text.value = f"<span role='status'>{escape(t('draft.restored', lang))}</span>"
+        self._text.value = part("span", t("draft.restored", lang), role="status")
         self._discard.description = t("draft.discard", lang)
 
     def _on_discard(self, discard: Callable[[], None]) -> None:

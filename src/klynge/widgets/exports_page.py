@@ -13,7 +13,6 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
@@ -21,6 +20,7 @@ from traitlets import Unicode, observe
 from ..formatting import day
 from ..i18n import t
 from ..report.poster import thumbnail
+from ..templating import part
 from .download import Download
 from .export_service import ExportFile, ExportService
 
@@ -192,7 +192,7 @@ class ExportsPage(w.VBox):
             other.value, other.layout.display = "", "none"
         css = "klynge-exports-busy" if busy else "klynge-message" if problem else "klynge-exports-done"
         line = self._status[row_key]
-        line.value = f"<p role='status' class='{css}'>{escape(t(key, self.lang, file=name))}</p>"
+        line.value = part("para", t(key, self.lang, file=name), css=css, role="status")
         line.layout.display = None
 
     @observe("lang")
@@ -201,15 +201,14 @@ class ExportsPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = f"<h1>{escape(t('nav.exports', lang))}</h1><p>{escape(t('exports.intro', lang))}</p>"
-        self._own_head.value = f"<h2>{escape(t('exports.own', lang))}</h2>"
-        self._others_head.value = (f"<h2>{escape(t('exports.others', lang))}</h2>"
-                                   f"<p>{escape(t('exports.others_help', lang))}</p>")
-        self._empty.value = ("" if self._member.options else
-                             f"<p class='klynge-muted'>{escape(t('exports.no_members', lang))}</p>")
+        self._head.value = part("heading", 1, t("nav.exports", lang), t("exports.intro", lang))
+        self._own_head.value = part("heading", 2, t("exports.own", lang))
+        self._others_head.value = part("heading", 2, t("exports.others", lang), t("exports.others_help", lang))
+        self._empty.value = "" if self._member.options else part("para", t("exports.no_members", lang),
+                                                                  css="klynge-muted")
         self._member.description = t("exports.pick", lang)
         for text, row in self._texts:
-            text.value = f"<h3>{escape(row.title(lang))}</h3><p>{escape(row.help(lang))}</p>"
+            text.value = part("heading", 3, row.title(lang), row.help(lang))
         for button, row, fmt in self._labels:
             button.tooltip = t("exports.download_label", lang, file=row.title(lang), format=fmt.upper())
             button.description = t("exports.download", lang, format=fmt.upper())
@@ -238,6 +237,5 @@ class ExportsPage(w.VBox):
     def _show_preview(self, key: str) -> None:
         """The small picture of a file made in this row, with its alt text in the page's language."""
         title = next(row.title(self.lang) for _text, row in self._texts if row.key == key)
-        alt = escape(t("exports.preview", self.lang, file=title), quote=True)
-        data = base64.b64encode(self._thumbs[key]).decode()
-        self._previews[key].value = f"<img src='data:image/png;base64,{data}' alt='{alt}'>"
+        self._previews[key].value = part("png", base64.b64encode(self._thumbs[key]).decode(),
+                                         t("exports.preview", self.lang, file=title))

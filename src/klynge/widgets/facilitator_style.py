@@ -7,6 +7,9 @@ sheet needs no change for them.
 from __future__ import annotations
 
 import ipywidgets as w
+from markupsafe import Markup
+
+from ..templating import part
 
 __all__ = ["STYLE", "style"]
 
@@ -72,5 +75,5 @@ STYLE = """
 
 def style() -> w.HTML:
     """An invisible widget that carries :data:`STYLE` into the page."""
-    box = w.HTML(f"<style>{STYLE}</style>", layout=w.Layout(display="none"))
+    box = w.HTML(part("style", Markup(STYLE)), layout=w.Layout(display="none"))
     return box

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..i18n import t
 from ..progress import StepProgress
+from ..templating import snippet
 
 __all__ = ["HomePage", "HomeSummary", "StepCard"]
+
+_TEMPLATE = "widgets/home.html.j2"
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,8 @@ class HomePage(w.VBox):
 
     def _render(self) -> None:
         s, lang = self._summary, self.lang
-        self._head.value = (
-            f"<h1>{escape(t('home.greeting', lang, name=s.person.split(' ')[0] if s.person else ''))}</h1>"
-            + (f"<p class='klynge-org'><b>{escape(s.organisation)}</b> · {escape(s.place)}"
-               f" · {escape(t('kind.' + s.kind, lang))}</p>" if s.organisation else
-               f"<p>{escape(t('home.role.' + s.role, lang))}</p>")
-            + f"<p>{escape(t('home.intro', lang))}</p>"
-        )
+        self._head.value = snippet(_TEMPLATE, "head", s.person.split(" ")[0] if s.person else "", s.organisation,
+                                   s.place, s.kind, s.role, lang)
         if len(self._cards) != len(s.steps):
             self._cards = [_Card(self._open) for _ in s.steps]
             self._grid.children = [card.box for card in self._cards]
@@ -98,11 +95,8 @@ class _Card:
 
     def show(self, step: StepCard, lang: str) -> None:
         p = step.progress
-        status = (f"<span class='klynge-done'>✓ {escape(t('home.complete', lang))}</span>" if p.complete else
-                  "".join(f"<div class='klynge-missing'>• {escape(t(key, lang, **values))}</div>"
-                          for key, values in p.missing))
-        self.body.value = (f"<h2>{escape(t(step.label, lang))}</h2><div class='klynge-count'>"
-                           f"{escape(t('home.progress', lang, done=p.done, total=p.total))}</div>{status}")
+        missing = [t(key, lang, **values) for key, values in p.missing]
+        self.body.value = snippet(_TEMPLATE, "card", t(step.label, lang), p, missing, lang)
         self.button.description = t("home.open", lang)
         self.button.tooltip = t(step.label, lang)
         self.page = step.page

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
@@ -21,12 +20,15 @@ from ..analysis.programme import STUCK_DAYS, MemberProgress, stuck_reasons
 from ..errors import KlyngeError, ValidationError
 from ..formatting import day
 from ..i18n import t
+from ..templating import part, snippet
 from .facilitator_style import style
 from .members_service import ROLES, MembersService
 
 __all__ = ["MembersPage"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/members_page.html.j2"
 
 
 class MembersPage(w.VBox):
@@ -177,10 +179,10 @@ class MembersPage(w.VBox):
         except ValidationError as exc:
             # Each problem comes in the page's language, with its field's label.
             problems = "; ".join(f"{f}: {msg}" if f else msg for f, msg in exc.problems)
-            self._status.value = f"<p class='klynge-message' role='alert'>{escape(problems or str(exc))}</p>"
+            self._status.value = part("para", problems or str(exc), css="klynge-message", role="alert")
         except KlyngeError as exc:
             log.warning("a key action was refused: %s", exc)
-            self._status.value = f"<p class='klynge-message' role='alert'>{escape(str(exc))}</p>"
+            self._status.value = part("para", str(exc), css="klynge-message", role="alert")
         except Exception:
             log.exception("a key action failed")
             self._say("page.error.body", problem=True)
@@ -201,7 +203,7 @@ class MembersPage(w.VBox):
         self._hide_link()
         self._status.value = ""
         self._pending = action
-        self._question.value = f"<p role='alert'><b>{escape(t(key, self.lang, **values))}</b></p>"
+        self._question.value = part("strong_para", t(key, self.lang, **values), role="alert")
         self._confirm.layout.display = None
 
     def _do_invite(self) -> None:
@@ -230,7 +232,7 @@ class MembersPage(w.VBox):
 
     def _show_link(self, link: str, name: str) -> None:
         self.link = link
-        self._link_note.value = f"<p><b>{escape(t('members.link_once', self.lang, name=name))}</b></p>"
+        self._link_note.value = part("strong_para", t("members.link_once", self.lang, name=name))
         self._link_box.value = link
         self._link.layout.display = None
 
@@ -241,7 +243,7 @@ class MembersPage(w.VBox):
 
     def _say(self, key: str, problem: bool = False, **values) -> None:
         css = "klynge-message" if problem else "klynge-fac-ok"
-        self._status.value = f"<p class='{css}' role='status'>{escape(t(key, self.lang, **values))}</p>"
+        self._status.value = part("para", t(key, self.lang, **values), css=css, role="status")
 
     # -- drawing -------------------------------------------------------------------------
     @observe("lang")
@@ -250,18 +252,17 @@ class MembersPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = (f"<h1>{escape(t('members.title', lang))}</h1>"
-                            f"<p>{escape(t('members.intro', lang))}</p>")
+        self._head.value = part("heading", 1, t("members.title", lang), t("members.intro", lang))
         self._only_stuck.description = t("members.only_stuck", lang)
         self._days.description = t("members.days", lang)
         self._reload.description = t("members.reload", lang)
-        self._keys_head.value = (f"<h2>{escape(t('members.keys', lang))}</h2>"
-                                 f"<p class='klynge-fac-muted'>{escape(t('members.keys_help', lang))}</p>")
+        self._keys_head.value = part("heading", 2, t("members.keys", lang), t("members.keys_help", lang),
+                                     intro_css="klynge-fac-muted")
         self._person.description = t("members.person", lang)
         self._renew.description = t("members.renew", lang)
         self._revoke.description = t("members.revoke", lang)
-        self._invite_head.value = (f"<h2>{escape(t('members.invite_title', lang))}</h2>"
-                                   f"<p class='klynge-fac-muted'>{escape(t('members.invite_help', lang))}</p>")
+        self._invite_head.value = part("heading", 2, t("members.invite_title", lang), t("members.invite_help", lang),
+                                       intro_css="klynge-fac-muted")
         self._name.description = t("members.name", lang)
         self._email.description = t("members.email", lang)
         self._role.description = t("members.role", lang)
@@ -288,8 +289,7 @@ class MembersPage(w.VBox):
             state = t("members.key_none", lang)
         used = (t("members.last_signin", lang, date=day(person.last_used_at, lang)) if person.last_used_at
                 else t("members.never_signed_in", lang))
-        self._person_state.value = (f"<p class='klynge-fac-muted'>{escape(person.email)} · {escape(state)} · "
-                                    f"{escape(used)}</p>")
+        self._person_state.value = snippet(_TEMPLATE, "person", person.email, state, used)
         self._revoke.disabled = not person.live_keys
 
     def _draw_table(self) -> None:
@@ -299,38 +299,20 @@ class MembersPage(w.VBox):
         rows = self._rows
         stuck = {r.organisation_id: stuck_reasons(r, now, days) for r in rows}
         shown = [r for r in rows if stuck[r.organisation_id]] if self._only_stuck.value else rows
-        head = (f"<th>{escape(t('members.member', lang))}</th>"
-                + "".join(f"<th>{escape(title)}</th>" for title in titles)
-                + f"<th>{escape(t('members.last_activity', lang))}</th><th>{escape(t('members.needs', lang))}</th>")
-        body = "".join(self._row(r, titles, stuck[r.organisation_id], now, lang) for r in shown)
         count = t("members.count", lang, n=len(rows), stuck=sum(1 for v in stuck.values() if v))
-        empty = "" if shown else f"<p class='klynge-fac-muted'>{escape(t('members.none', lang))}</p>"
-        self._table.value = (f"<p>{escape(count)}</p>{empty}<div class='klynge-fac-scroll'>"
-                             f"<table class='klynge-fac-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-                             f"</table></div>")
+        self._table.value = snippet(_TEMPLATE, "table", count, titles,
+                                    [self._row(r, titles, stuck[r.organisation_id], now, lang) for r in shown], lang)
 
-    def _row(self, r: MemberProgress, titles: list[str], reasons, now: datetime, lang: str) -> str:
-        cells = [f"<td class='name'>{escape(r.name)}"
-                 + (f"<div class='klynge-fac-muted'>{escape(', '.join(r.people))}</div>" if r.people else "")
-                 + "</td>"]
-        for step, title in zip(r.steps, titles):
-            css = "done" if step.complete else "empty" if step.done == 0 else ""
-            width = round(100 * step.done / step.total) if step.total else 0
-            cells.append(f"<td class='num {css}' data-label='{escape(title, quote=True)}'>"
-                         f"{escape(t('members.filled', lang, done=step.done, total=step.total))}"
-                         f"<span class='klynge-fac-bar' aria-hidden='true'><i style='width:{width}%'></i></span></td>")
-        if r.last_activity is None:
-            last = escape(t("members.never", lang))
-        else:
-            ago = max(0, (now - r.last_activity).days)
-            last = (f"{escape(day(r.last_activity, lang))}"
-                    f"<span class='ago'>{escape(_ago(ago, lang))}</span>")
-        cells.append(f"<td class='num' data-label='{escape(t('members.last_activity', lang), quote=True)}'>"
-                     f"{last}</td>")
-        why = "; ".join(self._reason(key, values, lang) for key, values in reasons)
-        cells.append(f"<td class='wide klynge-fac-stuck' data-label='{escape(t('members.needs', lang), quote=True)}'>"
-                     f"{escape(why)}</td>")
-        return f"<tr class='klynge-members-row' data-org='{r.organisation_id}'>{''.join(cells)}</tr>"
+    def _row(self, r: MemberProgress, titles: list[str], reasons, now: datetime, lang: str) -> dict:
+        """One member's row as the template draws it."""
+        steps = [{"title": title, "done": step.done, "total": step.total,
+                  "css": "done" if step.complete else "empty" if step.done == 0 else "",
+                  "width": round(100 * step.done / step.total) if step.total else 0}
+                 for step, title in zip(r.steps, titles)]
+        ago = "" if r.last_activity is None else _ago(max(0, (now - r.last_activity).days), lang)
+        return {"organisation_id": r.organisation_id, "name": r.name, "people": r.people, "steps": steps,
+                "last": r.last_activity, "ago": ago,
+                "why": "; ".join(self._reason(key, values, lang) for key, values in reasons)}
 
     def _reason(self, key: str, values: dict, lang: str) -> str:
         if "steps" in values:

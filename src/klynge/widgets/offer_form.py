@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from html import escape
 
 import ipywidgets as w
 import traitlets as tr
@@ -22,6 +21,7 @@ from ..errors import Conflict, NotFound
 from ..formatting import money
 from ..i18n import t
 from ..model import CURRENCIES, LANGUAGE_CODES, OFFER_KINDS, TRENDS, Offer
+from ..templating import part, snippet
 from .drafts import DraftNotice, Drafts, Filling, who_saved
 from .profile_form import (
     Busy,
@@ -162,11 +162,9 @@ class OfferForm(w.VBox):
         for item in self.profile.offers:
             offer: Offer = item.value
             vat = t("profile.vat_yes" if offer.price.vat_included else "profile.vat_no", lang)
-            text = (f"<div class='klynge-profile-offer-title'><b>{escape(offer.title)}</b>"
-                    f" · {escape(t('batch.offer.' + offer.kind, lang))}</div>"
-                    f"<div class='klynge-muted'>{escape(months_text(offer.months, lang))} · "
-                    f"{escape(t('profile.per_day', lang, n=offer.capacity_per_day))} · "
-                    f"{escape(money(offer.price.amount, offer.price.currency, lang))} {escape(vat)}</div>")
+            text = snippet("widgets/profile.html.j2", "offer", offer.title, t("batch.offer." + offer.kind, lang),
+                           months_text(offer.months, lang), t("profile.per_day", lang, n=offer.capacity_per_day),
+                           money(offer.price.amount, offer.price.currency, lang), vat)
             edit = w.Button(description=t("profile.edit", lang))
             remove = w.Button(description=t("profile.remove", lang))
             edit.tooltip = t("profile.edit_offer", lang, title=offer.title)
@@ -182,8 +180,7 @@ class OfferForm(w.VBox):
                 yes.add_class("klynge-profile-remove-yes")
                 yes.on_click(lambda _b, oid=offer.id, v=item.version: self._work("offers", self._remove, oid, v))
                 no.on_click(lambda _b: self._work("offers", self._ask_remove, None))
-                confirm = w.HTML(f"<span role='alert'>{escape(t('profile.remove_confirm', lang, title=offer.title))}"
-                                 "</span>")
+                confirm = w.HTML(part("span", t("profile.remove_confirm", lang, title=offer.title), role="alert"))
                 buttons = w.HBox([confirm, yes, no])
                 buttons.add_class("klynge-profile-confirm")
             else:
@@ -194,7 +191,7 @@ class OfferForm(w.VBox):
             row.add_class("klynge-profile-offer")
             rows.append(row)
         if not rows:
-            rows = [w.HTML(f"<p class='klynge-empty'>{escape(t('profile.no_offers', lang))}</p>")]
+            rows = [w.HTML(part("para", t("profile.no_offers", lang), css="klynge-empty"))]
         self._list.children = rows
 
     def _ask_remove(self, offer_id: int | None) -> None:
@@ -378,18 +375,17 @@ class OfferForm(w.VBox):
                               (self._municipality, "municipality"), (self._capacity, "capacity_per_day"),
                               (self._price, "price"), (self._duration, "duration_hours"), (self._trend, "trend")):
             widget.description = t(f"field.{field}", lang)
-        self._heading.value = f"<h2>{escape(t('profile.offers', lang))}</h2>"
+        self._heading.value = part("heading", 2, t("profile.offers", lang))
         self._add.description = t("profile.add_offer", lang)
         title = t("profile.edit_title" if self._editing else "profile.new_offer", lang)
-        self._form_title.value = f"<h3>{escape(title)}</h3>"
+        self._form_title.value = part("heading", 3, title)
         relabel_options(self._kind, [(capital(t(f"batch.offer.{k}", lang)), k) for k in OFFER_KINDS])
         relabel_options(self._trend, [(capital(t(f"batch.trend.{k}", lang)), k) for k in TRENDS])
         names = t("batch.months", lang).split(",")
-        self._months_label.value = (f"<div class='klynge-profile-label'>{escape(t('field.months', lang))}</div>"
-                                    f"<div class='klynge-muted'>{escape(t('profile.months_help', lang))}</div>")
+        self._months_label.value = part("field_label", t("field.months", lang), t("profile.months_help", lang))
         for m, b in self._months.items():
             b.description = b.tooltip = capital(names[m - 1])
-        self._languages_label.value = f"<div class='klynge-profile-label'>{escape(t('field.languages', lang))}</div>"
+        self._languages_label.value = part("field_label", t("field.languages", lang))
         for code, b in self._languages.items():
             b.description = t(f"profile.language.{code}", lang)
             b.tooltip = b.description

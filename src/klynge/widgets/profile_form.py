@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 
 from ..errors import AccessDenied, Conflict, SessionEnded
 from ..i18n import t
+from ..templating import part
 from .drafts import who_saved
 from .profile_service import CALENDAR, FormProblems
 
@@ -63,7 +63,7 @@ class Field(w.VBox):
         self.add_class(f"klynge-profile-{name}")
 
     def say(self, message: str) -> None:
-        self.error.value = f'<span role="alert">{escape(message)}</span>' if message else ""
+        self.error.value = part("span", message, role="alert") if message else ""
         (self.add_class if message else self.remove_class)("klynge-profile-invalid")
 
 
@@ -96,8 +96,8 @@ def status_html(key: str, values: dict, lang: str) -> str:
     """The status line of a form: the message ``key`` in ``lang``, marked as good or bad news."""
     if not key:
         return ""
-    return (f"<span role='status' class='{'klynge-message' if key in _BAD else 'klynge-profile-ok'}'>"
-            f"{escape(t(key, lang, **values))}</span>")
+    return part("span", t(key, lang, **values), css="klynge-message" if key in _BAD else "klynge-profile-ok",
+                role="status")
 
 
 def attempt(save: Callable[[], None], *, again: bool, conflict: w.Widget, conflict_key: str,

@@ -17,13 +17,13 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 import traitlets as tr
 
 from ..i18n import t
 from ..model import PHASES
+from ..templating import part, snippet
 from .drafts import DraftNotice, Drafts, Filling
 from .map_picker import MapPicker
 from .offer_form import OfferForm
@@ -33,6 +33,8 @@ from .profile_service import FormProblems, Profile, ProfileService, season_png
 __all__ = ["MapPicker", "ProfilePage"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/profile.html.j2"
 
 
 class ProfilePage(w.VBox):
@@ -287,19 +289,13 @@ class ProfilePage(w.VBox):
         share = t("profile.season_share", lang, share=season.percent)
         area = t("profile.season_area", lang, area=season.area, share=season.area_percent) if season.area else ""
         if season.empty:
-            self._season.value = (f"<p class='klynge-profile-share'>{escape(share)}</p>"
-                                  f"<p class='klynge-empty'>{escape(t('profile.season_empty', lang))}</p>")
+            self._season.value = snippet(_TEMPLATE, "season", share, area, "", "", "", lang)
             return
         idle = (t("profile.season_idle", lang, months=months_text(list(season.idle), lang))
                 if season.idle else "")
         alt = " ".join(x for x in (t("profile.season_alt", lang), share + ".", area + "." if area else "") if x)
         data = base64.b64encode(season_png(season, lang)).decode()
-        self._season.value = (
-            f"<figure class='klynge-profile-figure'><img src='data:image/png;base64,{data}' alt='{escape(alt)}'>"
-            f"<figcaption><p class='klynge-profile-share'>{escape(share)}</p>"
-            + (f"<p>{escape(area)}</p>" if area else "")
-            + (f"<p>{escape(idle)}</p>" if idle else "")
-            + f"<p class='klynge-muted'>{escape(t('profile.season_key', lang))}</p></figcaption></figure>")
+        self._season.value = snippet(_TEMPLATE, "season", share, area, idle, data, alt, lang)
 
     # -- messages and language ------------------------------------------------------------
     def _say(self, key: str, **values) -> None:
@@ -328,27 +324,26 @@ class ProfilePage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = f"<h1>{escape(t('nav.profile', lang))}</h1><p>{escape(t('profile.intro', lang))}</p>"
-        self._org_title.value = f"<h2>{escape(t('profile.organisation', lang))}</h2>"
+        self._head.value = part("heading", 1, t("nav.profile", lang), t("profile.intro", lang))
+        self._org_title.value = part("heading", 2, t("profile.organisation", lang))
         for widget, field in ((self._name, "name"), (self._orgnr, "orgnr"), (self._description, "description"),
                               (self._needs, "needs"), (self._municipality, "municipality"), (self._phase, "phase")):
             widget.description = t(f"field.{field}", lang)
         self._needs.placeholder = t("profile.needs_hint", lang)
         self._description.placeholder = t("profile.description_hint", lang)
         self._orgnr.placeholder = t("profile.orgnr_hint", lang)
-        self._place_label.value = (f"<div class='klynge-profile-label'>{escape(t('profile.place', lang))}</div>"
-                                   f"<div class='klynge-muted'>{escape(t('profile.place_help', lang))}</div>")
+        self._place_label.value = part("field_label", t("profile.place", lang), t("profile.place_help", lang))
         self._map.labels = {"help": t("profile.map_help", lang), "position": t("profile.position", lang),
                             "none": t("profile.no_position", lang)}
         self._centre.description = t("profile.use_centre", lang)
         relabel_options(self._phase, [(capital(t(f"batch.phase.{p}", lang)), p) for p in PHASES])
-        self._certs_label.value = f"<div class='klynge-profile-label'>{escape(t('field.certifications', lang))}</div>"
+        self._certs_label.value = part("field_label", t("field.certifications", lang))
         for cid, box in self._certs.items():
             box.description = self._cert_names[cid].get(lang)
-        self._subs_label.value = f"<div class='klynge-profile-label'>{escape(t('field.subclusters', lang))}</div>"
+        self._subs_label.value = part("field_label", t("field.subclusters", lang))
         self._save.description = t("profile.save", lang)
         self._keep_mine.description = t("profile.keep_mine", lang)
         self._take_theirs.description = t("profile.take_theirs", lang)
-        self._season_title.value = (f"<h2>{escape(t('profile.season', lang))}</h2>"
-                                    f"<p class='klynge-muted'>{escape(t('profile.season_intro', lang))}</p>")
+        self._season_title.value = part("heading", 2, t("profile.season", lang), t("profile.season_intro", lang),
+                                        intro_css="klynge-muted")
         self._status.value = status_html(*self._said, lang)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import base64
 import logging
-from html import escape
 
 import ipywidgets as w
+from markupsafe import Markup
 from traitlets import Unicode, observe
 
 from .. import reference
@@ -28,6 +28,7 @@ from ..formatting import moment
 from ..i18n import t
 from ..model import SdgEntry
 from ..sdg_suggestions import Suggestion, status
+from ..templating import part, snippet
 from ..validation import validate
 from .drafts import DraftNotice, Drafts
 from .sdg_service import Loaded, SdgService, TargetClash
@@ -38,17 +39,18 @@ __all__ = ["SdgPage", "TargetEditor"]
 
 log = logging.getLogger(__name__)
 
+_TEMPLATE = "widgets/sdg.html.j2"
+
 
 _STATES = {"confirmed": "sdg.status.confirmed", "suggested": "sdg.status.suggested", "open": "sdg.status.open"}
 
 
-def _badge(state: str, lang: str) -> str:
-    return f"<span class='klynge-sdg-badge klynge-sdg-badge-{state}'>{escape(t(_STATES[state], lang))}</span>"
+def _badge(state: str, lang: str) -> Markup:
+    return snippet(_TEMPLATE, "badge", state, t(_STATES[state], lang))
 
 
-def _code(code: str) -> str:
-    colour = reference.goal(int(code.split(".")[0])).colour
-    return f"<span class='klynge-sdg-code' style='border-color:{colour}'>{escape(code)}</span>"
+def _code(code: str) -> Markup:
+    return snippet(_TEMPLATE, "code", code, reference.goal(int(code.split(".")[0])).colour)
 
 
 class SdgPage(w.VBox):
@@ -142,22 +144,20 @@ class SdgPage(w.VBox):
 
     def _head(self) -> w.Widget:
         lang, p = self.lang, self._progress
-        missing = "".join(f"<li>{escape(t(key, lang, **values))}</li>" for key, values in p.missing)
-        said = self._said_html().value if self._said_at is None else ""
-        head = w.HTML(f"<h1>{escape(t('nav.sdg', lang))}</h1><p>{escape(t('sdg.intro', lang))}</p>"
-                      f"<p class='klynge-sdg-progress'><b>{escape(t('sdg.progress', lang, done=p.done, total=p.total))}"
-                      f"</b></p>" + (f"<ul class='klynge-sdg-missing'>{missing}</ul>" if missing else "") + said)
+        missing = [t(key, lang, **values) for key, values in p.missing]
+        said = Markup(self._said_html().value) if self._said_at is None else ""
+        head = w.HTML(snippet(_TEMPLATE, "page_head", t("sdg.progress", lang, done=p.done, total=p.total), missing,
+                              said, lang))
         head.add_class("klynge-sdg-head")
         return head
 
     def _said_html(self) -> w.HTML:
         """The last message (a save, a restore), shown where the person acted."""
         key, values = self._said
-        return w.HTML(f"<p class='klynge-sdg-said' role='status'>{escape(t(key, self.lang, **values))}</p>"
-                      if key else "")
+        return w.HTML(part("para", t(key, self.lang, **values), css="klynge-sdg-said", role="status") if key else "")
 
     def _section(self, name: str, title: str, intro: str, codes: list[str]) -> w.Widget:
-        head = w.HTML(f"<h2>{escape(title)}</h2>" + (f"<p>{escape(intro)}</p>" if intro else ""))
+        head = w.HTML(part("heading", 2, title, intro))
         box = w.VBox([head, *(self._row(name, code) for code in codes)])
         box.add_class("klynge-sdg-section")
         box.add_class(f"klynge-sdg-{name}")
@@ -167,16 +167,14 @@ class SdgPage(w.VBox):
         lang = self.lang
         entry, suggestion = self._entries.get(code), self._suggestions.get(code)
         state = status(entry, suggestion is not None)
-        html = f"<div class='klynge-sdg-rowhead'>{_code(code)} {_badge(state, lang)}</div>"
-        html += target_html(code, lang)
+        reason = ""
         if section == "shortlist":
-            item = next(i for i in self._shortlist if i.target == code)
-            html += f"<p class='klynge-sdg-reason'>{escape(item.reason(lang))}</p>"
-        if suggestion is not None and section in ("suggested", "goal"):
-            html += self._reasons(suggestion)
-        if entry is not None and entry.confirmed:
-            html += entry_html(entry, lang, typed=section in ("mine", "goal"))
-        info = w.HTML(html)
+            reason = next(i for i in self._shortlist if i.target == code).reason(lang)
+        reasons = self._reasons(suggestion) if suggestion is not None and section in ("suggested", "goal") else []
+        shown = entry_html(entry, lang, typed=section in ("mine", "goal")) if entry is not None and entry.confirmed \
+            else ""
+        info = w.HTML(snippet(_TEMPLATE, "row_info", _code(code), _badge(state, lang), target_html(code, lang), reason,
+                              reasons, shown, lang))
         info.add_class("klynge-sdg-info")
         label = {"confirmed": "sdg.edit", "suggested": "sdg.review", "open": "sdg.assess"}[state]
         button = w.Button(description=t(label, lang), tooltip=t("sdg.target", lang, code=code))
@@ -194,7 +192,8 @@ class SdgPage(w.VBox):
         row.add_class("klynge-sdg-row")
         return row
 
-    def _reasons(self, suggestion: Suggestion) -> str:
+    def _reasons(self, suggestion: Suggestion) -> list[str]:
+        """Why a target is suggested, one text per reason."""
         lang, items = self.lang, []
         for reason in suggestion.reasons:
             if reason.source == "certification":
@@ -206,13 +205,12 @@ class SdgPage(w.VBox):
                 text = t("sdg.reason.canvas", lang, canvas=self._service.canvas_title(reason.key, lang), note=note)
             else:
                 text = t("sdg.reason.stored", lang)
-            items.append(f"<li>{escape(text)}</li>")
-        return (f"<div class='klynge-sdg-reasons'><b>{escape(t('sdg.reason.title', lang))}</b>"
-                f"<ul>{''.join(items)}</ul></div>")
+            items.append(text)
+        return items
 
     def _goals(self) -> w.Widget:
         lang = self.lang
-        head = w.HTML(f"<h2>{escape(t('sdg.goals.title', lang))}</h2><p>{escape(t('sdg.goals.intro', lang))}</p>")
+        head = w.HTML(part("heading", 2, t("sdg.goals.title", lang), t("sdg.goals.intro", lang)))
         buttons = []
         for goal in reference.goals():
             assessed = sum(1 for c, e in self._entries.items() if e.confirmed and c.split(".")[0] == str(goal.number))
@@ -231,9 +229,8 @@ class SdgPage(w.VBox):
         parts = [head, grid]
         if self._goal:
             goal = reference.goal(self._goal)
-            title = w.HTML(f"<h3 class='klynge-sdg-goaltitle' style='border-color:{goal.colour}'>"
-                           f"{escape(t('sdg.goal', lang, n=goal.number, name=goal.short.get(lang)))}</h3>"
-                           f"<p>{escape(goal.title.get(lang))}</p>")
+            title = w.HTML(snippet(_TEMPLATE, "goal_title", goal.colour,
+                                   t("sdg.goal", lang, n=goal.number, name=goal.short.get(lang)), goal.title.get(lang)))
             parts += [title, *(self._row("goal", target.code) for target in reference.targets(self._goal))]
         box = w.VBox(parts)
         box.add_class("klynge-sdg-section")
@@ -243,8 +240,8 @@ class SdgPage(w.VBox):
     def _mine(self) -> w.Widget:
         lang = self.lang
         codes = [code for code, e in self._entries.items() if e.confirmed]
-        head = w.HTML(f"<h2>{escape(t('sdg.mine.title', lang))}</h2>"
-                      + ("" if codes else f"<p class='klynge-empty'>{escape(t('sdg.mine.empty', lang))}</p>"))
+        head = w.HTML(part("heading", 2, t("sdg.mine.title", lang), "" if codes else t("sdg.mine.empty", lang),
+                           intro_css="klynge-empty"))
         box = w.VBox([head, self._profile(), *(self._row("mine", code) for code in codes)])
         box.add_class("klynge-sdg-section")
         box.add_class("klynge-sdg-mine")
@@ -255,13 +252,10 @@ class SdgPage(w.VBox):
         if self._picture[0] != key:
             try:
                 profile = self._service.profile(self._loaded, self.lang)
-                data = base64.b64encode(profile.png).decode()
-                html = (f"<figure class='klynge-sdg-figure'><img src='data:image/png;base64,{data}' "
-                        f"alt='{escape(profile.caption, quote=True)}'>"
-                        f"<figcaption>{escape(profile.caption)}</figcaption></figure>")
+                html = snippet(_TEMPLATE, "profile", base64.b64encode(profile.png).decode(), profile.caption)
             except Exception:
                 log.exception("the SDG profile could not be drawn")
-                html = f"<p class='klynge-empty'>{escape(t('sdg.profile.missing', self.lang))}</p>"
+                html = part("para", t("sdg.profile.missing", self.lang), css="klynge-empty")
             self._picture = (key, html)
         picture = w.HTML(self._picture[1])
         picture.add_class("klynge-sdg-picture")
@@ -272,7 +266,7 @@ class SdgPage(w.VBox):
         toggle = w.Button(description=t("sdg.history.hide" if self._history_open else "sdg.history.show", lang))
         toggle.add_class("klynge-sdg-history-toggle")
         toggle.on_click(lambda _b: self.show_history(not self._history_open))
-        parts: list[w.Widget] = [w.HTML(f"<h2>{escape(t('sdg.history.title', lang))}</h2>"), toggle]
+        parts: list[w.Widget] = [w.HTML(part("heading", 2, t("sdg.history.title", lang))), toggle]
         if self._said_at == "history":
             parts.append(self._said_html())
         if self._history_open:
@@ -281,15 +275,15 @@ class SdgPage(w.VBox):
             except Exception:
                 log.exception("the SDG history could not be read")
                 revisions = []
-                parts.append(w.HTML(f"<p>{escape(t('sdg.error', lang))}</p>"))
+                parts.append(w.HTML(part("para", t("sdg.error", lang))))
             if not revisions:
-                parts.append(w.HTML(f"<p class='klynge-empty'>{escape(t('sdg.history.empty', lang))}</p>"))
+                parts.append(w.HTML(part("para", t("sdg.history.empty", lang), css="klynge-empty")))
             for i, rev in enumerate(revisions):
                 text = t("sdg.history.row", lang, n=rev.number, who=rev.author, when=moment(rev.saved_at, lang))
                 if rev.restored_from:
                     text += " · " + t("sdg.history.restored", lang, n=rev.restored_from)
-                line = w.HTML(f"<span>{escape(text)}</span>"
-                              + (f" <b>{escape(t('sdg.history.current', lang))}</b>" if i == 0 else ""))
+                current = t("sdg.history.current", lang) if i == 0 else ""
+                line = w.HTML(snippet(_TEMPLATE, "history_line", text, current))
                 row = [line]
                 if i and not self._service.readonly:
                     button = w.Button(description=t("sdg.history.restore", lang),

@@ -11,17 +11,20 @@ text a person typed is shown as text, never as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
+from markupsafe import Markup
 
 from .. import reference
 from ..i18n import t
 from ..model import VISIBILITIES, SdgEntry
+from ..templating import part, snippet
 from .drafts import who_saved
 from .sdg_service import TargetClash
 
-__all__ = ["IMPACT", "RELEVANCE", "TargetEditor", "entry_html", "official_html", "target_html"]
+__all__ = ["IMPACT", "RELEVANCE", "TargetEditor", "entry_html", "official_english", "target_html"]
+
+_TEMPLATE = "widgets/sdg.html.j2"
 
 #: The choices of the form, as catalogue keys (label) and the stored value.
 RELEVANCE = (("sdg.relevance.none", 0), ("sdg.relevance.low", 1), ("sdg.relevance.medium", 2),
@@ -35,28 +38,19 @@ def _label(choices, value: int, lang: str) -> str:
     return next((t(key, lang) for key, v in choices if v == value), str(value))
 
 
-def target_html(code: str, lang: str) -> str:
+def target_html(code: str, lang: str) -> Markup:
     """A target's text in ``lang``; beside an unofficial translation, the official English text (folded)."""
     target = reference.target(code)
     text, state = target.text(lang)
-    if state == "official":
-        return f"<p class='klynge-sdg-text'>{escape(text)}</p>"
-    if state in _ENGLISH:
-        return (f"<p class='klynge-sdg-text' lang='en'>{escape(text)}</p>"
-                f"<p class='klynge-sdg-mark'>{escape(t('sdg.english_only', lang))}</p>")
-    official = (f"<details class='klynge-sdg-official'><summary>{escape(t('sdg.official_en', lang))}</summary>"
-                f"<p class='klynge-sdg-english' lang='en'>{escape(target.text_en)}</p></details>")
-    return (f"<p class='klynge-sdg-text'>{escape(text)} "
-            f"<span class='klynge-sdg-mark'>{escape(t('sdg.unofficial', lang))}</span></p>{official}")
+    return snippet(_TEMPLATE, "target", text, state, target.text_en, lang)
 
 
-def official_html(code: str, lang: str) -> str:
-    """The official English text of a target, shown in the form beside an unofficial translation."""
+def official_english(code: str, lang: str) -> str:
+    """The official English text of a target, for the form beside an unofficial translation; else empty."""
     target = reference.target(code)
     if target.text(lang)[1] in ("official", *_ENGLISH):
         return ""  # the row above shows the official English already
-    return (f"<div class='klynge-sdg-official'><b>{escape(t('sdg.official_en', lang))}</b>"
-            f"<p class='klynge-sdg-english' lang='en'>{escape(target.text_en)}</p></div>")
+    return target.text_en
 
 
 class TargetEditor(w.VBox):
@@ -145,8 +139,7 @@ class TargetEditor(w.VBox):
         self.lang = lang
         kept = (self.relevance.value, self.impact.value, self.visibility.value)
         colour = reference.goal(int(self.code.split(".")[0])).colour
-        self.info.value = (f"<h3 class='klynge-sdg-code' style='border-color:{colour}'>"
-                           f"{escape(t('sdg.target', lang, code=self.code))}</h3>" + official_html(self.code, lang))
+        self.info.value = snippet(_TEMPLATE, "editor_head", self.code, colour, official_english(self.code, lang), lang)
         self.relevance.options = [(t(key, lang), v) for key, v in RELEVANCE]
         self.impact.options = [(t(key, lang), v) for key, v in IMPACT]
         self.visibility.options = [(t(f"board.vis.{v}", lang), v) for v in VISIBILITIES]
@@ -171,7 +164,7 @@ class TargetEditor(w.VBox):
             button.disabled = on
 
     def say(self, text: str, kind: str = "error") -> None:
-        self.message.value = f"<p class='klynge-sdg-{kind}' role='alert'>{escape(text)}</p>" if text else ""
+        self.message.value = part("para", text, css=f"klynge-sdg-{kind}", role="alert") if text else ""
 
     def show_clash(self, clash: TargetClash) -> None:
         """Someone else saved this target meanwhile: show their version; keep the person's input."""
@@ -181,12 +174,8 @@ class TargetEditor(w.VBox):
     def _show_clash(self) -> None:
         lang, theirs = self.lang, self._theirs
         who = who_saved(self._clash_by.split(", ") if self._clash_by else [], self.me, lang)
-        if theirs is None:
-            body = f"<p>{escape(t('sdg.theirs_removed', lang))}</p>"
-        else:
-            body = entry_html(theirs, lang)
-        text = w.HTML(f"<p role='alert'><b>{escape(t('sdg.conflict', lang, who=who, code=self.code))}</b></p>"
-                      f"<div class='klynge-sdg-theirs'>{body}</div>")
+        body = "" if theirs is None else entry_html(theirs, lang)
+        text = w.HTML(snippet(_TEMPLATE, "clash", t("sdg.conflict", lang, who=who, code=self.code), body, lang))
         row = w.HBox([self.keep_button, self.take_button])
         row.add_class("klynge-sdg-buttons")
         self.clash.children = [text, row]
@@ -205,17 +194,7 @@ class TargetEditor(w.VBox):
         self.say("")
 
 
-def entry_html(entry: SdgEntry, lang: str, typed: bool = True) -> str:
+def entry_html(entry: SdgEntry, lang: str, typed: bool = True) -> Markup:
     """What an assessed target says (with the evidence and action when ``typed``), every typed text escaped."""
-    parts = [f"<span>{escape(t('field.relevance', lang))}: <b>{escape(_label(RELEVANCE, entry.relevance, lang))}</b>"
-             f"</span>",
-             f"<span>{escape(t('field.impact', lang))}: <b>{escape(_label(IMPACT, entry.impact, lang))}</b></span>",
-             f"<span>{escape(t(f'board.vis.{entry.visibility}', lang))}</span>"]
-    out = f"<p class='klynge-sdg-values'>{' · '.join(parts)}</p>"
-    if not typed:
-        return out
-    if entry.evidence:
-        out += f"<p class='klynge-sdg-typed'><b>{escape(t('field.evidence', lang))}:</b> {escape(entry.evidence)}</p>"
-    if entry.action:
-        out += f"<p class='klynge-sdg-typed'><b>{escape(t('field.action', lang))}:</b> {escape(entry.action)}</p>"
-    return out
+    return snippet(_TEMPLATE, "entry", _label(RELEVANCE, entry.relevance, lang), _label(IMPACT, entry.impact, lang),
+                   entry.visibility, entry.evidence, entry.action, typed, lang)

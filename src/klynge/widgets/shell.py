@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..i18n import t
 from ..settings import LANGUAGES
+from ..templating import part, snippet
 from .address import Address
 
 __all__ = ["Page", "Shell", "problem"]
@@ -157,14 +157,12 @@ class Shell(w.VBox):
             button.tooltip = button.description
         self._language.tooltip = t("shell.language", self.lang)
         if self._banner is not None:
-            self._banner.value = f'<div role="note">{escape(t(self._banner_key, self.lang))}</div>'
-        self._who.value = (f'<span class="klynge-muted">{escape(t("shell.signed_in_as", self.lang))}</span> '
-                           f"<b>{escape(self._who_name or '')}</b>")
+            self._banner.value = part("div", t(self._banner_key, self.lang), role="note")
+        self._who.value = snippet("widgets/shell.html.j2", "who", self._who_name or "", self.lang)
 
 
 def problem(lang: str) -> w.Widget:
     """A friendly notice in place of something that failed; the details are in the server log."""
-    notice = w.HTML(f"<div class='klynge-card'><h2>{escape(t('page.error.title', lang))}</h2>"
-                    f"<p>{escape(t('page.error.body', lang))}</p></div>")
+    notice = w.HTML(part("notice", 2, t("page.error.title", lang), t("page.error.body", lang)))
     notice.add_class("klynge-notice")
     return notice
