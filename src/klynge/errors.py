@@ -4,15 +4,22 @@
 
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
+    │   └── FormProblems    the same, per field of a form, for the message beside each field
     ├── AccessDenied        the caller may not read or write this
-    │   └── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
-    ├── NotFound            no such organisation, person, document or revision
+    │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
+    │   └── NotAnOutput     a file asked for is not one of the batch's outputs
+    ├── NotFound            no such organisation, person, document, revision or language
     ├── Conflict            someone else saved the same note in between
+    │   └── TargetClash     someone else saved the same SDG target in between
     ├── Contended           so many saved the same document at once that a save gave up
     ├── TemplateError       a canvas or assessment template is broken (file, field, expected)
     ├── KeyRejected         a sign-in key or session is unknown, wrong, expired, revoked or ended
     ├── DataError           an import or a reference file is not what it should be
     ├── NotEmpty            a database already holds data and --replace was not given
+    ├── SettingsError       a setting (an environment variable) is not usable as given
+    ├── SchemaMismatch      a database's schema is missing or of another Klynge version
+    ├── Unreachable         a database cannot be opened (no server, wrong password)
+    ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     └── MissingDependency   an optional feature needs a package that is not installed
 """
@@ -24,17 +31,25 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "AlreadyRunning",
     "BatchError",
+    "Clash",
     "Conflict",
     "Contended",
     "DataError",
+    "FormProblems",
     "KeyRejected",
     "KlyngeError",
     "MissingDependency",
+    "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "SchemaMismatch",
     "SessionEnded",
+    "SettingsError",
+    "TargetClash",
     "TemplateError",
+    "Unreachable",
     "ValidationError",
 ]
 
@@ -55,6 +70,20 @@ class ValidationError(KlyngeError):
         super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in self.problems))
 
 
+class FormProblems(ValidationError):
+    """Values of a form that cannot be saved: ``problems`` as (field label, message), ``by_field`` by field name.
+
+    ``by_field`` maps a form field (``"orgnr"``, ``"price"``, ``"months"`` ...) to the message
+    shown beside it, in the language asked for.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str, str]]):
+        self.by_field: dict[str, str] = {}
+        for name, _label, message in problems:
+            self.by_field.setdefault(name, message)
+        super().__init__([(label, message) for _name, label, message in problems])
+
+
 class AccessDenied(KlyngeError):
     """The caller's role or organisation does not allow this."""
 
@@ -68,6 +97,10 @@ class SessionEnded(AccessDenied):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(f"your sign-in has ended ({reason}): open your sign-in link again")
+
+
+class NotAnOutput(AccessDenied):
+    """A file asked for as a batch output lies outside the outputs folder; nothing was read."""
 
 
 class NotFound(KlyngeError):
@@ -108,6 +141,20 @@ class Conflict(KlyngeError):
         )
 
 
+class TargetClash(Conflict):
+    """Someone else saved the same SDG target since the person's base revision; nothing was saved.
+
+    ``mine`` and ``theirs`` are the two entries of the target (``theirs`` is None when it was
+    removed); ``saved_by`` names who saved in between, ``head`` the revision now current.
+    """
+
+    def __init__(self, mine, theirs, saved_by: str, head: int):
+        KlyngeError.__init__(self, f"{saved_by or 'someone'} changed target {mine.target} in between "
+                             f"(now revision {head})")
+        self.mine, self.theirs, self.saved_by, self.head = mine, theirs, saved_by, head
+        self.clashes = [Clash(mine.target, None, theirs, mine)]
+
+
 class Contended(KlyngeError):
     """A save kept meeting other saves of the same document and gave up; nothing was saved."""
 
@@ -139,6 +186,22 @@ class NotEmpty(KlyngeError):
     """The database already holds a cluster and would be overwritten."""
 
 
+class SettingsError(KlyngeError):
+    """A setting cannot be used as given: the message names the variable and what it accepts."""
+
+
+class SchemaMismatch(KlyngeError):
+    """A database has no Klynge schema, or one of another version: the message gives the command that fixes it."""
+
+
+class Unreachable(KlyngeError):
+    """A database cannot be opened: the message names it (without its password) and the driver's reason."""
+
+
+class AlreadyRunning(KlyngeError):
+    """A Klynge server already runs on the same home folder: the message names its address and process."""
+
+
 class BatchError(KlyngeError):
     """A batch could not start or finish."""
 
@@ -146,5 +209,3 @@ class BatchError(KlyngeError):
 class MissingDependency(KlyngeError):
     """An optional feature needs a package that is not installed; the message gives the fix."""
 
-
-__all__ += ["Clash"]

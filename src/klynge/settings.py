@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import KlyngeError
+from .errors import SettingsError
 
 __all__ = ["HOME_FOLDER", "LANGUAGES", "Settings", "find_home", "load_settings", "settings_help"]
 
@@ -121,7 +121,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
 
     Raises
     ------
-    KlyngeError
+    SettingsError
         When a value cannot be used (an unknown language, a number that is not one).
     """
     environ = os.environ if environ is None else environ
@@ -136,10 +136,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
             try:
                 raw = int(raw)
             except ValueError:
-                raise KlyngeError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
+                raise SettingsError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
         elif f.type == "bool" and not isinstance(raw, bool):
             if str(raw).strip().lower() not in _BOOLS:
-                raise KlyngeError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
+                raise SettingsError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
             raw = _BOOLS[str(raw).strip().lower()]
         values[f.name] = raw
     home = values.get("home") or find_home(cwd) or _default_home()
@@ -147,7 +147,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
     values["db"] = normalise_db_url(values.get("db") or str(Path(values["home"]) / "klynge.db"))
     values.setdefault("outputs", str(Path(values["home"]) / "outputs"))
     if values.get("lang", "nb") not in LANGUAGES:
-        raise KlyngeError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
+        raise SettingsError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
     return Settings(**values)
 
 
