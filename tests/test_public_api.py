@@ -92,10 +92,11 @@ def test_packages_name_what_they_define(package):
 
 
 def test_errors_read_as_sentences():
-    clash = errors.TargetClash(types.SimpleNamespace(target="8.9"), None, "Kari", 4)
-    assert isinstance(clash, errors.Conflict)
+    clash = errors.TargetClash(types.SimpleNamespace(target="8.9"), None, ["Kari"], 4)
+    assert isinstance(clash, errors.Conflict) and clash.saved_by == ["Kari"] and clash.head == 4
     assert str(clash) == "Kari changed target 8.9 in between (now revision 4)"
     assert [c.item_id for c in clash.clashes] == ["8.9"]
+    assert str(errors.TargetClash(types.SimpleNamespace(target="1.2"), None, [], 2)).startswith("someone changed")
     problems = errors.FormProblems([("orgnr", "Org. no.", "nine digits"), ("orgnr", "Org. no.", "again")])
     assert problems.by_field == {"orgnr": "nine digits"}
     assert str(problems) == "Org. no.: nine digits; Org. no.: again"

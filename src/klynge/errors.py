@@ -145,14 +145,14 @@ class TargetClash(Conflict):
     """Someone else saved the same SDG target since the person's base revision; nothing was saved.
 
     ``mine`` and ``theirs`` are the two entries of the target (``theirs`` is None when it was
-    removed); ``saved_by`` names who saved in between, ``head`` the revision now current.
+    removed); ``saved_by``, ``head`` and ``clashes`` are as in :class:`Conflict`.
     """
 
-    def __init__(self, mine, theirs, saved_by: str, head: int):
-        KlyngeError.__init__(self, f"{saved_by or 'someone'} changed target {mine.target} in between "
-                             f"(now revision {head})")
-        self.mine, self.theirs, self.saved_by, self.head = mine, theirs, saved_by, head
-        self.clashes = [Clash(mine.target, None, theirs, mine)]
+    def __init__(self, mine, theirs, saved_by: Sequence[str], head: int):
+        super().__init__([Clash(mine.target, None, theirs, mine)], saved_by, head)
+        self.mine, self.theirs = mine, theirs
+        who = ", ".join(self.saved_by) or "someone"
+        self.args = (f"{who} changed target {mine.target} in between (now revision {head})",)
 
 
 class Contended(KlyngeError):

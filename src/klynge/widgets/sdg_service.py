@@ -143,7 +143,7 @@ class SdgService(OrganisationService):
             self._store.save_sdg(self._who, self._organisation_id, entries, base or None)
         except Conflict as exc:
             theirs = self.load().entry(entry.target)
-            raise TargetClash(entry, theirs, ", ".join(exc.saved_by), exc.head) from None
+            raise TargetClash(entry, theirs, exc.saved_by, exc.head) from None
         return self.load()
 
     def restore(self, number: int) -> int:
