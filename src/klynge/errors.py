@@ -19,6 +19,7 @@
     ├── SettingsError       a setting (an environment variable) is not usable as given
     ├── SchemaMismatch      a database's schema is missing or of another Klynge version
     ├── Unreachable         a database cannot be opened (no server, wrong password)
+    ├── OsrmUnavailable     the OSRM server gave no usable travel times (the estimate stands in)
     ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     └── MissingDependency   an optional feature needs a package that is not installed
@@ -44,6 +45,7 @@ __all__ = [
     "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "OsrmUnavailable",
     "SchemaMismatch",
     "SessionEnded",
     "SettingsError",
@@ -196,6 +198,10 @@ class SchemaMismatch(KlyngeError):
 
 class Unreachable(KlyngeError):
     """A database cannot be opened: the message names it (without its password) and the driver's reason."""
+
+
+class OsrmUnavailable(KlyngeError):
+    """The OSRM server did not give a usable answer; the message says what happened."""
 
 
 class AlreadyRunning(KlyngeError):
