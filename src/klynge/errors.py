@@ -15,6 +15,7 @@
     ├── TemplateError       a canvas or assessment template is broken (file, field, expected)
     ├── KeyRejected         a sign-in key or session is unknown, wrong, expired, revoked or ended
     ├── DataError           an import or a reference file is not what it should be
+    │   └── MessageError    a message of a language's catalogue cannot be filled in
     ├── NotEmpty            a database already holds data and --replace was not given
     ├── SettingsError       a setting (an environment variable) is not usable as given
     ├── SchemaMismatch      a database's schema is missing or of another Klynge version
@@ -41,6 +42,7 @@ __all__ = [
     "FormProblems",
     "KeyRejected",
     "KlyngeError",
+    "MessageError",
     "MissingDependency",
     "NotAnOutput",
     "NotEmpty",
@@ -182,6 +184,10 @@ class KeyRejected(KlyngeError):
 
 class DataError(KlyngeError):
     """An import file or reference file does not hold what it should."""
+
+
+class MessageError(DataError):
+    """A message could not be filled in: a ``{name}`` not given, or a format the value does not take."""
 
 
 class NotEmpty(KlyngeError):
