@@ -18,7 +18,7 @@ import pytest
 
 from klynge import operations as ops
 from klynge.demo import PUBLIC_KEYS, check_sandbox_database, load_demo, load_sandbox, sandbox_key
-from klynge.errors import KeyRejected, KlyngeError
+from klynge.errors import KeyRejected, SettingsError
 from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 
@@ -143,22 +143,22 @@ def test_in_sandbox_mode_a_public_key_signs_in_as_its_demo_participant(demo_db):
 def test_sandbox_mode_refuses_a_database_that_is_not_the_demo(tmp_path):
     sandbox = load_settings({"KLYNGE_HOME": str(tmp_path / "other"), "KLYNGE_SANDBOX": "1"})
     ops.init_cluster(sandbox, "Ekte klynge")
-    with pytest.raises(KlyngeError, match="demo cluster"):
+    with pytest.raises(SettingsError, match="demo cluster"):
         check_sandbox_database(sandbox)
     with open_store(sandbox.db, create=False) as store:
-        with pytest.raises(KlyngeError, match="demo cluster"):
+        with pytest.raises(SettingsError, match="demo cluster"):
             load_sandbox(store, sandbox)
     from klynge.server import serve
 
-    with pytest.raises(KlyngeError, match="demo cluster"):
+    with pytest.raises(SettingsError, match="demo cluster"):
         serve(sandbox, port=free_port())
 
 
 def test_the_sandbox_option_needs_sandbox_mode(tmp_path):
     settings = load_settings({"KLYNGE_HOME": str(tmp_path / "plain")})
     with open_store(settings.db) as store:
-        with pytest.raises(KlyngeError, match="KLYNGE_SANDBOX=1"):
+        with pytest.raises(SettingsError, match="KLYNGE_SANDBOX=1"):
             load_sandbox(store, settings)
         assert store.is_empty(SYSTEM)
-    with pytest.raises(KlyngeError, match="KLYNGE_SANDBOX=1"):
+    with pytest.raises(SettingsError, match="KLYNGE_SANDBOX=1"):
         check_sandbox_database(settings)

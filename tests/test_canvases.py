@@ -499,7 +499,7 @@ def test_listing(registry):
 
 
 def test_unknown_language_is_refused(registry):
-    with pytest.raises(KlyngeError, match="expected one of nb, sv, en"):
+    with pytest.raises(NotFound, match="expected one of nb, sv, en"):
         describe(registry.get("business_model"), "de")
     with pytest.raises(KlyngeError):
         registry.get("business_model").blocks[0].title_in("no")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from klynge import resources
-from klynge.errors import KlyngeError
+from klynge.errors import NotFound
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def test_checkout_finds_every_folder():
 
 
 def test_unknown_folder_is_an_error():
-    with pytest.raises(KlyngeError, match="canvases"):
+    with pytest.raises(NotFound, match="canvases"):
         resources.path("secrets")
 
 

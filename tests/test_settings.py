@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from klynge.errors import KlyngeError
+from klynge.errors import KlyngeError, SettingsError
 from klynge.settings import load_settings, normalise_db_url, option_help, settings_from_json, settings_help
 
 
@@ -25,7 +25,7 @@ def test_environment_and_overrides(tmp_path):
 
 @pytest.mark.parametrize("env", [{"KLYNGE_LANG": "de"}, {"KLYNGE_KEY_DAYS": "many"}])
 def test_bad_values_are_named(env, tmp_path):
-    with pytest.raises(KlyngeError, match=next(iter(env))):
+    with pytest.raises(SettingsError, match=next(iter(env))):
         load_settings({"KLYNGE_HOME": str(tmp_path), **env})
 
 

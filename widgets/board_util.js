@@ -3,7 +3,6 @@
 // Everything here puts text into the page as text (textContent, value, setAttribute), never as HTML.
 
 export const TARGET = /^(?:[1-9]|1[0-7])\.(?:[1-9]|1[0-9]|[a-h])$/;
-export const NOTE_ID = /^[A-Za-z0-9_-]{1,40}$/;
 export const VISIBILITIES = ["private", "cluster", "public"];
 export const ARROWS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"];
 export const ICONS = {
@@ -87,8 +86,10 @@ export function scrollParent(node) { // Voila scrolls an inner element, not the 
   return document.scrollingElement || document.documentElement;
 }
 
-export function cleanNote(n) {
-  if (!n || typeof n !== "object" || typeof n.id !== "string" || !NOTE_ID.test(n.id)) return null;
+// A note from localStorage or a conflict, with only the fields a note has; null unless its id
+// passes `noteId`, the rule the server sends (a RegExp).
+export function cleanNote(n, noteId) {
+  if (!n || typeof n !== "object" || typeof n.id !== "string" || !noteId.test(n.id)) return null;
   return {
     id: n.id, block: String(n.block || ""), text: String(n.text ?? ""), order: Number(n.order) | 0,
     visibility: VISIBILITIES.includes(n.visibility) ? n.visibility : "cluster",
@@ -107,7 +108,7 @@ export function stash(name, entry) {
 
 // Entries of this canvas that hold text the server does not have, newest first. The entry of this
 // tab is renamed, so what the page writes from now on does not replace it before it is answered.
-export function stashed(key, tab, server) {
+export function stashed(key, tab, server, noteId) {
   const found = [];
   try {
     for (let i = localStorage.length - 1; i >= 0; i--) {
@@ -115,7 +116,7 @@ export function stashed(key, tab, server) {
       if (!name || !name.startsWith(`${key}:`)) continue;
       let entry = null;
       try { entry = JSON.parse(localStorage.getItem(name)); } catch (e) { /* broken: dropped below */ }
-      const notes = entry && Array.isArray(entry.notes) ? entry.notes.map(cleanNote).filter(Boolean) : null;
+      const notes = entry && Array.isArray(entry.notes) ? entry.notes.map((n) => cleanNote(n, noteId)).filter(Boolean) : null;
       if (!notes || (notes.length === server.size && notes.every((n) => same(n, server.get(n.id))))) {
         localStorage.removeItem(name); // nothing unsaved in it
         continue;

@@ -1,44 +1,28 @@
 """Klynge: the workbench of a tourism cluster that co-creates sustainable low-season products.
 
 What users import is named here; submodules load on first use, so ``klynge --help`` stays fast.
+Every exception of :mod:`klynge.errors` is exported too, so ``except klynge.Conflict`` works.
 """
 
 from __future__ import annotations
 
+from . import errors as _errors
 from ._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "AccessDenied": "klynge.errors",
-    "Conflict": "klynge.errors",
+    **dict.fromkeys(_errors.__all__, "klynge.errors"),
     "Identity": "klynge.store",
-    "KlyngeError": "klynge.errors",
-    "NotFound": "klynge.errors",
     "Settings": "klynge.settings",
     "Store": "klynge.store",
-    "ValidationError": "klynge.errors",
     "load_settings": "klynge.settings",
     "open_store": "klynge.store",
     "t": "klynge.i18n",
     "validate": "klynge.validation",
 }
 
-__all__ = [
-    "AccessDenied",
-    "Conflict",
-    "Identity",
-    "KlyngeError",
-    "NotFound",
-    "Settings",
-    "Store",
-    "ValidationError",
-    "__version__",
-    "load_settings",
-    "open_store",
-    "t",
-    "validate",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])
 
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

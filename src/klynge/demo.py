@@ -33,7 +33,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from . import reference, resources
-from .errors import DataError, KeyRejected, KlyngeError, NotFound
+from .errors import DataError, KeyRejected, NotFound, SettingsError
 from .model import CanvasDocument, Cluster, Note, Offer, Organisation, Package, Person, SdgAssessment, SdgEntry
 from .model.base import Model, Months, Name, Slug, Text, Visibility
 from .model.organisation import Email
@@ -412,7 +412,7 @@ def _describe(demo: Demo, email: str) -> str:
         if any(p.email == email for p in org.people):
             place = reference.municipality(org.organisation.municipality).name
             return f"participant ({org.organisation.name}, {place})"
-    raise KlyngeError(f"{email} is nobody in the demo")
+    raise NotFound(f"{email} is nobody in the demo")
 
 
 def format_links(links: DemoResult | list[tuple[str, str]]) -> str:
@@ -433,8 +433,8 @@ PUBLIC_KEYS = {
 SANDBOX_KEY_DAYS = 1  # a Binder session lasts hours at most
 
 
-def _not_a_sandbox() -> KlyngeError:
-    return KlyngeError("the public demo keys work only in a sandbox: set KLYNGE_SANDBOX=1 (a throwaway "
+def _not_a_sandbox() -> SettingsError:
+    return SettingsError("the public demo keys work only in a sandbox: set KLYNGE_SANDBOX=1 (a throwaway "
                        "session such as Binder, on a database of its own)")
 
 
@@ -448,7 +448,7 @@ def _check_demo(store: Store) -> None:
     except NotFound:
         name, people = None, []
     if name != expected or not all(p.organisation_id for p in people):
-        raise KlyngeError(f"sandbox mode runs only on the demo cluster ({expected}); this database holds "
+        raise SettingsError(f"sandbox mode runs only on the demo cluster ({expected}); this database holds "
                           f"{name or 'something else'}. Load the demo into a database of its own.")
 
 
@@ -457,7 +457,7 @@ def check_sandbox_database(settings: Settings) -> None:
 
     Raises
     ------
-    KlyngeError
+    SettingsError
         When ``settings`` is not in sandbox mode, or its database does not hold the demo cluster.
     """
     from .store import open_store
@@ -476,7 +476,7 @@ def load_sandbox(store: Store, settings: Settings, *, replace: bool = False) -> 
 
     Raises
     ------
-    KlyngeError
+    SettingsError
         When ``settings`` is not in sandbox mode, or the database holds something other than the demo.
     """
     if not settings.sandbox:

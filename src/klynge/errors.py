@@ -4,15 +4,24 @@
 
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
+    │   └── FormProblems    the same, per field of a form, for the message beside each field
     ├── AccessDenied        the caller may not read or write this
-    │   └── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
-    ├── NotFound            no such organisation, person, document or revision
+    │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
+    │   └── NotAnOutput     a file asked for is not one of the batch's outputs
+    ├── NotFound            no such organisation, person, document, revision or language
     ├── Conflict            someone else saved the same note in between
+    │   └── TargetClash     someone else saved the same SDG target in between
     ├── Contended           so many saved the same document at once that a save gave up
     ├── TemplateError       a canvas or assessment template is broken (file, field, expected)
     ├── KeyRejected         a sign-in key or session is unknown, wrong, expired, revoked or ended
     ├── DataError           an import or a reference file is not what it should be
+    │   └── MessageError    a message of a language's catalogue cannot be filled in
     ├── NotEmpty            a database already holds data and --replace was not given
+    ├── SettingsError       a setting (an environment variable) is not usable as given
+    ├── SchemaMismatch      a database's schema is missing or of another Klynge version
+    ├── Unreachable         a database cannot be opened (no server, wrong password)
+    ├── OsrmUnavailable     the OSRM server gave no usable travel times (the estimate stands in)
+    ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
     └── PortTaken           ``klynge serve`` cannot listen: another program has its port
@@ -25,18 +34,28 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "AlreadyRunning",
     "BatchError",
+    "Clash",
     "Conflict",
     "Contended",
     "DataError",
+    "FormProblems",
     "KeyRejected",
     "KlyngeError",
+    "MessageError",
     "MissingDependency",
+    "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "OsrmUnavailable",
     "PortTaken",
+    "SchemaMismatch",
     "SessionEnded",
+    "SettingsError",
+    "TargetClash",
     "TemplateError",
+    "Unreachable",
     "ValidationError",
 ]
 
@@ -57,6 +76,20 @@ class ValidationError(KlyngeError):
         super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in self.problems))
 
 
+class FormProblems(ValidationError):
+    """Values of a form that cannot be saved: ``problems`` as (field label, message), ``by_field`` by field name.
+
+    ``by_field`` maps a form field (``"orgnr"``, ``"price"``, ``"months"`` ...) to the message
+    shown beside it, in the language asked for.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str, str]]):
+        self.by_field: dict[str, str] = {}
+        for name, _label, message in problems:
+            self.by_field.setdefault(name, message)
+        super().__init__([(label, message) for _name, label, message in problems])
+
+
 class AccessDenied(KlyngeError):
     """The caller's role or organisation does not allow this."""
 
@@ -70,6 +103,10 @@ class SessionEnded(AccessDenied):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(f"your sign-in has ended ({reason}): open your sign-in link again")
+
+
+class NotAnOutput(AccessDenied):
+    """A file asked for as a batch output lies outside the outputs folder; nothing was read."""
 
 
 class NotFound(KlyngeError):
@@ -110,6 +147,20 @@ class Conflict(KlyngeError):
         )
 
 
+class TargetClash(Conflict):
+    """Someone else saved the same SDG target since the person's base revision; nothing was saved.
+
+    ``mine`` and ``theirs`` are the two entries of the target (``theirs`` is None when it was
+    removed); ``saved_by``, ``head`` and ``clashes`` are as in :class:`Conflict`.
+    """
+
+    def __init__(self, mine, theirs, saved_by: Sequence[str], head: int):
+        super().__init__([Clash(mine.target, None, theirs, mine)], saved_by, head)
+        self.mine, self.theirs = mine, theirs
+        who = ", ".join(self.saved_by) or "someone"
+        self.args = (f"{who} changed target {mine.target} in between (now revision {head})",)
+
+
 class Contended(KlyngeError):
     """A save kept meeting other saves of the same document and gave up; nothing was saved."""
 
@@ -137,8 +188,32 @@ class DataError(KlyngeError):
     """An import file or reference file does not hold what it should."""
 
 
+class MessageError(DataError):
+    """A message could not be filled in: a ``{name}`` not given, or a format the value does not take."""
+
+
 class NotEmpty(KlyngeError):
     """The database already holds a cluster and would be overwritten."""
+
+
+class SettingsError(KlyngeError):
+    """A setting cannot be used as given: the message names the variable and what it accepts."""
+
+
+class SchemaMismatch(KlyngeError):
+    """A database has no Klynge schema, or one of another version: the message gives the command that fixes it."""
+
+
+class Unreachable(KlyngeError):
+    """A database cannot be opened: the message names it (without its password) and the driver's reason."""
+
+
+class OsrmUnavailable(KlyngeError):
+    """The OSRM server did not give a usable answer; the message says what happened."""
+
+
+class AlreadyRunning(KlyngeError):
+    """A Klynge server already runs on the same home folder: the message names its address and process."""
 
 
 class BatchError(KlyngeError):
@@ -148,8 +223,6 @@ class BatchError(KlyngeError):
 class MissingDependency(KlyngeError):
     """An optional feature needs a package that is not installed; the message gives the fix."""
 
-
-__all__ += ["Clash"]
 
 
 class PortTaken(KlyngeError):

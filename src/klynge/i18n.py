@@ -32,7 +32,7 @@ from babel import Locale
 from babel.core import negotiate_locale
 
 from . import resources
-from .errors import DataError
+from .errors import DataError, MessageError
 from .formatting import LOCALES, localise
 from .settings import LANGUAGES
 
@@ -49,10 +49,6 @@ _PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 _ALIASES = {"no": "nb", "nn": "nb", "da": "nb"}
 
 _strict = False
-
-
-class MessageError(DataError):
-    """A message could not be filled in: a ``{name}`` not given, or a format the value does not take."""
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from .errors import KlyngeError
+from .errors import NotFound
 
 __all__ = ["FOLDERS", "path", "root"]
 
@@ -26,7 +26,7 @@ def root() -> Path:
         if all((candidate / name).is_dir() for name in FOLDERS):
             return candidate
     searched = ", ".join(str(c) for c in candidates)
-    raise KlyngeError(
+    raise NotFound(
         f"Klynge's resource folders ({', '.join(FOLDERS)}) were not found; looked in {searched}. "
         "Reinstall klynge, or run from a full checkout."
     )
@@ -37,9 +37,9 @@ def path(*parts: str) -> Path:
 
     Raises
     ------
-    KlyngeError
+    NotFound
         When the first part is not one of the resource folders.
     """
     if not parts or parts[0] not in FOLDERS:
-        raise KlyngeError(f"resources live in one of {', '.join(FOLDERS)}; got {parts!r}")
+        raise NotFound(f"resources live in one of {', '.join(FOLDERS)}; got {parts!r}")
     return root().joinpath(*parts)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import KlyngeError
+from .errors import SettingsError
 
 __all__ = ["HOME_FOLDER", "LANGUAGES", "SETTINGS_ENV", "Settings", "find_home", "load_settings", "option_help",
            "settings_from_json", "settings_help"]
@@ -130,7 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
 
     Raises
     ------
-    KlyngeError
+    SettingsError
         When a value cannot be used (an unknown language, a number that is not one).
     """
     environ = os.environ if environ is None else environ
@@ -145,10 +145,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
             try:
                 raw = int(raw)
             except ValueError:
-                raise KlyngeError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
+                raise SettingsError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
         elif f.type == "bool" and not isinstance(raw, bool):
             if str(raw).strip().lower() not in _BOOLS:
-                raise KlyngeError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
+                raise SettingsError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
             raw = _BOOLS[str(raw).strip().lower()]
         values[f.name] = raw
     home = values.get("home") or find_home(cwd) or _default_home()
@@ -156,7 +156,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
     values["db"] = normalise_db_url(values.get("db") or str(Path(values["home"]) / "klynge.db"))
     values.setdefault("outputs", str(Path(values["home"]) / "outputs"))
     if values.get("lang", "nb") not in LANGUAGES:
-        raise KlyngeError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
+        raise SettingsError(f"KLYNGE_LANG must be one of {', '.join(LANGUAGES)}, got {values['lang']!r}")
     return Settings(**values)
 
 
@@ -173,10 +173,10 @@ def settings_from_json(text: str) -> Settings:
     except ValueError:
         values = None
     if not isinstance(values, dict) or not all(v is None or isinstance(v, (str, int)) for v in values.values()):
-        raise KlyngeError(f"{SETTINGS_ENV} must hold the settings as a JSON object of plain values")
+        raise SettingsError(f"{SETTINGS_ENV} must hold the settings as a JSON object of plain values")
     unknown = sorted(set(values) - {f.name for f in fields(Settings)})
     if unknown:
-        raise KlyngeError(f"{SETTINGS_ENV} names options Klynge does not have: {', '.join(map(str, unknown))}")
+        raise SettingsError(f"{SETTINGS_ENV} names options Klynge does not have: {', '.join(map(str, unknown))}")
     return load_settings({}, **values)
 
 

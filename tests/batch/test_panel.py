@@ -3,12 +3,13 @@
 import io
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from klynge.apps.batch_service import BatchService
+from klynge.apps.batch_service import BatchService, Output
 from klynge.batch import run_batch
-from klynge.errors import AccessDenied
+from klynge.errors import AccessDenied, NotAnOutput
 from klynge.report.bundle import index_links
 from klynge.widgets.batch_panel import BatchPanel
 
@@ -75,3 +76,14 @@ def test_the_panel_names_failing_members_as_they_fail(settings, members, store, 
 def test_only_facilitators_get_the_batch(settings, store, cluster):
     with pytest.raises(AccessDenied):
         BatchService(settings, store, cluster["who"]["fjell"])
+
+
+def test_a_file_outside_the_outputs_folder_is_not_read(settings, store, cluster, tmp_path):
+    service = BatchService(settings, store, cluster["who"]["facilitator"])
+    secret = tmp_path / "home" / "secret"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text("not for the browser")
+    with pytest.raises(NotAnOutput, match="not an output"):
+        service.read(Output("member", "Report for nobody", secret))
+    with pytest.raises(NotAnOutput):  # a path that climbs out of the folder
+        service.read(Output("member", "x", Path(settings.outputs) / ".." / "home" / "secret"))

@@ -452,11 +452,15 @@ def test_a_long_note_is_refused_with_the_limit_and_kept(served, desktop):
     expect(error).to_have_text(re.compile("2000|2 000"))
     assert page.locator(".klynge-board").get_attribute("data-status") == "error"
     assert area.input_value() == "x" * 10_000
+    count = block(page, "cost_structure").locator(".kb-chars")  # the limit the server sent, read by the page
+    expect(count).to_have_class(re.compile("kb-over"))
+    expect(count).to_have_text(re.compile(r"10\D?000.*2\D?000"))
     assert stored_texts(served, "nidaros")["cost_structure"] == "Kort og godt"
     key = page.evaluate("Object.keys(localStorage).find(k => k.startsWith('klynge.board.'))")
     assert "x" * 10_000 in page.evaluate(f"localStorage.getItem({key!r})")
     area.fill("Kortere")
     wait_saved(page)
+    expect(count).not_to_have_class(re.compile("kb-over"))
     assert stored_texts(served, "nidaros")["cost_structure"] == "Kortere"
 
 

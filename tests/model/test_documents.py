@@ -57,3 +57,20 @@ def test_a_ready_package_spans_two_organisations():
     comp[1]["organisation_id"] = 2
     pkg = validate(Package, {"title": "Pilegrim", "components": comp, "status": "ready", "months": [9]})
     assert Package.from_items(pkg.items()) == pkg
+
+
+@pytest.mark.parametrize(("value", "usable"), [
+    ("n1", True), ("a" * 40, True), ("A_b-9", True),
+    ("", False), ("a" * 41, False), ("n 1", False), ("<img>", False), ("nø", False), (7, False),
+])
+def test_the_note_id_rule_is_one_rule_for_the_model_and_the_board(value, usable):
+    from klynge.model.canvas import is_note_id
+
+    assert is_note_id(value) is usable
+    assert not is_note_id("n1\n")  # Python's `$` alone would let a final newline through
+    made = {"id": value, "block": "b"}
+    if usable:
+        assert validate(Note, made).id == value
+    else:
+        with pytest.raises(ValidationError):
+            validate(Note, made)

@@ -1,9 +1,11 @@
 """Migrations run on a populated database, on SQLite and PostgreSQL."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from klynge.errors import SchemaMismatch
 from klynge.model import Note
 from klynge.store import Identity, Store, open_store
 from klynge.store.engine import make_engine
@@ -52,3 +54,12 @@ def test_the_schema_version_constant_is_the_newest_migration():
     from klynge.store.migrate import SCHEMA_VERSION, scripts_head
 
     assert SCHEMA_VERSION == scripts_head()
+
+
+def test_an_old_or_empty_schema_is_refused_with_the_command_that_fixes_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with pytest.raises(SchemaMismatch, match="no Klynge schema yet; run `klynge db upgrade`"):
+        open_store(url, create=False)
+    upgrade(make_engine(url), "0001")
+    with pytest.raises(SchemaMismatch, match=f"has schema 0001, this Klynge needs {head_version()}"):
+        open_store(url, create=False)

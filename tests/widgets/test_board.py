@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shutil
+import subprocess
 
 import pytest
 from traitlets import TraitError
@@ -316,7 +319,10 @@ def test_an_unexpected_error_is_logged_and_shown_kindly(store, cluster, caplog):
     assert "fire" not in b.message
 
 
-@pytest.mark.parametrize("name", ["board.js", "board_util.js"])
+BOARD_MODULES = sorted(p.name for p in resources.path("widgets").glob("board*.js"))
+
+
+@pytest.mark.parametrize("name", BOARD_MODULES)
 def test_board_js_draws_no_html_from_strings(name):
     source = resources.path("widgets", name).read_text(encoding="utf-8")
     for risky in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
@@ -324,16 +330,66 @@ def test_board_js_draws_no_html_from_strings(name):
         assert risky not in source, risky
 
 
-def test_the_widget_module_has_its_helpers_inlined():
+@pytest.mark.parametrize("name", BOARD_MODULES)
+def test_board_js_keeps_no_copy_of_the_note_rules(name):
+    source = resources.path("widgets", name).read_text(encoding="utf-8")
+    assert "A-Za-z0-9" not in source and "NOTE_MAX" not in source
+    assert not re.search(r"\b2000\b(?!/svg)", source)  # the SVG namespace's year is no limit
+
+
+def test_the_widget_module_is_every_board_module_once():
     from klynge.widgets.board import _module
 
     source = _module()
-    assert "./board_util.js" not in source and 'from "data:text/javascript;base64,' in source
-    assert "export default { render }" in source
+    assert "./board" not in source and "data:" not in source and "\nimport " not in source
+    assert [line[16:] for line in source.splitlines() if line.startswith("// ---- widgets/")] == [
+        "board_util.js", "board_actions.js", "board_cards.js", "board_drag.js", "board_paint.js", "board_sync.js",
+        "board.js"]
+    assert source.rstrip().endswith("export default { render };") and source.count("export ") == 1
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs node to parse JavaScript")
+def test_the_widget_module_parses_and_reads_the_rules_as_python_does(tmp_path):
+    from klynge.model.canvas import NOTE_ID_PATTERN, is_note_id
+    from klynge.widgets.board import _module
+
+    bundle = tmp_path / "board.mjs"
+    bundle.write_text(_module(), encoding="utf-8")
+    subprocess.run(["node", "--check", str(bundle)], check=True)
+    samples = ["n1", "a" * 40, "a" * 41, "", "n 1", "n1\n", "<img>", "nø", "A_b-9"]
+    code = (f"const r = new RegExp({json.dumps(NOTE_ID_PATTERN)}); "
+            f"console.log(JSON.stringify({json.dumps(samples)}.map((s) => r.test(s))))")
+    verdicts = json.loads(subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True).stdout)
+    assert verdicts == [is_note_id(s) for s in samples]
+
+
+def test_a_module_that_cannot_be_bundled_is_named(tmp_path, monkeypatch):
+    from klynge.widgets import board as board_module
+
+    monkeypatch.setattr(board_module, "resources", type("R", (), {"path": staticmethod(lambda *p: tmp_path / p[-1])}))
+    (tmp_path / "a.js").write_text('import { f } from "./b.js";\nexport const g = 1;\nexport default { f };\n')
+    (tmp_path / "b.js").write_text("export function f() {}\nexport const g = 2;\n")
+    with pytest.raises(ValueError, match="widgets/a.js and widgets/b.js both define g"):
+        board_module._module.__wrapped__("a.js")
+    (tmp_path / "b.js").write_text('import { f } from "./a.js";\nexport function f() {}\n')
+    with pytest.raises(ValueError, match="imports itself"):
+        board_module._module.__wrapped__("a.js")
+    (tmp_path / "b.js").write_text("export function h() {}\n")
+    with pytest.raises(ValueError, match="imports f from b.js"):
+        board_module._module.__wrapped__("a.js")
+
+
+def test_the_board_sends_the_rules_of_a_note(store, cluster):
+    from klynge.model.base import NOTE_MAX
+    from klynge.model.canvas import NOTE_ID_PATTERN
+
+    b = board(store, cluster)
+    assert b.rules == {"note_id": NOTE_ID_PATTERN, "text_max": NOTE_MAX}
+    assert b.get_state()["rules"] == b.rules
 
 
 def test_every_label_the_board_uses_is_in_all_three_catalogues():
-    source = resources.path("widgets", "board.js").read_text(encoding="utf-8")
+    source = "\n".join(resources.path("widgets", name).read_text(encoding="utf-8") for name in BOARD_MODULES)
     used = set(re.findall(r'\bL\("([a-z_.0-9]+)"', source))
     used |= {f"status.{k}" for k in ("saved", "saving", "offline", "conflict", "error", "readonly")}
     used |= {f"{p}.{v}" for p in ("vis", "vis_hint") for v in ("private", "cluster", "public")}

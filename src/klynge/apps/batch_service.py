@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import NotAnOutput
 from ..settings import Settings
 from ..store import Identity, Store
 from ..store.access import require
@@ -90,7 +91,7 @@ class BatchService:
         root = Path(self.settings.outputs).resolve()
         path = output.path.resolve()
         if root not in path.parents:
-            raise PermissionError(f"{path} is not an output")
+            raise NotAnOutput(f"{path} is not an output of the batch; only files in {root} are")
         if output.kind == "archive":
             from ..report.bundle import reports_archive
 

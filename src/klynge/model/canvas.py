@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
@@ -12,7 +13,16 @@ from .base import NOTE_MAX, Model, Months, Slug, TargetCode, Visibility, _no_con
 NOTES_MAX = 500
 
 NoteText = Annotated[str, Field(max_length=NOTE_MAX), AfterValidator(_no_control)]
-NoteId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+#: The rule of a note's id, defined here once: the model checks it, and the board sends it to the
+#: browser (a pattern that reads the same in Python and JavaScript).
+NOTE_ID_MAX = 40
+NOTE_ID_PATTERN = rf"^[A-Za-z0-9_-]{{1,{NOTE_ID_MAX}}}$"
+NoteId = Annotated[str, Field(min_length=1, max_length=NOTE_ID_MAX, pattern=NOTE_ID_PATTERN)]
+
+
+def is_note_id(value: object) -> bool:
+    """True when ``value`` is a usable note id (the rule of :data:`NOTE_ID_PATTERN`)."""
+    return isinstance(value, str) and re.fullmatch(NOTE_ID_PATTERN, value) is not None
 
 
 class Note(Model):

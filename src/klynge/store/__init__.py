@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ..errors import KlyngeError
+from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
@@ -70,8 +70,8 @@ def open_store(url: str, *, create: bool = True, nullpool: bool = False) -> Stor
     if version is None and create:
         store.upgrade()
     elif version is None:
-        raise KlyngeError(f"{store.url} has no Klynge schema yet; run `klynge db upgrade`")
+        raise SchemaMismatch(f"{store.url} has no Klynge schema yet; run `klynge db upgrade`")
     elif version != head_version():
-        raise KlyngeError(f"{store.url} has schema {version}, this Klynge needs {head_version()}; "
-                          "run `klynge db upgrade` (after a backup)")
+        raise SchemaMismatch(f"{store.url} has schema {version}, this Klynge needs {head_version()}; "
+                             "run `klynge db upgrade` (after a backup)")
     return store

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-from ..errors import KlyngeError, MissingDependency
+from ..errors import MissingDependency, SettingsError
 from .live import check_live
 
 __all__ = ["make_engine", "reading", "writing"]
@@ -38,7 +38,7 @@ def make_engine(url: str, *, nullpool: bool = False) -> Engine:
     kwargs = {"poolclass": NullPool} if nullpool else {}
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
-            raise KlyngeError("Klynge needs a SQLite file, not an in-memory database")
+            raise SettingsError("Klynge needs a SQLite file, not an in-memory database")
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
     else:

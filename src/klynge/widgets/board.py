@@ -1,10 +1,12 @@
 """The canvas board: a canvas template drawn as blocks of sticky notes (an anywidget).
 
-The browser side is ``widgets/board.js`` (with its helpers in ``widgets/board_util.js``) and
-``widgets/board.css``. The traits synced to the
-browser hold display state only; who the person is, whose canvas it is and what they may do
-live in the :class:`~klynge.widgets.canvas_service.CanvasService` handed to the constructor,
-and the store checks them again on every call.
+The browser side is ``widgets/board.js`` (which draws on the modules ``widgets/board_*.js`` it
+imports) and ``widgets/board.css``. The traits synced to the browser hold display state, and
+the rules a note must meet (``rules``: the note-id pattern and the longest text, from
+:mod:`klynge.model.canvas`, so the browser never keeps a copy of them); who the person is,
+whose canvas it is and what they may do live in the
+:class:`~klynge.widgets.canvas_service.CanvasService` handed to the constructor, and the store
+checks them again on every call.
 
 The browser asks for work with custom messages, each with a ``type`` and a ``request``
 number the answer names (in the ``answered`` trait)::
@@ -17,16 +19,16 @@ number the answer names (in the ``answered`` trait)::
     {"type": "resolve", "id": "n1", "choice": "mine" | "theirs"}
 
 Unknown types and unknown fields are ignored and logged. Notes are validated with the model;
-a note that fails (say, over 2 000 characters) is not saved, the store keeps its last good
+a note that fails (say, a text over ``rules["text_max"]`` characters) is not saved, the store keeps its last good
 text, and the error is shown beside it in the person's language while the browser keeps
 what they typed.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
+from functools import cache
 from typing import Any
 
 import anywidget
@@ -36,7 +38,8 @@ from .. import resources
 from ..errors import AccessDenied, Conflict, Contended, KlyngeError, NotFound, SessionEnded, ValidationError
 from ..i18n import catalogue, t
 from ..model import Note
-from ..model.canvas import NOTES_MAX
+from ..model.base import NOTE_MAX
+from ..model.canvas import NOTE_ID_PATTERN, NOTES_MAX, is_note_id
 from ..settings import LANGUAGES
 from ..validation import validate
 from .canvas_service import CanvasService, NoteClash
@@ -46,7 +49,8 @@ __all__ = ["CanvasBoard"]
 
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+#: What the browser checks before the server does; the same rules the model holds.
+RULES = {"note_id": NOTE_ID_PATTERN, "text_max": NOTE_MAX}
 _COMMON = {"type", "request"}
 _FIELDS = {
     "save": {"notes", "base"},
@@ -73,19 +77,54 @@ def _int(value: Any) -> int | None:
     return value
 
 
-def _module() -> str:
-    """``board.js`` with its helper module inlined.
+# `import { a, b } from "./board_util.js";`: a module importing names of a sibling module.
+_IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([a-z_]+\.js)";\n', re.M)
+_TOP = re.compile(r"^(?:export )?(?:function|const|let|class) (\w+)", re.M)
 
-    anywidget loads the widget's module from a blob URL, where ``import ... from
-    "./board_util.js"`` cannot resolve; a ``data:`` URL can, and both files stay plain modules.
+
+@cache
+def _module(entry: str = "board.js") -> str:
+    """``widgets/<entry>`` and the sibling modules it imports, as one module for anywidget.
+
+    anywidget loads a widget's module from a blob URL, where ``import ... from "./board_util.js"``
+    cannot resolve. The modules are small files a reader can follow; here each comes once, after
+    the modules it imports, without its ``import`` lines and ``export`` words, so the browser gets
+    each line once. A name two modules both define, an import that renames (``as``) or names what
+    its module does not define, and an import cycle are refused, naming the file.
     """
-    helpers = resources.path("widgets", "board_util.js").read_text(encoding="utf-8")
-    source = resources.path("widgets", "board.js").read_text(encoding="utf-8")
-    spec = 'from "./board_util.js"'
-    if source.count(spec) != 1:
-        raise KlyngeError(f"widgets/board.js should import its helpers once with {spec}")
-    url = "data:text/javascript;base64," + base64.b64encode(helpers.encode()).decode()
-    return source.replace(spec, f'from "{url}"')
+    order: list[str] = []
+    sources: dict[str, str] = {}
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in chain:
+            raise ValueError(f"widgets/{name} imports itself through {' -> '.join(chain)}")
+        if name in sources:
+            return
+        sources[name] = resources.path("widgets", name).read_text(encoding="utf-8")
+        for names, dependency in _IMPORT.findall(sources[name]):
+            visit(dependency, (*chain, name))
+            wanted = {n.strip() for n in names.split(",") if n.strip()}
+            if " as " in names or wanted - set(_TOP.findall(sources[dependency])):
+                raise ValueError(f"widgets/{name} imports {names.strip()} from {dependency}, "
+                                 "which defines only some of them (or renames one)")
+        order.append(name)
+
+    visit(entry, ())
+    parts, defined = [], {}
+    for name in order:
+        source = _IMPORT.sub("", sources[name])
+        if re.search(r"^\s*(?:import|export \{|export \*)", source, re.M) or (
+                name != entry and "export default" in source):
+            raise ValueError(f"widgets/{name}: only `import {{ ... }} from \"./x.js\"` and `export function` "
+                             "or `export const` are bundled")
+        for top in _TOP.findall(source):
+            if top in defined:
+                raise ValueError(f"widgets/{name} and widgets/{defined[top]} both define {top}")
+            defined[top] = name
+        if name != entry:
+            source = re.sub(r"^export (?=(?:function|const|let|class) )", "", source, flags=re.M)
+        parts.append(f"// ---- widgets/{name}\n{source}")
+    return "\n".join(parts)
 
 
 def _dump(note: Note | None) -> dict | None:
@@ -127,6 +166,7 @@ class CanvasBoard(anywidget.AnyWidget):
     owner = tr.Unicode("", help="the organisation whose canvas this is").tag(sync=True)
     busy = tr.Bool(False, help="true while a request is being handled").tag(sync=True)
     answered = tr.Dict(help="the last request handled: request, type, ok").tag(sync=True)
+    rules = tr.Dict(RULES, help="what a note must meet: note_id (a pattern), text_max (characters)").tag(sync=True)
 
     def __init__(self, service: CanvasService, lang: str = "nb", **kwargs):
         self._service = service
@@ -207,7 +247,7 @@ class CanvasBoard(anywidget.AnyWidget):
         invalid: dict[str, dict] = {}
         for item in raw:
             note_id = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(note_id, str) or not _ID.match(note_id) or note_id in notes or note_id in invalid:
+            if not is_note_id(note_id) or note_id in notes or note_id in invalid:
                 log.warning("board: dropped a note without a usable id")
                 continue
             try:

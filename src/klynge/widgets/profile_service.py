@@ -14,7 +14,7 @@ by month against the guest nights of their area.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +22,7 @@ import pydantic
 from pydantic_core import PydanticCustomError
 
 from .. import reference
-from ..errors import KlyngeError, NotFound, ValidationError
+from ..errors import FormProblems, NotFound, ValidationError
 from ..i18n import t
 from ..model import Offer, Organisation, SubCluster, normalise_code
 from ..model.organisation import check_orgnr
@@ -30,7 +30,7 @@ from ..store import Versioned
 from ..validation import explain
 from .editing import OrganisationService
 
-__all__ = ["CALENDAR", "FormProblems", "Profile", "ProfileService", "Season", "season_figure", "season_png"]
+__all__ = ["CALENDAR", "Profile", "ProfileService", "Season", "season_figure", "season_png"]
 
 #: The months of the programme's year in the order the calendar shows them: September first.
 CALENDAR = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)
@@ -40,20 +40,6 @@ ORGANISATION_FIELDS = ("name", "description", "orgnr", "municipality", "lat", "l
                        "needs", "subclusters")
 
 _OTHER_FORM = {"NO": ("SE", "profile.orgnr_looks_swedish"), "SE": ("NO", "profile.orgnr_looks_norwegian")}
-
-
-class FormProblems(ValidationError):
-    """Values that cannot be saved: ``problems`` as (field label, message), ``by_field`` by field name.
-
-    ``by_field`` maps a form field (``"orgnr"``, ``"price"``, ``"months"`` ...) to the message
-    shown beside it, in the language asked for.
-    """
-
-    def __init__(self, problems: Sequence[tuple[str, str, str]]):
-        self.by_field: dict[str, str] = {}
-        for name, _label, message in problems:
-            self.by_field.setdefault(name, message)
-        super().__init__([(label, message) for _name, label, message in problems])
 
 
 @dataclass(frozen=True)
@@ -268,7 +254,7 @@ class ProfileService(OrganisationService):
         if offer_id is None:
             return self._store.add_offer(self._who, offer)
         if base_version is None:
-            raise KlyngeError("an edited offer names the version it was made from")
+            raise ValueError("an edited offer names the version it was made from")
         self._own_offer(offer_id)
         self._store.update_offer(self._who, offer.model_copy(update={"id": offer_id}), base_version)
         return offer_id

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from .. import reference
 from ..canvases import CanvasTemplate, Registry, default_registry
-from ..errors import Conflict, KlyngeError
+from ..errors import Conflict, KlyngeError, TargetClash
 from ..i18n import t
 from ..model import Note, Organisation, SdgAssessment, SdgEntry
 from ..progress import CANVASES, StepProgress, sdg_progress
@@ -26,7 +26,7 @@ from ..sdg_suggestions import Suggestion, shortlist, suggest
 from ..store import Identity, RevisionInfo, Store
 from .editing import OrganisationService
 
-__all__ = ["Loaded", "Profile", "SdgService", "TargetClash"]
+__all__ = ["Loaded", "Profile", "SdgService"]
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +50,6 @@ class Profile:
 
     png: bytes
     caption: str
-
-
-class TargetClash(KlyngeError):
-    """Someone else saved the same target since the person's base revision; nothing was saved."""
-
-    def __init__(self, mine: SdgEntry, theirs: SdgEntry | None, saved_by: str, head: int):
-        super().__init__(f"{saved_by or 'someone'} changed target {mine.target} in between (now revision {head})")
-        self.mine, self.theirs, self.saved_by, self.head = mine, theirs, saved_by, head
 
 
 class SdgService(OrganisationService):
@@ -151,7 +143,7 @@ class SdgService(OrganisationService):
             self._store.save_sdg(self._who, self._organisation_id, entries, base or None)
         except Conflict as exc:
             theirs = self.load().entry(entry.target)
-            raise TargetClash(entry, theirs, ", ".join(exc.saved_by), exc.head) from None
+            raise TargetClash(entry, theirs, exc.saved_by, exc.head) from None
         return self.load()
 
     def restore(self, number: int) -> int:

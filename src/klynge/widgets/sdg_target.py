@@ -168,7 +168,7 @@ class TargetEditor(w.VBox):
 
     def show_clash(self, clash: TargetClash) -> None:
         """Someone else saved this target meanwhile: show their version; keep the person's input."""
-        self._theirs, self._clash_head, self._clash_by = clash.theirs, clash.head, clash.saved_by
+        self._theirs, self._clash_head, self._clash_by = clash.theirs, clash.head, ", ".join(clash.saved_by)
         self._show_clash()
 
     def _show_clash(self) -> None:

@@ -19,17 +19,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ...errors import KlyngeError, ValidationError
+from ...errors import OsrmUnavailable, ValidationError
 from .base import SOURCE_NAMES, SourceBase, TravelMatrix, as_points
 from .estimate import Estimate
 
 __all__ = ["Osrm", "OsrmUnavailable"]
 
 _OSRM = SOURCE_NAMES.index("osrm")
-
-
-class OsrmUnavailable(KlyngeError):
-    """The OSRM server did not give a usable answer; the message says what happened."""
 
 
 class Osrm(SourceBase):
