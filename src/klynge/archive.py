@@ -449,7 +449,7 @@ def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = Fal
             raise NotEmpty("the database already holds a cluster; add --replace to overwrite it "
                            "(a backup is written first)")
         if backup_folder is None:
-            raise DataError("replacing a database needs a folder for its backup")
+            raise ValueError("replacing a database needs a folder for its backup")
         backup = store.backup(SYSTEM, Path(backup_folder))
     counts = bulk.load(store, SYSTEM, tables, replace=replace)
     return Imported(counts=counts, backup=backup, schema_version=ours)

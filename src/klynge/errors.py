@@ -24,7 +24,8 @@
     ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
-    └── PortTaken           ``klynge serve`` cannot listen: another program has its port
+    └── PortUnusable        ``klynge serve`` cannot listen on its port (no such port, not allowed)
+        └── PortTaken       another program has the port
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ __all__ = [
     "NotFound",
     "OsrmUnavailable",
     "PortTaken",
+    "PortUnusable",
     "SchemaMismatch",
     "SessionEnded",
     "SettingsError",
@@ -225,9 +227,16 @@ class MissingDependency(KlyngeError):
 
 
 
-class PortTaken(KlyngeError):
+class PortUnusable(KlyngeError):
+    """``klynge serve`` cannot listen on the port it was asked to use; ``port`` names it, the message why."""
+
+    def __init__(self, port: int, message: str):
+        self.port = port
+        super().__init__(message)
+
+
+class PortTaken(PortUnusable):
     """Another program listens on the port ``klynge serve`` was asked to use; ``port`` names it."""
 
     def __init__(self, port: int):
-        self.port = port
-        super().__init__(f"port {port} is taken by another program; choose another with --port")
+        super().__init__(port, f"port {port} is taken by another program; choose another with --port")

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
-from ..errors import KlyngeError
+from ..errors import SettingsError
 from ..settings import SETTINGS_ENV, Settings, settings_from_json
 from ..store import Identity, Store, open_store
 
@@ -43,7 +43,7 @@ def open_session(environ=None) -> AppSession:
     ------
     klynge.errors.KeyRejected
         When the page was opened without a live session.
-    klynge.errors.KlyngeError
+    klynge.errors.SettingsError
         When the kernel was not started by ``klynge serve`` (it has no settings).
     """
     from ..server.session import identity_from_environ, preferred_language
@@ -65,13 +65,13 @@ def kernel_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     Raises
     ------
-    klynge.errors.KlyngeError
+    klynge.errors.SettingsError
         When there are none: the app was opened outside ``klynge serve``.
     """
     environ = os.environ if environ is None else environ
     text = environ.get(SETTINGS_ENV)
     if not text:
-        raise KlyngeError(f"this app runs under `klynge serve`, which hands its kernels their settings "
+        raise SettingsError(f"this app runs under `klynge serve`, which hands its kernels their settings "
                           f"({SETTINGS_ENV} is not set)")
     return settings_from_json(text)
 

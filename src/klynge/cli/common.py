@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from ..errors import KlyngeError
+from ..errors import Unreachable
 from ..settings import LANGUAGES
 
 __all__ = ["command_group", "common_options", "database_problem", "language_options", "print_invitation", "shown_url"]
@@ -59,7 +59,7 @@ def print_invitation(inv) -> None:
     print("The link is shown only now; send it to the person.", file=sys.stderr)
 
 
-def database_problem(exc: Exception, url: str) -> KlyngeError | None:
+def database_problem(exc: Exception, url: str) -> Unreachable | None:
     """A database that cannot be reached (wrong password, no server) as one sentence, or None.
 
     The sentence names the database without its password, and the driver's own first line.
@@ -71,7 +71,7 @@ def database_problem(exc: Exception, url: str) -> KlyngeError | None:
     reason = " ".join(str(getattr(exc, "orig", None) or exc).split()).split(" [SQL:")[0]
     if password:
         reason = reason.replace(str(password), "***")
-    return KlyngeError(f"cannot open {shown}: {reason}")
+    return Unreachable(f"cannot open {shown}: {reason}")
 
 
 def shown_url(url: str) -> tuple[str, str | None]:

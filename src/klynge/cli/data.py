@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..errors import KlyngeError
 from ..settings import Settings
 from .common import command_group, language_options, print_invitation, shown_url
 
@@ -38,7 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("path", nargs="?", help="the archive to write")
     p.add_argument("--research", metavar="DIR",
                    help="instead: the research tables (no names) as CSV files and a data dictionary in DIR")
-    p.set_defaults(run=export)
+    p.set_defaults(run=export, usage=p.error)
     p = sub.add_parser("import", parents=[common], help="read an archive made by `klynge export`")
     p.add_argument("path")
     p.add_argument("--replace", action="store_true", help="replace a database that holds data (after a backup)")
@@ -107,7 +106,7 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
     elif args.path:
         print(f"exported to {ops.export_cluster(settings, args.path)}")
     else:
-        raise KlyngeError("export needs a file name for the archive, or --research DIR for the research tables")
+        args.usage("give a file name for the archive, or --research DIR for the research tables")
     return 0
 
 

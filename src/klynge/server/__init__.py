@@ -181,7 +181,7 @@ def check_port(port: int, ip: str = IP) -> None:
     KlyngeError
         When this user may not listen on it (a port below 1024, for most users).
     """
-    from ..errors import KlyngeError, PortTaken
+    from ..errors import PortTaken, PortUnusable
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         if os.name != "nt":
@@ -193,10 +193,11 @@ def check_port(port: int, ip: str = IP) -> None:
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
                 raise PortTaken(port) from None
             if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)):
-                raise KlyngeError(f"this user may not listen on port {port}; choose another with --port") from None
-            raise KlyngeError(f"cannot listen on port {port}: {exc.strerror or exc}") from None
+                said = f"this user may not listen on port {port}; choose another with --port"
+                raise PortUnusable(port, said) from None
+            raise PortUnusable(port, f"cannot listen on port {port}: {exc.strerror or exc}") from None
         except OverflowError:
-            raise KlyngeError(f"there is no port {port}; choose one from 1 to 65535 with --port") from None
+            raise PortUnusable(port, f"there is no port {port}; choose one from 1 to 65535 with --port") from None
 
 
 def _check_database(settings: Settings) -> None:
@@ -221,12 +222,12 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     KlyngeError
         When the database cannot be opened; in sandbox mode, when it does not hold the demo cluster.
     """
-    from ..errors import KlyngeError
+    from ..errors import AlreadyRunning
     from .runfile import remove_run_file, running_server, write_run_file
 
     other = running_server(settings)
     if other is not None:
-        raise KlyngeError(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
+        raise AlreadyRunning(f"Klynge already runs on {settings.home} at {other.url} (process {other.pid}); "
                           "stop it first, or set KLYNGE_HOME to another folder")
     check_port(port)
     _check_database(settings)

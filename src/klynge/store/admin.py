@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import distinct, func, select
 
-from ..errors import KlyngeError, NotEmpty, NotFound
+from ..errors import NotEmpty, NotFound
 from . import schema as s
 from .access import Identity, require, scope
 from .bulk import _to_json
@@ -88,7 +88,7 @@ class AdminMixin:
             raise NotEmpty("the database already holds a cluster; add --replace to overwrite it "
                            "(a backup is written first)")
         if backup_folder is None:
-            raise KlyngeError("replacing a database needs a folder for its backup")
+            raise ValueError("replacing a database needs a folder for its backup")
         path = self.backup(who, backup_folder)
         with writing(self.engine, who) as c:
             for table in reversed(s.metadata.sorted_tables):
