@@ -148,3 +148,10 @@ class MissingDependency(KlyngeError):
 
 
 __all__ += ["Clash"]
+
+
+class MeetingError(KlyngeError):
+    """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
+
+
+__all__ += ["MeetingError"]
