@@ -239,6 +239,13 @@ def test_a_member_without_coordinates_or_offers_is_ranked_and_told_what_is_missi
     f = build(orgs, offers, canvases, assessments)
     ranking = rank_partners(f, np.where(np.eye(3), 0, 30.0), k=None)
     assert set(ranking.loc[ranking["member"] == 1, "partner"]) == {2, 3}
+    # Without coordinates no travel time is known, whatever the matrix holds: nearness 0, not in the hour.
+    table = pairs(ranking)
+    assert table.loc[(1, 2), "nearness"] == table.loc[(2, 1), "nearness"] == 0
+    assert table.loc[(2, 3), "nearness"] == pytest.approx(0.75)
+    assert set(rank_partners(f, np.full((3, 3), 30.0), within_hour=True, k=None)["member"]) == {2, 3}
+    with pytest.raises(ValueError, match="must be 3 x 3"):
+        rank_partners(f, np.ones((3, 2)))
     gaps = missing(f, "nb").set_index("member")
     assert gaps.loc[1, "missing"] == ("coordinates", "offers", "canvas", "sdg")
     assert gaps.loc[2, "missing"] == ("canvas", "sdg")  # its only SDG entry is private

@@ -330,24 +330,23 @@ def missing(features: PartnerFeatures, lang: str = "en") -> pd.DataFrame:
                          "texts": [tuple(t(f"partners.missing.{c}", lang) for c in cs) for cs in codes]})
 
 
-def nearness(minutes: np.ndarray, limit: float = LIMIT) -> np.ndarray:
+def nearness(minutes: np.ndarray, limit: float = LIMIT, weight: float = 1.0) -> np.ndarray:
     """Nearness of travel ``minutes``: ``1 - t / (2 limit)`` within the limit, ``limit / (2 t)`` beyond, 0 for NaN.
 
-    Worked out as ``max(1 - t / (2 limit), 1/2) + min(limit / (2 t), 1/2) - 1/2`` in place, a few
-    passes over the block; NaN is made infinite first, for which the sum is 0.
+    Times ``weight``. Worked out as ``max(1/2 - t / (2 limit), 0) + min(limit / (2 t), 1/2)``
+    (the first term is 0 beyond the limit, the second 1/2 within it), in a few passes over
+    the block; NaN gives 0.
     """
-    t_ = np.array(minutes, dtype=np.float32)
-    np.nan_to_num(t_, copy=False, nan=np.inf)
-    half = np.float32(0.5)
+    t_ = np.asarray(minutes, dtype=np.float32)
+    near = np.multiply(t_, np.float32(-weight / (2 * limit)))
+    near += np.float32(weight / 2)
+    np.fmax(near, np.float32(0), out=near)  # fmax: NaN gives 0
     with np.errstate(divide="ignore"):
-        far = np.divide(np.float32(limit / 2), t_)
-    np.minimum(far, half, out=far)
-    np.multiply(t_, np.float32(-1 / (2 * limit)), out=t_)
-    t_ += 1
-    np.maximum(t_, half, out=t_)
-    t_ += far
-    t_ -= half
-    return t_
+        far = np.divide(np.float32(weight * limit / 2), t_)
+    np.nan_to_num(far, copy=False, nan=0.0)
+    np.minimum(far, np.float32(weight / 2), out=far)
+    near += far
+    return near
 
 
 def _sides(f: PartnerFeatures, weights: Mapping[str, float]):
@@ -391,7 +390,10 @@ def _block_minutes(minutes: Minutes, rows: np.ndarray, n: int) -> np.ndarray:
     if minutes is None:
         return np.full((len(rows), n), np.nan, dtype=np.float32)
     block = minutes(rows) if callable(minutes) else np.asarray(minutes)[rows]
-    return np.asarray(block, dtype=np.float32).reshape(len(rows), n)
+    block = np.asarray(block, dtype=np.float32)
+    if block.shape != (len(rows), n):
+        raise ValueError(f"travel minutes for {len(rows)} members must be {len(rows)} x {n}, got {block.shape}")
+    return block
 
 
 def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int | None = 10,
@@ -447,12 +449,15 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
     bonus = np.float32(weights["complementarity"] * (1 - FILL_SHARE))
     named = f.mentions
     take = n if k is None else min(k, n)
+    unlocated = None if f.located.all() else ~f.located
     penalty = None if keep.all() else np.where(keep, 0, -np.inf).astype(np.float32)
 
     def score(part: np.ndarray):
         travel = _block_minutes(minutes, part, n)
+        if unlocated is not None:  # a member without coordinates has no known travel time, whatever was passed
+            np.copyto(travel, np.nan, where=unlocated[None, :] | unlocated[part, None])
         total = a[part] @ b.T
-        total += wn * nearness(travel, limit)
+        total += nearness(travel, limit, wn)
         if len(named):
             hit = named[np.isin(named[:, 0], part)]
             if len(hit):
