@@ -349,6 +349,28 @@ def nearness(minutes: np.ndarray, limit: float = LIMIT, weight: float = 1.0) -> 
     return near
 
 
+def _add_nearness(total: np.ndarray, travel: np.ndarray, limit: float, weight: float, rows: int = 32) -> None:
+    """``total += weight * nearness(travel)`` for finite or infinite (unknown) ``travel``, in place.
+
+    The same formula as :func:`nearness` in seven passes over a few rows at a time, so the
+    temporary stays in the processor's cache.
+    """
+    a, b = np.float32(-weight / (2 * limit)), np.float32(weight / 2)
+    c, zero = np.float32(weight * limit / 2), np.float32(0)
+    scratch = np.empty((rows, total.shape[1]), dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for start in range(0, len(total), rows):
+            t_, out = travel[start:start + rows], total[start:start + rows]
+            tmp = scratch[:len(t_)]
+            np.multiply(t_, a, out=tmp)
+            tmp += b
+            np.maximum(tmp, zero, out=tmp)
+            out += tmp
+            np.divide(c, t_, out=tmp)
+            np.minimum(tmp, b, out=tmp)
+            out += tmp
+
+
 def _sides(f: PartnerFeatures, weights: Mapping[str, float]):
     """Matrices A (me) and B (partner) whose product is every linear part of the score, weighted.
 
@@ -454,10 +476,15 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
 
     def score(part: np.ndarray):
         travel = _block_minutes(minutes, part, n)
-        if unlocated is not None:  # a member without coordinates has no known travel time, whatever was passed
-            np.copyto(travel, np.nan, where=unlocated[None, :] | unlocated[part, None])
+        # Unknown travel (NaN, or a member without coordinates, whatever was passed) becomes infinite.
+        unknown = np.isnan(travel)
+        if unlocated is not None:
+            unknown |= unlocated[None, :]
+            unknown[unlocated[part]] = True
+        if unknown.any():
+            np.copyto(travel, np.inf, where=unknown)
         total = a[part] @ b.T
-        total += nearness(travel, limit, wn)
+        _add_nearness(total, travel, limit, wn)
         if len(named):
             hit = named[np.isin(named[:, 0], part)]
             if len(hit):
@@ -472,7 +499,9 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
         if within_hour:
             np.copyto(total, -np.inf, where=~(travel <= limit))
         top, values = _top(total, take)
-        return part, top, values, np.take_along_axis(travel, top, axis=1)
+        chosen = np.take_along_axis(travel, top, axis=1)
+        chosen[np.isinf(chosen)] = np.nan
+        return part, top, values, chosen
 
     chunks = [rows[i:i + block] for i in range(0, len(rows), block)]
     workers = workers or os.cpu_count() or 1
@@ -500,8 +529,8 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
 def _top(total: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the columns of the ``k`` largest values, best first (ties by column), and the values.
 
-    Rather than partitioning every full row, it first takes the maximum of each group of 16
-    columns: the k-th largest of those maxima is a value at least k of the row's values reach,
+    Rather than partitioning every full row, it first takes the maximum of each of n / 16
+    groups of columns: the k-th largest of those maxima is a value at least k of the row's values reach,
     so only values from it up can be among the best k. Rows with fewer than k finite values
     are padded with column 0 and -inf.
     """
@@ -514,10 +543,11 @@ def _top(total: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return np.take_along_axis(top, order, axis=1), np.take_along_axis(values, order, axis=1)
     width = -(-n // group) * group
     padded = total if width == n else np.pad(total, ((0, 0), (0, width - n)), constant_values=-np.inf)
-    maxima = padded.reshape(b, -1, group).max(axis=2)
+    # Any split of the columns into groups will do: strided groups make the maximum elementwise over 16 slices.
+    maxima = padded.reshape(b, group, -1).max(axis=1)
     floor = np.partition(maxima, maxima.shape[1] - k, axis=1)[:, maxima.shape[1] - k]
     floor = np.maximum(floor, -np.finfo(np.float32).max)  # -inf values are never candidates
-    r, c = np.nonzero(total >= floor[:, None])
+    r, c = np.divmod(np.flatnonzero(total >= floor[:, None]), n)  # ten times faster than a 2-D nonzero
     v = total[r, c]
     order = np.lexsort((c, -v, r))
     r, c, v = r[order], c[order], v[order]
