@@ -3,4 +3,8 @@
 - :mod:`klynge.analysis.member`: one member's figures (offers and capacity by month, the low
   season against the area's seasonality, SDG profile, canvas completeness).
 - :mod:`klynge.analysis.cluster`: the cluster's first picture, from every member's figures.
+- :mod:`klynge.analysis.meetings`: venues ranked for a meeting by the one-hour rule, and the
+  smallest set of venues that serves every member within the hour (an exact set cover).
+- :mod:`klynge.analysis.partners`: every member's partners ranked at once, with the parts of the
+  score as reasons, and the facilitator's network.
 """
