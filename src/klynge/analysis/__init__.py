@@ -6,5 +6,7 @@
 - :mod:`klynge.analysis.meetings`: venues ranked for a meeting by the one-hour rule, and the
   smallest set of venues that serves every member within the hour (an exact set cover).
 - :mod:`klynge.analysis.partners`: every member's partners ranked at once, with the parts of the
-  score as reasons, and the facilitator's network.
+  score as reasons.
+- :mod:`klynge.analysis.network`: the facilitator's graph of the partner network: the well
+  connected, the isolated, and the links that would close gaps.
 """
