@@ -297,3 +297,25 @@ def test_the_same_notes_shared_do_count():
     assert pairs(rank_partners(shared, k=None)).loc[(1, 3), "named"]
     assert pairs(rank_partners(shared, k=None)).loc[(1, 2), "canvas"] == 1.0
     assert pairs(rank_partners(hidden, k=None)).loc[(1, 2), "canvas"] == 0.0
+
+
+def test_the_demo_cluster_is_ranked_and_names_in_key_partners_are_found():
+    from klynge.demo import read_demo
+
+    demo = read_demo()
+    orgs, offers, canvases, assessments = [], {}, {}, {}
+    for i, member in enumerate(demo.organisations.values(), start=1):
+        orgs.append(member.organisation.model_copy(update={"id": i}))
+        offers[i] = member.offers
+        canvases[i] = {template: member.canvas(template) for template in member.canvases}
+        assessments[i] = SdgAssessment(entries=member.sdg)
+    f = partner_features(orgs, offers, canvases, assessments)  # low months from the reference data
+    ids = {o.name: o.id for o in orgs}
+    named = {(int(f.ids[i]), int(f.ids[j])) for i, j in f.mentions}
+    # "Tegefjällets Fjällkök, Frösö Matsalong och Tråante Matverksted i Trondheim köper ost."
+    assert {(ids["Aspåsnäsets Getmejeri"], ids[n]) for n in
+            ("Tegefjällets Fjällkök", "Frösö Matsalong", "Tråante Matverksted")} <= named
+    ranking = rank_partners(f, k=5)
+    assert ranking.groupby("member").size().eq(5).all() and ranking["member"].nunique() == len(orgs)
+    cheese = ranking[ranking["member"] == ids["Aspåsnäsets Getmejeri"]]
+    assert cheese["named"].sum() >= 2
