@@ -411,7 +411,7 @@ def _block_minutes(minutes: Minutes, rows: np.ndarray, n: int) -> np.ndarray:
     if minutes is None:
         return np.full((len(rows), n), np.nan, dtype=np.float32)
     block = minutes(rows) if callable(minutes) else np.asarray(minutes)[rows]
-    block = np.asarray(block, dtype=np.float32)
+    block = np.array(block, dtype=np.float32)  # a copy: unknown times are marked in it, not in the caller's data
     if block.shape != (len(rows), n):
         raise ValueError(f"travel minutes for {len(rows)} members must be {len(rows)} x {n}, got {block.shape}")
     return block
