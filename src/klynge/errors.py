@@ -14,7 +14,8 @@
     ├── DataError           an import or a reference file is not what it should be
     ├── NotEmpty            a database already holds data and --replace was not given
     ├── BatchError          a batch could not run
-    └── MissingDependency   an optional feature needs a package that is not installed
+    ├── MissingDependency   an optional feature needs a package that is not installed
+    └── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "DataError",
     "KeyRejected",
     "KlyngeError",
+    "MeetingError",
     "MissingDependency",
     "NotEmpty",
     "NotFound",
@@ -153,5 +155,3 @@ __all__ += ["Clash"]
 class MeetingError(KlyngeError):
     """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
 
-
-__all__ += ["MeetingError"]
