@@ -3,9 +3,11 @@
 The one-hour rule: a member loses interest in a meeting more than an hour's travel away.
 Every function takes a matrix of travel minutes, members (rows) by candidate venues
 (columns), as a numpy array or a DataFrame (whose index and columns then name them); NaN or
-infinity means no route. Candidate venues are the members' own venues and the municipality
-centres (:func:`venue_candidates`). :func:`rank_venues` orders the venues by how many members
-reach them within the limit, then by the longest and the mean travel; :func:`cover` finds
+infinity means no route. :mod:`klynge.analysis.travel` makes one:
+``travel.get("estimate").matrix(members, venues).minutes``. Candidate venues are the members'
+own venues and the municipality centres (:func:`venue_candidates`). :func:`rank_venues` orders
+the venues by how many members reach them within the limit, then by the longest and the mean
+travel; :func:`cover` finds
 the fewest venues (rotating meetings, or hubs) that put every member within the limit of at
 least one, solved exactly as a set-cover integer programme with CBC (through PuLP), and names
 the members that no venue serves within the limit. :func:`klynge.report.meetings.meeting_figure`

@@ -431,7 +431,10 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
     minutes
         Travel minutes between members in ``features``' order: an ``(n, n)`` array, a function
         of an array of row positions returning those rows (so a large cluster's matrix need not
-        be held at once), or None (nearness then counts 0). NaN means unknown.
+        be held at once), or None (nearness then counts 0). NaN means unknown. From
+        :mod:`klynge.analysis.travel`: ``source = travel.get("estimate")`` and
+        ``lambda rows: source.matrix(points[rows], points).minutes`` with ``points`` the
+        members' (lat, lon) rows.
     k
         Partners kept per member (None: every candidate).
     members
