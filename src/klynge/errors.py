@@ -24,6 +24,7 @@
     ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
+    ├── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
     └── PortUnusable        ``klynge serve`` cannot listen on its port (no such port, not allowed)
         └── PortTaken       another program has the port
 """
@@ -44,6 +45,7 @@ __all__ = [
     "FormProblems",
     "KeyRejected",
     "KlyngeError",
+    "MeetingError",
     "MessageError",
     "MissingDependency",
     "NotAnOutput",
@@ -226,7 +228,6 @@ class MissingDependency(KlyngeError):
     """An optional feature needs a package that is not installed; the message gives the fix."""
 
 
-
 class PortUnusable(KlyngeError):
     """``klynge serve`` cannot listen on the port it was asked to use; ``port`` names it, the message why."""
 
@@ -240,3 +241,7 @@ class PortTaken(PortUnusable):
 
     def __init__(self, port: int):
         super().__init__(port, f"port {port} is taken by another program; choose another with --port")
+
+
+class MeetingError(KlyngeError):
+    """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
