@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/app_bench.py
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/travel_bench.py
+	$(BIN)/python bench/matching_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench

@@ -158,3 +158,10 @@ class PortTaken(KlyngeError):
     def __init__(self, port: int):
         self.port = port
         super().__init__(f"port {port} is taken by another program; choose another with --port")
+
+
+class MeetingError(KlyngeError):
+    """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
+
+
+__all__ += ["MeetingError"]

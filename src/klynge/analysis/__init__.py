@@ -5,4 +5,10 @@
 - :mod:`klynge.analysis.cluster`: the cluster's first picture, from every member's figures.
 - :mod:`klynge.analysis.travel`: driving minutes and km between places, whole matrices at
   once, from an offline estimate, a matrix file or an OSRM server.
+- :mod:`klynge.analysis.meetings`: venues ranked for a meeting by the one-hour rule, and the
+  smallest set of venues that serves every member within the hour (an exact set cover).
+- :mod:`klynge.analysis.partners`: every member's partners ranked at once, with the parts of the
+  score as reasons.
+- :mod:`klynge.analysis.network`: the facilitator's graph of the partner network: the well
+  connected, the isolated, and the links that would close gaps.
 """
