@@ -133,4 +133,4 @@ def test_the_facilitator_sees_the_network_with_the_isolated_and_the_links_that_c
     assert set(net.isolated) <= {"Fjellguidene", "Gardsbutikken", "Stugbyn i Åre"}
     body = page._body.value
     assert "The partner network" in page._head.value and "data:image/png;base64," in body
-    assert "Links that would close gaps" in body and "3 members in" in body
+    assert "Links that would close gaps" in body and "Members: 3." in body
