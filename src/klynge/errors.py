@@ -15,7 +15,8 @@
     ├── NotEmpty            a database already holds data and --replace was not given
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
-    └── PortTaken           ``klynge serve`` cannot listen: another program has its port
+    ├── PortTaken           ``klynge serve`` cannot listen: another program has its port
+    └── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "DataError",
     "KeyRejected",
     "KlyngeError",
+    "MeetingError",
     "MissingDependency",
     "NotEmpty",
     "NotFound",
@@ -163,5 +165,3 @@ class PortTaken(KlyngeError):
 class MeetingError(KlyngeError):
     """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
 
-
-__all__ += ["MeetingError"]

@@ -105,6 +105,10 @@ def test_nearness_counts_inside_the_hour_most():
     assert table.loc[(1, 2), "nearness"] == pytest.approx(1 - 45 / 120)
     assert table.loc[(1, 3), "nearness"] == 0 and np.isnan(table.loc[(1, 3), "minutes"])
     assert table.loc[(2, 3), "nearness"] == pytest.approx(30 / 200)
+    assert np.isnan(minutes[0, 2])  # the caller's matrix is left as it was
+    view = minutes.astype(np.float32)
+    rank_partners(build(orgs), lambda rows: view[rows[0]:rows[-1] + 1], k=None)
+    assert np.isnan(view[0, 2]) and not np.isinf(view).any()
 
 
 def test_low_season_counts_my_low_months_we_are_both_open():

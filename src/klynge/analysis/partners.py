@@ -411,7 +411,7 @@ def _block_minutes(minutes: Minutes, rows: np.ndarray, n: int) -> np.ndarray:
     if minutes is None:
         return np.full((len(rows), n), np.nan, dtype=np.float32)
     block = minutes(rows) if callable(minutes) else np.asarray(minutes)[rows]
-    block = np.asarray(block, dtype=np.float32)
+    block = np.array(block, dtype=np.float32)  # a copy: unknown times are marked in it, not in the caller's data
     if block.shape != (len(rows), n):
         raise ValueError(f"travel minutes for {len(rows)} members must be {len(rows)} x {n}, got {block.shape}")
     return block
@@ -431,7 +431,10 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
     minutes
         Travel minutes between members in ``features``' order: an ``(n, n)`` array, a function
         of an array of row positions returning those rows (so a large cluster's matrix need not
-        be held at once), or None (nearness then counts 0). NaN means unknown.
+        be held at once), or None (nearness then counts 0). NaN means unknown. From
+        :mod:`klynge.analysis.travel`: ``source = travel.get("estimate")`` and
+        ``lambda rows: source.matrix(points[rows], points).minutes`` with ``points`` the
+        members' (lat, lon) rows.
     k
         Partners kept per member (None: every candidate).
     members
@@ -472,18 +475,18 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
     bonus = np.float32(weights["complementarity"] * (1 - FILL_SHARE))
     named = f.mentions
     take = n if k is None else min(k, n)
-    unlocated = None if f.located.all() else ~f.located
+    unlocated = None if f.located.all() else np.flatnonzero(~f.located)
     penalty = None if keep.all() else np.where(keep, 0, -np.inf).astype(np.float32)
 
     def score(part: np.ndarray):
         travel = _block_minutes(minutes, part, n)
         # Unknown travel (NaN, or a member without coordinates, whatever was passed) becomes infinite.
         unknown = np.isnan(travel)
-        if unlocated is not None:
-            unknown |= unlocated[None, :]
-            unknown[unlocated[part]] = True
         if unknown.any():
             np.copyto(travel, np.inf, where=unknown)
+        if unlocated is not None:
+            travel[:, unlocated] = np.inf
+            travel[~f.located[part]] = np.inf
         total = a[part] @ b.T
         _add_nearness(total, travel, limit, wn)
         if len(named):
@@ -507,7 +510,11 @@ def rank_partners(features: PartnerFeatures, minutes: Minutes = None, *, k: int 
     chunks = [rows[i:i + block] for i in range(0, len(rows), block)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(workers) as pool:
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread per worker: OpenBLAS's own threads on top of ours wait busily and
+        # took twice the processor time here.
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
             results = list(pool.map(score, chunks))
     else:
         results = [score(c) for c in chunks]
