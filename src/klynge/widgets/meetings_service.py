@@ -4,7 +4,8 @@ The page and the command line are handed a :class:`MeetingsService` and never se
 The members are read through the store with the caller's identity (shared data only); the
 candidate venues are the members' venues and the municipality centres; travel minutes from
 every invited member to every venue come from one matrix of the offline estimate; the
-ranking, the set cover and the picture are :mod:`klynge.analysis.meetings`, pure.
+ranking and the set cover are :mod:`klynge.analysis.meetings` (pure), the picture
+:mod:`klynge.report.meetings`.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ class MeetingPlan:
     def png(self, lang: str) -> bytes:
         """The map-like picture: the region's outline, the venues, the members and who is within the limit."""
         from ..report.figures import png
+        from ..report.meetings import meeting_figure
 
         members, venues, minutes, result, outline, names, venue_names = self.figure_args
         # Every member's name on the map only for a small meeting; a whole cluster's would be a blur.
-        fig = planner.meeting_figure(members, venues, minutes, result, outline,
+        fig = meeting_figure(members, venues, minutes, result, outline,
                                      member_names=names if len(names) <= 15 else (),
                                      venue_names=venue_names, lang=lang)
         return png(fig)
