@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 
 SHOWN_VENUES = 10  # the best venues listed; the rest are on the map
 
+# The list of members shows eight at a time (the shared style gives selects one line's height).
+STYLE = """
+.klynge-meetings .klynge-meetings-members{flex-direction:column;align-items:stretch}
+.klynge-meetings .klynge-meetings-members select{height:auto!important;min-height:12rem;width:100%;max-width:36rem}
+.klynge-meetings figure,.klynge-network figure{margin:8px 0}
+.klynge-meetings-who summary{cursor:pointer;margin:12px 0;font-size:1.05rem}
+"""
+
 
 def image(data: bytes, alt: str, css: str) -> Markup:
     if not data:
@@ -74,7 +82,8 @@ class MeetingsPage(w.VBox):
         form.add_class("klynge-fac-section")
         self._result = w.HTML()
         self._result.add_class("klynge-meetings-result")
-        self.children = [style(), self._head, form, self._result]
+        own = w.HTML(f"<style>{STYLE}</style>", layout=w.Layout(display="none"))
+        self.children = [style(), own, self._head, form, self._result]
         self._read()
         self.invite_everyone()
 
@@ -156,8 +165,11 @@ class MeetingsPage(w.VBox):
                 css="" if r.within else "klynge-fac-stuck", member=r.member, venue=r.venue or "-",
                 minutes=_minutes(r.minutes, lang), lv=t("meetings.venue", lang), lm=t("meetings.page.travel", lang))
             for r in plan.assignment.itertuples(index=False))
-        members = Markup("<h3>{}</h3><div class='klynge-fac-scroll'><table class='klynge-fac-table'><thead><tr>"
-                         "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>").format(
+        # Closed at first: a whole cluster is a long list, on a phone most of all.
+        members = Markup("<details class='klynge-meetings-who'><summary><b>{}</b></summary>"
+                         "<div class='klynge-fac-scroll'><table class='klynge-fac-table'><thead><tr>"
+                         "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div></details>"
+                         ).format(
             t("meetings.page.who_where", lang), t("meetings.page.member", lang), t("meetings.venue", lang),
             t("meetings.page.travel", lang), rows)
         venues = Markup("").join(
@@ -181,4 +193,4 @@ class MeetingsPage(w.VBox):
                 log.exception("the meeting map could not be drawn")
                 self._pngs[lang] = b""
         figure = image(self._pngs[lang], t("meetings.page.map_alt", lang, limit=limit), "klynge-meetings-figure")
-        self._result.value = Markup("").join([head, outside, placed, figure, members, ranked])
+        self._result.value = Markup("").join([head, outside, placed, figure, ranked, members])

@@ -185,7 +185,8 @@ class PartnersPage(w.VBox):
             score=t("partners.page.score", lang, score=round(100 * s.total)), width=round(100 * min(s.total, 1))))
         opened = s.id in self._opened
         button = w.Button(description=t("partners.page.close" if opened else "partners.page.open", lang),
-                          tooltip=t("partners.page.open_tip", lang, name=s.name))
+                          tooltip=t("partners.page.open_tip", lang, name=s.name),
+                          layout=w.Layout(width="auto", align_self="flex-start"))
         button.add_class("klynge-partner-open")
         button.on_click(lambda _b, pid=s.id: self.toggle(pid))
         children = [head, button]

@@ -259,7 +259,15 @@ def _network_png(graph, lang: str) -> bytes:
 
     if len(graph) == 0:
         return b""
-    position = nx.spring_layout(graph, seed=7, k=1.6 / max(len(graph), 1) ** 0.5)
+    linked = [n for n in graph.nodes if graph.degree[n]]
+    alone = [n for n in graph.nodes if not graph.degree[n]]
+    # The linked members spread by a spring layout; the isolated ones on a ring round them, apart.
+    position = nx.spring_layout(graph.subgraph(linked), seed=7, k=2.5 / max(len(linked), 1) ** 0.5,
+                                iterations=200) if linked else {}
+    for i, n in enumerate(alone):
+        angle = 2 * np.pi * i / len(alone)
+        position[n] = np.array([1.3 * np.cos(angle), 1.3 * np.sin(angle)])
+    named = set(alone) | set(sorted(linked, key=lambda n: -graph.degree[n])[:12])
     with matplotlib.rc_context(RC):
         fig = _figure(8.0, 6.5)
         ax = _axes(fig, 0.1, 0.1, 0.1, 0.4)
@@ -274,16 +282,21 @@ def _network_png(graph, lang: str) -> bytes:
         colours = np.where(degree == 0, "#b91c1c", "#3b6ea5")
         ax.scatter(xy[:, 0], xy[:, 1], s=30 + 18 * degree, c=colours, zorder=2, edgecolors="white")
         for (x, y), n in zip(xy, nodes):
-            ax.annotate(plain(graph.nodes[n].get("name", n)), (x, y), xytext=(4, 4), textcoords="offset points",
-                        fontsize=6, color="#333", zorder=3)
+            if n in named:  # the best connected and the isolated; every name is in the lists below
+                ax.annotate(plain(_short(str(graph.nodes[n].get("name", n)))), (x, y), xytext=(4, 4),
+                            textcoords="offset points", fontsize=6, color="#333", zorder=3)
         ax.plot([], [], color="#2f855a", lw=1.6, label=t("network.page.existing", lang))
         ax.plot([], [], color="#9aa9b8", lw=0.8, ls="--", label=t("network.page.suggested", lang))
         ax.scatter([], [], color="#b91c1c", s=30, label=t("network.page.isolated_label", lang))
         ax.legend(loc="lower right", fontsize=7, frameon=True)
-        ax.margins(x=0.22, y=0.06)  # room for the names of the members at the edge
+        ax.margins(x=0.2, y=0.06)  # room for the names of the members at the edge
         ax.set_axis_off()
         ax.set_title(t("network.page.figure_title", lang), loc="left")
         return png(fig)
+
+
+def _short(name: str, n: int = 28) -> str:
+    return name if len(name) <= n else name[:n - 1] + "…"
 
 
 def part_label(part: str, lang: str) -> str:
