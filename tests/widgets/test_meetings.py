@@ -60,3 +60,14 @@ def test_the_page_plans_and_shows_who_is_outside_the_hour_and_says_why_it_cannot
     page._plan.click()
     assert "minst to medlemmer" in page._result.value and "Traceback" not in page._result.value
     assert not page._plan.disabled
+
+
+def test_a_meeting_no_venue_serves_in_time_is_refused_in_words(store, system, placed):
+    orgs = placed["orgs"]
+    _place(store, system, orgs["gard"], 62.06, 12.76)  # beside Stugbyn, far from every centre and venue
+    page = MeetingsPage(MeetingsService(store, placed["who"]["facilitator"]))
+    page.lang = "en"
+    page.choose([orgs["gard"], orgs["stuga"]])
+    page._limit.value = 10
+    page._plan.click()
+    assert "no member reaches any venue within 10 minutes" in page._result.value and page.plan_made is None
