@@ -75,6 +75,11 @@ def test_private_notes_and_sdg_entries_never_shape_or_show_in_a_ranking(store, s
                       [n.model_copy(update={"visibility": "cluster"}) for n in doc.notes], rev.number)
     service = PartnersService(store, who["fjell"], orgs["fjell"])
     assert _by_name(service.suggestions(lang="en"))["Gardsbutikken"].parts["sdg"] == pytest.approx(1.0)
+    assert service.profile(orgs["gard"]).goals == (8,)
+    page = PartnersPage(service)
+    page.lang = "en"
+    page._list.children[0].children[1].click()
+    assert "<p><b>Sustainable Development Goals</b>: 8 Decent work" in page._list.children[0].children[2].value
     assert _by_name(PartnersService(store, who["gard"], orgs["gard"]).suggestions(lang="en"))["Fjellguidene"].named
 
 
@@ -109,6 +114,7 @@ def test_the_page_filters_to_within_the_hour_and_opens_a_suggestions_reasons_and
                   "Lokal mat fra gården", "Offers"):
         assert words in detail
     assert SECRET_NOTE not in detail
+    assert "<p><b>Sustainable Development Goals</b>" not in detail  # its goals are private
     page.lang = "sv"
     assert "De fyller era luckor" in page._list.children[0].children[2].value
     page._country.value = "SE"

@@ -16,6 +16,7 @@ import ipywidgets as w
 from markupsafe import Markup
 from traitlets import Unicode, observe
 
+from .. import reference
 from ..errors import KlyngeError
 from ..i18n import t
 from .facilitator_style import style
@@ -253,8 +254,8 @@ def _profile(p: SharedProfile, lang: str) -> Markup:
         items = Markup("").join(Markup("<li>{}</li>").format(text) for _block, text in p.notes)
         parts.append(Markup("<p><b>{}</b></p><ul>{}</ul>").format(t("partners.page.notes", lang), items))
     if p.goals:
-        parts.append(Markup("<p><b>{}</b>: {}</p>").format(t("partners.page.goals", lang),
-                                                           ", ".join(str(g) for g in p.goals)))
+        goals = "; ".join(f"{g} {reference.goal(g).short.get(lang)}" for g in p.goals)
+        parts.append(Markup("<p><b>{}</b>: {}</p>").format(t("partners.page.goals", lang), goals))
     if p.website:
         parts.append(Markup("<p><a href='{0}' target='_blank' rel='noopener'>{0}</a></p>").format(p.website))
     return Markup("").join(parts)
