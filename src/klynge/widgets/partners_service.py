@@ -4,8 +4,9 @@ The pages and the command line are handed a :class:`PartnersService` and never s
 Every member is read through the store with the caller's identity, and then only what the
 member shares with the cluster is kept (:func:`klynge.batch.data.load_members`): a partner's
 private notes and private SDG entries never reach the ranking, nor the profile a suggestion
-opens. Travel minutes between all members come from one matrix of the offline estimate
-(:mod:`klynge.analysis.travel`); the scoring is :mod:`klynge.analysis.partners`, pure.
+opens. Travel minutes come from the offline estimate (:mod:`klynge.analysis.travel`), a block of
+members to all at once, as the ranking asks for them; the scoring is
+:mod:`klynge.analysis.partners`, pure.
 """
 
 from __future__ import annotations
@@ -121,21 +122,33 @@ class PartnersService:
                                         {m.id: m.canvases for m in data}, {m.id: m.sdg for m in data})
 
     @cached_property
-    def minutes(self) -> np.ndarray:
-        """Driving minutes between every two members (NaN for one without coordinates), one matrix."""
+    def _points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every member's (lat, lon) row, and which members have coordinates."""
+        orgs = [m.organisation for m in self._ordered]
+        located = np.array([o.lat is not None and o.lon is not None for o in orgs], dtype=bool)
+        points = np.array([(o.lat, o.lon) if ok else (np.nan, np.nan) for o, ok in zip(orgs, located)],
+                          dtype=float).reshape(-1, 2)
+        return points, located
+
+    def minutes(self, rows: np.ndarray) -> np.ndarray:
+        """Driving minutes from the members at positions ``rows`` to every member; NaN without coordinates.
+
+        Asked for by the ranking a block of rows at a time, so one member's ranking costs one
+        row of the estimate, and a large cluster's full matrix is never held at once.
+        """
         from ..analysis import travel
 
-        orgs = [m.organisation for m in self._ordered]
-        located = [i for i, o in enumerate(orgs) if o.lat is not None and o.lon is not None]
-        out = np.full((len(orgs), len(orgs)), np.nan)
-        if located:
-            points = [(orgs[i].lat, orgs[i].lon) for i in located]
-            out[np.ix_(located, located)] = travel.get("estimate").matrix(points, points).minutes
+        points, located = self._points
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.full((len(rows), len(points)), np.nan, dtype=np.float32)
+        mine, theirs = np.flatnonzero(located[rows]), np.flatnonzero(located)
+        if len(mine) and len(theirs):
+            found = travel.get("estimate").matrix(points[rows[mine]], points[theirs]).minutes
+            out[np.ix_(mine, theirs)] = found
         return out
-
     def refresh(self) -> None:
         """Read the members again at the next question."""
-        for name in ("_members", "_ordered", "features", "minutes"):
+        for name in ("_members", "_ordered", "features", "_points"):
             self.__dict__.pop(name, None)
 
     # -- the participant's ranking ---------------------------------------------------------
