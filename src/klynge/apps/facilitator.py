@@ -1,5 +1,5 @@
-"""The facilitator app: the members' progress, invitations and keys, the batch that makes the reports,
-and the cluster in numbers."""
+"""The facilitator app: the members' progress, invitations and keys, meetings within the hour, the partner
+network, the batch that makes the reports, and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class FacilitatorApp:
         self.session = session
         service = BatchService(session.settings, session.store, session.identity)
         pages = [Page("members", "nav.members", self._members),
+                 Page("meetings", "nav.meetings", self._meetings),
+                 Page("network", "nav.network", self._network),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
@@ -70,6 +72,18 @@ class FacilitatorApp:
 
         session = self.session
         return MembersPage(MembersService(session.store, session.identity, session.settings))
+
+    def _meetings(self) -> w.Widget:
+        from ..widgets.meetings_page import MeetingsPage
+        from ..widgets.meetings_service import MeetingsService
+
+        return MeetingsPage(MeetingsService(self.session.store, self.session.identity))
+
+    def _network(self) -> w.Widget:
+        from ..widgets.network_page import NetworkPage
+        from ..widgets.partners_service import PartnersService
+
+        return NetworkPage(PartnersService(self.session.store, self.session.identity))
 
 
 def app() -> w.Widget:

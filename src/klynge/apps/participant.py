@@ -40,6 +40,7 @@ class ParticipantApp:
             pages += [Page("profile", "nav.profile", self._profile),
                       Page("canvases", "nav.canvases", self._canvases),
                       Page("sdg", "nav.sdg", self._sdg),
+                      Page("partners", "nav.partners", self._partners),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -89,6 +90,12 @@ class ParticipantApp:
 
         return SdgPage(SdgService(self.session.store, self.session.identity, self.organisation_id,
                                   registry=self.registry))
+
+    def _partners(self) -> w.Widget:
+        from ..widgets.partners_page import PartnersPage
+        from ..widgets.partners_service import PartnersService
+
+        return PartnersPage(PartnersService(self.session.store, self.session.identity, self.organisation_id))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService
