@@ -99,3 +99,13 @@ def test_a_meeting_of_one_member_is_refused_in_one_line(demo, capsys):
         main(["meetings", "plan", "--db", db, "--members", FJELL, "--lang", "en"])
     assert exit.value.code == 1
     assert capsys.readouterr().err.strip() == "klynge: a meeting needs at least two members; 1 given"
+
+
+@pytest.mark.parametrize("option", [["--kind", "castle"], ["--phase", "dreaming"], ["--country", "DK"], ["--top", "0"]])
+def test_an_unknown_filter_is_a_usage_error_that_names_what_is_known(demo, capsys, option):
+    db, _store = demo
+    with pytest.raises(SystemExit) as stopped:
+        run(["partners", FJELL, "--db", db, *option])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert option[0] in said and (option[1] in said)

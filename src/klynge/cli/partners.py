@@ -12,7 +12,6 @@ import json
 import sys
 
 from ..errors import NotFound
-from ..model.base import COUNTRIES, ORGANISATION_KINDS, PHASES
 from ..settings import Settings
 from .common import language_options
 
@@ -27,26 +26,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "the parts of the score: complementarity, nearness, shared low-season months, SDG alignment "
                     "and phase. Only what members share with the cluster is read.")
     p.add_argument("orgnr", metavar="ORGNR", help="the member's organisation number")
-    p.add_argument("--kind", nargs="+", choices=ORGANISATION_KINDS, metavar="KIND",
-                   help=f"only partners of these kinds: {', '.join(ORGANISATION_KINDS)}")
-    p.add_argument("--phase", nargs="+", choices=PHASES, metavar="PHASE",
-                   help=f"only partners in these phases: {', '.join(PHASES)}")
-    p.add_argument("--country", nargs="+", choices=COUNTRIES, metavar="COUNTRY", help="only partners in NO or SE")
+    # The kinds, phases and countries are checked when the command runs: naming them here would
+    # load the model (pydantic) for every `klynge --help`.
+    p.add_argument("--kind", nargs="+", metavar="KIND", help="only partners of these kinds (e.g. accommodation)")
+    p.add_argument("--phase", nargs="+", metavar="PHASE", help="only partners in these phases (e.g. idea, launch)")
+    p.add_argument("--country", nargs="+", metavar="COUNTRY", help="only partners in NO or SE")
     p.add_argument("--within-hour", action="store_true", help="only partners within an hour's drive")
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many partners (default 10)")
     p.add_argument("--json", action="store_true", help="print one JSON object: member, missing, partners")
-    p.set_defaults(run=handler)
+    p.set_defaults(run=handler, usage=p.error)
 
 
 def handler(args: argparse.Namespace, settings: Settings) -> int:
     """Rank the member's partners and print them; what the ranking lacks goes to standard error."""
     from .. import operations as ops
     from ..batch.data import batch_identity
-    from ..errors import KlyngeError
+    from ..model.base import COUNTRIES, ORGANISATION_KINDS, PHASES
     from ..widgets.partners_service import PartnersService
 
     if args.top < 1:
-        raise KlyngeError(f"--top must be at least 1, not {args.top}")
+        args.usage(f"--top must be at least 1, not {args.top}")
+    for option, given, known in (("--kind", args.kind, ORGANISATION_KINDS), ("--phase", args.phase, PHASES),
+                                 ("--country", args.country, COUNTRIES)):
+        unknown = [value for value in given or () if value not in known]
+        if unknown:
+            args.usage(f"{option}: {', '.join(unknown)} is not one of {', '.join(known)}")
     lang = settings.lang
     with ops.store_for(settings, create=False) as store:  # a look-up never makes a database
         who = batch_identity(store)

@@ -73,7 +73,10 @@ STYLE = """
 """
 
 
-def style() -> w.HTML:
-    """An invisible widget that carries :data:`STYLE` into the page."""
-    box = w.HTML(part("style", Markup(STYLE)), layout=w.Layout(display="none"))
+def style(css: str = STYLE) -> w.HTML:
+    """An invisible widget that carries a style sheet (default :data:`STYLE`) into the page.
+
+    ``css`` is the page's own constant, never text a person typed.
+    """
+    box = w.HTML(part("style", Markup(css)), layout=w.Layout(display="none"))
     return box

@@ -82,8 +82,7 @@ class MeetingsPage(w.VBox):
         form.add_class("klynge-fac-section")
         self._result = w.HTML()
         self._result.add_class("klynge-meetings-result")
-        own = w.HTML(f"<style>{STYLE}</style>", layout=w.Layout(display="none"))
-        self.children = [style(), own, self._head, form, self._result]
+        self.children = [style(), style(STYLE), self._head, form, self._result]
         self._read()
         self.invite_everyone()
 

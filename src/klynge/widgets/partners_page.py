@@ -83,7 +83,7 @@ class PartnersPage(w.VBox):
         self._more = w.Button()
         self._more.add_class("klynge-partners-more")
         self._more.on_click(lambda _b: self.show_more())
-        self.children = [style(), w.HTML(f"<style>{STYLE}</style>", layout=w.Layout(display="none")),
+        self.children = [style(), style(STYLE),
                          self._head, self._gaps, filters, self._status, self._list, self._more]
         self._read()
 
