@@ -102,8 +102,7 @@ def _postgres_url():
     url = os.environ.get("KLYNGE_BENCH_POSTGRES")
     if url:
         return url, None
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import pgserver
+    from tests import pgserver  # the repository's root is on sys.path (above)
     bindir = pgserver.find_bin()
     if bindir is None:
         print(f"PostgreSQL not installed ({pgserver.INSTALL}); its row is left out.")
