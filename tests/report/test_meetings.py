@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Polygon
 
 from klynge import reference
 from klynge.analysis.meetings import cover
+from klynge.i18n import t
 from klynge.report.figures import png
 from klynge.report.meetings import hull, meeting_figure
 
@@ -42,3 +44,13 @@ def test_meeting_figure_draws_region_members_venues_and_links():
     assert {ann.get_text() for ann in ax.texts} >= {"T", "L", "a", "d"}
     data = png(fig)
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("nb", "1 møtested gir", "2 møtesteder gir"),
+    ("sv", "1 mötesplats ger", "2 mötesplatser ger"),
+    ("en", "1 venue puts", "2 venues put"),
+])
+def test_the_maps_title_counts_venues_in_the_languages_plural(lang, one, two):
+    assert t("meetings.title", lang, n=1, limit="60").startswith(one)
+    assert t("meetings.title", lang, n=2, limit="60").startswith(two)
