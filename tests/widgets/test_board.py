@@ -348,18 +348,27 @@ def test_the_widget_module_is_every_board_module_once():
     assert source.rstrip().endswith("export default { render };") and source.count("export ") == 1
 
 
-@pytest.mark.skipif(not shutil.which("node"), reason="needs node to parse JavaScript")
-def test_the_widget_module_parses_and_reads_the_rules_as_python_does(tmp_path):
+@pytest.fixture(scope="module")
+def node():
+    """Node.js, which parses the board's JavaScript; missing, it stops the run as Chromium and PostgreSQL do."""
+    found = shutil.which("node")
+    if found is None:
+        pytest.exit("Node.js is needed to check the board's JavaScript and is not installed. Install it with:\n"
+                    "    apt-get update && apt-get install -y nodejs", returncode=3)
+    return found
+
+
+def test_the_widget_module_parses_and_reads_the_rules_as_python_does(tmp_path, node):
     from klynge.model.canvas import NOTE_ID_PATTERN, is_note_id
     from klynge.widgets.board import _module
 
     bundle = tmp_path / "board.mjs"
     bundle.write_text(_module(), encoding="utf-8")
-    subprocess.run(["node", "--check", str(bundle)], check=True)
+    subprocess.run([node, "--check", str(bundle)], check=True)
     samples = ["n1", "a" * 40, "a" * 41, "", "n 1", "n1\n", "<img>", "nø", "A_b-9"]
     code = (f"const r = new RegExp({json.dumps(NOTE_ID_PATTERN)}); "
             f"console.log(JSON.stringify({json.dumps(samples)}.map((s) => r.test(s))))")
-    verdicts = json.loads(subprocess.run(["node", "-e", code], capture_output=True, text=True, check=True).stdout)
+    verdicts = json.loads(subprocess.run([node, "-e", code], capture_output=True, text=True, check=True).stdout)
     assert verdicts == [is_note_id(s) for s in samples]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -89,13 +90,14 @@ class TravelSource(Protocol):
         ...
 
 
-class SourceBase:
+class SourceBase(ABC):
     """``between`` through ``matrix``, for sources that only need to write ``matrix``."""
 
     name = ""
 
-    def matrix(self, origins, destinations) -> TravelMatrix:  # pragma: no cover - each source has its own
-        raise NotImplementedError
+    @abstractmethod
+    def matrix(self, origins, destinations) -> TravelMatrix:
+        """Every origin to every destination (see :class:`TravelSource`)."""
 
     def between(self, a: Place, b: Place) -> Travel:
         return self.matrix([a], [b]).cell(0, 0)
