@@ -31,7 +31,7 @@ def test_upgrade_from_first_version_keeps_every_row(db_url):
         c.execute(text("INSERT INTO keys (id, person_id, digest, created_at, expires_at)"
                        " VALUES ('k1', 1, 'x', '2026-01-01', '2099-01-01')"))
     upgrade(engine)
-    assert current_version(engine) == head_version() == "0003"
+    assert current_version(engine) == head_version() == "0004"
     store = Store(engine)
     system = Identity.system()
     assert store.organisation(system, 1).value.name == "Fjell"
@@ -39,6 +39,32 @@ def test_upgrade_from_first_version_keeps_every_row(db_url):
     key = store.issue_key(system, 1, SECRET)
     who = store.check_key(key, SECRET)
     store.save_canvas(who, 1, "business_model", [Note(id="a", block="channels", text="web")], None)
+    engine.dispose()
+
+
+def test_existing_offers_get_the_units_of_their_kind(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
+        c.execute(text(
+            "INSERT INTO organisations (id, cluster_id, name, kind, sector, country, orgnr, municipality, size,"
+            " phase, certifications, needs, description, website, version, updated_at)"
+            " VALUES (1, 1, 'Fjell', 'company', 'activity', 'NO', '974760673', '5021', 'micro', 'idea', '[]',"
+            " '', '', '', 1, '2026-01-01')"))
+        for i, kind in enumerate(("accommodation", "meal", "transport", "activity", "culture", "venue"), 1):
+            c.execute(text(
+                "INSERT INTO offers (id, organisation_id, title, description, kind, municipality, months,"
+                " capacity_per_day, price_amount, currency, vat_included, duration_hours, languages, trend,"
+                " version, updated_at) VALUES (:i, 1, 'O', '', :kind, '5021', '[1]', 4, 100, 'NOK', true, 2,"
+                " '[\"nb\"]', 'stable', 1, '2026-01-01')"), {"i": i, "kind": kind})
+    upgrade(engine)
+    store = Store(engine)
+    units = {o.value.kind: (o.value.price_unit, o.value.capacity_unit, o.value.price_guests)
+             for o in store.offers(Identity.system(), 1)}
+    assert units == {"accommodation": ("night", "beds", 1), "meal": ("person", "seats", 1),
+                     "transport": ("person", "seats", 1), "activity": ("person", "guests", 1),
+                     "culture": ("person", "guests", 1), "venue": ("unit", "guests", 1)}
     engine.dispose()
 
 

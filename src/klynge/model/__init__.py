@@ -20,12 +20,14 @@ from .base import (
 )
 from .canvas import CanvasDocument, Note
 from .cluster import Cluster, SubCluster
-from .offer import OFFER_KINDS, Money, Offer
+from .offer import CAPACITY_UNIT_OF, CAPACITY_UNITS, OFFER_KINDS, PRICE_UNITS, Money, Offer
 from .organisation import Organisation, Person, check_orgnr
-from .package import Package, PackageComponent
+from .package import THEMES, TRAVEL_MODES, Package, PackageAnswer, PackageComponent, PackageSettings
 from .sdg import SdgAssessment, SdgEntry
 
 __all__ = [
+    "CAPACITY_UNITS",
+    "CAPACITY_UNIT_OF",
     "CERTIFICATIONS",
     "COUNTRIES",
     "CURRENCIES",
@@ -39,8 +41,11 @@ __all__ = [
     "Offer",
     "Organisation",
     "PHASES",
+    "PRICE_UNITS",
     "Package",
+    "PackageAnswer",
     "PackageComponent",
+    "PackageSettings",
     "Person",
     "ROLES",
     "SECTORS",
@@ -48,6 +53,8 @@ __all__ = [
     "SdgAssessment",
     "SdgEntry",
     "SubCluster",
+    "THEMES",
+    "TRAVEL_MODES",
     "TRENDS",
     "VISIBILITIES",
     "check_orgnr",
