@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+import numpy as np
 import pydantic
 import pytest
 
@@ -404,3 +405,28 @@ def test_every_message_fills_in_every_language():
     for lang in LANGUAGES:
         lines = check.messages(lang)
         assert all(line and "{" not in line for line in lines)
+
+
+class _Island(Estimate):
+    """The offline estimate, with no route between different places (as a routing server may answer)."""
+
+    def matrix(self, origins, destinations):
+        found = super().matrix(origins, destinations)
+        off = ~np.eye(*found.shape, dtype=bool)
+        found.minutes[off] = np.inf
+        found.km[off] = np.nan
+        return found
+
+
+def test_a_trip_without_a_route_is_a_warning_and_left_out():
+    offers = {1: _offer(1, 1, "accommodation", "5021", "900"), 2: _offer(2, 3, "activity", "2321", "500")}
+    package = _package(offers, 1, 2, days=2, arrival_from="Trondheim")
+    check = check_package(package, offers, ORGS, NOK, travel=_Island())
+    assert check.legs == () and check.arrival is None
+    routes = [p for p in check.problems if p.code == "no_route"]
+    assert [(p.params["origin"], p.params["destination"]) for p in routes] == [
+        ("Offer 1", "Offer 2"), ("Trondheim", "Offer 1"), ("Offer 2", "Trondheim")]
+    assert all(p.severity == "warning" for p in routes) and check.ok
+    lines = check.messages("en")
+    assert all("{" not in line and "nan" not in line.lower() for line in lines)
+    assert not any(line.startswith("Say where guests come from") for line in lines)

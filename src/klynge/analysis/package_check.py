@@ -255,7 +255,10 @@ class PackageCheck:
     arrival: Arrival | None
     local_share: LocalShare
     law: LawAssessment
+    #: The parts' titles, in the parts' order ("#id" for a part that is gone).
     titles: tuple[str, ...] = ()
+    #: Where guests come from, as the package gives it ("" when not given).
+    arrival_from: str = ""
 
     @property
     def ok(self) -> bool:
@@ -291,7 +294,8 @@ class PackageCheck:
         if self.legs:
             out.append(t("package_check.legs_total", lang, km=sum(leg.km for leg in self.legs), co2=self.legs_co2))
         if self.arrival is None:
-            out.append(t("package_check.arrival_none", lang))
+            if not self.arrival_from.strip():  # else a warning already says why there is none
+                out.append(t("package_check.arrival_none", lang))
         else:
             a = self.arrival
             out.append(t("package_check.arrival", lang, place=a.place, mode=t(f"package_check.mode.{a.mode}", lang),
@@ -402,7 +406,7 @@ def check_package(package: Package, offers: Mapping[int, Offer | None], organisa
     if law.package:
         problems.append(Problem("package_travel", "package_check.law.warning", {}, None, "warning"))
     return PackageCheck(problems, months_open, capacity, capacity_part, price, tuple(legs), arrival, local, law,
-                        titles)
+                        titles, package.arrival_from)
 
 
 def _org_name(organisations: Mapping[int, Organisation], org_id: int) -> str:
@@ -551,14 +555,28 @@ def _travel(package: Package, live: Mapping[int, Offer], organisations: Mapping[
         return [], None, problems
     position = {point: k for k, point in enumerate(points)}
     matrix = travel.matrix(points, points)  # one call for every leg and the arrival
+
+    def at(place: Place) -> int:
+        return position[(place.lat, place.lon)]
+
+    def route(a: Place, b: Place, origin: str, destination: str):
+        """The matrix cell from a to b, or None with a warning when the source knows no route."""
+        cell = matrix.cell(at(a), at(b))
+        if math.isfinite(cell.minutes) and math.isfinite(cell.km):
+            return cell
+        problems.append(Problem("no_route", "package_check.no_route", {"origin": origin, "destination": destination},
+                                None, "warning"))
+        return None
+
     order = sorted(where)
     legs = []
     for a, b in zip(order, order[1:]):
-        pa, pb = position[(where[a].lat, where[a].lon)], position[(where[b].lat, where[b].lon)]
-        if pa == pb:
+        if at(where[a]) == at(where[b]):
             continue
         mode = package.components[b].mode
-        cell = matrix.cell(pa, pb)
+        cell = route(where[a], where[b], titles[a], titles[b])
+        if cell is None:
+            continue
         factor = reference.co2_factor(mode)
         legs.append(Leg(a, b, cell.minutes, cell.km, mode, cell.km * factor.grams_per_pkm, factor, cell.source))
         if cell.minutes > settings.max_leg_minutes:
@@ -567,15 +585,15 @@ def _travel(package: Package, live: Mapping[int, Offer], organisations: Mapping[
                                      "limit": settings.max_leg_minutes}, b, "warning"))
     arrival = None
     if home is not None and order:
-        h = position[(home.lat, home.lon)]
-        out, back = matrix.cell(h, position[(where[order[0]].lat, where[order[0]].lon)]), \
-            matrix.cell(position[(where[order[-1]].lat, where[order[-1]].lon)], h)
-        factor = reference.co2_factor(package.arrival_mode)
-        km = out.km + back.km
-        co2 = km * factor.grams_per_pkm
-        total = co2 + sum(leg.co2 for leg in legs)
-        arrival = Arrival(home.name, package.arrival_mode, out.minutes + back.minutes, km, co2, factor,
-                          co2 / total if total else 0.0)
+        out = route(home, where[order[0]], home.name, titles[order[0]])
+        back = route(where[order[-1]], home, titles[order[-1]], home.name)
+        if out is not None and back is not None:
+            factor = reference.co2_factor(package.arrival_mode)
+            km = out.km + back.km
+            co2 = km * factor.grams_per_pkm
+            total = co2 + sum(leg.co2 for leg in legs)
+            arrival = Arrival(home.name, package.arrival_mode, out.minutes + back.minutes, km, co2, factor,
+                              co2 / total if total else 0.0)
     return legs, arrival, problems
 
 
