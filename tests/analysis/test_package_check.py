@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from klynge import reference
 from klynge.analysis import travel
 from klynge.analysis.package_check import VAT_KIND_OF, check_package, vat_rate, vat_rates
 from klynge.analysis.travel import Estimate
+from klynge.errors import DataError
 from klynge.i18n import LANGUAGES
 from klynge.model import Offer, Organisation
 from klynge.model.offer import OFFER_KINDS
@@ -215,6 +217,30 @@ def test_every_offer_kind_has_a_vat_rate_in_both_countries():
             assert 0 <= rate.rate < 100 and rate.source and rate.year and rate.approximate
     assert len(vat_rates()) == 12
     assert (vat_rate("NO", "accommodation").rate, vat_rate("SE", "transport").rate) == (12, 6)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda s: s.replace("NO,accommodation,12,", "NO,accommodation,twelve,"),
+     r"vat_rates\.csv: row 2, column 'rate': expected a number"),
+    (lambda s: s.replace("SE,passenger_transport,6,", "SE,passenger_transport,106,"),
+     r"vat_rates\.csv: row 9, column 'rate': expected a rate in per cent"),
+    (lambda s: s.replace("SE,admission,", "DK,admission,"), r"vat_rates\.csv: row 11, column 'country'"),
+    (lambda s: s.replace("NO,room_hire,", "NO,admission,"), r"vat_rates\.csv: row 7, column 'kind': .*twice"),
+    (lambda s: "\n".join(line for line in s.splitlines() if not line.startswith("SE,restaurant_meals")),
+     r"vat_rates\.csv: no rate for SE restaurant_meals"),
+])
+def test_a_broken_vat_table_is_a_data_error_naming_the_row(tmp_path, monkeypatch, edit, expected):
+    folder = tmp_path / "reference"
+    shutil.copytree(reference._path("vat_rates.csv").parent, folder)
+    path = folder / "vat_rates.csv"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(reference, "_path", lambda name: folder / name)
+    vat_rates.cache_clear()
+    try:
+        with pytest.raises(DataError, match=expected):
+            vat_rates()
+    finally:
+        vat_rates.cache_clear()
 
 
 # -- gone offers and suppliers -------------------------------------------------------------------

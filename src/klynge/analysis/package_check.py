@@ -59,6 +59,7 @@ from ..reference import Co2Factor
 from . import package_law
 from .package_law import LawAssessment, LawPart
 from .travel import Place, TravelSource, parse_place
+from .travel import get as travel_source
 
 __all__ = ["VAT_KIND_OF", "Amount", "Arrival", "Leg", "LocalShare", "PackageCheck", "PartPrice", "Price",
            "Problem", "VatRate", "check_package", "vat_rate", "vat_rates"]
@@ -373,10 +374,7 @@ def check_package(package: Package, offers: Mapping[int, Offer | None], organisa
         The organisation that sells the package, whose country's law applies (default: every
         supplier's country).
     """
-    if travel is None:
-        from . import travel as travel_module
-
-        travel = travel_module.get("estimate")
+    travel = travel_source("estimate") if travel is None else travel
     parts = package.components
     live = {i: offers.get(c.offer_id) for i, c in enumerate(parts)}
     live = {i: o for i, o in live.items() if o is not None}
