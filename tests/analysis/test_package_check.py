@@ -177,6 +177,14 @@ def test_price_in_sek_with_a_rate_vat_and_margins_computed_by_hand():
     assert any(line.startswith("Offer 3: 159 SEK per gäst, moms 6 % tillkommer") for line in lines)
 
 
+def test_a_part_exempt_from_vat_says_so():
+    offers = {1: _offer(1, 1, "accommodation", "5021", "900"), 2: _offer(2, 2, "culture", "5021", "200")}
+    check = check_package(_package(offers, 1, 2, days=2), offers, ORGS, NOK)
+    museum = check.price.parts[1]
+    assert museum.vat.rate == 0 and museum.vat_amount == Decimal("0.00") and museum.guest == Decimal("200.00")
+    assert any(line.startswith("Offer 2: 200\xa0NOK per guest, no VAT (exempt)") for line in check.messages("en"))
+
+
 def test_a_night_price_for_a_one_day_trip_counts_one_night_and_a_small_party_pays_the_whole_group():
     offers = {1: _offer(1, 5, "accommodation", "5021", "1000", price_unit="night", price_guests=4),
               2: _offer(2, 2, "activity", "5021", "2000", price_unit="group", price_guests=8)}
@@ -305,7 +313,8 @@ def test_legs_between_parts_at_different_places_with_co2_from_the_factors():
     assert a.km == pytest.approx(first.km, rel=1e-6) and a.minutes == pytest.approx(first.minutes, rel=1e-6)
     assert a.co2 == pytest.approx(first.km * 31, rel=1e-6)   # coach: 31 g per passenger-km (DEFRA 2009)
     assert b.co2 == pytest.approx(second.km * 129, rel=1e-6)  # car: 129 g
-    assert (a.factor.year, a.factor.source) == (2009, "UK DEFRA GHG conversion factors guidance")
+    assert (a.factor_year, a.factor_source) == (2009, "UK DEFRA GHG conversion factors guidance")
+    assert a.travel_source == "estimate"
     assert check.legs_co2 == pytest.approx(first.km * 31 + second.km * 129, rel=1e-6)
     line = next(m for m in check.messages("en") if m.startswith("Offer 2 to Offer 3"))
     assert f"{a.km:.0f} km by coach" in line and "UK DEFRA GHG conversion factors guidance, 2009" in line
@@ -324,7 +333,7 @@ def test_an_electric_train_factor_without_a_year_is_shown_with_its_source():
     offers = {1: _offer(1, 1, "accommodation", "5021", "900"), 2: _offer(2, 4, "activity", "5001", "500")}
     check = check_package(_package(offers, 1, (2, {"mode": "electric_rail_nordic"}), days=2), offers, ORGS, NOK)
     leg = check.legs[0]
-    assert leg.factor.year is None and leg.co2 == pytest.approx(leg.km * 7, rel=1e-6)
+    assert leg.factor_year is None and leg.co2 == pytest.approx(leg.km * 7, rel=1e-6)
     assert any("(factor: klimatresa.se (Chalmers method))" in m for m in check.messages("en"))
 
 

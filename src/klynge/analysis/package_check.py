@@ -202,9 +202,28 @@ class Price:
         return self.total is not None
 
 
+class _Emission:
+    """The CO2 factor's year and source, for a leg or the trip to the region (whose ``factor`` it reads)."""
+
+    @property
+    def factor_year(self) -> int | None:
+        """The year of the CO2 factor (None where its source states none)."""
+        return self.factor.year
+
+    @property
+    def factor_source(self) -> str:
+        """Where the CO2 factor comes from."""
+        return self.factor.source
+
+
 @dataclass(frozen=True)
-class Leg:
-    """The trip from part ``origin`` to part ``destination`` (indexes), by ``mode``."""
+class Leg(_Emission):
+    """The trip from part ``origin`` to part ``destination`` (indexes), by ``mode``.
+
+    ``minutes`` and ``km`` are by road as the travel source (``travel_source``: estimate, matrix
+    or osrm) gives them, whatever the mode; ``co2`` is grams of CO2 per guest: km times the
+    mode's factor.
+    """
 
     origin: int
     destination: int
@@ -213,11 +232,11 @@ class Leg:
     mode: str
     co2: float
     factor: Co2Factor
-    source: str
+    travel_source: str
 
 
 @dataclass(frozen=True)
-class Arrival:
+class Arrival(_Emission):
     """The guest's trip from ``place`` to the first part and from the last part home, by ``mode``.
 
     ``minutes`` and ``km`` are for both ways together; ``share`` is the trip's part of the CO2
@@ -311,8 +330,11 @@ class PackageCheck:
         for part in price.parts:
             if part.guest is None:
                 continue
-            vat = t("package_check.vat_included" if part.vat_included else "package_check.vat_added", lang,
-                    rate=part.vat.share)
+            if not part.vat.rate:
+                vat = t("package_check.vat_exempt", lang)
+            else:
+                vat = t("package_check.vat_included" if part.vat_included else "package_check.vat_added", lang,
+                        rate=part.vat.share)
             margin = (t(f"package_check.margin.{part.margin_kind}", lang, percent=part.margin_percent,
                         amount=Amount(part.seller, price.currency)) if part.margin_percent
                       else t("package_check.margin.none", lang))
