@@ -56,6 +56,7 @@ def test_the_poster_shows_the_parts_the_months_and_the_map():
     strip = [x for x in drawn if x in {n.rstrip(".") for n in names}]
     assert strip[:3] == ["sep", "okt", "nov"] and len(strip) == 12  # September first
     assert {"Oppdal", "Trondheim"} <= set(drawn)  # the places on the map
+    assert "4\u00a0690\u00a0NOK" in drawn and "per gjest" in drawn  # the price per guest, large
     assert len(fig.axes) == 2
     assert texts_outside(fig) == []
 
@@ -65,6 +66,7 @@ def test_a_deleted_offer_is_not_on_the_poster():
     fig = pp.package_figure(package, {**offers, 11: None}, organisations, "en")
     joined = "\n".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "Middag i stabburet" not in joined and "Høstmoskus og fjellfoto" in joined
+    assert "Price on request" in joined and "NOK" not in joined
 
 
 def test_a_long_hostile_title_and_many_parts_stay_on_the_page_as_typed():

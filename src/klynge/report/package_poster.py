@@ -24,7 +24,7 @@ from ..errors import KlyngeError, ValidationError
 from ..model import Offer, Organisation, Package
 from .figures import plain
 from .meetings import hull
-from .package_text import SEASON, month_names, package_context, package_text, render_section
+from .package_text import SEASON, month_names, package_context, package_text, render_section, words
 from .poster import A4, DPI, TextFitter, pdf_bytes, png_bytes, sheet
 
 __all__ = ["package_figure", "package_poster"]
@@ -69,8 +69,10 @@ def _cell(x, y, w, h, colour):
     return Rectangle((x, y), w, h, fc=colour, ec="none")
 
 
-def _days(ax, fit: TextFitter, text: str, x: float, y: float, width: float, bottom: float) -> None:
-    """The days: headings in bold, parts under them with a hanging indent, "…" where they run out of room."""
+def _days(ax, fit: TextFitter, text: str, x: float, y: float, width: float, bottom: float) -> float:
+    """The days: headings in bold, parts under them with a hanging indent, "…" where they run out of room.
+
+    Returns the y under the last line drawn."""
     indent = 0.18
     for line in text.splitlines():
         if not line.strip():
@@ -82,15 +84,18 @@ def _days(ax, fit: TextFitter, text: str, x: float, y: float, width: float, bott
         height = len(wrapped) * size * 1.25 / 72 + (0.04 if item else 0.06)
         if y + height > bottom:
             ax.text(x, y, "…", ha="left", va="top", fontsize=11, color=_MUTED)
-            return
+            return y + 11 * 1.25 / 72
         if item:
             ax.text(x, y, "•", ha="left", va="top", fontsize=size, color=_ON[0])
         _draw(ax, x + (indent if item else 0), y, wrapped, size, weight=weight)
         y += height
+    return y
 
 
-def _map(fig, box: tuple[float, float, float, float], places: list[tuple[str, float, float]]) -> None:
-    """The region's outline (the hull of its municipalities' points), the parts' places and the way between them."""
+def _map(fig, box: tuple[float, float, float, float], places: list[tuple[str, float, float]]) -> float:
+    """The region's outline (the hull of its municipalities' points), the parts' places and the way between them.
+
+    The map keeps its true proportions at the top of ``box``; returns the y under it."""
     x, y, w, h = box
     page_w, page_h = A4
     ax = fig.add_axes((x / page_w, 1 - (y + h) / page_h, w / page_w, h / page_h))
@@ -109,8 +114,21 @@ def _map(fig, box: tuple[float, float, float, float], places: list[tuple[str, fl
     ax.set_xlim(region[:, 0].min() - pad, region[:, 0].max() + pad)
     ax.set_ylim(region[:, 1].min() - pad, region[:, 1].max() + pad)
     # A degree of longitude is cos(latitude) of a degree of latitude: keep distances true to the eye.
-    ax.set_aspect(1 / np.cos(np.radians(region[:, 1].mean())))
+    aspect = 1 / np.cos(np.radians(region[:, 1].mean()))
+    ax.set_aspect(aspect)
+    ax.set_anchor("N")
     ax.axis("off")
+    tall = (np.ptp(region[:, 1]) + 2 * pad) * aspect / (np.ptp(region[:, 0]) + 2 * pad)
+    return y + min(h, w * tall)
+
+
+def _price(ax, fit: TextFitter, context: dict, x: float, y: float) -> float:
+    """The price per guest in large type under the map, or that it is on request; returns the y under it."""
+    w = words(context["lang"])
+    if not context["price"]:
+        return _draw(ax, x, y, fit.wrap(w["on_request"], _MAP_W, 12, 2, "bold"), 12, weight="bold", color=_ON[0])
+    y = _draw(ax, x, y, fit.wrap(context["price"], _MAP_W, 20, 1, "bold"), 20, weight="bold", color=_ON[0])
+    return _draw(ax, x, y, fit.wrap(w["per_guest"], _MAP_W, 10, 1), 10, color=_MUTED)
 
 
 def _places(package: Package, offers: Mapping[int, Offer | None]) -> list[tuple[str, float, float]]:
@@ -142,14 +160,17 @@ def package_figure(package: Package, offers: Mapping[int, Offer | None], organis
 
     facts = _lines(fit, render_section(context, "facts"), width, 9)
     facts = facts[-int((A4[1] - y - _MARGIN - 2.5) // (9 * 1.25 / 72)):]  # the days keep 2.5 in at least
-    facts_top = A4[1] - _MARGIN - len(facts) * 9 * 1.25 / 72
-    ax.plot([_MARGIN, _MARGIN + width], [facts_top - 0.15, facts_top - 0.15], color=_RULE, lw=0.8)
-    _draw(ax, _MARGIN, facts_top, facts, 9)
+    lowest = A4[1] - _MARGIN - len(facts) * 9 * 1.25 / 72  # the facts at the foot of the page
 
     days_w = width - _MAP_W - _GAP
-    _days(ax, fit, render_section(context, "days"), _MARGIN, y, days_w,
-          facts_top - 0.3)
-    _map(fig, (_MARGIN + days_w + _GAP, y, _MAP_W, min(3.6, facts_top - 0.3 - y)), _places(package, offers))
+    days_end = _days(ax, fit, render_section(context, "days"), _MARGIN, y, days_w, lowest - 0.3)
+    map_h = min(3.4, lowest - 1.2 - y)
+    map_end = _map(fig, (_MARGIN + days_w + _GAP, y, _MAP_W, map_h), _places(package, offers))
+    side_end = _price(ax, fit, context, _MARGIN + days_w + _GAP, map_end + 0.2)
+    # The facts follow the days and the map, or stand at the foot of the page when those are long.
+    facts_top = min(lowest, max(days_end, side_end) + 0.45)
+    ax.plot([_MARGIN, _MARGIN + width], [facts_top - 0.15, facts_top - 0.15], color=_RULE, lw=0.8)
+    _draw(ax, _MARGIN, facts_top, facts, 9)
     return fig
 
 
