@@ -127,7 +127,9 @@ def _price(ax, fit: TextFitter, context: dict, x: float, y: float) -> float:
     w = words(context["lang"])
     if not context["price"]:
         return _draw(ax, x, y, fit.wrap(w["on_request"], _MAP_W, 12, 2, "bold"), 12, weight="bold", color=_ON[0])
-    y = _draw(ax, x, y, fit.wrap(context["price"], _MAP_W, 20, 1, "bold"), 20, weight="bold", color=_ON[0])
+    # Drawn whole, smaller when it must be: wrapping would break the amount at its no-break spaces.
+    size = next((s for s in (20, 16, 13, 10) if fit.width(context["price"], s, "bold") <= _MAP_W * 0.96), 8)
+    y = _draw(ax, x, y, [context["price"]], size, weight="bold", color=_ON[0])
     return _draw(ax, x, y, fit.wrap(w["per_guest"], _MAP_W, 10, 1), 10, color=_MUTED)
 
 
