@@ -99,3 +99,10 @@ def test_a_demo_package_makes_a_poster_in_each_language(lang):
     assert texts_outside(fig) == []
     joined = " ".join(" ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))).split())
     assert all(organisations[c.organisation_id].name in joined for c in package.components)
+
+
+def test_an_empty_draft_still_makes_a_poster():
+    from klynge.model import Package
+
+    data = pp.package_poster(Package(title="Ny pakke"), {}, {}, "nb", fmt="pdf")
+    assert data.startswith(b"%PDF") and b"/Count 1" in data and "Pris på forespørsel" in pdf_text(data)

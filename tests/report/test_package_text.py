@@ -104,12 +104,14 @@ def test_facts_are_the_datas_own(made):
     assert "Alle Programmpunkte auf Norwegisch (Bokmål) und Englisch; einige auch auf Deutsch." in de
 
 
-def test_no_trip_is_claimed_when_the_package_does_not_say_where_guests_come_from(made):
+def test_no_trip_is_claimed_when_the_package_does_not_say_how_guests_travel(made):
     package, offers, organisations = made
-    package = package.model_copy(update={"arrival_from": ""})
+    package = package.model_copy(update={
+        "arrival_from": "", "components": [c.model_copy(update={"mode": "car"}) for c in package.components]})
     for lang, text in pt.package_texts(package, offers, organisations).items():
         assert "Oslo" not in text.long
-        assert pt.words(lang)["modes"]["rail"] not in text.long
+        for mode in ("rail", "car", "bus"):
+            assert pt.words(lang)["modes"][mode] not in text.long
 
 
 @pytest.mark.parametrize("lang", pt.TEXT_LANGUAGES)
