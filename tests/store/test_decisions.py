@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -160,6 +163,13 @@ def test_decisions_answers_and_snapshots_travel_in_the_archive(store, cluster, t
     store.save_maturity_answers(fac, _answers("facilitator", resource_members=2), None)
     store.take_snapshot(fac, _snapshot("Spring 2026", 2, 1))
     path = export_archive(store, tmp_path / "klynge.zip")
+    with zipfile.ZipFile(path) as z:
+        decisions = list(csv.DictReader(io.StringIO(z.read("decisions.csv").decode())))
+        scores = list(csv.DictReader(io.StringIO(z.read("maturity_scores.csv").decode())))
+    assert [(r["finding_id"], r["outcome"], r["reasoning"], r["decided_by"], r["version"]) for r in decisions] == [
+        ("gap:oppdal:11", "chosen", "Edited", "Fjellguidene;Gardsbutikken", "2")]
+    assert {(r["round"], r["area"], r["average"], r["unanswered"]) for r in scores} >= {
+        ("Spring 2026", "services", "2.0", "1"), ("Spring 2026", "relations", "", "2")}
     with open_store(f"sqlite:///{tmp_path / 'copy.db'}") as copy:
         counts = import_archive(copy, path).counts
         assert counts["decisions"] == 1 and counts["maturity_answers"] == 1 and counts["maturity_snapshots"] == 1
