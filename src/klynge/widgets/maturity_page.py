@@ -32,6 +32,8 @@ __all__ = ["STYLE", "MaturityPage", "attempt", "problems_text"]
 log = logging.getLogger(__name__)
 
 _TEMPLATE = "widgets/decisions.html.j2"
+# The choice "not answered": a value of its own, since a dropdown whose value is None shows nothing at all.
+_UNANSWERED = ""
 
 #: The page's own style (with the decisions tab's): bars, outcomes, questions that wrap on a phone.
 STYLE = """
@@ -169,16 +171,17 @@ class MaturityPage(w.VBox):
         self._version = found.version if found else None
         given = found.value.answers if found else {}
         for qid, box in self._answers.items():
-            box.value = given.get(qid)
+            box.value = _UNANSWERED if given.get(qid) is None else given[qid]
         self._draw_results()
 
     def values(self) -> dict[str, int | None]:
-        return {qid: box.value for qid, box in self._answers.items()}
+        return {qid: None if box.value in (_UNANSWERED, None) else box.value
+                for qid, box in self._answers.items()}
 
     def answer(self, values: dict[str, int | None]) -> None:
         """Set answers by question id (None: unanswered), as a person would pick them."""
         for qid, value in values.items():
-            self._answers[qid].value = value
+            self._answers[qid].value = _UNANSWERED if value is None else value
 
     # -- actions ---------------------------------------------------------------------------
     def save(self) -> None:
@@ -229,7 +232,7 @@ class MaturityPage(w.VBox):
         choose(self._respondent, [(t("maturity.respondent.facilitator", lang) if key == FACILITATOR else label, key)
                                   for label, key in self._respondent.options])
         self._load.description = t("maturity.load", lang)
-        scale = [(t("maturity.unanswered", lang), None)] + [
+        scale = [(t("maturity.unanswered", lang), _UNANSWERED)] + [
             (f"{p.value} · {p.label.get(lang)}", p.value) for p in framework.scale]
         titles = {a.id: a.title_in(lang) for a in framework.areas}
         for area in framework.areas:
@@ -237,7 +240,7 @@ class MaturityPage(w.VBox):
                 self._labels[q.id].value = snippet(_TEMPLATE, "question", q.text_in(lang),
                                                    titles[area.id] if i == 0 else "")
                 box = self._answers[q.id]
-                chosen = box.value
+                chosen = _UNANSWERED if box.value is None else box.value
                 box.options = scale
                 box.value = chosen
         for box in (self._round, self._respondent):
