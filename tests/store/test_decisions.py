@@ -8,12 +8,16 @@ import zipfile
 from datetime import date
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect, text
 
 from klynge.archive import export_archive, import_archive
 from klynge.canvases import default_registry
 from klynge.errors import AccessDenied, Conflict, NotFound, ValidationError
 from klynge.model import Decision, MaturityAnswers, MaturitySnapshot, MemberFigures, orphaned, respondent, score
-from klynge.store import Identity, open_store
+from klynge.store import Identity, Store, open_store
+from klynge.store.engine import make_engine
+from klynge.store.migrate import _config, current_version, upgrade
 
 
 def _decision(**change) -> Decision:
@@ -178,3 +182,22 @@ def test_decisions_answers_and_snapshots_travel_in_the_archive(store, cluster, t
         assert [h.decision.reasoning for h in history] == ["Three members can host it", "Edited"]
         assert copy.snapshots(system)[0].snapshot == _snapshot("Spring 2026", 2, 1)
         assert copy.maturity_answers(system, "Spring 2026")[0].value.answers == {"resource_members": 2}
+
+
+def test_the_migration_adds_the_tables_to_a_populated_database_and_takes_them_away_again(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
+    upgrade(engine)
+    assert current_version(engine) == "0006"
+    store = Store(engine)
+    made = store.record_decision(Identity.system(), _decision(), cluster_id=1)
+    assert store.decision(Identity.system(), made.id).decision == _decision()
+    config = _config()
+    with engine.begin() as c:
+        config.attributes["connection"] = c
+        command.downgrade(config, "0004")
+    with engine.connect() as c:
+        assert not {"decisions", "maturity_answers", "maturity_snapshots"} & set(inspect(c).get_table_names())
+    engine.dispose()
