@@ -9,7 +9,7 @@ import pytest
 
 from klynge.apps.facilitator import FacilitatorApp
 from klynge.apps.session import AppSession
-from klynge.model import MemberFigures, respondent
+from klynge.model import Decision, MemberFigures, respondent
 from klynge.settings import load_settings
 from klynge.widgets.decisions_page import DecisionsMaturityPage, DecisionsPage
 from klynge.widgets.decisions_service import (
@@ -129,6 +129,19 @@ def test_without_findings_the_ids_are_typed_and_a_vanished_finding_is_flagged(st
     assert "The latest run no longer made this finding" in listed._list.value
     listed.edit(store.decisions(cluster["who"]["facilitator"])[0].id)
     assert listed._finding.value == "value-chain:food" and listed._option.value == "shared-supplier"
+
+
+def test_editing_a_decision_whose_option_is_gone_keeps_that_option(store, cluster, outputs):
+    fac = cluster["who"]["facilitator"]
+    store.record_decision(fac, Decision(finding_id="gap:oppdal:11", option_id="old-option", outcome="chosen",
+                                        reasoning="Chosen last spring", decided_by=["Fjellguidene"],
+                                        decided_on=date(2026, 4, 1)))
+    page = _page(store, cluster, outputs)
+    page.edit(store.decisions(fac)[0].id)
+    assert page._option.value == "old-option" and page._finding.value == "gap:oppdal:11"
+    page._reasoning.value = "Still chosen"
+    page._save.click()
+    assert store.decisions(fac)[0].decision.option_id == "old-option"
 
 
 def test_the_decisions_page_speaks_each_language(store, cluster, outputs):

@@ -149,10 +149,14 @@ class DecisionsPage(w.VBox):
             return
         d = stored.decision
         self._editing = (stored.id, stored.version)
-        if self._findings is not None and d.finding_id not in self._choices():
-            # a finding the latest run no longer makes: keep it choosable while the decision is edited
-            self._findings = [*self._findings, FindingChoice(d.finding_id, d.finding_id, ((d.option_id, d.option_id),))]
-            self._fill_findings()
+        if self._findings is not None:
+            # a finding (or option) the latest run no longer makes stays choosable while its decision is edited,
+            # so that saving the edit never moves the decision to another option unasked
+            found = self._choices().get(d.finding_id) or FindingChoice(d.finding_id, d.finding_id)
+            if d.option_id not in [i for _l, i in found.options]:
+                found = FindingChoice(found.id, found.label, (*found.options, (d.option_id, d.option_id)))
+                self._findings = [f for f in self._findings if f.id != found.id] + [found]
+                self._fill_findings()
         self._finding.value = d.finding_id if self._findings is not None else None
         self._finding_id.value = d.finding_id
         self._fill_options()
