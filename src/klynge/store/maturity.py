@@ -26,6 +26,15 @@ from .records import Versioned, now
 __all__ = ["MaturityMixin", "StoredSnapshot"]
 
 ENTITY = "maturity_answer"
+_UNIQUE = "uq_maturity_answers_cluster_id_round_respondent"
+
+
+def _racing(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is another first save of the same answers (and not a broken rule)."""
+    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if name:
+        return name == _UNIQUE
+    return str(exc.orig).startswith("UNIQUE constraint failed: maturity_answers.")
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,10 @@ class MaturityMixin:
                     base_version = 0  # a first save that meets a saved one: stale
                 version = self._bump(c, t, ENTITY, row, base_version, who, row["body"], {"body": body})
                 return Versioned(answers, version)
-        except IntegrityError:  # another first save of the same respondent landed first
+        except IntegrityError as exc:
+            if not _racing(exc):
+                raise
+            # another first save of the same respondent in the same round landed first
             raise Conflict([Clash(item_id=f"{ENTITY} {answers.respondent}", base=None, theirs=None, mine=None)],
                            [], 1) from None
 
