@@ -185,6 +185,14 @@ def test_answers_are_saved_scored_with_unanswered_counted_and_the_next_steps_nam
     assert steps.index("Services") < steps.index("Relations") and "Pick two or three services" in steps
     page._save.click()  # a save made from the version shown goes on top of it
     assert "version 2" in page._status.value
+    page._round.value = "Round 2"  # typed, not shown: the answers go to the new round as its first version
+    page._save.click()
+    assert "version 1" in page._status.value and page._service.rounds() == ["Round 1", "Round 2"]
+    page._round.value = "Round 1"  # back to a round with answers, not shown again: refused, nothing overwritten
+    page.answer({"services_offer": 5})
+    page._save.click()
+    assert "in the meantime" in page._status.value
+    assert page._service.answers("Round 1", "facilitator").value.answers["services_offer"] == 1
 
 
 def test_a_member_and_the_facilitator_are_combined_and_a_stale_save_is_refused(store, cluster):

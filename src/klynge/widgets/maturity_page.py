@@ -98,7 +98,8 @@ class MaturityPage(w.VBox):
         self.add_class("klynge-maturity")
         self.add_class("klynge-fac")
         self._service = service
-        self._version: int | None = None  # the version of the answers shown, which a save names
+        # The round, respondent and version of the answers shown: a save names that version, and only for them.
+        self._shown: tuple[str, str, int | None] | None = None
         self._head = w.HTML()
         self._round = w.Combobox(options=[], ensure_option=False, layout=w.Layout(width="auto"))
         self._round.add_class("klynge-maturity-round")
@@ -168,7 +169,7 @@ class MaturityPage(w.VBox):
         except KlyngeError as exc:
             self._say(self._status, str(exc), problem=True)
             return
-        self._version = found.version if found else None
+        self._shown = (round, key, found.version if found else None)
         given = found.value.answers if found else {}
         for qid, box in self._answers.items():
             box.value = _UNANSWERED if given.get(qid) is None else given[qid]
@@ -189,9 +190,11 @@ class MaturityPage(w.VBox):
         lang = self.lang
 
         def save() -> None:
-            saved = self._service.save(self._round.value.strip(), self._respondent.value, self.values(),
-                                       self._version, lang)
-            self._version = saved.version
+            round, key = self._round.value.strip(), self._respondent.value
+            # Typed into another round than the one shown: a first save there, or a conflict with what is there.
+            base = self._shown[2] if self._shown and self._shown[:2] == (round, key) else None
+            saved = self._service.save(round, key, self.values(), base, lang)
+            self._shown = (round, key, saved.version)
             self._round.options = self._service.rounds()
             self._say(self._status, t("maturity.saved", lang, version=saved.version))
             self._draw_results()
