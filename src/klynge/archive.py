@@ -9,6 +9,8 @@ The archive holds::
     canvas_notes.csv       the current revision of every canvas, one row per note
     sdg_entries.csv        the current revision of every SDG assessment, one row per target
     packages.csv           the current revision of every package
+    decisions.csv          the current version of every decision on a finding's option
+    maturity_scores.csv    the self-assessment's score per area in every round's snapshot
     DATA_DICTIONARY.md     what every column means, made from :data:`DICTIONARY`
     data_dictionary.csv    the same as a table: table, column, type, meaning, allowed_values
     manifest.json          format and schema version, row counts, sha256 of every other file
@@ -61,7 +63,7 @@ _LIST = "list separated by ;"
 #: The most an archive may unpack to. A real cluster's archive is a few megabytes; an import
 #: holds cluster.json in memory, so this also bounds what an import can ask of the machine.
 MAX_UNPACKED_BYTES = 1 << 30
-#: The most files an archive may hold (an export writes 11).
+#: The most files an archive may hold (an export writes 13).
 MAX_MEMBERS = 64
 
 
@@ -165,6 +167,28 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("offer_ids", _LIST, "offers it combines, in order (see offers.csv)", ""),
         ("partner_ids", _LIST, "organisations whose offers it combines", ""),
     )),
+    "decisions": ("The current version of every decision the members took on an option of a finding; earlier "
+                  "versions are in cluster.json (row_history, entity decision).", (
+        ("id", _ID, "Klynge's id of the decision", ""),
+        ("finding_id", _TEXT, "the finding's stable id in the batch's findings", "kept when the finding is gone"),
+        ("option_id", _TEXT, "the option's stable id", ""),
+        ("outcome", _TEXT, "what the members did with the option", _one_of(m.OUTCOMES)),
+        ("amendment", _TEXT, "how the option was amended", "empty unless amended"),
+        ("reasoning", _TEXT, "why the members decided so", ""),
+        ("decided_by", _LIST, "who decided: names or organisations, or people's ids (see people.csv)", ""),
+        ("decided_on", "date (ISO 8601)", "the day of the decision", ""),
+        ("version", _INT, "edit count", "1 or more"),
+        ("updated_at", _TIME, "when this version was saved", ""),
+    )),
+    "maturity_scores": ("The maturity self-assessment's score per area in every snapshot of a programme round; "
+                        "the answers and the members' figures are in cluster.json.", (
+        ("round", _TEXT, "the programme round", ""),
+        ("taken_at", _TIME, "when the snapshot was taken", ""),
+        ("area", _TEXT, "the area of the self-assessment", "e.g. resource_base, services"),
+        ("average", "decimal number", "weighted mean of the answered questions", "on the scale, or empty"),
+        ("answered", _INT, "questions answered by someone", "0 or more"),
+        ("unanswered", _INT, "questions nobody answered (left out of the average)", "0 or more"),
+    )),
 }
 
 
@@ -236,8 +260,13 @@ def _tidy(tables: dict) -> dict[str, list[dict]]:
                          "revision": rev["number"], "saved_at": rev["saved_at"],
                          "offer_ids": [c["offer_id"] for c in parts],
                          "partner_ids": list(dict.fromkeys(c["organisation_id"] for c in parts))})
+    decisions = [{**d["body"], "id": d["id"], "version": d["version"], "updated_at": d["updated_at"]}
+                 for d in tables["decisions"]]
+    scores = [{**a, "round": snap["round"], "taken_at": snap["taken_at"]}
+              for snap in tables["maturity_snapshots"] for a in snap["body"]["score"]["areas"]]
     return {"organisations": organisations, "people": tables["people"], "offers": tables["offers"],
-            "canvas_notes": notes, "sdg_entries": entries, "packages": packages}
+            "canvas_notes": notes, "sdg_entries": entries, "packages": packages, "decisions": decisions,
+            "maturity_scores": scores}
 
 
 def _escape(text: str) -> str:
