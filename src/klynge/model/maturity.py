@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, Field
 
@@ -27,8 +27,21 @@ from ..errors import ValidationError
 from ..i18n import t
 from .base import Model, Name, Text
 
-if TYPE_CHECKING:
-    from ..canvases import AssessmentTemplate
+
+class AssessmentTemplate(Protocol):
+    """What scoring reads of a framework: :class:`klynge.canvases.AssessmentTemplate` has it.
+
+    Declared here so the model does not import the templates' layer above it.
+    """
+
+    id: str
+    areas: Sequence[Any]
+    questions: Sequence[Any]
+    scale: Sequence[Any]
+
+    def questions_in_area(self, area_id: str) -> Sequence[Any]: ...
+
+    def level_for(self, value: float) -> Any: ...
 
 __all__ = [
     "FACILITATOR", "AreaChange", "AreaScore", "FigureChange", "MaturityAnswers", "MaturityScore",
