@@ -375,7 +375,8 @@ def test_switching_language_relabels_everything(store, cluster):
     assert p._offers._months[9].description == "Sep" and p._offers._languages["de"].description == "Tyska"
     assert "Nyckel" not in p._head.value and t("nav.profile", "sv") in p._head.value
     assert p._map.labels["help"] == t("profile.map_help", "sv")
-    assert t("profile.per_day", "sv", n=12) in p._offers._list.children[0].children[0].value
+    assert "12 gäster per dag" in p._offers._list.children[0].children[0].value
+    assert "950\u00a0NOK per person inkl. moms" in p._offers._list.children[0].children[0].value
 
 
 def test_a_broken_store_shows_a_plain_message(store, cluster, caplog):

@@ -91,13 +91,17 @@ def _label(field: str, lang: str) -> str:
     return field if label == f"field.{field}" else label
 
 
+#: The field a whole-offer check is about, so that its message shows beside that field.
+_FIELD_OF_ERROR = {"klynge_capacity_unit": "capacity_per_day", "klynge_price_guests": "price_guests"}
+
+
 def _problems(exc: pydantic.ValidationError, lang: str) -> list[tuple[str, str, str]]:
     """pydantic's errors as (field name, field label, message), the message without the label."""
     explained = explain(exc, lang).problems
     out = []
     for error, (_label_text, message) in zip(exc.errors(), explained):
         loc = error["loc"]
-        name = str(loc[0]) if loc else ""
+        name = str(loc[0]) if loc else _FIELD_OF_ERROR.get(error["type"], "")
         out.append((name, _label(name, lang) if name else "", message))
     return out
 
