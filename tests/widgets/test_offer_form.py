@@ -26,7 +26,10 @@ def test_the_capacity_unit_and_the_price_unit_follow_the_kind_without_an_error(s
     o._add.click()
     assert o._kind.value == "activity" and "guests a day" in o._capacity_unit.value
     assert o._price_unit.value == "person"
-    assert not shown(o._fields["price_guests"]) and shown(o._fields["price_nights"])
+    assert not shown(o._fields["price_guests"]) and not shown(o._fields["price_nights"])  # two hours, one guest
+    o._duration.value = 44  # a weekend: a price per person covers its nights
+    assert shown(o._fields["price_nights"]) and not shown(o._fields["price_guests"])
+    o._duration.value = 2
     fill_offer(p, kind="accommodation", capacity_per_day=24)
     assert "beds" in o._capacity_unit.value and o._price_unit.value == "night"
     assert shown(o._fields["price_guests"]) and not shown(o._fields["price_nights"])

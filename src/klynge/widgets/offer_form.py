@@ -89,7 +89,8 @@ class OfferForm(w.VBox):
                        self._duration, self._trend, *self._months.values(), *self._languages.values()):
             widget.observe(self._track, "value")
         self._kind.observe(self._kind_changed, "value")
-        self._price_unit.observe(lambda _c: self._show_units(), "value")
+        for widget in (self._price_unit, self._duration):
+            widget.observe(lambda _c: self._show_units(), "value")
         self.lang = lang
         self._relabel()
 
@@ -369,9 +370,16 @@ class OfferForm(w.VBox):
 
     # -- units ------------------------------------------------------------------------------
     def _uses(self, what: str) -> bool:
-        """Whether the chosen price unit covers a number of ``guests`` or of ``nights`` the person states."""
+        """Whether the chosen price unit covers a number of ``guests`` or of ``nights`` the person states.
+
+        Nights belong to a unit (a cabin week), and to a price per person of a stay or of
+        something that lasts more than a day (a weekend with two nights).
+        """
         unit = self._price_unit.value
-        return unit in ("group", "night", "unit") if what == "guests" else unit in ("person", "unit")
+        if what == "guests":
+            return unit in ("group", "night", "unit")
+        long = self._kind.value == "accommodation" or (self._duration.value or 0) >= 24
+        return unit == "unit" or (unit == "person" and long)
 
     def _show_units(self) -> None:
         """Show the guests and nights only where the price unit has them; the capacity's unit as the kind counts."""
