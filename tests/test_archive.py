@@ -19,7 +19,8 @@ from klynge.store import Identity, bulk, open_store
 from .conftest import SECRET
 
 SYSTEM = Identity.system()
-CSVS = ["canvas_notes.csv", "offers.csv", "organisations.csv", "packages.csv", "people.csv", "sdg_entries.csv"]
+CSVS = ["canvas_notes.csv", "offers.csv", "organisations.csv", "package_settings.csv", "packages.csv", "people.csv",
+        "sdg_entries.csv"]
 
 
 @contextmanager

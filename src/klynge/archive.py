@@ -9,6 +9,7 @@ The archive holds::
     canvas_notes.csv       the current revision of every canvas, one row per note
     sdg_entries.csv        the current revision of every SDG assessment, one row per target
     packages.csv           the current revision of every package
+    package_settings.csv   the cluster's package settings (currency, exchange rates, limits)
     DATA_DICTIONARY.md     what every column means, made from :data:`DICTIONARY`
     data_dictionary.csv    the same as a table: table, column, type, meaning, allowed_values
     manifest.json          format and schema version, row counts, sha256 of every other file
@@ -61,7 +62,7 @@ _LIST = "list separated by ;"
 #: The most an archive may unpack to. A real cluster's archive is a few megabytes; an import
 #: holds cluster.json in memory, so this also bounds what an import can ask of the machine.
 MAX_UNPACKED_BYTES = 1 << 30
-#: The most files an archive may hold (an export writes 11).
+#: The most files an archive may hold (an export writes 12).
 MAX_MEMBERS = 64
 
 
@@ -165,6 +166,16 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("offer_ids", _LIST, "offers it combines, in order (see offers.csv)", ""),
         ("partner_ids", _LIST, "organisations whose offers it combines", ""),
     )),
+    "package_settings": ("The cluster's package settings, one row per cluster that has saved some.", (
+        ("cluster_id", _ID, "the cluster they belong to", ""),
+        ("currency", _TEXT, "the currency package prices are shown in", _one_of(m.CURRENCIES)),
+        ("rates", _LIST, "value of one unit of another currency in that currency, as CODE=rate", "e.g. SEK=0.97"),
+        ("max_leg_minutes", _INT, "the longest leg between two parts that suggestions allow", "5 to 600"),
+        ("price_min", "decimal number", "the lowest price per guest suggestions keep to", "0 or more, or empty"),
+        ("price_max", "decimal number", "the highest price per guest suggestions keep to", "0 or more, or empty"),
+        ("version", _INT, "edit count", "1 or more"),
+        ("updated_at", _TIME, "when they were last changed", ""),
+    )),
 }
 
 
@@ -236,8 +247,11 @@ def _tidy(tables: dict) -> dict[str, list[dict]]:
                          "revision": rev["number"], "saved_at": rev["saved_at"],
                          "offer_ids": [c["offer_id"] for c in parts],
                          "partner_ids": list(dict.fromkeys(c["organisation_id"] for c in parts))})
+    settings = [{**r["body"], "cluster_id": r["cluster_id"], "version": r["version"], "updated_at": r["updated_at"],
+                 "rates": [f"{k}={v}" for k, v in sorted(r["body"].get("rates", {}).items())]}
+                for r in tables.get("package_settings", [])]
     return {"organisations": organisations, "people": tables["people"], "offers": tables["offers"],
-            "canvas_notes": notes, "sdg_entries": entries, "packages": packages}
+            "canvas_notes": notes, "sdg_entries": entries, "packages": packages, "package_settings": settings}
 
 
 def _escape(text: str) -> str:

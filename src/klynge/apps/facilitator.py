@@ -1,5 +1,6 @@
-"""The facilitator app: the members' progress, invitations and keys, meetings within the hour, the partner
-network, the batch that makes the reports, and the cluster in numbers."""
+"""The facilitator app: the members' progress, invitations and keys, meetings within the hour, the low
+season's gaps and the package settings, the partner network, the batch that makes the reports, and the
+cluster in numbers."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class FacilitatorApp:
         service = BatchService(session.settings, session.store, session.identity)
         pages = [Page("members", "nav.members", self._members),
                  Page("meetings", "nav.meetings", self._meetings),
+                 Page("gaps", "nav.gaps", self._gaps),
                  Page("network", "nav.network", self._network),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -78,6 +80,12 @@ class FacilitatorApp:
         from ..widgets.meetings_service import MeetingsService
 
         return MeetingsPage(MeetingsService(self.session.store, self.session.identity))
+
+    def _gaps(self) -> w.Widget:
+        from ..widgets.gaps_page import GapsPage
+        from ..widgets.gaps_service import GapsService
+
+        return GapsPage(GapsService(self.session.store, self.session.identity))
 
     def _network(self) -> w.Widget:
         from ..widgets.network_page import NetworkPage

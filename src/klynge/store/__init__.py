@@ -18,11 +18,12 @@ from .engine import make_engine
 from .keys import KeysMixin
 from .migrate import current_version, head_version, upgrade
 from .records import Revision, RevisionInfo, Versioned
+from .settings import SettingsMixin
 
 __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "Versioned", "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin):
+class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin, SettingsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters
