@@ -144,8 +144,10 @@ def notes(picture: Mapping, lang: str) -> list[str]:
 
 def gaps_section(picture: Mapping, lang: str) -> Markup:
     """The cluster summary's section: the heat map, the gaps in words, the low-season shares."""
-    from .html import figure, table
+    from .html import figure, paragraph, section, table
 
+    if not picture["areas"]:
+        return section(t("gaps.title", lang), paragraph(t("gaps.no_offers", lang)))
     heat = figure(gaps_png(picture, lang), t("gaps.heatmap_alt", lang), " ".join(notes(picture, lang)))
     season = table(season_rows(picture, lang), ["area", "kind", "now", "with", "packaged"],
                    labels=season_labels(lang), lang=lang)
