@@ -35,10 +35,20 @@ STYLE = """
 .klynge-gaps figure{margin:8px 0}
 .klynge-gaps figure img{max-width:100%;height:auto}
 .klynge-gaps-list li{margin:4px 0}
-.klynge-gaps .klynge-gaps-field{flex-direction:column;align-items:stretch;gap:2px;margin:6px 0}
-.klynge-gaps .klynge-gaps-field .widget-inline-hbox{flex-direction:column;align-items:stretch}
-.klynge-gaps .klynge-gaps-field input{width:12rem!important;max-width:100%}
+.klynge-gaps .klynge-gaps-field{gap:2px;margin:6px 0}
+.klynge-gaps .klynge-gaps-field>.widget-inline-hbox,.klynge-gaps .klynge-gaps-thin{flex-direction:column;
+  align-items:flex-start;height:auto;gap:4px}
+.klynge-gaps .klynge-gaps-field input,.klynge-gaps .klynge-gaps-field select,.klynge-gaps .klynge-gaps-thin input{
+  flex:0 0 auto;width:16rem!important;max-width:100%;min-width:0;height:32px}
+.klynge-gaps .klynge-gaps-field .widget-label,.klynge-gaps .klynge-gaps-thin>.widget-label{height:auto;
+  min-height:0;line-height:1.3}
+.klynge-gaps .klynge-settings-save,.klynge-gaps .klynge-gaps-show{align-self:flex-start}
 .klynge-gaps .klynge-message{color:#b91c1c;margin:2px 0}
+@media (max-width:700px){
+  .klynge-gaps,.klynge-gaps .widget-vbox,.klynge-gaps .widget-html,.klynge-gaps .widget-html-content{min-width:0;
+    max-width:100%}
+  .klynge-gaps .klynge-gaps-figure img{max-width:none;width:640px}
+}
 """
 
 
