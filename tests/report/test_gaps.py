@@ -67,3 +67,31 @@ def test_the_cluster_summary_has_the_section_and_escapes_names(picture):
     assert "Low season: where packages cannot be built" not in without
     empty = cluster_summary_html({**base, "gaps": gap_picture([])}, "nb", "fp")
     assert "Ingen tilbud ennå" in empty
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    """SQLite only: the step reads through the store's API, which the store suite runs on PostgreSQL too."""
+    return f"sqlite:///{tmp_path / 'klynge.db'}"
+
+
+def test_the_batch_counts_ready_packages_shared_with_the_cluster(store, cluster):
+    from klynge.batch.data import batch_identity
+    from klynge.batch.steps import low_season_gaps
+    from klynge.model import Money, Offer, Package, PackageComponent
+
+    who, orgs = cluster["who"], cluster["orgs"]
+    ids = [store.add_offer(who[k], Offer(title=k, kind=kind, municipality="5021", months=[10], capacity_per_day=10,
+                                          price=Money(amount=100, currency="NOK")))
+           for k, kind in (("fjell", "activity"), ("gard", "meal"))]
+    rows = [{"offer_id": i, "kind": kind, "municipality": "5021", "months": [10], "capacity_per_day": 10}
+            for i, kind in zip(ids, ("activity", "meal"))]
+    parts = [PackageComponent(offer_id=i, organisation_id=orgs[k]) for i, k in zip(ids, ("fjell", "gard"))]
+    for visibility in ("private", "cluster"):
+        store.save_package(who["fjell"], orgs["fjell"], Package(title=visibility, months=[10], status="ready",
+                                                                visibility=visibility, components=parts), None)
+    store.save_package(who["fjell"], orgs["fjell"], Package(title="draft", months=[10], components=parts), None)
+    picture = low_season_gaps(store, batch_identity(store), [{"rows": {"offers": rows}}])
+    assert picture["packages"] == 1
+    meal = next(r for r in picture["season"] if (r["area"], r["group"]) == ("oppdal", "meal"))
+    assert meal["committed"] == 10 * 31 and meal["packaged_share"] == 1.0

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import reference
 from ..settings import load_settings
 from . import runlock
-from .data import MemberData, batch_identity, load_cluster, load_member
+from .data import SHARED, MemberData, batch_identity, load_cluster, load_member
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
 __all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "REPORT", "brief", "cluster_summary", "low_season_gaps",
@@ -132,12 +132,12 @@ def low_season_gaps(store, who, analyses: list[dict]) -> dict:
     """The low-season gap finder (:func:`klynge.analysis.gaps.gap_picture`) over the members' offers.
 
     The offers are the rows of the members' analyses; the packages counted as agreed are the
-    cluster's ready ones.
+    cluster's ready ones shared with the cluster (the batch reads nothing private).
     """
     from ..analysis.gaps import gap_picture
 
     rows = [r for a in analyses for r in a["rows"]["offers"]]
-    return gap_picture(rows, [p for p, _rev in store.packages(who) if p.status == "ready"])
+    return gap_picture(rows, [p for p, _rev in store.packages(who) if p.status == "ready" and p.visibility in SHARED])
 
 
 def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = ANALYSIS,
