@@ -20,12 +20,14 @@ from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
 from .records import Revision, RevisionInfo, Versioned
+from .settings import SettingsMixin
 
 __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
            "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin, MaturityMixin):
+class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin, MaturityMixin,
+            SettingsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters
