@@ -466,13 +466,19 @@ def _search(p: _Problem, co2_per_km: float, *, budget: int | None, stop_first: b
 
 
 def _may_exhaust(p: _Problem) -> bool:
-    """False when the paths of three parts alone would exceed :data:`SEARCH_BUDGET` (no use trying)."""
+    """False when the exhaustive search has no chance within :data:`SEARCH_BUDGET` steps.
+
+    Walks in the graph of legs within the limit bound the paths from above: when the walks of
+    four parts alone exceed twenty budgets, the search is not tried.
+    """
     if not len(p.offers):
         return True
-    near = p.minutes <= p.limit
-    np.fill_diagonal(near, False)
-    degree = near.sum(axis=1).astype(float)
-    return float(degree @ near @ np.ones(len(degree))) <= SEARCH_BUDGET
+    near = (p.minutes <= p.limit).astype(float)
+    np.fill_diagonal(near, 0.0)
+    walks = np.ones(len(near))
+    for _ in range(3):
+        walks = near @ walks
+    return float(walks.sum()) <= 20 * SEARCH_BUDGET
 
 
 def _own_value(c: _Candidate, weights_of: Mapping[int, float] | None) -> float:
@@ -701,7 +707,10 @@ def suggest(offers: Sequence[Offer], organisations: Mapping[int, Organisation], 
     except _Budget:
         exhaustive = False
     if not exhaustive:
-        found = _search(problem, co2_per_km, budget=None, seeded=True, deadline=started + 0.6 * time_limit)
+        now = time.monotonic()
+        # Seeds are searched for at least a quarter of the time: CBC needs the rest.
+        deadline = max(started + 0.6 * time_limit, now + 0.25 * time_limit)
+        found = _search(problem, co2_per_km, budget=None, seeded=True, deadline=deadline)
     if not found:
         raise _diagnose(offers, organisations, settings, months, theme, source, co2_per_km, lang)
     in_packages = {c.organisation_id for pkg in existing for c in pkg.components}
