@@ -24,9 +24,10 @@ def _months(text: str) -> list[int]:
     try:
         months = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected month numbers separated by commas, like 10,11; got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected month numbers separated by commas, like 10,11; got {text!r}"
+                                         ) from None
     if not months or any(not 1 <= m <= 12 for m in months):
-        raise argparse.ArgumentTypeError(f"months are numbers from 1 to 12, like 10,11; got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"months are numbers from 1 to 12, like 10,11; got {text!r}")
     return months
 
 
