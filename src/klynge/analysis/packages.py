@@ -60,7 +60,7 @@ from functools import cache
 import numpy as np
 
 from .. import reference
-from ..errors import KlyngeError, NotFound
+from ..errors import KlyngeError, NoSuggestion, NotFound
 from ..i18n import t
 from ..model import Offer, Organisation
 from ..model.package import Package, PackageComponent, PackageSettings
@@ -100,14 +100,6 @@ PER_SEED = 8
 _ALL_MONTHS = (1 << 12) - 1
 
 
-class NoSuggestion(KlyngeError):
-    """No package obeys the rules; ``limit`` names the one that, relaxed alone, would allow one."""
-
-    def __init__(self, message: str, limit: str):
-        super().__init__(message)
-        self.limit = limit
-
-
 @dataclass(frozen=True)
 class Reason:
     """A sentence as an i18n key with its values; ``code`` names what it is about."""
@@ -121,6 +113,8 @@ class Reason:
         params = dict(self.params)
         if isinstance(params.get("months"), (list, tuple)):
             params["months"] = month_names(params["months"], lang)
+        if params.get("theme") in THEME_SUBCLUSTERS:
+            params["theme"] = t(f"suggest.theme.{params['theme']}", lang).lower()
         return t(self.key, lang, **params)
 
 
@@ -646,7 +640,8 @@ def _diagnose(offers, organisations, settings, months, theme, source, co2_per_km
     if len({o.organisation_id for o in offers if o.organisation_id is not None}) < 2:
         return NoSuggestion(t("suggest.none.organisations", lang), "organisations")
     label = month_names(sorted(months, key=lambda m: (m - 9) % 12), lang) if months else t("suggest.low_season", lang)
-    params = {"months": label, "minutes": int(settings.max_leg_minutes), "theme": theme,
+    params = {"months": label, "minutes": int(settings.max_leg_minutes),
+              "theme": t(f"suggest.theme.{theme}", lang).lower() if theme else "",
               "currency": settings.currency,
               "low": "-" if settings.price_min is None else f"{settings.price_min:g}",
               "high": "-" if settings.price_max is None else f"{settings.price_max:g}"}

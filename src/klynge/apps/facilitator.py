@@ -1,5 +1,5 @@
 """The facilitator app: the members' progress, invitations and keys, meetings within the hour, the partner
-network, the batch that makes the reports, and the cluster in numbers."""
+network, package ideas from the optimiser, the batch that makes the reports, and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ class FacilitatorApp:
         pages = [Page("members", "nav.members", self._members),
                  Page("meetings", "nav.meetings", self._meetings),
                  Page("network", "nav.network", self._network),
+                 Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
@@ -78,6 +79,12 @@ class FacilitatorApp:
         from ..widgets.meetings_service import MeetingsService
 
         return MeetingsPage(MeetingsService(self.session.store, self.session.identity))
+
+    def _suggestions(self) -> w.Widget:
+        from ..widgets.suggestions_page import SuggestionsPage
+        from ..widgets.suggestions_service import SuggestionsService
+
+        return SuggestionsPage(SuggestionsService(self.session.store, self.session.identity))
 
     def _network(self) -> w.Widget:
         from ..widgets.network_page import NetworkPage
