@@ -282,7 +282,8 @@ _LIMITS = ("months", "legs", "price", "theme", "rates")
 
 
 def _prepare(offers: Sequence[Offer], organisations: Mapping[int, Organisation], settings: PackageSettings,
-             months, theme: str, source, relax: frozenset = frozenset()) -> _Problem:
+             months, theme: str, source, relax: frozenset = frozenset(), base: _Problem | None = None) -> _Problem:
+    """The offers that obey the limits not relaxed, with their travel matrix (cut from ``base``'s when given)."""
     asked = None if not months or "months" in relax else _mask(months)
     theme = "" if "theme" in relax else theme
     keep, prices, places, areas, lows, opens, raw = [], [], [], [], [], [], []
@@ -320,7 +321,11 @@ def _prepare(offers: Sequence[Offer], organisations: Mapping[int, Organisation],
         opens.append(opened if "months" not in relax else _ALL_MONTHS)
         raw.append(opened)
     n = len(keep)
-    if n:
+    if n and base is not None:
+        at = {id(o): k for k, o in enumerate(base.offers)}
+        rows = np.array([at[id(o)] for o in keep])
+        minutes, km = base.minutes[np.ix_(rows, rows)], base.km[np.ix_(rows, rows)]
+    elif n:
         matrix = source.matrix(places, places)
         minutes = np.asarray(matrix.minutes, dtype=float)
         km = np.asarray(matrix.km, dtype=float)
@@ -442,8 +447,11 @@ def _search(p: _Problem, co2_per_km: float, *, budget: int | None, stop_first: b
             grow(path, nxt, price + p.price[j], into)
             path.pop()
 
+    # Seeds in a fixed shuffled order: when time cuts the seeded search short, the seeds it
+    # reached still spread over the whole cluster.
+    seeds = np.random.default_rng(0).permutation(n).tolist() if seeded else range(n)
     try:
-        for i in range(n):
+        for i in seeds:
             start = p.open[i] & (p.low[i] if all_months else _ALL_MONTHS)
             if seeded:
                 mine: dict[frozenset, _Candidate] = {}
@@ -510,7 +518,7 @@ def _greedy(candidates: list[_Candidate], member_weight: Mapping[int, float], co
 
 
 def _solve(candidates: list[_Candidate], member_weight: Mapping[int, float], count: int,
-           time_limit: float) -> tuple[list[int], bool, float | None]:
+           deadline: float) -> tuple[list[int], bool, float | None]:
     """Indices of the chosen candidates, whether CBC proved them optimal, and the gap when it did not.
 
     A set-packing programme: a binary per candidate, a share of each low-season cell and member
@@ -552,7 +560,8 @@ def _solve(candidates: list[_Candidate], member_weight: Mapping[int, float], cou
         fd, log_path = tempfile.mkstemp(suffix=".log", prefix="klynge-cbc-")
         os.close(fd)
         try:
-            problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1.0, time_limit), logPath=log_path,
+            left = max(1.0, deadline - time.monotonic())
+            problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=left, logPath=log_path,
                                             gapRel=0.0, threads=1))
         except pulp.PulpSolverError:  # CBC ended without an answer file: the greedy choice stands
             pass
@@ -695,7 +704,11 @@ def suggest(offers: Sequence[Offer], organisations: Mapping[int, Organisation], 
     months = sorted({int(m) for m in months}) if months else None
     source = travel or travel_sources.get("estimate")
     co2_per_km = reference.co2_factor("car").grams_per_pkm / 1000.0
-    problem = _prepare(offers, organisations, settings, months, theme, source)
+    # Every offer with a rate, whatever the other limits: what the binding limits kept out,
+    # and the travel matrix the search's offers are cut from.
+    full = _prepare(offers, organisations, settings, months, theme, source,
+                    frozenset({"months", "legs", "price", "theme"}))
+    problem = _prepare(offers, organisations, settings, months, theme, source, base=full)
     exhaustive = _may_exhaust(problem)
     try:
         found = _search(problem, co2_per_km, budget=SEARCH_BUDGET) if exhaustive else {}
@@ -704,7 +717,7 @@ def suggest(offers: Sequence[Offer], organisations: Mapping[int, Organisation], 
     if not exhaustive:
         now = time.monotonic()
         # Seeds are searched for at least a quarter of the time: CBC needs the rest.
-        deadline = max(started + 0.6 * time_limit, now + 0.25 * time_limit)
+        deadline = max(started + 0.5 * time_limit, now + 0.2 * time_limit)
         found = _search(problem, co2_per_km, budget=None, seeded=True, deadline=deadline)
     if not found:
         raise _diagnose(offers, organisations, settings, months, theme, source, co2_per_km, lang)
@@ -712,14 +725,11 @@ def suggest(offers: Sequence[Offer], organisations: Mapping[int, Organisation], 
     weight = {o: WEIGHTS["member"] if o in in_packages else WEIGHTS["new_member"]
               for c in found.values() for o in c.orgs}
     candidates = sorted(found.values(), key=lambda c: c.parts)
-    left = time_limit - (time.monotonic() - started) - 0.5  # the answer is read and explained after
-    chosen, optimal, gap = _solve(candidates, weight, count, max(1.0, left))
+    # CBC's limit is set once the programme is built; the answer is read and explained after it.
+    chosen, optimal, gap = _solve(candidates, weight, count, started + time_limit - 0.5)
     picked = [candidates[k] for k in chosen]
     picked.sort(key=lambda c: (-_own_value(c, weight), c.parts))
     used = {id(problem.offers[i]) for c in picked for i in c.parts}
-    # Every offer with a rate, whatever the other limits: what the binding limits kept out.
-    full = _prepare(offers, organisations, settings, months, theme, source,
-                    frozenset({"months", "legs", "price", "theme"}))
     return [_suggestion(problem, full, c, organisations, settings, weight, used, optimal, gap, exhaustive,
                         len(candidates), co2_per_km) for c in picked]
 
