@@ -25,8 +25,10 @@ def demo(tmp_path_factory):
 def test_suggestions_come_with_their_parts_reasons_and_status(demo, capsys):
     assert run(["packages", "suggest", "--db", demo, "--json", "--count", "3", "--months", "10",
                 "--time-limit", "8", "--lang", "en"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    found = data["suggestions"]
+    said = capsys.readouterr()
+    data, found = json.loads(said.out), json.loads(said.out)["suggestions"]
+    # The demo has Swedish members and the default settings no rate for SEK: said, not hidden.
+    assert data["unpriced"]["SEK"] > 0 and "offers in SEK are left out" in said.err
     assert 1 <= len(found) <= 3 and data["currency"] == "NOK"
     offers = [i for s in found for i in s["offer_ids"]]
     assert len(offers) == len(set(offers))

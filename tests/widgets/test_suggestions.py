@@ -37,6 +37,7 @@ def test_run_shows_one_card_per_package_with_parts_reasons_limits_and_status(dem
     assert "The parts, in order" in html and "Why this package" in html and "What held it back" in html
     assert "Brings " in html and ("Proven the best choice" in html or "The time ran out" in html)
     assert "Oct, Nov" in html and not page._run.disabled
+    assert "offers in SEK are left out: there is no exchange rate from SEK to NOK" in html
     for title in first.titles:
         assert title.replace("&", "&amp;") in html
     page.lang = "sv"

@@ -11,4 +11,6 @@
   score as reasons.
 - :mod:`klynge.analysis.network`: the facilitator's graph of the partner network: the well
   connected, the isolated, and the links that would close gaps.
+- :mod:`klynge.analysis.packages`: low-season package suggestions from the members' offers,
+  chosen by an exact optimiser (a set-packing programme solved with CBC), with reasons.
 """

@@ -67,7 +67,7 @@ from ..model.package import Package, PackageComponent, PackageSettings
 
 __all__ = ["BEAM", "MAX_PARTS", "MIN_PARTS", "OFF_SEASON", "SEARCH_BUDGET", "SUPPORT_KINDS", "THEME_KINDS",
            "THEME_SUBCLUSTERS", "THEME_WORDS", "WEIGHTS", "NoSuggestion", "Reason", "Suggestion", "fits_theme",
-           "offer_place", "price_per_guest", "suggest"]
+           "offer_place", "price_per_guest", "suggest", "unpriced"]
 
 MIN_PARTS, MAX_PARTS = 2, 6
 #: The months a package is for when none are asked for, low season permitting.
@@ -214,6 +214,15 @@ def price_per_guest(offer: Offer, settings: PackageSettings) -> float | None:
         return amount
     rate = settings.rates.get(offer.price.currency)
     return None if rate is None else amount * float(rate)
+
+
+def unpriced(offers: Sequence[Offer], settings: PackageSettings) -> dict[str, int]:
+    """Per currency without an exchange rate, how many offers suggestions leave out for it."""
+    out: dict[str, int] = {}
+    for offer in offers:
+        if price_per_guest(offer, settings) is None:
+            out[offer.price.currency] = out.get(offer.price.currency, 0) + 1
+    return out
 
 
 def offer_place(offer: Offer, organisation: Organisation | None) -> tuple[float, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..settings import Settings
 from .common import command_group, language_options
@@ -66,6 +67,8 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
         found = SuggestionsService(store, who).suggest(args.months, args.theme, args.count, args.time_limit,
                                                        lang=lang)
     data = found.as_dict(lang)
+    for note in data["notes"]:
+        print(f"klynge: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0

@@ -10,10 +10,11 @@ optimiser is :func:`klynge.analysis.packages.suggest` (pure).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..analysis import packages as optimiser
+from ..i18n import t
 from ..model import Offer, Organisation
 from ..model.package import PackageSettings
 from ..store import Identity, Store
@@ -29,6 +30,13 @@ class Suggestions:
     settings: PackageSettings
     offers: dict[int, Offer]
     organisations: dict[int, Organisation]
+    #: Offers left out for want of an exchange rate, per currency.
+    unpriced: dict[str, int] = field(default_factory=dict)
+
+    def notes(self, lang: str) -> list[str]:
+        """What a person should know about the answer: offers left out for want of a rate."""
+        return [t("suggest.unpriced", lang, n=n, other=currency, currency=self.settings.currency)
+                for currency, n in sorted(self.unpriced.items())]
 
     def as_dict(self, lang: str = "en") -> dict:
         """Plain JSON values: each suggestion with its parts' titles and members' names."""
@@ -40,7 +48,7 @@ class Suggestions:
                              for i in s.offer_ids]
             out.append(item)
         return {"currency": self.settings.currency, "max_leg_minutes": self.settings.max_leg_minutes,
-                "suggestions": out}
+                "unpriced": dict(self.unpriced), "notes": self.notes(lang), "suggestions": out}
 
 
 class SuggestionsService:
@@ -89,4 +97,5 @@ class SuggestionsService:
         settings = self.settings()
         found = optimiser.suggest(offers, organisations, settings, months=months, theme=theme, count=count,
                                   time_limit=time_limit, travel=self._travel, existing=packages, lang=lang)
-        return Suggestions(tuple(found), settings, {o.id: o for o in offers}, organisations)
+        return Suggestions(tuple(found), settings, {o.id: o for o in offers}, organisations,
+                           optimiser.unpriced(offers, settings))
