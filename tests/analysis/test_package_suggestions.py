@@ -288,6 +288,15 @@ def test_to_package_makes_a_draft_with_days_after_each_night():
     assert s.as_dict("sv")["reasons"][0].startswith("Fyller")
 
 
+def test_a_venue_for_meetings_is_no_part_of_a_package():
+    orgs = {1: organisation(1, "5001", lat=63.43, lon=10.39), 2: organisation(2, "5001", lat=63.44, lon=10.41)}
+    offers = [offer(1, orgs[1], "venue", SEASON, 300), offer(2, orgs[2], "meal", SEASON, 300),
+              offer(3, orgs[2], "activity", SEASON, 300)]
+    with pytest.raises(P.NoSuggestion) as caught:
+        P.suggest(offers, orgs, PackageSettings(), travel=StraightLine())
+    assert caught.value.limit == "organisations"
+
+
 def test_bad_questions_are_refused():
     offers, orgs = two_members()
     for kwargs in ({"theme": "beach"}, {"months": [13]}, {"count": 0}):

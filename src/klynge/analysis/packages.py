@@ -3,8 +3,9 @@
 **The rules a suggested package obeys** (checked for every part; :class:`~klynge.model.PackageSettings`
 holds the facilitator's limits):
 
-- 2 to 6 parts (:data:`MIN_PARTS`, :data:`MAX_PARTS`), each a different offer, from at least two
-  organisations;
+- 2 to 6 parts (:data:`MIN_PARTS`, :data:`MAX_PARTS`), each a different offer of an activity, a
+  bed, a meal, transport or culture (:data:`PART_KINDS`: venues for meetings are left out), from
+  at least two organisations;
 - its months: the months asked for, every part open in each of them; when none are asked for,
   the months from September to April (:data:`OFF_SEASON`) that are low season in every area the
   package touches (:func:`klynge.reference.low_months`) and in which every part is open; at
@@ -65,15 +66,17 @@ from ..i18n import t
 from ..model import Offer, Organisation
 from ..model.package import Package, PackageComponent, PackageSettings
 
-__all__ = ["BEAM", "MAX_PARTS", "MIN_PARTS", "OFF_SEASON", "SEARCH_BUDGET", "SUPPORT_KINDS", "THEME_KINDS",
-           "THEME_SUBCLUSTERS", "THEME_WORDS", "WEIGHTS", "NoSuggestion", "Reason", "Suggestion", "fits_theme",
-           "offer_place", "price_per_guest", "suggest", "unpriced"]
+__all__ = ["BEAM", "MAX_PARTS", "MIN_PARTS", "OFF_SEASON", "PART_KINDS", "SEARCH_BUDGET", "SUPPORT_KINDS",
+           "THEME_KINDS", "THEME_SUBCLUSTERS", "THEME_WORDS", "WEIGHTS", "NoSuggestion", "Reason", "Suggestion",
+           "fits_theme", "offer_place", "price_per_guest", "suggest", "unpriced"]
 
 MIN_PARTS, MAX_PARTS = 2, 6
 #: The months a package is for when none are asked for, low season permitting.
 OFF_SEASON = (9, 10, 11, 12, 1, 2, 3, 4)
 #: The objective's weights (see the module docstring).
 WEIGHTS = {"cell": 10.0, "new_member": 6.0, "member": 2.0, "package": 1.0, "co2_kg": 0.2}
+#: The kinds a package's parts are of: a venue (a room hired for a meeting) is not part of a trip.
+PART_KINDS = ("activity", "accommodation", "meal", "transport", "culture")
 #: Kinds that serve any theme: the bed and the bus of a food or a winter package.
 SUPPORT_KINDS = ("accommodation", "transport")
 THEME_SUBCLUSTERS = {"nature": ("outdoor", "coast", "nature"), "culture": ("culture",), "food": ("food",),
@@ -299,7 +302,7 @@ def _prepare(offers: Sequence[Offer], organisations: Mapping[int, Organisation],
     dropped = {limit: 0 for limit in _LIMITS}
     price_max = None if settings.price_max is None or "price" in relax else float(settings.price_max)
     for offer in offers:
-        if offer.id is None or offer.organisation_id is None:
+        if offer.id is None or offer.organisation_id is None or offer.kind not in PART_KINDS:
             continue
         org = organisations.get(offer.organisation_id)
         price = price_per_guest(offer, settings)
@@ -655,7 +658,7 @@ def _binding(p: _Problem, c: _Candidate, used: set[int], organisations, settings
 
 def _diagnose(offers, organisations, settings, months, theme, source, co2_per_km, lang: str) -> NoSuggestion:
     """Which limit, relaxed alone, allows a package (the error that names it)."""
-    if len({o.organisation_id for o in offers if o.organisation_id is not None}) < 2:
+    if len({o.organisation_id for o in offers if o.organisation_id is not None and o.kind in PART_KINDS}) < 2:
         return NoSuggestion(t("suggest.none.organisations", lang), "organisations")
     label = month_names(sorted(months, key=lambda m: (m - 9) % 12), lang) if months else t("suggest.low_season", lang)
     params = {"months": label, "minutes": int(settings.max_leg_minutes),
