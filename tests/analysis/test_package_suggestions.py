@@ -318,3 +318,11 @@ def test_a_thousand_offers_within_the_time_limit():
     check(found, offers, orgs, settings, travel)
     assert all(s.optimal or (s.gap is not None and math.isfinite(s.gap)) for s in found)
     assert not found[0].exhaustive
+
+
+def test_months_outside_the_low_season_are_said_to_be_so():
+    orgs = {1: organisation(1, "5001", lat=63.43, lon=10.39), 2: organisation(2, "5001", lat=63.44, lon=10.41)}
+    offers = [offer(1, orgs[1], "meal", [7], 300), offer(2, orgs[2], "activity", [7], 300)]
+    s = P.suggest(offers, orgs, PackageSettings(), months=[7], travel=StraightLine())[0]
+    assert s.months == (7,) and s.reasons[0].text("en") == "Open in Jul in Trondheim (none of them a low-season " \
+                                                           "month there)"

@@ -757,8 +757,9 @@ def _suggestion(p: _Problem, full: _Problem, c: _Candidate, organisations, setti
     legs = tuple(Leg(float(p.minutes[a, b]), float(p.km[a, b]), float(p.km[a, b] * co2_per_km))
                  for a, b in zip(c.parts, c.parts[1:]))
     new = [organisations[o].name for o in orgs if weight.get(o) == WEIGHTS["new_member"] and o in organisations]
-    reasons = [Reason("cells", "suggest.reason.cells", {"n": len(c.cells), "months": list(months),
-                                                         "areas": ", ".join(area_names.get(a, a) for a in areas)}),
+    where = {"months": list(months), "areas": ", ".join(area_names.get(a, a) for a in areas)}
+    reasons = [Reason("cells", "suggest.reason.cells", {"n": len(c.cells), **where}) if c.cells
+               else Reason("cells", "suggest.reason.open", where),
                Reason("members", "suggest.reason.members", {"n": len(orgs), "names": ", ".join(names)})]
     if new:
         reasons.append(Reason("new_members", "suggest.reason.new_members", {"n": len(new), "names": ", ".join(new)}))
