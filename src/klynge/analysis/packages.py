@@ -670,7 +670,11 @@ def _diagnose(offers, organisations, settings, months, theme, source, co2_per_km
         if limit == "theme" and not theme:
             continue
         relaxed = _prepare(offers, organisations, settings, months, theme, source, frozenset({limit}))
-        if _search(relaxed, co2_per_km, budget=SEARCH_BUDGET, stop_first=True):
+        try:
+            found = _search(relaxed, co2_per_km, budget=SEARCH_BUDGET, stop_first=True)
+        except _Budget:  # searched long without finding one: this limit alone is not the one
+            found = {}
+        if found:
             return NoSuggestion(t(f"suggest.none.{limit}", lang, **params), limit)
     return NoSuggestion(t("suggest.none.several", lang, **params), "several")
 
