@@ -326,3 +326,12 @@ def test_months_outside_the_low_season_are_said_to_be_so():
     s = P.suggest(offers, orgs, PackageSettings(), months=[7], travel=StraightLine())[0]
     assert s.months == (7,) and s.reasons[0].text("en") == "Open in Jul in Trondheim (none of them a low-season " \
                                                            "month there)"
+
+
+def test_the_gap_is_read_from_the_bound_cbc_states_when_time_runs_out():
+    stopped = ("Result - Stopped on time limit\n\nObjective value:                -490.00000000\n"
+               "Lower bound:                    -499.973\nGap:                            0.02\n")
+    assert P._gap(stopped, 490.0) == pytest.approx(9.973 / 490)
+    before = "Result - Stopped on time limit\n\nNo feasible solution found\nUpper bound:                    499.973\n"
+    assert P._gap(before, 480.0) == pytest.approx(19.973 / 480)
+    assert P._gap("Result - Stopped on time limit\n", 480.0) is None
