@@ -1,6 +1,6 @@
 """The facilitator app: the members' progress, invitations and keys, meetings within the hour, the low
-season's gaps and the package settings, the partner network, the members' decisions and the maturity
-self-assessment, the batch that makes the reports, and the cluster in numbers."""
+season's gaps and the package settings, package ideas from the optimiser, the partner network, the members'
+decisions and the maturity self-assessment, the batch that makes the reports, and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ class FacilitatorApp:
                  Page("gaps", "nav.gaps", self._gaps),
                  Page("network", "nav.network", self._network),
                  Page("decisions", "decisions.nav", self._decisions),
+                 Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
@@ -87,6 +88,11 @@ class FacilitatorApp:
         from ..widgets.gaps_service import GapsService
 
         return GapsPage(GapsService(self.session.store, self.session.identity))
+    def _suggestions(self) -> w.Widget:
+        from ..widgets.suggestions_page import SuggestionsPage
+        from ..widgets.suggestions_service import SuggestionsService
+
+        return SuggestionsPage(SuggestionsService(self.session.store, self.session.identity))
 
     def _network(self) -> w.Widget:
         from ..widgets.network_page import NetworkPage
