@@ -64,9 +64,9 @@ class FacilitatorApp:
         pages = [Page("members", "nav.members", self._members),
                  Page("meetings", "nav.meetings", self._meetings),
                  Page("gaps", "nav.gaps", self._gaps),
+                 Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("network", "nav.network", self._network),
                  Page("decisions", "decisions.nav", self._decisions),
-                 Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
