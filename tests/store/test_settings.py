@@ -101,7 +101,7 @@ def test_backup_and_restore_round_trip_the_settings(store, cluster, db_url, tmp_
         assert export_archive(other, tmp_path / "second.zip").read_bytes() == first.read_bytes()
 
 
-def test_klynge_db_upgrade_brings_an_older_database_to_the_settings_table(db_url):
+def test_klynge_db_upgrade_brings_an_older_database_to_the_newest_schema(db_url):
     from klynge import operations as ops
     from klynge.settings import load_settings
     from klynge.store.engine import make_engine
@@ -110,7 +110,7 @@ def test_klynge_db_upgrade_brings_an_older_database_to_the_settings_table(db_url
     engine = make_engine(db_url)
     upgrade(engine, "0004")
     engine.dispose()
-    assert ops.upgrade(load_settings().with_db(db_url)) == "0005"
+    assert ops.upgrade(load_settings().with_db(db_url)) == "0006"
     engine = make_engine(db_url)
-    assert current_version(engine) == "0005"
+    assert current_version(engine) == "0006"
     engine.dispose()
