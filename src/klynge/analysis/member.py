@@ -44,7 +44,7 @@ GOALS = tuple(range(1, 18))
 SHARED_BLOCKS = ("customer_segments", "value_propositions", "key_partners")
 
 #: The capacity units, in the order tables and figures show them.
-UNITS: tuple[str, ...] = tuple(sorted(CAPACITY_UNITS, key=("beds", "seats", "guests").index))
+UNITS: tuple[str, ...] = CAPACITY_UNITS  # beds, seats, guests: the order tables and figures show them in
 
 _OFFER_COLUMNS = ["offer_id", "title", "kind", "municipality", "months", "capacity_per_day", "capacity_unit",
                   "price", "price_unit", "price_guests", "price_nights", "currency", "trend"]

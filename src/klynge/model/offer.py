@@ -21,7 +21,7 @@ PriceUnit = Literal["person", "group", "night", "unit"]
 PRICE_UNITS = PriceUnit.__args__
 #: What a capacity counts: guests a day (activities, culture, venues), beds (accommodation) or
 #: seats (meals, transport). Only like is added to like.
-CapacityUnit = Literal["guests", "beds", "seats"]
+CapacityUnit = Literal["beds", "seats", "guests"]
 CAPACITY_UNITS = CapacityUnit.__args__
 #: The capacity unit of each offer kind.
 CAPACITY_UNIT_OF: dict[str, str] = {

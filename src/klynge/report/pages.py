@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .. import reference
-from ..analysis.member import UNITS, capacity_column
 from ..canvases import default_registry
 from ..errors import KlyngeError, NotFound
 from ..formatting import number, percent
 from ..i18n import t
+from ..model.offer import CAPACITY_UNITS as UNITS
 from . import figures as fg
 from .gaps import gaps_section
 from .html import bullet_notes, details, figure, page, paragraph, section, table
@@ -24,6 +24,11 @@ __all__ = ["HEAT_ROWS", "cluster_summary_html", "member_report_html"]
 
 #: Members drawn in the SDG heat map at most (all of them are in its rows).
 HEAT_ROWS = 60
+
+
+def _capacity_column(unit: str) -> str:
+    """The column of a member's monthly figures that holds capacity in ``unit`` (``klynge.analysis.member``'s name)."""
+    return f"capacity_{unit}"
 
 
 def _place(code: str | None) -> str:
@@ -84,7 +89,7 @@ def _price(offer, lang: str) -> str:
 
 
 def _monthly(m: Mapping, lang: str, title: str, rows: Sequence[Mapping], demand=None) -> str:
-    capacity = {u: m[capacity_column(u)] for u in UNITS}
+    capacity = {u: m[_capacity_column(u)] for u in UNITS}
     fig = fg.monthly_figure(m["open_offers"], capacity, demand, m["low"], lang, title)
     caption = f"{t('batch.monthly_caption', lang)} {t('batch.capacity_units', lang)}"
     return figure(fg.png(fig), t("batch.monthly", lang), caption, rows, lang=lang)
@@ -95,7 +100,7 @@ def _unit_columns(rows: Sequence[Mapping], lang: str) -> dict[str, str]:
     present = set(rows[0]) if rows else set()
     labels = {}
     for unit in UNITS:
-        for column, key in ((capacity_column(unit), "capacity_month"), (f"share_{unit}", "share"),
+        for column, key in ((_capacity_column(unit), "capacity_month"), (f"share_{unit}", "share"),
                             (f"gap_{unit}", "gap")):
             if column in present:
                 labels[column] = t(f"unit.{key}.{unit}", lang)
