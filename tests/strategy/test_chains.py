@@ -30,7 +30,9 @@ def test_members_serving_the_same_segment_whose_key_partners_meet_make_a_chain()
     assert [f.id for f in found] == ["value_chain:hikers"]
     data = json.loads(found[0].to_json())
     assert data["figures"]["members"] == [1, 2, 3]
-    assert data["figures"]["links"] == [[1, 2], [1, 3], [3, 1]]
+    assert data["figures"]["links"] == 3  # the guide to the lodge and the kitchen, the kitchen to the guide
+    linking = {e["ids"]["note"]: e["figure"] for e in data["evidence"] if e["measure"] == "key_partners"}
+    assert linking == {"k1": 2, "k3": 1}
     notes_ = {(e["ids"]["member"], e["ids"]["note"]) for e in data["evidence"] if e["source"] == "note"}
     assert {(1, "s1"), (2, "s2"), (3, "s3"), (1, "v1"), (2, "v2"), (1, "k1"), (3, "k3")} == notes_
     option = data["options"][0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 import pandas as pd
 
@@ -22,7 +23,7 @@ from ..analysis.partners import concepts_in
 from ..stopwords import stop_words
 from .finding import Consequence, Finding, Option, Text, make
 from .inputs import MemberInput, StrategyInput, StrategySettings
-from .rules import Rule, member_row, note_row
+from .rules import PARTNERS_MAX, Nearby, Rule, member_row, note_row
 
 __all__ = ["RULE", "RULE_MISSING", "missing_links", "provides", "value_chains"]
 
@@ -40,21 +41,52 @@ def _segment_notes(data: StrategyInput) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["member", "member_id", "block", "text"])
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower())) - stop_words()
+@lru_cache(maxsize=65_536)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower())) - stop_words()
 
 
-def _links(chain: list[MemberInput]) -> list[tuple[MemberInput, object, MemberInput]]:
-    """(member, key-partner note, partner in the chain) where the note names the partner or what it is or sells."""
-    links = []
-    for a in chain:
-        for note in a.notes_in("key_partners"):
-            named = concepts_in(note.text)
-            text = note.text.lower()
-            for b in chain:
-                if b.id != a.id and (b.name.lower() in text or named & provides(b)):
-                    links.append((a, note, b))
-    return links
+@lru_cache(maxsize=65_536)
+def _concepts(text: str) -> frozenset[str]:
+    return frozenset(concepts_in(text))
+
+
+class _Index:
+    """The cluster's members once: what each provides, who provides each concept, who each note names."""
+
+    def __init__(self, data: StrategyInput):
+        self.by_id = {m.id: m for m in data.members}
+        self.provides = {m.id: provides(m) for m in data.members}
+        self.providers: dict[str, set[int]] = defaultdict(set)
+        for i, concepts in self.provides.items():
+            for c in concepts:
+                self.providers[c].add(i)
+        # A name is looked for only in notes that hold its first word, so this stays near linear.
+        by_word: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for m in data.members:
+            words = _WORD.findall(m.name.lower())
+            if words:
+                by_word[words[0]].append((m.id, m.name.lower()))
+        self.named: dict[tuple[int, str], set[int]] = {}
+        for m in data.members:
+            for note in m.notes_in("key_partners"):
+                text = note.text.lower()
+                candidates = {b for w in set(_WORD.findall(text)) for b in by_word.get(w, ())}
+                self.named[(m.id, note.id)] = {i for i, name in candidates if i != m.id and name in text}
+
+    def links(self, chain: set[int]) -> list[tuple[MemberInput, object, set[int]]]:
+        """(member, key-partner note, the chain members it names or whose kind it names) for the chain's notes."""
+        found = []
+        for i in sorted(chain):
+            member = self.by_id[i]
+            for note in member.notes_in("key_partners"):
+                named = set(self.named[(i, note.id)])
+                for concept in _concepts(note.text):
+                    named |= self.providers.get(concept, set())
+                named = (named & chain) - {i}
+                if named:
+                    found.append((member, note, named))
+        return found
 
 
 def value_chains(data: StrategyInput, settings: StrategySettings) -> list[Finding]:
@@ -64,59 +96,73 @@ def value_chains(data: StrategyInput, settings: StrategySettings) -> list[Findin
     if notes.empty:
         return []
     terms = common_terms(notes, "customer_segments", min_members=settings.min_chain_members)
-    by_id = {m.id: m for m in data.members}
+    index = _Index(data)
     found = []
     for term, ids in zip(terms["term"], terms["ids"]):
-        chain = [by_id[i] for i in ids]
+        chain = [index.by_id[i] for i in ids]
+        links = index.links(set(ids))
+        if not links:  # members who name the same segment but none of whom works with another: no chain
+            continue
         evidence = [note_row(m, n, "customer_segments", term) for m in chain for n in m.notes_in("customer_segments")
                     if term in _words(n.text)]
         evidence += [note_row(m, n, "value_propositions") for m in chain for n in m.notes_in("value_propositions")]
-        links = _links(chain)
-        if not links:  # members who name the same segment but none of whom works with another: no chain
-            continue
-        evidence += [note_row(a, note, "key_partners", b.id) for a, note, b in links]
+        evidence += [note_row(a, note, "key_partners", len(named)) for a, note, named in links]
+        pairs = {(a.id, b) for a, _, named in links for b in named}
         wanted: dict[str, set[int]] = defaultdict(set)
         for m in chain:
             for note in m.notes_in("key_partners"):
-                for concept in concepts_in(note.text):
+                for concept in _concepts(note.text):
                     wanted[concept].add(m.id)
-        in_chain = set().union(*(provides(m) for m in chain))
+        in_chain = set().union(*(index.provides[m.id] for m in chain))
         gaps = sorted(c for c in wanted if c not in in_chain)
-        options = [_chain_package(term, chain)]
-        bring = _bring_in(data, term, chain, gaps, wanted)
+        linked: dict[int, set[int]] = defaultdict(set)
+        for a, b in pairs:
+            linked[a].add(b)
+            linked[b].add(a)
+        options = [_chain_package(term, chain, linked)]
+        bring = _bring_in(index, term, set(ids), gaps, wanted)
         if bring.consequences:
             options.append(bring)
         claim = Text.of("strategy.claim.value_chain", segment=term, members=len(chain),
-                        names=[m.name for m in chain], links=len({(a.id, b.id) for a, _, b in links}))
+                        names=[m.name for m in chain], links=len(pairs))
         method = Text.of("strategy.method.value_chain", min_members=settings.min_chain_members)
-        figures = {"segment": term, "members": [m.id for m in chain], "gaps": gaps,
-                   "links": sorted({(a.id, b.id) for a, _, b in links})}
+        figures = {"segment": term, "members": [m.id for m in chain], "gaps": gaps, "links": len(pairs)}
         found.append(make("value_chain", term, claim, method, evidence, options, figures))
     return found
 
 
-def _chain_package(term: str, chain: list[MemberInput]) -> Option:
-    ids = [m.id for m in chain]
-    consequences = tuple(Consequence(i, Text.of("strategy.consequence.chain_package", segment=term),
-                                     packages=(f"new:chain:{term}",), partners=tuple(j for j in ids if j != i))
-                         for i in ids)
+def _chain_package(term: str, chain: list[MemberInput], linked: dict[int, set[int]]) -> Option:
+    """Each member's partners in the joint product: those its key partners link it to first."""
+    nearby = Nearby(chain)
+    consequences = tuple(Consequence(m.id, Text.of("strategy.consequence.chain_package", segment=term),
+                                     packages=(f"new:chain:{term}",), partners=nearby.partners(m, linked.get(m.id, ())))
+                         for m in chain)
     return Option("chain_package", Text.of("strategy.option.chain_package", segment=term), consequences)
 
 
-def _bring_in(data: StrategyInput, term: str, chain: list[MemberInput], gaps: list[str],
-              wanted: dict[str, set[int]]) -> Option:
-    """Members outside the chain who are or sell what chain members look for, joined to those members."""
-    ids = {m.id for m in chain}
-    pairs: dict[int, set[int]] = defaultdict(set)
+def _bring_in(index: _Index, term: str, ids: set[int], gaps: list[str], wanted: dict[str, set[int]]) -> Option:
+    """Members outside the chain who are or sell what chain members look for, joined to those members.
+
+    Per kind the chain lacks, each member that looks for it gets the nearest members outside the
+    chain that are or sell it, and each of those gets the nearest members that look for it.
+    """
+    found: dict[int, list[int]] = defaultdict(list)
     for concept in gaps:
-        for m in data.members:
-            if m.id not in ids and concept in provides(m):
-                pairs[m.id] |= wanted[concept]
-                for i in wanted[concept]:
-                    pairs[i].add(m.id)
-    consequences = tuple(Consequence(i, Text.of("strategy.consequence.new_partners", n=len(p)),
-                                     partners=tuple(sorted(p))) for i, p in sorted(pairs.items()))
-    return Option("bring_in", Text.of("strategy.option.bring_in", segment=term), consequences)
+        outside = [index.by_id[i] for i in index.providers.get(concept, ()) if i not in ids]
+        if not outside:
+            continue
+        seekers = [index.by_id[i] for i in wanted[concept]]
+        near_outside, near_seekers = Nearby(outside), Nearby(seekers)
+        for m in seekers:
+            found[m.id] += near_outside.partners(m)
+        for m in outside:
+            found[m.id] += near_seekers.partners(m)
+    consequences = []
+    for i, partners in sorted(found.items()):
+        chosen = tuple(sorted(dict.fromkeys(partners)))[:PARTNERS_MAX]
+        consequences.append(Consequence(i, Text.of("strategy.consequence.new_partners", n=len(chosen)),
+                                        partners=chosen))
+    return Option("bring_in", Text.of("strategy.option.bring_in", segment=term), tuple(consequences))
 
 
 def missing_links(data: StrategyInput, settings: StrategySettings) -> list[Finding]:
@@ -125,7 +171,7 @@ def missing_links(data: StrategyInput, settings: StrategySettings) -> list[Findi
     wanted: dict[str, list[tuple[MemberInput, object]]] = defaultdict(list)
     for m in data.members:
         for note in m.notes_in("key_partners"):
-            for concept in concepts_in(note.text) - supplied:
+            for concept in _concepts(note.text) - supplied:
                 wanted[concept].append((m, note))
     found = []
     for concept in sorted(wanted):

@@ -202,7 +202,7 @@ class Evidence:
         return out
 
     def sort_key(self) -> tuple:
-        return (SOURCES.index(self.source), json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False))
+        return SOURCES.index(self.source), repr(self.ids), self.measure, repr(self.figure), self.text
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .. import reference
 from ..errors import NotFound
 from .finding import Consequence, Evidence, Finding, Option, Text, make
 from .inputs import MemberInput, StrategyInput, StrategySettings
-from .rules import Rule
+from .rules import Nearby, Rule
 
 __all__ = ["RULE", "RULE_SHORTLIST", "sdg_profile", "unaddressed_targets"]
 
@@ -59,35 +59,36 @@ def sdg_profile(data: StrategyInput, settings: StrategySettings) -> list[Finding
                             names=[by_id[i].name for i in sorted(doers)])
             found.append(make("sdg_good", goal, claim, Text.of("strategy.method.sdg_good",
                                                                min_members=settings.min_good_members),
-                              rows, [_together(goal, sorted(doers))], figures))
+                              rows, [_together(goal, [by_id[i] for i in sorted(doers)])], figures))
         others = set(doers) - set(harmers)
         if harmers and others and harm_weight >= settings.undo_ratio * good_weight:
             claim = Text.of("strategy.claim.sdg_conflict", goal=goal, harm=harm_weight, good=good_weight,
                             names=[by_id[i].name for i in sorted(harmers)])
             found.append(make("sdg_conflict", goal, claim, Text.of("strategy.method.sdg_conflict",
                                                                    ratio=settings.undo_ratio),
-                              rows, [_reduce(goal, harmers, sorted(others))], figures))
+                              rows, [_reduce(goal, harmers, sorted(others), by_id)], figures))
         elif harmers:
             claim = Text.of("strategy.claim.sdg_harm", goal=goal, members=len(harmers),
                             names=[by_id[i].name for i in sorted(harmers)])
             found.append(make("sdg_harm", goal, claim, Text.of("strategy.method.sdg_harm"), rows,
-                              [_reduce(goal, harmers, sorted(others))], figures))
+                              [_reduce(goal, harmers, sorted(others), by_id)], figures))
     return found
 
 
-def _together(goal: int, members: list[int]) -> Option:
+def _together(goal: int, members: list[MemberInput]) -> Option:
+    nearby = Nearby(members)
     return Option("joint_action", Text.of("strategy.option.sdg_joint_action", goal=goal), tuple(
-        Consequence(i, Text.of("strategy.consequence.sdg_joint_action", goal=goal),
-                    partners=tuple(j for j in members if j != i)) for i in members))
+        Consequence(m.id, Text.of("strategy.consequence.sdg_joint_action", goal=goal), partners=nearby.partners(m))
+        for m in members))
 
 
-def _reduce(goal: int, harmers: dict[int, list], helpers: list[int]) -> Option:
+def _reduce(goal: int, harmers: dict[int, list], helpers: list[int], by_id: dict[int, MemberInput]) -> Option:
     """The harming members act on their targets; members doing good on the goal share how."""
-    consequences = [Consequence(i, Text.of("strategy.consequence.sdg_reduce_harm",
-                                           targets=[e.target for e in es]), partners=tuple(helpers))
-                    for i, es in sorted(harmers.items())]
+    near_helpers, near_harmers = Nearby(by_id[i] for i in helpers), Nearby(by_id[i] for i in harmers)
+    consequences = [Consequence(i, Text.of("strategy.consequence.sdg_reduce_harm", targets=[e.target for e in es]),
+                                partners=near_helpers.partners(by_id[i])) for i, es in sorted(harmers.items())]
     consequences += [Consequence(i, Text.of("strategy.consequence.sdg_share_practice", goal=goal),
-                                 partners=tuple(sorted(harmers))) for i in helpers]
+                                 partners=near_harmers.partners(by_id[i])) for i in helpers]
     return Option("reduce_harm", Text.of("strategy.option.sdg_reduce_harm", goal=goal), tuple(consequences))
 
 
@@ -119,8 +120,11 @@ def unaddressed_targets(data: StrategyInput, settings: StrategySettings) -> list
                 for code in targets]
     members = {m.id: m for ms in expected.values() for m in ms}
     evidence += [Evidence.of("member", {"member": i}, "sector", members[i].organisation.sector) for i in members]
-    consequences = tuple(Consequence(i, Text.of("strategy.consequence.take_up_targets",
-                                                targets=[c for c in targets if members[i] in expected[c]]))
+    named: dict[int, list[str]] = defaultdict(list)
+    for code in targets:
+        for m in expected[code]:
+            named[m.id].append(code)
+    consequences = tuple(Consequence(i, Text.of("strategy.consequence.take_up_targets", targets=named[i]))
                          for i in sorted(members))
     claim = Text.of("strategy.claim.sdg_unaddressed", targets=targets, count=len(targets))
     option = Option("take_up", Text.of("strategy.option.sdg_take_up"), consequences)

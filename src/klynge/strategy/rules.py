@@ -12,7 +12,8 @@ the same way in every finding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..analysis.member import DAYS
@@ -20,7 +21,11 @@ from ..model import Note, Offer
 from .finding import Assumption, Evidence, Finding
 from .inputs import MemberInput, StrategyInput, StrategySettings
 
-__all__ = ["Rule", "member_row", "note_row", "offer_capacity", "offer_row", "run"]
+__all__ = ["PARTNERS_MAX", "Nearby", "Rule", "member_row", "note_row", "offer_capacity", "offer_row", "run"]
+
+#: Partners a consequence names at most, so a member of a large chain or theme gets a working
+#: group rather than the whole list (and the JSON grows with the members, not their square).
+PARTNERS_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,25 @@ def note_row(member: MemberInput, note: Note, measure: str, figure=None, templat
 def offer_capacity(offer: Offer, months) -> int:
     """Guest-days (or beds, seats) an offer gives in ``months``: capacity per day times their days."""
     return int(sum(offer.capacity_per_day * DAYS[m - 1] for m in months))
+
+
+class Nearby:
+    """Picks a member's partners from a pool: the ones it already works with, then those of its own
+    area, then the rest, each by id; at most :data:`PARTNERS_MAX`."""
+
+    def __init__(self, pool: Iterable[MemberInput]):
+        members = sorted((m.organisation.id, m.area) for m in pool)
+        self.ids = [i for i, _ in members]
+        self.by_area: dict[str | None, list[int]] = defaultdict(list)
+        for i, area in members:
+            self.by_area[area].append(i)
+
+    def partners(self, member: MemberInput, first: Collection[int] = ()) -> tuple[int, ...]:
+        chosen: list[int] = []
+        for source in (sorted(first), self.by_area.get(member.area, ()), self.ids):
+            for i in source:
+                if len(chosen) == PARTNERS_MAX:
+                    return tuple(sorted(chosen))
+                if i != member.id and i not in chosen:
+                    chosen.append(i)
+        return tuple(sorted(chosen))

@@ -18,7 +18,7 @@ from functools import cache
 from .. import reference
 from .finding import Consequence, Evidence, Finding, Option, Text, make
 from .inputs import MemberInput, StrategyInput, StrategySettings
-from .rules import Rule, member_row, offer_capacity, offer_row
+from .rules import PARTNERS_MAX, Nearby, Rule, member_row, offer_capacity, offer_row
 
 __all__ = ["PACKAGE_KINDS", "RULE", "area_month_gaps", "low_season_gaps"]
 
@@ -140,14 +140,21 @@ def _joint(data: StrategyInput, area: str, rows: list[dict], by_id: dict) -> Opt
         for kind in r["missing"]:
             for m in _suppliers(data, area, r["month"], kind):
                 months_of[m.id].add(r["month"])
-    team = sorted(months_of)
+    team = [by_id[i] for i in sorted(months_of)]
+    kinds = {m.id: frozenset(o.kind for o in m.offers) & set(PACKAGE_KINDS) for m in team}
+    by_kinds: dict[frozenset, list[int]] = defaultdict(list)
+    for m in team:
+        by_kinds[kinds[m.id]].append(m.id)
+    nearby = Nearby(team)
     consequences = []
-    for i in team:
-        member = by_id.get(i) or data.member(i)
+    for member in team:
+        i = member.id
         added = sorted(m for m in months_of[i] if not _open(member, m))
         capacity = sum(offer_capacity(o, added) for o in member.offers if o.kind in PACKAGE_KINDS)
+        # Partners that bring a kind of the package this member lacks come first.
+        complement = sorted(j for ks, ids in by_kinds.items() if ks - kinds[i] for j in ids[:PARTNERS_MAX])
         consequences.append(Consequence(i, Text.of("strategy.consequence.joint_package", months=sorted(months_of[i])),
-                                        packages=(package,), partners=tuple(p for p in team if p != i),
+                                        packages=(package,), partners=nearby.partners(member, complement),
                                         months=tuple(sorted(months_of[i])), capacity=capacity))
     return Option("joint_package", Text.of("strategy.option.joint_package", area=_area_name(area)),
                   tuple(consequences))

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from .finding import Consequence, Finding, Option, Text, make
 from .inputs import MemberInput, StrategyInput, StrategySettings
-from .rules import Rule, member_row
+from .rules import Nearby, Rule, member_row
 
 __all__ = ["RULE", "RULE_NONE", "members_in_none", "standalone_themes"]
 
@@ -38,9 +38,10 @@ def standalone_themes(data: StrategyInput, settings: StrategySettings) -> list[F
         ids = [m.id for m in members]
         kinds = sorted({o.kind for m in members for o in m.offers})
         months = sorted({mo for m in members for o in m.offers for mo in o.months})
+        nearby = Nearby(members)
         option = Option("stand_alone", Text.of("strategy.option.theme_stand_alone", theme=_name(data, slug)), tuple(
-            Consequence(i, Text.of("strategy.consequence.theme_group", theme=_name(data, slug)),
-                        packages=(f"new:theme:{slug}",), partners=tuple(j for j in ids if j != i)) for i in ids))
+            Consequence(m.id, Text.of("strategy.consequence.theme_group", theme=_name(data, slug)),
+                        packages=(f"new:theme:{slug}",), partners=nearby.partners(m)) for m in members))
         claim = Text.of("strategy.claim.theme_stands_alone", theme=_name(data, slug), members=len(members),
                         kinds=kinds)
         method = Text.of("strategy.method.theme_stands_alone", min_members=settings.min_theme_members)
@@ -71,7 +72,7 @@ def members_in_none(data: StrategyInput, settings: StrategySettings) -> list[Fin
         if slug:
             joins[slug].append(m)
     consequences = tuple(Consequence(m.id, Text.of("strategy.consequence.join_theme", theme=_name(data, slug)),
-                                     partners=tuple(x.id for x in themes[slug]))
+                                     partners=Nearby(themes[slug]).partners(m))
                          for slug, ms in sorted(joins.items()) for m in ms)
     claim = Text.of("strategy.claim.members_in_no_theme", members=len(alone), names=[m.name for m in alone])
     option = Option("join_theme", Text.of("strategy.option.join_theme"), consequences)
