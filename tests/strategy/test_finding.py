@@ -111,3 +111,13 @@ def test_an_option_sums_its_consequences():
 def test_an_unknown_source_is_refused():
     with pytest.raises(ValueError, match="source is one of"):
         Evidence.of("rumour", {"member": 1})
+
+
+def test_the_json_carries_the_claim_and_option_texts_in_each_language():
+    data = json.loads(_finding().to_json())
+    assert data["claim"]["key"] == "strategy.claim.low_season_gap"
+    assert all("Oppdal" in data["claim"][lang] for lang in ("nb", "sv", "en"))
+    assert set(data["method"]) >= {"nb", "sv", "en"}
+    option = data["options"][0]
+    assert option["title"]["nb"].startswith("Medlemmene åpner")
+    assert option["text"]["key"] == "strategy.option.extend_season"

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from ..i18n import catalogue, t
+from ..i18n import LANGUAGES, catalogue, t
 
 __all__ = [
     "CONFIDENCE",
@@ -131,8 +131,15 @@ class Text:
         """The text in ``lang`` (nb, sv or en)."""
         return t(self.key, lang, **self.values(lang))
 
-    def as_dict(self) -> dict:
-        return {"key": self.key, "params": {k: plain(v) for k, v in self.params}}
+    def texts(self) -> dict[str, str]:
+        """The text in each language, by language."""
+        return {lang: self.render(lang) for lang in LANGUAGES}
+
+    def as_dict(self, texts: bool = False) -> dict:
+        """Key and parameters; with ``texts``, also the text in each language under ``nb``, ``sv`` and ``en``,
+        so a reader of the JSON (the facilitator's decisions page) needs no catalogue."""
+        out = {"key": self.key, "params": {k: plain(v) for k, v in self.params}}
+        return {**out, **self.texts()} if texts else out
 
 
 @dataclass(frozen=True)
@@ -274,7 +281,7 @@ class Option:
                 "hours": plain(sum(c.hours for c in self.consequences)), "members": len(self.members)}
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "text": self.text.as_dict(), "totals": self.totals(),
+        return {"id": self.id, "text": self.text.as_dict(), "title": self.text.texts(), "totals": self.totals(),
                 "consequences": [c.as_dict() for c in sorted(self.consequences, key=lambda c: c.member)]}
 
 
@@ -329,8 +336,8 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "kind": self.kind, "subject": self.subject, "claim": self.claim.as_dict(),
-            "method": self.method.as_dict(), "confidence": self.confidence,
+            "id": self.id, "kind": self.kind, "subject": self.subject, "claim": self.claim.as_dict(texts=True),
+            "method": self.method.as_dict(texts=True), "confidence": self.confidence,
             "confidence_text": f"strategy.confidence.{self.confidence}",
             "evidence": [e.as_dict() for e in sorted(self.evidence, key=Evidence.sort_key)],
             "assumptions": [a.as_dict() for a in sorted(self.assumptions, key=lambda a: a.name)],
