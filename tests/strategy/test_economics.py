@@ -61,3 +61,13 @@ def test_what_the_options_mean_for_one_member():
     mine = [c for c in consequences_for(found, 10) if c.kind == "economics"]
     assert {c.option for c in mine} == {"keep_fee", "raise_fee", "public_cofunding"}
     assert next(c for c in mine if c.option == "keep_fee").consequence.cost == 9900
+
+
+def test_a_fee_of_nothing_is_a_figure_and_no_fee_is_a_question():
+    data = build(_members())
+    free = findings(data, StrategySettings(fee=0, manager_cost=300_000))
+    assert "economics:shortfall" in [f.id for f in free] and "open_question:economics" not in [f.id for f in free]
+    unknown = findings(data, StrategySettings(fee=None, manager_cost=300_000))
+    question = next(f for f in unknown if f.id == "open_question:economics")
+    assert dict(question.figures)["missing"] == ("fee",)
+    assert "economics:shortfall" not in [f.id for f in unknown]

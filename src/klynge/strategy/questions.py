@@ -53,7 +53,9 @@ def open_questions(data: StrategyInput, settings: StrategySettings) -> list[Find
         members = [m for m in data.members if concerns(m)]
         if members:
             found.append(_member_question(data, subject, members))
-    missing = [name for name in ("fee", "manager_cost") if getattr(settings, name) in (None, 0)]
+    # The same test as :func:`klynge.strategy.economics.economics`: no fee at all, or no (or a zero) manager's cost.
+    missing = [name for name, absent in (("fee", settings.fee is None), ("manager_cost", not settings.manager_cost))
+               if absent]
     if missing and data.members:
         option = Option("answer", Text.of("strategy.option.answer_economics"))
         claim = Text.of("strategy.claim.question_economics", figures=missing)
