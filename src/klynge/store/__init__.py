@@ -17,12 +17,13 @@ from .documents import DocumentsMixin
 from .engine import make_engine
 from .keys import KeysMixin
 from .migrate import current_version, head_version, upgrade
+from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 
 __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "Versioned", "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin):
+class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters
