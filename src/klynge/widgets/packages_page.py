@@ -68,6 +68,9 @@ STYLE = """
 .klynge-packages .klynge-profile-ok{color:#15803d}
 .klynge-packages textarea{width:100%;max-width:40rem;box-sizing:border-box}
 .klynge-packages .klynge-package-part input[type=number]{width:4.5rem}
+.klynge-packages .klynge-package-offer{display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center}
+.klynge-packages .klynge-package-offer>.widget-html{flex:1 1 14rem;min-width:0}
+.klynge-packages .klynge-package-offer>.jupyter-button{flex:0 0 auto}
 """
 
 
@@ -337,6 +340,7 @@ class PackagesPage(w.VBox):
             mode = w.Dropdown(options=[(t(f"packages.mode.{m}", lang), m) for m in TRAVEL_MODES], value=comp["mode"],
                               description=t("packages.mode", lang))
             mode.observe(lambda c, i=i: self._set(i, "mode", c["new"]), "value")
+            mode.layout.display = "none" if i == 0 else None  # the first part has no leg before it
             kind = w.Dropdown(options=[(t(f"packages.margin.{k}", lang), k) for k in ("commission", "net")],
                               value=comp["margin_kind"], description=t("packages.margin", lang))
             kind.observe(lambda c, i=i: self._set(i, "margin_kind", c["new"]), "value")
@@ -574,12 +578,15 @@ class PackagesPage(w.VBox):
             relabel_options(self._theme, [(t("packages.theme.none", lang), "")] +
                             [(t(f"packages.theme.{x}", lang), x) for x in THEMES])
             relabel_options(self._visibility, [(t(f"packages.visibility.{v}", lang), v)
-                                               for v in ("cluster", "private")])
+                                               for v in ("cluster", "public", "private")])
             any_ = t("partners.page.any", lang)
             relabel_options(self._kind, [(any_, "")] + [(capital(t(f"batch.offer.{k}", lang)), k)
                                                         for k in OFFER_KINDS])
             relabel_options(self._place, [(any_, "")] + self._places())
             relabel_options(self._month, [(any_, 0)] + [(capital(names[m - 1]), m) for m in CALENDAR])
+            for box in (self._theme, self._visibility, self._kind, self._place, self._month):
+                if box.value is None and box.options:  # a dropdown without a choice shows nothing: "all"
+                    box.value = box.options[0][1]
         finally:
             self._filling = False
         self._parts_title.value = part("heading", 3, t("packages.parts", lang), t("packages.parts_help", lang),
