@@ -170,6 +170,11 @@ def test_a_member_composes_a_package_and_its_suppliers_accept_or_withdraw(store,
     stuga._accept.click()
     page.refresh()
     assert t("packages.agreed", "en") in page._lists.children[1].children[0].value
+    # A later change keeps the answers (they still count), and the supplier reads that it changed.
+    page._months[9].value = True
+    page._save.click()
+    gard.refresh()
+    assert t("packages.changed_since", "en", answered=1, now=2) in gard._read_status.value
     assert store.package_answers(cluster["who"]["fjell"], cluster["orgs"]["fjell"], name)
 
 

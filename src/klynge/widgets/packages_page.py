@@ -516,6 +516,8 @@ class PackagesPage(w.VBox):
         mine = row.agreement.accepted.get(self._service.organisation_id) or row.agreement.withdrawn.get(
             self._service.organisation_id)
         self._reason.value = mine.reason if mine is not None else ""
+        if mine is not None and mine.revision < row.revision:  # the answer still counts; say it is older
+            self._say("reader", "packages.changed_since", answered=mine.revision, now=row.revision)
         self._reason_field.say("")
         self._studio.layout.display = "none"
         self._reader.layout.display = ""
