@@ -87,6 +87,9 @@ def test_form_problems_are_said_by_their_field(store, cluster, offers):
     assert info.value.by_field["parts"] == "; ".join([t("packages.problem.margin_number", "en", n=2),
                                                       t("error.klynge_package_day", "en")])
     with pytest.raises(FormProblems) as info:
+        svc.build({"title": "Alene", "months": [10], "status": "ready"}, _parts(cluster, offers)[:1], "en")
+    assert info.value.by_field == {"parts": t("error.klynge_package_joint", "en")}
+    with pytest.raises(FormProblems) as info:
         svc.answer(cluster["orgs"]["fjell"], "x", 1, accept=False, reason=" ", lang="nb")
     assert info.value.by_field == {"reason": t("error.klynge_withdraw_reason", "nb")}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 
 import ipywidgets as w
@@ -34,7 +35,7 @@ from .drafts import who_saved
 from .facilitator_style import style
 from .packages_service import Check, Opened, PackageRow, PackagesService, PartOffer
 from .profile_form import Busy, Field, capital, months_text, relabel_options, toggles
-from .profile_service import CALENDAR
+from .profile_service import CALENDAR, parse_amount
 
 __all__ = ["PackagesPage"]
 
@@ -125,6 +126,9 @@ class PackagesPage(w.VBox):
         months_box.add_class("klynge-packages-months")
         self._months_label = w.HTML()
         self._segment = w.Text()
+        self._arrival_from, self._arrival_mode = w.Text(), w.Dropdown()
+        self._ready = w.Checkbox(value=False, indent=False)
+        self._ready.add_class("klynge-packages-ready")
         self._theme, self._visibility = w.Dropdown(), w.Dropdown()
         self._days, self._guests = w.BoundedIntText(value=1, min=1, max=30), w.BoundedIntText(value=2, min=1, max=500)
         self._fields = {
@@ -133,6 +137,9 @@ class PackagesPage(w.VBox):
             "target_segment": Field(self._segment, name="p-segment"), "theme": Field(self._theme, name="p-theme"),
             "days": Field(self._days, name="p-days"), "guests": Field(self._guests, name="p-guests"),
             "visibility": Field(self._visibility, name="p-visibility"),
+            "arrival_from": Field(self._arrival_from, name="p-arrival-from"),
+            "arrival_mode": Field(self._arrival_mode, name="p-arrival-mode"),
+            "status": Field(self._ready, name="p-status"),
         }
         self._parts_title = w.HTML()
         self._parts_box = w.VBox()
@@ -190,7 +197,7 @@ class PackagesPage(w.VBox):
         studio.add_class("klynge-packages-studio")
         studio.layout.display = "none"
         for widget in (self._title, self._description, self._segment, self._theme, self._days, self._guests,
-                       self._visibility, *self._months.values()):
+                       self._visibility, self._arrival_from, self._arrival_mode, self._ready, *self._months.values()):
             widget.observe(self._changed, "value")
         return studio
 
@@ -307,6 +314,8 @@ class PackagesPage(w.VBox):
             for m, b in self._months.items():
                 b.value = m in package.months
             self._segment.value = package.target_segment
+            self._arrival_from.value, self._arrival_mode.value = package.arrival_from, package.arrival_mode
+            self._ready.value = package.status == "ready"
             self._theme.value = package.theme
             self._days.value, self._guests.value = package.days or 1, package.guests
             self._visibility.value = package.visibility
@@ -319,7 +328,8 @@ class PackagesPage(w.VBox):
         return {"title": self._title.value, "description": self._description.value,
                 "months": [m for m, b in self._months.items() if b.value], "target_segment": self._segment.value,
                 "theme": self._theme.value, "days": self._days.value, "guests": self._guests.value,
-                "visibility": self._visibility.value, "status": "draft"}
+                "visibility": self._visibility.value, "arrival_from": self._arrival_from.value,
+                "arrival_mode": self._arrival_mode.value, "status": "ready" if self._ready.value else "draft"}
 
     def _changed(self, _change=None) -> None:
         if not self._filling:
@@ -391,10 +401,12 @@ class PackagesPage(w.VBox):
 
     def _loose(self):
         """The package as it stands, unchecked, for the checks (they run whatever is typed)."""
-        comps = [PackageComponent.model_construct(offer_id=p["offer_id"], organisation_id=p["organisation_id"],
-                                                  day=p["day"]) for p in self._parts]
-        return PackageModel.model_construct(months=[m for m in CALENDAR if self._months[m].value],
-                                            guests=self._guests.value, components=comps)
+        comps = [PackageComponent.model_construct(**{**p, "margin_percent": _margin(p["margin_percent"])})
+                 for p in self._parts]
+        form = {k: v for k, v in self._form().items() if k not in ("months", "days")}
+        return PackageModel.model_construct(**form, months=[m for m in CALENDAR if self._months[m].value],
+                                            days=max([self._days.value, *(p["day"] for p in self._parts)]),
+                                            components=comps)
 
     def _recheck(self) -> None:
         try:
@@ -567,9 +579,12 @@ class PackagesPage(w.VBox):
         self._agreement.value = self._agreement_html(self._opened.row) if editing else ""
         for widget, key in ((self._title, "title"), (self._description, "description"),
                             (self._segment, "target_segment"), (self._theme, "theme"), (self._days, "days"),
-                            (self._guests, "guests"), (self._visibility, "visibility")):
+                            (self._guests, "guests"), (self._visibility, "visibility"),
+                            (self._arrival_from, "arrival_from"), (self._arrival_mode, "arrival_mode")):
             widget.description = t(f"packages.field.{key}", lang)
         self._segment.placeholder = t("packages.segment_hint", lang)
+        self._arrival_from.placeholder = t("packages.arrival_hint", lang)
+        self._ready.description = t("packages.ready", lang)
         self._months_label.value = part("field_label", t("packages.field.months", lang),
                                         t("packages.months_help", lang))
         names = t("batch.months", lang).split(",")
@@ -577,6 +592,7 @@ class PackagesPage(w.VBox):
             b.description = b.tooltip = capital(names[m - 1])
         self._filling = True
         try:
+            relabel_options(self._arrival_mode, [(t(f"packages.mode.{m}", lang), m) for m in TRAVEL_MODES])
             relabel_options(self._theme, [(t("packages.theme.none", lang), "")] +
                             [(t(f"packages.theme.{x}", lang), x) for x in THEMES])
             relabel_options(self._visibility, [(t(f"packages.visibility.{v}", lang), v)
@@ -606,7 +622,8 @@ class PackagesPage(w.VBox):
                 widget.description = t(key, lang)
         self._reason.placeholder = t("packages.reason_hint", lang)
         for box in (self._kind, self._place, self._month, self._search, self._theme, self._visibility, self._days,
-                    self._guests, self._title, self._segment, self._revisions):
+                    self._guests, self._title, self._segment, self._revisions, self._arrival_from,
+                    self._arrival_mode):
             box.style.description_width = "initial"
         self._show_said()
 
@@ -623,6 +640,12 @@ def _editable(comp: PackageComponent) -> dict:
     data = comp.model_dump(mode="json")
     data["margin_percent"] = str(comp.margin_percent.normalize()) if comp.margin_percent else "0"
     return data
+
+
+def _margin(typed: str) -> Decimal:
+    """A margin as typed, for the checks: 0 until it is a number of per cent (saving says what is wrong)."""
+    found = parse_amount(typed)
+    return found if found is not None and 0 <= found <= 100 else Decimal(0)
 
 
 def _checks_html(found: list[Check], lang: str) -> str:

@@ -32,7 +32,8 @@ from .profile_service import _label, _problems, parse_amount
 __all__ = ["Check", "Opened", "PackageRow", "PackagesService", "PartOffer"]
 
 #: Package fields the form edits, each an item the store merges on its own.
-FIELDS = ("title", "description", "months", "target_segment", "theme", "days", "guests", "visibility", "components")
+FIELDS = ("title", "description", "months", "target_segment", "theme", "days", "guests", "visibility", "arrival_from",
+          "arrival_mode", "status", "components")
 
 
 @dataclass(frozen=True)
