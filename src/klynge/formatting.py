@@ -18,8 +18,9 @@ from babel import Locale, dates, numbers
 
 __all__ = ["LOCALES", "Amount", "day", "localise", "moment", "money", "number", "percent"]
 
-#: The locale each of Klynge's languages formats with.
-LOCALES = {"nb": "nb_NO", "sv": "sv_SE", "en": "en"}
+#: The locale each of Klynge's languages formats with; German only for package texts to booking
+#: channels (the apps and catalogues speak nb, sv and en).
+LOCALES = {"nb": "nb_NO", "sv": "sv_SE", "en": "en", "de": "de_DE"}
 
 
 def _locale(lang: str) -> str:

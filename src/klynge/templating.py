@@ -1,9 +1,11 @@
 """The one Jinja2 environment that writes Klynge's HTML: reports, server pages and widget snippets.
 
-Templates live in ``klynge/templates/`` by area (``report/``, ``server/``, ``widgets/``) and end
-in ``.html.j2``. Every value is escaped on the way out (``autoescape``), so text a member typed
-shows as the text it is; a value that is already HTML must arrive as :class:`markupsafe.Markup`
-(what :func:`snippet` and :func:`part` return). A name a template uses but nobody
+Templates live in ``klynge/templates/`` by area (``report/``, ``server/``, ``widgets/``,
+``package/``) and end in ``.html.j2``. Every value is escaped on the way out (``autoescape``), so
+text a member typed shows as the text it is; a value that is already HTML must arrive as
+:class:`markupsafe.Markup` (what :func:`snippet` and :func:`part` return). Plain-text templates
+end in ``.txt.j2`` and only they are not escaped: in a text for a booking channel ``<b>`` is the
+four characters a member typed, and ``&lt;b&gt;`` would be wrong. A name a template uses but nobody
 passed is an error (``StrictUndefined``), not an empty string.
 
 Templates find the catalogues as ``t(key, lang, **values)`` and the language's number, share,
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import formatting
@@ -30,8 +32,10 @@ __all__ = ["environment", "part", "render", "snippet"]
 
 @cache
 def environment() -> Environment:
-    """The shared environment, made once: package templates, autoescape, strict about missing names."""
-    env = Environment(loader=PackageLoader("klynge", "templates"), autoescape=True, undefined=StrictUndefined,
+    """The shared environment, made once: package templates, escaped (but ``.txt.j2``), strict about missing names."""
+    escape = select_autoescape(enabled_extensions=("html.j2",), disabled_extensions=("txt.j2",), default=True,
+                               default_for_string=True)
+    env = Environment(loader=PackageLoader("klynge", "templates"), autoescape=escape, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["t"] = t
     env.filters.update(number=formatting.number, percent=formatting.percent, money=formatting.money,

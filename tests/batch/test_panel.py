@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from klynge.apps.batch_service import BatchService, Output
 from klynge.batch import run_batch
@@ -47,6 +48,21 @@ def test_a_facilitator_runs_the_batch_from_the_panel_and_downloads_the_reports(s
     content, buffers = seen[-1]
     assert content["mime"] == "text/html" and content["filename"] == "Report for Fjellguidene.html"
     assert b"Fjellguidene" in buffers[0]
+
+    pdf, docx = [b for b in panel._format_buttons if "Fjellguidene" in b.tooltip]
+    pdf.click()  # the report as PDF, made from its page the first time and kept beside it
+    content, buffers = seen[-1]
+    assert content["mime"] == "application/pdf" and content["filename"] == "Report for Fjellguidene.pdf"
+    assert buffers[0].startswith(b"%PDF") and panel._status.value == ""
+    made = next(Path(settings.outputs).glob("members/*/report/report.pdf"))
+    assert service.read(next(o for o in service.outputs() if o.label == "Fjellguidene"), "pdf") == made.read_bytes()
+    docx.click()
+    content, buffers = seen[-1]
+    assert content["filename"] == "Report for Fjellguidene.docx" and buffers[0][:2] == b"PK"
+    assert "Fjellguidene" in "".join(p.text for p in Document(io.BytesIO(buffers[0])).paragraphs)
+    assert panel.outputs() == labels  # the PDF and Word files are not listed as reports of their own
+    with pytest.raises(NotAnOutput):
+        service.read(service.outputs()[1], "exe")
 
     panel._file_rows[0][1].click()  # every report in one zip whose index links resolve
     content, buffers = seen[-1]

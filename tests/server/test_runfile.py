@@ -26,7 +26,7 @@ def _signin_status(link: str) -> tuple[int, str]:
 def test_a_second_demo_start_prints_the_first_ones_links_and_they_still_sign_in(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLYNGE_")}
-    env.update(KLYNGE_HOME=str(tmp_path / ".klynge"), KLYNGE_BASE_URL=f"http://127.0.0.1:{port}")
+    env.update(KLYNGE_HOME=str(tmp_path / ".klynge"))  # no KLYNGE_BASE_URL: the links follow --port
     log = (tmp_path / "first.log").open("w")
     first = subprocess.Popen([sys.executable, "-m", "klynge", "demo", "--serve", "--no-browser", "--port", str(port)],
                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
@@ -37,7 +37,7 @@ def test_a_second_demo_start_prints_the_first_ones_links_and_they_still_sign_in(
             if line.startswith("Klynge is running"):
                 break
         links = [line.split(": ", 1)[1] for line in printed if "/signin?key=" in line]
-        assert len(links) == 4, printed
+        assert len(links) == 4 and all(link.startswith(f"http://localhost:{port}/") for link in links), printed
         deadline = time.monotonic() + 120
         while running_server(load_settings(env)) is None or not running_server(load_settings(env)).answers:
             assert time.monotonic() < deadline and first.poll() is None, (tmp_path / "first.log").read_text()

@@ -13,7 +13,10 @@ from ..settings import Settings
 from ..store import Identity, Store
 from ..store.access import require
 
-__all__ = ["BatchService", "Output"]
+__all__ = ["FORMATS", "BatchService", "Output"]
+
+#: The formats a report is also downloaded in, each with its converter in :mod:`klynge.report.formats`.
+FORMATS: dict[str, Callable] = {"pdf": lambda f: f.to_pdf, "docx": lambda f: f.to_docx}
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +89,12 @@ class BatchService:
                 found.append(Output("member", names.get(_int(folder.parent.name), folder.parent.name), path))
         return found
 
-    def read(self, output: Output) -> bytes:
-        """The bytes of an output, only when it lies inside the outputs folder; the archive is made now."""
+    def read(self, output: Output, fmt: str = "html") -> bytes:
+        """The bytes of an output, only when it lies inside the outputs folder; the archive is made now.
+
+        A report also comes as ``"pdf"`` or ``"docx"``, made from its HTML page the first time it
+        is asked for and kept beside it until the batch writes the page again.
+        """
         root = Path(self.settings.outputs).resolve()
         path = output.path.resolve()
         if root not in path.parents:
@@ -96,7 +103,17 @@ class BatchService:
             from ..report.bundle import reports_archive
 
             return reports_archive(root)
-        return path.read_bytes()
+        if fmt == "html":
+            return path.read_bytes()
+        if fmt not in FORMATS:
+            raise NotAnOutput(f"a report comes as html, {', '.join(FORMATS)}; not as {fmt!r}")
+        made = path.with_suffix(f".{fmt}")
+        if not made.is_file() or made.stat().st_mtime < path.stat().st_mtime:
+            from ..batch.steps import write_bytes
+            from ..report import formats
+
+            write_bytes(made, FORMATS[fmt](formats)(path.read_text(encoding="utf-8")))
+        return made.read_bytes()
 
 
 def _int(text: str) -> int | None:

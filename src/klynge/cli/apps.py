@@ -66,8 +66,12 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         print(saved_links(settings) or "(not kept; stop the demo and start it again for new links)")
         return 0
     if args.serve:
+        import os
+
         from ..server import check_port
 
+        if "KLYNGE_BASE_URL" not in os.environ:  # the links lead to the port this demo serves on
+            settings = replace(settings, base_url=f"http://localhost:{args.port}")
         check_port(args.port)  # before loading, which takes a while, on a port that would fail after it
         # Noted before loading, which takes a while: a second start meanwhile finds this one.
         write_run_file(settings, args.port, f"http://localhost:{args.port}/")

@@ -32,7 +32,10 @@ log = logging.getLogger(__name__)
 _TEMPLATE = "widgets/batch_panel.html.j2"
 
 _NAMES = {"nb": "Norsk (bokmål)", "sv": "Svenska", "en": "English"}
-_MIME = {"archive": "application/zip"}
+_MIME = {"archive": "application/zip", "pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+#: The formats a report is offered in besides its HTML page, with the buttons' labels.
+_FORMATS = {"pdf": "PDF", "docx": "Word"}
 #: Seconds between two redraws of the time left while a notebook runs.
 TICK = 3.0
 
@@ -75,6 +78,7 @@ class BatchPanel(w.VBox):
         self._files = w.VBox()
         self._files.add_class("klynge-batch-files")
         self._file_rows: list[tuple[w.HTML, w.Button, object]] = []
+        self._format_buttons: list[w.Button] = []  # a report's PDF and Word buttons
         self._download = Download()
         self.last_sent: tuple[str, bytes] | None = None  # the file sent last: its name and bytes
         controls = w.HBox([self._language, self._resume, self._start])
@@ -113,18 +117,22 @@ class BatchPanel(w.VBox):
         self._stop.clear()
         threading.Thread(target=self._tick, name="klynge-batch-clock", daemon=True).start()
 
-    def download(self, output) -> None:
-        """Send one output to the browser as a file: a report as HTML, all of them as a zip."""
-        buttons = [b for _h, b, _o in self._file_rows]
+    def download(self, output, fmt: str = "html") -> None:
+        """Send one output to the browser as a file: a report as HTML, PDF or Word, all of them as a zip."""
+        buttons = [b for _h, b, _o in self._file_rows] + self._format_buttons
         for b in buttons:
             b.disabled = True
+        if fmt != "html":  # a PDF or Word file is made the first time: say so while it is made
+            self._status.value = part("para", t("batch.panel.making", self.lang, format=_FORMATS[fmt]),
+                                      role="status")
         try:
-            name = self._filename(output)
-            data = self._service.read(output)
-            self._download.send_file(name, data, _MIME.get(output.kind, "text/html"))
+            name = self._filename(output, fmt)
+            data = self._service.read(output, fmt) if fmt != "html" else self._service.read(output)
+            self._download.send_file(name, data, _MIME.get(fmt, _MIME.get(output.kind, "text/html")))
             self.last_sent = (name, data)
+            self._status.value = ""
         except Exception:
-            log.exception("output %s could not be sent", output.path)
+            log.exception("output %s could not be sent as %s", output.path, fmt)
             self._status.value = part("span", t("page.error.body", self.lang), css="klynge-message")
         finally:
             for b in buttons:
@@ -137,18 +145,26 @@ class BatchPanel(w.VBox):
         except Exception:
             log.exception("the reports could not be listed")
             outputs = []
-        rows, boxes = [], []
+        rows, boxes, formats = [], [], []
         for output in outputs:
             label = w.HTML()
             button = w.Button()
             button.add_class(f"klynge-batch-get-{output.kind}")
             button.on_click(lambda _b, o=output: self.download(o))
-            box = w.HBox([label, button])
+            extra = []
+            if output.kind != "archive":
+                for fmt, name in _FORMATS.items():
+                    other = w.Button(description=name, tooltip=f"{name}: {self._label(output)}")
+                    other.add_class(f"klynge-batch-get-{fmt}")
+                    other.on_click(lambda _b, o=output, f=fmt: self.download(o, f))
+                    extra.append(other)
+            formats += extra
+            box = w.HBox([label, button, *extra])
             box.add_class("klynge-fac-row")
             box.add_class("klynge-batch-file")
             rows.append((label, button, output))
             boxes.append(box)
-        self._file_rows = rows
+        self._file_rows, self._format_buttons = rows, formats
         self._files.children = boxes
         self._relabel_files()
 
@@ -249,12 +265,12 @@ class BatchPanel(w.VBox):
             return t("batch.panel.cluster", self.lang)
         return t("batch.panel.member", self.lang, name=output.label)
 
-    def _filename(self, output) -> str:
+    def _filename(self, output, fmt: str = "html") -> str:
         if output.kind == "archive":
             return f"{t('batch.panel.archive_file', self.lang)}.zip"
         if output.kind == "cluster":
-            return f"{t('batch.panel.cluster', self.lang)}.html"
-        return f"{t('batch.panel.member', self.lang, name=output.label)}.html"
+            return f"{t('batch.panel.cluster', self.lang)}.{fmt}"
+        return f"{t('batch.panel.member', self.lang, name=output.label)}.{fmt}"
 
     @observe("lang")
     def _on_lang(self, _change) -> None:
