@@ -6,6 +6,8 @@ Stugbyn i Åre's cabins; the cabins are closed in November. Gardsbutikken and St
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -60,15 +62,16 @@ def test_the_checks_explain_a_closed_month_the_capacity_and_a_lone_supplier(stor
     assert package.components[1].margin_percent == Decimal("15.5")
     parts = {p.id: p for p in svc.offers()}
     found = _texts(svc.check(package, parts, "en"))
-    assert ("error", t("packages.check.closed", "en", title="Fjällstuga", name="Stugbyn i Åre", months="Nov",
-                       open="Sep–Oct, Dec")) in found
-    assert ("ok", t("packages.check.capacity", "en", n=8, title="Fjällstuga")) in found
-    assert ("error", t("packages.check.party", "en", guests=10, n=8, title="Fjällstuga")) in found
-    assert not any("open in" in text for _s, text in found)  # not every part is open in every month
+    assert found[0] == ("error", t("package_check.closed", "en", part="Fjällstuga", number=3,
+                                   month=t("board.month.11", "en")))
+    assert ("error", t("package_check.capacity_below_party", "en", part="Fjällstuga", capacity=8, guests=10)) in found
+    assert ("ok", t("package_check.capacity", "en", capacity=8, part="Fjällstuga")) in found
+    both = ", ".join(t(f"board.month.{m}", "en") for m in (9, 10))  # the months every part is open
+    assert ("ok", t("package_check.months_open", "en", months=both)) in found
+    assert [s for s, _text in found] == sorted((s for s, _text in found), key=["error", "warning", "ok"].index)
     alone = svc.build({"title": "Alene", "months": [10]}, _parts(cluster, offers)[:1], "en")
     found = _texts(svc.check(alone, parts, "en"))
-    assert ("error", t("packages.check.one_supplier", "en", name="Fjellguidene")) in found
-    assert ("ok", t("packages.check.open", "en", months="Oct")) in found
+    assert ("error", t("package_check.one_supplier", "en", n=1)) in found
 
 
 def test_form_problems_are_said_by_their_field(store, cluster, offers):
@@ -114,7 +117,7 @@ def test_a_deleted_offer_is_a_part_that_is_gone(store, cluster, offers):
     opened = fjell.open(cluster["orgs"]["fjell"], rev.document)
     assert opened.parts[offers["meal"]].gone and len(opened.row.package.components) == 3
     found = _texts(fjell.check(opened.row.package, opened.parts, "en"))
-    assert ("error", t("packages.check.gone", "en", title="Gardsmiddag", name="Gardsbutikken")) in found
+    assert ("error", t("package_check.gone", "en", number=2, offer=offers["meal"])) in found
 
 
 def _click(page, css: str):
@@ -141,16 +144,28 @@ def test_a_member_composes_a_package_and_its_suppliers_accept_or_withdraw(store,
         page._search.value = title
         _click(page._found, "klynge-packages-add")
     assert [p["offer_id"] for p in page._parts] == [offers["tour"], offers["meal"], offers["cabin"]]
-    assert t("packages.check.closed", "en", title="Fjällstuga", name="Stugbyn i Åre", months="Nov",
-             open="Sep–Oct, Dec") in page._checks.value
+    closed = t("package_check.closed", "en", part="Fjällstuga", number=3, month=t("board.month.11", "en"))
+    assert closed in page._checks.value
     _click(page._parts_box, "klynge-packages-up")  # the first part's is disabled: this is the second part's
     assert [p["offer_id"] for p in page._parts][:2] == [offers["meal"], offers["tour"]]
     page._months[11].value = False
-    assert "klynge-check-error" not in page._checks.value
+    assert closed not in page._checks.value and "klynge-check-error" not in page._checks.value
     page._save.click()
     assert t("packages.saved", "en", n=1) in page._status.value
     name = page._opened.row.name
     assert "Waiting for an answer from Gardsbutikken, Stugbyn i Åre" in page._agreement.value
+
+    # The texts for booking channels (four languages) and the poster, as the package stands.
+    sent = []
+    page._download.send = lambda content, buffers=None: sent.append((content, buffers))
+    page._files["texts"].click()
+    page._files["pdf"].click()
+    assert [m["filename"] for m, _b in sent] == ["host-pa-fjellet-texts.zip", "host-pa-fjellet-en.pdf"]
+    with zipfile.ZipFile(io.BytesIO(sent[0][1][0])) as archive:
+        assert sorted(archive.namelist()) == [f"host-pa-fjellet-{x}.txt" for x in ("de", "en", "nb", "sv")]
+        assert "Gardsmiddag" in archive.read("host-pa-fjellet-nb.txt").decode()
+    assert sent[1][1][0].startswith(b"%PDF")
+    assert t("packages.made", "en", file="host-pa-fjellet-en.pdf") in page._status.value
 
     # Gardsbutikken reads it in its own app and accepts; Stugbyn withdraws, first without a reason.
     gard = PackagesPage(_service(store, cluster, "gard"), lang="en")

@@ -31,6 +31,7 @@ from ..i18n import t
 from ..model import OFFER_KINDS, THEMES, TRAVEL_MODES, PackageComponent
 from ..model import Package as PackageModel
 from ..templating import part, snippet
+from .download import Download
 from .drafts import who_saved
 from .facilitator_style import style
 from .packages_service import Check, Opened, PackageRow, PackagesService, PartOffer
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 _TEMPLATE = "widgets/packages.html.j2"
 SHOWN = 12  # offers the finder lists at once
+FILES = ("texts", "png", "pdf")  # the package's files for booking channels
 
 #: Messages that say something went wrong; the others say it went well.
 _BAD = ("packages.not_saved", "packages.conflict", "packages.error", "packages.denied", "packages.gone_package",
@@ -111,8 +113,10 @@ class PackagesPage(w.VBox):
         self._studio = self._build_studio()
         self._reader = self._build_reader()
         self.children = [style(), style(STYLE), self._head, self._list_status, self._new, self._lists,
-                         self._studio, self._reader]
-        self._busy.add(self._new, self._save, self._keep, self._theirs, self._restore, self._accept, self._withdraw)
+                         self._studio, self._reader, self._files_box, self._download]
+        self._files_box.layout.display = "none"
+        self._busy.add(self._new, self._save, self._keep, self._theirs, self._restore, self._accept, self._withdraw,
+                       *self._files.values())
         self.lang = lang
         self._relabel()
         self.refresh()
@@ -187,6 +191,17 @@ class PackagesPage(w.VBox):
         self._restore.on_click(lambda _b: self._work("studio", self._restore_revision))
         self._history = w.HBox([self._revisions, self._restore])
         self._history.add_class("klynge-fac-row")
+        self._download = Download()
+        self._files = {what: w.Button(icon="download") for what in FILES}
+        for what, button in self._files.items():
+            button.add_class(f"klynge-packages-file-{what}")
+            button.on_click(lambda _b, x=what: self._work(self._where(), self._make_file, x))
+        self._files_title = w.HTML()
+        files = w.VBox([self._files_title, w.HBox(list(self._files.values()))])
+        files.children[1].add_class("klynge-fac-row")
+        files.add_class("klynge-fac-section")
+        files.add_class("klynge-packages-files")
+        self._files_box = files
         actions = w.HBox([self._save, self._close, self._status])
         actions.add_class("klynge-fac-row")
         form = w.VBox([self._studio_title, self._agreement, *self._fields.values()])
@@ -280,7 +295,7 @@ class PackagesPage(w.VBox):
             self._read(row.owner_id, row.name)
 
     def _shut(self) -> None:
-        self._studio.layout.display = self._reader.layout.display = "none"
+        self._studio.layout.display = self._reader.layout.display = self._files_box.layout.display = "none"
         self._lists.layout.display = self._new.layout.display = ""
         self._opened = None
         self.refresh()
@@ -303,6 +318,7 @@ class PackagesPage(w.VBox):
         self._studio.layout.display = ""
         self._reader.layout.display = "none"
         self._lists.layout.display = self._new.layout.display = "none"
+        self._files_box.layout.display = "" if self._opened is not None else "none"
         self._draw_history()
         self._find()
         self._relabel()
@@ -504,6 +520,25 @@ class PackagesPage(w.VBox):
             field.say(found.get(name, ""))
         self._parts_field.say(found.get("parts", ""))
 
+    # -- texts and the poster -------------------------------------------------------------------
+    def _where(self) -> str:
+        return "studio" if self._studio.layout.display != "none" else "reader"
+
+    def _make_file(self, what: str) -> None:
+        """Make the package's texts or poster (as saved, or as typed in the studio) and send it as a download."""
+        if self._where() == "studio":
+            try:
+                package = self._service.build(self._form(), self._parts, self.lang)
+            except FormProblems as exc:
+                self._show_problems(exc)
+                self._say("studio", "packages.not_made", n=len(exc.problems))
+                return
+        else:
+            package = self._opened.row.package
+        name, data, mime = self._service.download(package, self._known, what, self.lang)
+        self._download.send_file(name, data, mime)
+        self._say(self._where(), "packages.made", file=name)
+
     # -- reading another member's package, and answering ---------------------------------------
     def _read(self, owner_id: int, name: str) -> None:
         lang = self.lang
@@ -524,7 +559,7 @@ class PackagesPage(w.VBox):
                   t("packages.unknown_offer", lang, id=c.offer_id), self._service.name(c.organisation_id))
                  for c in p.components]
         self._read_body.value = snippet(_TEMPLATE, "view", p.description, items, lang)
-        self._read_checks.value = _checks_html(self._service.check(p, parts, lang), lang)
+        self._read_checks.value = _checks_html(self._service.check(p, parts, lang, seller=row.owner_id), lang)
         mine = row.agreement.accepted.get(self._service.organisation_id) or row.agreement.withdrawn.get(
             self._service.organisation_id)
         self._reason.value = mine.reason if mine is not None else ""
@@ -532,7 +567,7 @@ class PackagesPage(w.VBox):
             self._say("reader", "packages.changed_since", answered=mine.revision, now=row.revision)
         self._reason_field.say("")
         self._studio.layout.display = "none"
-        self._reader.layout.display = ""
+        self._reader.layout.display = self._files_box.layout.display = ""
         self._lists.layout.display = self._new.layout.display = "none"
         self._relabel()
 
@@ -621,6 +656,10 @@ class PackagesPage(w.VBox):
             for widget in widgets:
                 widget.description = t(key, lang)
         self._reason.placeholder = t("packages.reason_hint", lang)
+        self._files_title.value = part("heading", 3, t("packages.files", lang), t("packages.files_help", lang),
+                                       intro_css="klynge-fac-muted")
+        for what, button in self._files.items():
+            button.description = t(f"packages.file.{what}", lang)
         for box in (self._kind, self._place, self._month, self._search, self._theme, self._visibility, self._days,
                     self._guests, self._title, self._segment, self._revisions, self._arrival_from,
                     self._arrival_mode):

@@ -22,11 +22,10 @@ import pydantic
 from .. import reference
 from ..errors import FormProblems, KlyngeError
 from ..i18n import t
-from ..model import Offer, Package, PackageAnswer
+from ..model import Offer, Organisation, Package, PackageAnswer, PackageSettings
 from ..store import RevisionInfo
 from ..store.packages import Agreement, agreement
 from .editing import OrganisationService
-from .profile_form import months_text
 from .profile_service import _label, _problems, parse_amount
 
 __all__ = ["Check", "Opened", "PackageRow", "PackagesService", "PartOffer"]
@@ -90,16 +89,22 @@ class PackagesService(OrganisationService):
 
     # -- what is read ----------------------------------------------------------------------
     @cached_property
+    def organisations(self) -> dict[int, Organisation]:
+        """Every organisation of the cluster by id."""
+        return {o.id: o for o in self._store.organisations(self._who)}
+
+    @property
     def names(self) -> dict[int, str]:
         """Every organisation of the cluster by id: its name."""
-        return {o.id: o.name for o in self._store.organisations(self._who)}
+        return {oid: o.name for oid, o in self.organisations.items()}
 
     def refresh(self) -> None:
         """Read the organisations again at the next question."""
-        self.__dict__.pop("names", None)
+        self.__dict__.pop("organisations", None)
 
     def name(self, organisation_id: int) -> str:
-        return self.names.get(organisation_id) or t("packages.unknown_member", "en", id=organisation_id)
+        org = self.organisations.get(organisation_id)
+        return org.name if org is not None else t("packages.unknown_member", "en", id=organisation_id)
 
     def packages(self) -> tuple[list[PackageRow], list[PackageRow]]:
         """The packages my organisation composes, and those it has a part in, each with its agreement."""
@@ -186,45 +191,27 @@ class PackagesService(OrganisationService):
             raise FormProblems([(n, label, said if n == "parts" else m) for n, label, m in problems])
         return package
 
-    def check(self, package: Package, parts: Mapping[int, PartOffer], lang: str) -> list[Check]:
-        """What the package's parts allow, in plain words: every part open in every chosen month, and
-        the capacity per day (the smallest part's); deleted parts and a package of one organisation."""
-        found: list[Check] = []
-        if not package.components:
-            return [Check("warning", t("packages.check.no_parts", lang))]
-        suppliers = package.suppliers()
-        if len(suppliers) < 2:
-            found.append(Check("error", t("packages.check.one_supplier", lang, name=self.name(suppliers[0]))))
-        live: list[tuple[int, PartOffer]] = []
-        for i, comp in enumerate(package.components):
-            part = parts.get(comp.offer_id)
-            if part is None or part.gone:
-                title = part.offer.title if part else t("packages.unknown_offer", lang, id=comp.offer_id)
-                found.append(Check("error", t("packages.check.gone", lang, title=title,
-                                              name=self.name(comp.organisation_id)), i))
-                continue
-            live.append((i, part))
-        if not package.months:
-            found.append(Check("error", t("packages.check.no_months", lang)))
-        else:
-            closed_any = False
-            for i, part in live:
-                closed = [m for m in package.months if m not in part.offer.months]
-                if closed:
-                    closed_any = True
-                    found.append(Check("error", t("packages.check.closed", lang, title=part.offer.title,
-                                                  name=part.organisation, months=months_text(closed, lang),
-                                                  open=months_text(part.offer.months, lang)), i))
-            if live and not closed_any:
-                found.append(Check("ok", t("packages.check.open", lang, months=months_text(package.months, lang))))
-        if live:
-            i, smallest = min(live, key=lambda x: x[1].offer.capacity_per_day)
-            n = smallest.offer.capacity_per_day
-            found.append(Check("ok", t("packages.check.capacity", lang, n=n, title=smallest.offer.title)))
-            if package.guests > n:
-                found.append(Check("error", t("packages.check.party", lang, guests=package.guests, n=n,
-                                              title=smallest.offer.title), i))
-        return found
+    def check(self, package: Package, parts: Mapping[int, PartOffer], lang: str, *,
+              seller: int | None = None) -> list[Check]:
+        """What the package allows, in plain words (:func:`klynge.analysis.package_check.check_package`):
+        problems first (a part closed in a chosen month, a part that is gone, ...), then the package-travel
+        warning, then the figures (months open, capacity, price per guest, legs and CO2, the trip to the
+        region, local share). ``seller`` is the organisation that sells it (default: mine)."""
+        from ..analysis.package_check import check_package
+
+        offers = {c.offer_id: None if (p := parts.get(c.offer_id)) is None or p.gone else p.offer
+                  for c in package.components}
+        result = check_package(package, offers, self.organisations, self.settings(),
+                               seller=self._organisation_id if seller is None else seller)
+        found = [Check(p.severity, p.message(lang), p.part) for p in result.problems if p.code != "package_travel"]
+        law = result.law.messages(lang) if result.law.package else []
+        found += [Check("warning", m) for m in law]
+        said = {c.text for c in found}
+        return found + [Check("ok", m) for m in result.messages(lang) if m not in said]
+
+    def settings(self) -> PackageSettings:
+        """The cluster's package settings: the currency prices are shown in, exchange rates, limits."""
+        return PackageSettings()
 
     def save(self, package: Package, base: int | None, name: str | None = None):
         """Save my package made from revision ``base`` (None: a new one); returns the store's revision.
@@ -237,6 +224,26 @@ class PackagesService(OrganisationService):
     def restore(self, name: str, number: int) -> int:
         """Make revision ``number`` of my package current again; returns the new revision's number."""
         return self._store.restore(self._who, "package", self._organisation_id, name, number).number
+
+    # -- texts and posters ---------------------------------------------------------------------
+    def download(self, package: Package, parts: Mapping[int, PartOffer], what: str,
+                 lang: str) -> tuple[str, bytes, str]:
+        """A file of the package for booking channels: ``"texts"`` (a zip of the short and long texts in
+        nb, sv, en and de) or the A4 poster in ``lang`` as ``"png"`` or ``"pdf"``. Returns (name, bytes, mime).
+        Parts whose offers were deleted are left out (the texts list them as missing)."""
+        from ..report.package_poster import package_poster
+        from ..report.package_text import file_stem, package_texts, texts_archive
+
+        offers = {c.offer_id: None if (p := parts.get(c.offer_id)) is None or p.gone else p.offer
+                  for c in package.components}
+        stem = file_stem(package.title)
+        if what == "texts":
+            return f"{stem}-texts.zip", texts_archive(package_texts(package, offers, self.organisations)), \
+                "application/zip"
+        if what not in ("png", "pdf"):
+            raise KlyngeError(f"a package poster is made as png or pdf, not {what!r}")
+        data = package_poster(package, offers, self.organisations, lang, fmt=what)
+        return f"{stem}-{lang}.{what}", data, "image/png" if what == "png" else "application/pdf"
 
     # -- answering -------------------------------------------------------------------------
     def answer(self, owner_id: int, name: str, revision: int, *, accept: bool, reason: str, lang: str) -> None:
