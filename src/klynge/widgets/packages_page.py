@@ -125,12 +125,14 @@ class PackagesPage(w.VBox):
     def _build_studio(self) -> w.VBox:
         self._studio_title = w.HTML()
         self._agreement = w.HTML()
-        self._title, self._description = w.Text(), w.Textarea(rows=3)
+        # typed text reaches the kernel when the field is left: the checks run once per change, not per key
+        self._title = w.Text(continuous_update=False)
+        self._description = w.Textarea(rows=3, continuous_update=False)
         self._months, months_box = toggles(CALENDAR, "klynge-packages-month")
         months_box.add_class("klynge-packages-months")
         self._months_label = w.HTML()
-        self._segment = w.Text()
-        self._arrival_from, self._arrival_mode = w.Text(), w.Dropdown()
+        self._segment = w.Text(continuous_update=False)
+        self._arrival_from, self._arrival_mode = w.Text(continuous_update=False), w.Dropdown()
         self._ready = w.Checkbox(value=False, indent=False)
         self._ready.add_class("klynge-packages-ready")
         self._theme, self._visibility = w.Dropdown(), w.Dropdown()
