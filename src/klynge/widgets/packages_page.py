@@ -61,7 +61,6 @@ STYLE = """
 .klynge-packages .klynge-package-checks li{margin:4px 0;padding:4px 10px;border-left:4px solid #9aa9b8}
 .klynge-packages .klynge-check-error{border-color:#b91c1c!important;background:#fef2f2}
 .klynge-packages .klynge-check-warning{border-color:#b45309!important;background:#fff7ed}
-.klynge-packages .klynge-check-ok{border-color:#15803d!important}
 .klynge-packages .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .klynge-packages .klynge-package-part,.klynge-packages .klynge-package-offer{border-top:1px solid
   var(--klynge-line,#d9e2ec);padding:6px 0;max-width:100%}
@@ -690,7 +689,7 @@ def _margin(typed: str) -> Decimal:
 
 
 def _checks_html(found: list[Check], lang: str) -> str:
-    order = {"error": 0, "warning": 1, "ok": 2}
+    order = {"error": 0, "warning": 1, "info": 2}
     return snippet(_TEMPLATE, "checks", [(c.severity, c.text) for c in sorted(found, key=lambda c: order[c.severity])],
                    lang)
 

@@ -72,7 +72,7 @@ class Opened:
 
 @dataclass(frozen=True)
 class Check:
-    """One finding of the package check, in words: ``severity`` is "error", "warning" or "ok"."""
+    """One finding of the package check, in words: ``severity`` is "error", "warning" or "info" (a figure)."""
 
     severity: str
     text: str
@@ -207,7 +207,7 @@ class PackagesService(OrganisationService):
         law = result.law.messages(lang) if result.law.package else []
         found += [Check("warning", m) for m in law]
         said = {c.text for c in found}
-        return found + [Check("ok", m) for m in result.messages(lang) if m not in said]
+        return found + [Check("info", m) for m in result.messages(lang) if m not in said]
 
     def settings(self) -> PackageSettings:
         """The cluster's package settings: the currency prices are shown in, exchange rates, limits."""
