@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import json
 import uuid
@@ -19,7 +20,8 @@ from klynge.store import Identity, bulk, open_store
 from .conftest import SECRET
 
 SYSTEM = Identity.system()
-CSVS = ["canvas_notes.csv", "offers.csv", "organisations.csv", "packages.csv", "people.csv", "sdg_entries.csv"]
+CSVS = ["canvas_notes.csv", "decisions.csv", "maturity_scores.csv", "offers.csv", "organisations.csv", "packages.csv",
+        "people.csv", "sdg_entries.csv"]
 
 
 @contextmanager
@@ -413,3 +415,75 @@ def test_only_the_system_backs_up(store, populated, tmp_path):
     with pytest.raises(AccessDenied):
         store.backup(populated["who"]["facilitator"], tmp_path / "backups")
     assert not (tmp_path / "backups").exists()
+
+
+# -- offers' units ------------------------------------------------------------------------
+def test_offer_units_survive_the_round_trip_and_are_in_the_csv(store, cluster, system, db_url, tmp_path):
+    kari, fjell = cluster["who"]["fjell"], cluster["orgs"]["fjell"]
+    store.add_offer(kari, offer(fjell, title="Hytte for fire, ei uke", kind="accommodation", price_unit="unit",
+                                price_guests=4, price_nights=7, capacity_per_day=4))
+    store.add_offer(kari, offer(fjell, title="Båttur for gruppe", kind="transport", price_unit="group",
+                                price_guests=8))
+    path = export_archive(store, tmp_path / "first.zip")
+    rows = {r["title"]: r for r in csv_cells(members(path))["offers.csv"]}
+    cabin, boat = rows["Hytte for fire, ei uke"], rows["Båttur for gruppe"]
+    assert (cabin["price_unit"], cabin["price_guests"], cabin["price_nights"], cabin["capacity_unit"]) == \
+        ("unit", "4", "7", "beds")
+    assert (boat["price_unit"], boat["price_guests"], boat["price_nights"], boat["capacity_unit"]) == \
+        ("group", "8", "1", "seats")
+    with fresh_store(db_url, tmp_path) as other:
+        import_archive(other, path)
+        got = {o.value.title: o.value for o in other.offers(system, fjell)}
+        assert got["Hytte for fire, ei uke"] == store.offers(system, fjell)[0].value
+        assert (got["Båttur for gruppe"].price_unit, got["Båttur for gruppe"].price_guests) == ("group", 8)
+        assert export_archive(other, tmp_path / "second.zip").read_bytes() == path.read_bytes()
+
+
+def older_archive(source, target, schema="0003"):
+    """An archive as Klynge wrote it before offers had units: no unit columns, the older schema."""
+    files = members(source)
+    tables = json.loads(files["cluster.json"])
+    units = ("price_unit", "price_guests", "price_nights", "capacity_unit")
+    for row in tables["offers"]:
+        for column in units:
+            del row[column]
+    for row in tables["row_history"]:
+        if row["entity"] == "offer":
+            for column in units:
+                row["body"].pop(column, None)
+    files["cluster.json"] = json.dumps(tables).encode()
+    manifest = json.loads(files.pop("manifest.json"))
+    manifest["schema_version"] = schema
+    manifest["files"] = {n: {"bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in files.items()}
+    files["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return target
+
+
+@pytest.mark.parametrize("schema", ["0001", "0003"])
+def test_an_archive_from_before_offer_units_gets_the_units_of_each_kind(store, populated, system, db_url,
+                                                                         tmp_path, schema):
+    kari, fjell = populated["who"]["fjell"], populated["orgs"]["fjell"]
+    store.add_offer(kari, offer(fjell, title="Rom", kind="accommodation"))
+    store.add_offer(kari, offer(fjell, title="Sal", kind="venue"))
+    old = older_archive(export_archive(store, tmp_path / "now.zip"), tmp_path / "old.zip", schema)
+    with fresh_store(db_url, tmp_path) as other:
+        result = import_archive(other, old)
+        assert result.schema_version == other.schema_version()
+        units = {o.value.title: (o.value.price_unit, o.value.capacity_unit, o.value.price_guests,
+                                 o.value.price_nights) for o in other.offers(system, fjell)}
+        assert units["Rom"] == ("night", "beds", 1, 1) and units["Sal"] == ("unit", "guests", 1, 1)
+        assert units["Kajakktur, «Frøya»"] == ("person", "guests", 1, 1)
+        gard = other.offers(system, populated["orgs"]["gard"])
+        assert {(o.value.kind, o.value.capacity_unit) for o in gard} == {("meal", "seats")}
+        history = bulk.dump(other, system)["row_history"]
+        earlier = [r["body"] for r in history if r["entity"] == "offer"]
+        assert earlier and all((b["capacity_unit"], b["price_unit"]) == ("guests", "person") for b in earlier)
+
+
+def test_an_archive_of_an_unknown_older_schema_is_refused(store, populated, tmp_path):
+    old = older_archive(export_archive(store, tmp_path / "now.zip"), tmp_path / "old.zip", "0000")
+    with pytest.raises(DataError, match="schema 0000.*klynge db upgrade"):
+        import_archive(store, old, replace=True, backup_folder=tmp_path)

@@ -20,7 +20,7 @@ from klynge.archive import import_archive
 from klynge.canvases import default_registry
 from klynge.demo import format_links, load_demo, read_demo
 from klynge.errors import DataError, NotEmpty
-from klynge.model import OFFER_KINDS, ORGANISATION_KINDS, Organisation, check_orgnr
+from klynge.model import CAPACITY_UNIT_OF, OFFER_KINDS, ORGANISATION_KINDS, PRICE_UNITS, Organisation, check_orgnr
 from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 
@@ -114,6 +114,40 @@ def test_offers(demo):
         assert offer.price.currency == ("NOK" if org.country == "NO" else "SEK"), ref
         assert offer.months and all(1 <= m <= 12 for m in offer.months), ref
         assert offer.price.amount > 0 and offer.languages, ref
+
+
+def test_offers_state_units_that_fit_what_they_sell(demo):
+    offers = dict(demo.offers())
+    assert {o.price_unit for o in offers.values()} == set(PRICE_UNITS)
+    for ref, offer in offers.items():
+        assert offer.capacity_unit == CAPACITY_UNIT_OF[offer.kind], ref
+        if offer.price_unit in ("group", "unit"):
+            assert offer.price_guests > 1 or offer.kind == "transport", ref  # a delivery is one unit
+    # a cabin for six for a week, a double room a night, a boat for a group of eight, a bed for one
+    assert offers["fjallbrasa-stugby/stuga-vecka"].model_dump(include={"price_unit", "price_guests", "price_nights"}) \
+        == {"price_unit": "unit", "price_guests": 6, "price_nights": 7}
+    assert (offers["hotell-storsjoporten/dubbelrum-frukost"].price_unit,
+            offers["hotell-storsjoporten/dubbelrum-frukost"].price_guests) == ("night", 2)
+    assert (offers["fosenkysten-sjohytter/havfiske-sjark"].price_unit,
+            offers["fosenkysten-sjohytter/havfiske-sjark"].price_guests) == ("group", 8)
+    assert (offers["vandreren-herberge/seng-herberge"].price_unit,
+            offers["vandreren-herberge/seng-herberge"].price_guests) == ("night", 1)
+
+
+def test_an_offer_without_its_units_names_the_file_and_the_field(tmp_path):
+    folder = tmp_path / "demo"
+    shutil.copytree(read_demo().folder, folder)
+    path = folder / "organisations" / "fjellglott-guiding.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["offers"][0]["price_unit"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match=r"fjellglott-guiding\.yaml: field offers\[0\]\.price_unit"):
+        read_demo(folder)
+    data["offers"][0]["price_unit"] = "person"
+    data["offers"][0]["capacity_unit"] = "beds"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match=r"fjellglott-guiding\.yaml: field offers\[0\].*guests"):
+        read_demo(folder)
 
 
 def test_offer_months_follow_each_areas_curve(demo):

@@ -23,6 +23,10 @@ def test_the_files_hold_the_research_views_and_nothing_that_names_anyone(store, 
         assert name not in text
     offers = (tmp_path / "research" / "offers.csv").read_text(encoding="utf-8")
     assert "1;2;3;12" in offers  # months joined, one cell
+    with (tmp_path / "research" / "offers.csv").open(encoding="utf-8", newline="") as f:
+        units = {(r["kind"], r["capacity_unit"], r["price_unit"]) for r in csv.DictReader(f)}
+    assert units and all(unit == {"accommodation": "beds", "meal": "seats", "transport": "seats"}.get(kind, "guests")
+                         and price in ("person", "group", "night", "unit") for kind, unit, price in units)
     dictionary = (tmp_path / "research" / "DICTIONARY.md").read_text(encoding="utf-8")
     for table, (_, columns) in DICTIONARY.items():
         assert f"## {table}.csv" in dictionary and all(f"`{c}`" in dictionary for c in columns)

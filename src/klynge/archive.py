@@ -9,6 +9,8 @@ The archive holds::
     canvas_notes.csv       the current revision of every canvas, one row per note
     sdg_entries.csv        the current revision of every SDG assessment, one row per target
     packages.csv           the current revision of every package
+    decisions.csv          the current version of every decision on a finding's option
+    maturity_scores.csv    the self-assessment's score per area in every round's snapshot
     DATA_DICTIONARY.md     what every column means, made from :data:`DICTIONARY`
     data_dictionary.csv    the same as a table: table, column, type, meaning, allowed_values
     manifest.json          format and schema version, row counts, sha256 of every other file
@@ -38,6 +40,7 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -47,10 +50,11 @@ from . import __version__
 from . import model as m
 from .cells import spreadsheet_text
 from .errors import DataError, NotEmpty
+from .model.offer import CAPACITY_UNIT_OF, DEFAULT_PRICE_UNIT
 from .store import Identity, Store, bulk
 
-__all__ = ["DICTIONARY", "FORMAT_VERSION", "MAX_MEMBERS", "MAX_UNPACKED_BYTES", "Imported", "backup_archive",
-           "check_archive", "export_archive", "import_archive"]
+__all__ = ["ARCHIVE_UPGRADES", "DICTIONARY", "FORMAT_VERSION", "MAX_MEMBERS", "MAX_UNPACKED_BYTES", "Imported",
+           "backup_archive", "check_archive", "export_archive", "import_archive"]
 
 FORMAT = "klynge-archive"
 FORMAT_VERSION = 1
@@ -61,7 +65,7 @@ _LIST = "list separated by ;"
 #: The most an archive may unpack to. A real cluster's archive is a few megabytes; an import
 #: holds cluster.json in memory, so this also bounds what an import can ask of the machine.
 MAX_UNPACKED_BYTES = 1 << 30
-#: The most files an archive may hold (an export writes 11).
+#: The most files an archive may hold (an export writes 13).
 MAX_MEMBERS = 64
 
 
@@ -114,8 +118,16 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("kind", _TEXT, "kind of offer", _one_of(m.OFFER_KINDS)),
         ("municipality", _TEXT, "municipality code where it takes place", "4 digits"),
         ("months", _LIST, "months it is available (1 = January)", "1 to 12"),
-        ("capacity_per_day", _INT, "guests per day", "1 to 100000"),
-        ("price_amount", "decimal number", "price per guest, two decimals", "0 or more"),
+        ("capacity_per_day", _INT, "how many it takes a day, counted in capacity_unit", "1 to 100000"),
+        ("capacity_unit", _TEXT, "what capacity_per_day counts: guests a day (activity, culture, venue), "
+         "beds (accommodation) or seats (meal, transport); only like is added to like",
+         _one_of(m.CAPACITY_UNITS)),
+        ("price_amount", "decimal number", "the price, two decimals, for what price_unit says", "0 or more"),
+        ("price_unit", _TEXT, "what the price is for: one guest (person), a group of price_guests (group), "
+         "one night for price_guests (night), or a unit such as a cabin week or a room hire for price_guests "
+         "guests and price_nights nights (unit)", _one_of(m.PRICE_UNITS)),
+        ("price_guests", _INT, "guests the price covers", "1 to 1000; 1 when price_unit is person"),
+        ("price_nights", _INT, "nights the price covers", "1 to 366"),
         ("currency", _TEXT, "currency of the price", _one_of(m.CURRENCIES)),
         ("vat_included", "boolean", "whether the price includes VAT", "true, false"),
         ("duration_hours", "decimal number", "how long it lasts, in hours", "more than 0"),
@@ -164,6 +176,28 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("target_segment", _TEXT, "the guests it is made for", ""),
         ("offer_ids", _LIST, "offers it combines, in order (see offers.csv)", ""),
         ("partner_ids", _LIST, "organisations whose offers it combines", ""),
+    )),
+    "decisions": ("The current version of every decision the members took on an option of a finding; earlier "
+                  "versions are in cluster.json (row_history, entity decision).", (
+        ("id", _ID, "Klynge's id of the decision", ""),
+        ("finding_id", _TEXT, "the finding's stable id in the batch's findings", "kept when the finding is gone"),
+        ("option_id", _TEXT, "the option's stable id", ""),
+        ("outcome", _TEXT, "what the members did with the option", _one_of(m.OUTCOMES)),
+        ("amendment", _TEXT, "how the option was amended", "empty unless amended"),
+        ("reasoning", _TEXT, "why the members decided so", ""),
+        ("decided_by", _LIST, "who decided: names or organisations, or people's ids (see people.csv)", ""),
+        ("decided_on", "date (ISO 8601)", "the day of the decision", ""),
+        ("version", _INT, "edit count", "1 or more"),
+        ("updated_at", _TIME, "when this version was saved", ""),
+    )),
+    "maturity_scores": ("The maturity self-assessment's score per area in every snapshot of a programme round; "
+                        "the answers and the members' figures are in cluster.json.", (
+        ("round", _TEXT, "the programme round", ""),
+        ("taken_at", _TIME, "when the snapshot was taken", ""),
+        ("area", _TEXT, "the area of the self-assessment", "e.g. resource_base, services"),
+        ("average", "decimal number", "weighted mean of the answered questions", "on the scale, or empty"),
+        ("answered", _INT, "questions answered by someone", "0 or more"),
+        ("unanswered", _INT, "questions nobody answered (left out of the average)", "0 or more"),
     )),
 }
 
@@ -236,8 +270,13 @@ def _tidy(tables: dict) -> dict[str, list[dict]]:
                          "revision": rev["number"], "saved_at": rev["saved_at"],
                          "offer_ids": [c["offer_id"] for c in parts],
                          "partner_ids": list(dict.fromkeys(c["organisation_id"] for c in parts))})
+    decisions = [{**d["body"], "id": d["id"], "version": d["version"], "updated_at": d["updated_at"]}
+                 for d in tables["decisions"]]
+    scores = [{**a, "round": snap["round"], "taken_at": snap["taken_at"]}
+              for snap in tables["maturity_snapshots"] for a in snap["body"]["score"]["areas"]]
     return {"organisations": organisations, "people": tables["people"], "offers": tables["offers"],
-            "canvas_notes": notes, "sdg_entries": entries, "packages": packages}
+            "canvas_notes": notes, "sdg_entries": entries, "packages": packages, "decisions": decisions,
+            "maturity_scores": scores}
 
 
 def _escape(text: str) -> str:
@@ -408,6 +447,47 @@ def check_archive(path: str | os.PathLike, *, max_bytes: int = MAX_UNPACKED_BYTE
     return _contents(Path(path), max_bytes, max_members)[0]
 
 
+def _offer_units(tables: dict) -> None:
+    """Schema 0003 to 0004: offers (and their earlier versions) get the units of their kind."""
+    def fill(row):
+        if isinstance(row, dict) and row.get("kind") in CAPACITY_UNIT_OF:
+            row.setdefault("price_unit", DEFAULT_PRICE_UNIT[row["kind"]])
+            row.setdefault("price_guests", 1)
+            row.setdefault("price_nights", 1)
+            row.setdefault("capacity_unit", CAPACITY_UNIT_OF[row["kind"]])
+
+    for row in tables.get("offers", ()):
+        fill(row)
+    for row in tables.get("row_history", ()):
+        if isinstance(row, dict) and row.get("entity") == "offer":
+            fill(row.get("body"))
+
+
+def _unchanged(tables: dict) -> None:
+    """A schema change in tables an archive does not hold (sign-in keys, sessions)."""
+
+
+#: How an archive of an older schema is brought to the next one before it is loaded: the
+#: schema version it has, the version it reaches, and what changes in its tables. A migration
+#: that changes a table the archive holds adds its step here.
+ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
+    "0001": ("0002", _unchanged),
+    "0002": ("0003", _unchanged),
+    "0003": ("0004", _offer_units),
+}
+
+
+def _upgrade_steps(theirs, ours) -> list[Callable[[dict], None]] | None:
+    """The steps that bring an archive of schema ``theirs`` to ``ours``, or None when none do."""
+    steps = []
+    while theirs != ours:
+        if theirs not in ARCHIVE_UPGRADES:
+            return None
+        theirs, step = ARCHIVE_UPGRADES[theirs]
+        steps.append(step)
+    return steps
+
+
 def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = False,
                    backup_folder: str | os.PathLike | None = None, max_bytes: int = MAX_UNPACKED_BYTES,
                    max_members: int = MAX_MEMBERS) -> Imported:
@@ -415,7 +495,9 @@ def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = Fal
 
     Everything is checked before the database is touched: the size the archive would unpack to
     (at most ``max_bytes`` in at most ``max_members`` files, checked before anything is
-    unpacked), the manifest, every checksum and the schema version. A database that holds data
+    unpacked), the manifest, every checksum and the schema version. An archive of an older
+    schema is brought up to date first (:data:`ARCHIVE_UPGRADES`): an offer from before offers
+    had units gets the units of its kind. A database that holds data
     is replaced only with ``replace``, after a backup into ``backup_folder``; the old rows are
     deleted and the new ones loaded in one transaction, so a failed import leaves the database
     as it was. Sign-in keys are not in an archive: issue new ones afterwards.
@@ -430,7 +512,8 @@ def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = Fal
     path = Path(path)
     manifest, contents = _contents(path, max_bytes, max_members)
     ours, theirs = store.schema_version(), manifest.get("schema_version")
-    if theirs != ours:
+    steps = _upgrade_steps(theirs, ours)
+    if steps is None:
         hint = ("upgrade Klynge (pip install -U klynge), run `klynge db upgrade`, then import again"
                 if isinstance(theirs, str) and theirs > str(ours) else
                 "run `klynge db upgrade` on the database it came from, export it again and import that")
@@ -443,6 +526,8 @@ def import_archive(store: Store, path: str | os.PathLike, *, replace: bool = Fal
     if not isinstance(tables, dict) or {k: len(v) if isinstance(v, list) else -1
                                         for k, v in tables.items()} != manifest.get("counts"):
         raise DataError(f"{path}: cluster.json does not hold the rows manifest.json counts")
+    for step in steps:
+        step(tables)
     backup = None
     if not store.is_empty(SYSTEM):
         if not replace:

@@ -36,6 +36,7 @@ from . import reference, resources
 from .errors import DataError, KeyRejected, NotFound, SettingsError
 from .model import CanvasDocument, Cluster, Note, Offer, Organisation, Package, Person, SdgAssessment, SdgEntry
 from .model.base import Model, Months, Name, Slug, Text, Visibility
+from .model.offer import CapacityUnit, PriceUnit
 from .model.organisation import Email
 from .operations import signin_link
 from .settings import Settings
@@ -67,9 +68,11 @@ class StaffPerson(Model):
 
 
 class DemoOffer(Offer):
-    """An offer with the slug that packages use to name it."""
+    """An offer with the slug that packages use to name it; the demo states its units (none is left to the kind)."""
 
     slug: Slug
+    price_unit: PriceUnit
+    capacity_unit: CapacityUnit
 
 
 class OrganisationFile(Model):

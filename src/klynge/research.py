@@ -33,8 +33,14 @@ DICTIONARY: dict[str, tuple[str, dict[str, str]]] = {
         "kind": "activity, accommodation, meal, transport, culture or venue",
         "municipality": "municipality code where the offer takes place",
         "months": "months of the year it is offered (1 to 12), joined with ;",
-        "capacity_per_day": "guests per day",
-        "price": "price per guest",
+        "capacity_per_day": "how many it takes a day, counted in capacity_unit",
+        "capacity_unit": "guests (a day: activity, culture, venue), beds (accommodation) or seats (meal, "
+                         "transport); add up only rows of the same unit",
+        "price": "the price, for what price_unit says",
+        "price_unit": "person (one guest), group (price_guests guests), night (one night for price_guests) "
+                      "or unit (such as a cabin week: price_guests guests for price_nights nights)",
+        "price_guests": "guests the price covers (1 for a price per person)",
+        "price_nights": "nights the price covers",
         "currency": "NOK or SEK",
         "vat_included": "True when the price includes VAT",
         "trend": "the organisation's view of demand: growing, stable or declining",

@@ -7,6 +7,8 @@ import json
 import pytest
 
 from klynge.analysis import cluster as c
+from klynge.analysis import member as m
+from klynge.model import Money, Offer, Organisation
 
 
 def _analysis(i, name, *, kind="company", area="oppdal", subclusters=(), offers=None, capacity=None, shares=None,
@@ -15,7 +17,8 @@ def _analysis(i, name, *, kind="company", area="oppdal", subclusters=(), offers=
     return {
         "member": {"id": i, "name": name, "kind": kind, "sector": "activity", "country": "NO",
                    "municipality": "5021", "area": area, "subclusters": list(subclusters)},
-        "monthly": {"open_offers": offers or [0] * 12, "capacity": capacity or [0] * 12, "area_share": shares},
+        "monthly": {"open_offers": offers or [0] * 12, "area_share": shares,
+                    **{f"capacity_{u}": (capacity or {}).get(u, [0] * 12) for u in ("beds", "seats", "guests")}},
         "low_season": {"member_share": 0.5, "area_share": 0.4},
         "sdg_shared": {"positive": positive or zeros, "negative": negative or zeros, "score": score or zeros},
         "notes": [{"block": b, "text": t} for b, t in notes],
@@ -26,11 +29,11 @@ def _analysis(i, name, *, kind="company", area="oppdal", subclusters=(), offers=
 
 
 SHARES = [0.05] * 4 + [0.1] * 4 + [0.15, 0.05, 0.05, 0.05]
-A = _analysis(1, "Alfa", subclusters=["food"], offers=[1] * 12, capacity=[10] * 12, shares=SHARES,
+A = _analysis(1, "Alfa", subclusters=["food"], offers=[1] * 12, capacity={"guests": [10] * 12}, shares=SHARES,
               positive=[0] * 7 + [1] + [0] * 9, score=[0] * 7 + [6] + [0] * 9,
               notes=[("customer_segments", "Families from Trondheim"), ("key_partners", "Bus company")])
 B = _analysis(2, "Beta", kind="museum", area="jamtland", subclusters=["food", "winter"],
-              offers=[0] * 6 + [2] * 6, capacity=[0] * 6 + [30] * 6,
+              offers=[0] * 6 + [2] * 6, capacity={"guests": [0] * 6 + [30] * 6},
               negative=[0] * 11 + [1] + [0] * 5, score=[0] * 11 + [-2] + [0] * 5,
               notes=[("customer_segments", "families who ski"), ("value_propositions", "Northern lights")])
 
@@ -46,12 +49,59 @@ def test_counts_by_kind_and_subcluster():
 
 def test_monthly_mixes_area_seasonality_and_finds_gaps():
     table = c.monthly([A, B])
-    assert table["capacity"].tolist() == [10] * 6 + [40] * 6
+    assert table["capacity_guests"].tolist() == [10] * 6 + [40] * 6
+    assert table["capacity_beds"].sum() == table["capacity_seats"].sum() == 0
     assert table["demand"].iloc[0] == pytest.approx((0.05 + 1 / 12) / 2)
-    assert table["capacity_share"].sum() == pytest.approx(1.0)
+    assert table["share_guests"].sum() == pytest.approx(1.0)
     gaps = c.low_season_gaps(table, [A, B])
     assert set(gaps.index) == {m for m in range(1, 13) if table.loc[m, "demand"] < 1 / 12}
     assert gaps.loc[1, "idle_names"] == "Beta"
+    assert "capacity_guests" in gaps and "capacity_beds" not in gaps  # only units the cluster has
+
+
+def _member(i, name, *offers):
+    org = Organisation(id=i, name=name, country="NO", orgnr="974760673", municipality="5021")
+    return m.member_figures(org, offers, {}, None, area="oppdal", seasonality=SHARES, low_months=[1, 2, 3, 11, 12],
+                            template_blocks={})
+
+
+def _offer(i, kind, capacity, months):
+    return Offer(id=i, organisation_id=i, title=kind, kind=kind, municipality="5021", months=months,
+                 capacity_per_day=capacity, price=Money(amount=900, currency="NOK"))
+
+
+def test_a_hotels_beds_and_a_restaurants_seats_are_never_added_up():
+    hotel = _member(1, "Hotellet", _offer(1, "accommodation", 40, list(range(1, 13))))
+    restaurant = _member(2, "Restauranten", _offer(2, "meal", 60, [6, 7, 8]))
+    picture = json.loads(json.dumps(c.cluster_picture("K", {}, [hotel, restaurant])))
+    data = picture["monthly"]["data"]
+    assert data["capacity_beds"][6] == 40 * 31 and data["capacity_seats"][6] == 60 * 31
+    assert data["capacity_guests"] == [0] * 12
+    # their sum is reported nowhere: not per month, not per day, not for the year
+    sums = {(40 + 60) * 31, 40 + 60, 40 * 365 + 60 * 92}
+    numbers = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers.add(value)
+
+    walk(picture)
+    assert not numbers & sums
+    # each unit is a share of its own year: the restaurant's seats are all summer, the beds all year
+    assert sum(data["share_seats"][5:8]) == pytest.approx(1.0)
+    assert data["share_beds"][6] == pytest.approx(31 / 365, abs=1e-6)
+    gaps = picture["low_season_gaps"]["data"][0]
+    assert {"capacity_beds", "capacity_seats", "gap_beds", "gap_seats"} <= set(gaps)
+    assert "capacity_guests" not in gaps and "capacity" not in gaps
+    positions = {p["name"]: p for p in picture["positions"]}
+    assert positions["Hotellet"]["capacity_beds"] == 40 * 365 and positions["Hotellet"]["capacity_seats"] == 0
+    assert positions["Restauranten"]["low_share"] == 0.0
 
 
 def test_sdg_matrix_and_good_and_harm():

@@ -11,8 +11,8 @@ from klynge.analysis import member as m
 from klynge.model import CanvasDocument, Money, Note, Offer, Organisation, SdgAssessment, SdgEntry
 
 
-def _offer(i, months, capacity):
-    return Offer(id=i, organisation_id=1, title=f"offer {i}", kind="activity", municipality="5021", months=months,
+def _offer(i, months, capacity, kind="activity"):
+    return Offer(id=i, organisation_id=1, title=f"offer {i}", kind=kind, municipality="5021", months=months,
                  capacity_per_day=capacity, price=Money(amount=Decimal("100"), currency="NOK"))
 
 
@@ -33,26 +33,49 @@ BLOCKS = {"business_model": ["customer_segments", "key_partners", "channels", "c
 def test_by_month_counts_offers_and_capacity():
     table = m.by_month(m.offers_frame(OFFERS))
     assert list(table.index) == list(range(1, 13))
-    assert table.loc[2].tolist() == [2, 15, 15 * 28]
-    assert table.loc[7].tolist() == [1, 5, 5 * 31]
-    assert table.loc[3].tolist() == [0, 0, 0]
+    assert list(table.columns) == ["open_offers", "per_day_beds", "per_day_seats", "per_day_guests",
+                                   "capacity_beds", "capacity_seats", "capacity_guests"]
+    assert table.loc[2, ["open_offers", "per_day_guests", "capacity_guests"]].tolist() == [2, 15, 15 * 28]
+    assert table.loc[7, ["open_offers", "per_day_guests", "capacity_guests"]].tolist() == [1, 5, 5 * 31]
+    assert table.loc[3].tolist() == [0] * 7
+
+
+def test_by_month_never_adds_beds_to_seats_or_guests():
+    hotel, restaurant, hike = _offer(1, [1, 2], 40, "accommodation"), _offer(2, [2], 60, "meal"), _offer(3, [2], 8)
+    table = m.by_month(m.offers_frame([hotel, restaurant, hike]))
+    assert table.loc[2].tolist() == [3, 40, 60, 8, 40 * 28, 60 * 28, 8 * 28]
+    assert table.loc[1].tolist() == [1, 40, 0, 0, 40 * 31, 0, 0]
+    assert 108 not in table.to_numpy()  # the sum of a day's beds, seats and guests is nowhere
+    rows = m.offer_months(m.offers_frame([hotel, restaurant]))
+    assert rows["capacity_unit"].tolist() == ["beds", "beds", "seats"]
 
 
 def test_by_month_without_offers_is_all_zero():
     table = m.by_month(m.offers_frame([]))
-    assert table.to_numpy().sum() == 0 and table.shape == (12, 3)
+    assert table.to_numpy().sum() == 0 and table.shape == (12, 7)
 
 
 def test_low_season_compares_capacity_with_guest_nights():
     table = m.by_month(m.offers_frame(OFFERS))
     shares = [0.1] * 6 + [0.2] * 2 + [0.0] * 2 + [0.0] * 2
     season = m.low_season(table, shares, [1, 2, 3, 12])
-    capacity = table["capacity"]
+    capacity = table["capacity_guests"]
     assert season["member_share"] == pytest.approx(capacity[[1, 2, 3, 12]].sum() / capacity.sum())
+    assert season["by_unit"] == {"guests": pytest.approx(season["member_share"])}
     assert season["area_share"] == pytest.approx(0.3)
     assert season["gap"] == pytest.approx(season["member_share"] - 0.3)
     assert season["idle_months"] == [3]
     assert m.low_season(m.by_month(m.offers_frame([])), None, [1])["member_share"] == 0.0
+
+
+def test_low_season_share_is_taken_unit_by_unit():
+    # 10 beds open all year, 100 seats only in the low months: beds 4 of 12 months, seats all low
+    hotel = _offer(1, list(range(1, 13)), 10, "accommodation")
+    restaurant = _offer(2, [1, 2, 3, 12], 100, "meal")
+    season = m.low_season(m.by_month(m.offers_frame([hotel, restaurant])), None, [1, 2, 3, 12])
+    beds = (31 + 28 + 31 + 31) / 365
+    assert season["by_unit"] == {"beds": pytest.approx(beds), "seats": pytest.approx(1.0)}
+    assert season["member_share"] == pytest.approx((beds + 1.0) / 2)
 
 
 def test_sdg_profile_counts_confirmed_and_can_leave_private_out():

@@ -46,10 +46,20 @@ def test_index_page_escapes_names_and_links():
 
 
 def test_figures_are_deterministic_and_carry_no_software_or_date():
-    args = ([1] * 12, [10 * i for i in range(12)], [1 / 12] * 12, [i < 4 for i in range(12)], "en")
+    args = ([1] * 12, {"beds": [10 * i for i in range(12)], "seats": [5] * 12}, [1 / 12] * 12,
+            [i < 4 for i in range(12)], "en")
     one, two = fg.png(fg.monthly_figure(*args)), fg.png(fg.monthly_figure(*args))
     assert one == two and one.startswith(b"\x89PNG")
     assert b"Software" not in one and b"matplotlib" not in one.lower() and b"Creation" not in one
+
+
+def test_the_monthly_figure_draws_each_capacity_unit_as_its_own_series():
+    capacity = {"beds": [40 * 31] * 12, "seats": [60 * 31] * 12, "guests": [0] * 12}
+    fig = fg.monthly_figure([2] * 12, capacity, None, [False] * 12, "nb")
+    ax = fig.axes[0]
+    assert [c.get_label() for c in ax.containers] == ["Senger (sengedøgn)", "Plasser (plassdager)"]
+    tops = sorted({round(bar.get_height()) for c in ax.containers for bar in c})
+    assert tops == [40 * 31, 60 * 31]  # side by side: no bar reaches their sum
 
 
 def test_text_with_dollars_is_drawn_as_typed():

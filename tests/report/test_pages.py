@@ -51,9 +51,11 @@ def _text(html: str) -> str:
 
 
 @pytest.mark.parametrize("lang,share,price,capacity,canvas", [
-    ("nb", f"66{NBSP}%", f"1{NBSP}250,50{NBSP}NOK inkl. mva.", f"1{NBSP}200", "Forretningsmodellkanvas"),
-    ("sv", f"66{NBSP}%", f"1{NBSP}250,50{NBSP}NOK inkl. moms", f"1{NBSP}200", "Affärsmodellkanvas"),
-    ("en", "66%", f"1,250.50{NBSP}NOK incl. VAT", "1,200", "Business Model Canvas"),
+    ("nb", f"66{NBSP}%", f"1{NBSP}250,50{NBSP}NOK per person inkl. mva.", f"1{NBSP}200 gjester per dag",
+     "Forretningsmodellkanvas"),
+    ("sv", f"66{NBSP}%", f"1{NBSP}250,50{NBSP}NOK per person inkl. moms", f"1{NBSP}200 gäster per dag",
+     "Affärsmodellkanvas"),
+    ("en", "66%", f"1,250.50{NBSP}NOK per person incl. VAT", "1,200 guests a day", "Business Model Canvas"),
 ])
 def test_a_member_report_writes_shares_money_numbers_and_template_names_in_its_language(lang, share, price,
                                                                                        capacity, canvas):
@@ -87,3 +89,33 @@ def test_the_cluster_report_writes_its_gaps_as_percentages_and_fits_a_phone():
     assert 'class="scroll"' in html and "overflow-x:auto" in html and "max-width:100%" in html
     # every table sits in a box that scrolls sideways on a phone
     assert html.count("<table") == html.count('<div class="scroll"><table')
+
+
+def _lodging(i: int, name: str, kind: str, capacity: int, **price) -> tuple[MemberData, dict]:
+    org = Organisation(id=i, name=name, country="NO", orgnr=fictional_orgnr("NO", i, start=93_000_000, step=17),
+                       municipality="5021", sector="accommodation")
+    offers = (Offer(id=10 * i, organisation_id=i, title=f"{kind} {i}", kind=kind, municipality="5021",
+                    months=[1, 7], capacity_per_day=capacity, price=Money(amount=Decimal("450"), currency="NOK"),
+                    **price),)
+    analysis = member_figures(org, offers, {}, None, area="oppdal", seasonality=SEASON, low_months=LOW,
+                              template_blocks={})
+    return MemberData(organisation=org, offers=offers, canvases={}), analysis
+
+
+@pytest.mark.parametrize("lang,beds,seats,price", [
+    ("nb", "Senger (sengedøgn)", "Plasser (plassdager)", f"450{NBSP}NOK per natt for 2 inkl. mva."),
+    ("sv", "Bäddar (bäddnätter)", "Platser (platsdagar)", f"450{NBSP}NOK per natt för 2 inkl. moms"),
+    ("en", "Beds (bed-nights)", "Seats (seat-days)", f"450{NBSP}NOK per night for 2 incl. VAT"),
+])
+def test_the_reports_keep_a_hotels_beds_and_a_restaurants_seats_apart(lang, beds, seats, price):
+    hotel = _lodging(1, "Hotellet", "accommodation", 40, price_guests=2)
+    restaurant = _lodging(2, "Restauranten", "meal", 60)
+    picture = cluster_picture("Nysesong", {}, [hotel[1], restaurant[1]])
+    summary = _text(cluster_summary_html(picture, lang, "fp"))
+    assert beds in summary and seats in summary
+    sep = "," if lang == "en" else NBSP
+    assert f"1{sep}240" in summary and f"1{sep}860" in summary  # January: 40 beds and 60 seats, 31 days
+    assert f"3{sep}100" not in summary  # never their sum
+    report = _text(member_report_html(hotel[0], hotel[1], picture, default_registry().get("business_model"), lang,
+                                      "fp"))
+    assert price in report and ("40 senger" in report or "40 bäddar" in report or "40 beds" in report)

@@ -19,11 +19,15 @@ ROLES = ("participant", "facilitator", "researcher", "system")
 # organisation of another cluster): "y" allowed, "-" refused.
 DECISIONS = {
     "participant": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "y--",
-                    "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---"},
+                    "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---",
+                    "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
-                    "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---"},
+                    "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
+                    # a facilitator answers the self-assessment for the management, never for a member
+                    "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
-                   "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---"},
+                   "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
+                   "read_decisions": "---", "decide": "---", "answer_maturity": "---"},
     "system": {action: "yyy" for action in ACTIONS},
 }
 

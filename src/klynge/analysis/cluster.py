@@ -5,7 +5,9 @@ DataFrames: who the members are (by kind, place and sub-cluster); capacity and o
 month against the areas' seasonality, with the low-season gaps; the SDG heat map and where
 members do good and harm; and the customer segments, value propositions and key partners
 that several members name. Only what members share with the cluster is used (no private
-notes or SDG entries). Each figure comes with the rows it was computed from.
+notes or SDG entries). Each figure comes with the rows it was computed from. Capacity is added
+up unit by unit (beds, seats, guests a day), never across units: a hotel's beds and a
+restaurant's seats stay two numbers.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ..stopwords import stop_words
-from .member import GOALS, MONTHS, SHARED_BLOCKS, _num, columns, records
+from .member import GOALS, MONTHS, SHARED_BLOCKS, UNITS, _num, capacity_column, columns, records
 
 __all__ = [
     "cluster_picture",
     "common_terms",
     "counts",
+    "gap_column",
     "good_and_harm",
     "labels",
     "low_season_gaps",
@@ -30,6 +33,8 @@ __all__ = [
     "monthly",
     "notes_table",
     "sdg_matrix",
+    "share_column",
+    "units_in",
 ]
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -59,36 +64,57 @@ def counts(members: pd.DataFrame, column: str, labels: Mapping[str, str] | None 
     return table.sort_values(["members", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def share_column(unit: str) -> str:
+    """The column of :func:`monthly` with the month's share of the year's capacity in ``unit``."""
+    return f"share_{unit}"
+
+
+def gap_column(unit: str) -> str:
+    """The column of :func:`monthly` with the share of ``unit`` minus demand."""
+    return f"gap_{unit}"
+
+
+def units_in(table: pd.DataFrame) -> list[str]:
+    """The capacity units some member has capacity in, in :data:`~klynge.analysis.member.UNITS` order."""
+    return [u for u in UNITS if table[capacity_column(u)].sum() > 0]
+
+
 def monthly(analyses: Sequence[Mapping]) -> pd.DataFrame:
     """The cluster's open offers and capacity by month against its areas' seasonality.
 
     ``demand`` mixes the seasonality of the members' areas, each area weighted by its number
-    of members (an even year for members without data). ``capacity_share`` is the month's
-    share of the year's capacity; ``gap`` is capacity share minus demand: above 0 in a low
-    month, the cluster can take more guests than usually come.
+    of members (an even year for members without data). Capacity is summed per unit only
+    (``capacity_beds``, ``capacity_seats``, ``capacity_guests``); ``share_<unit>`` is the
+    month's share of the year's capacity in that unit, and ``gap_<unit>`` that share minus
+    demand: above 0 in a low month, the cluster can take more guests than usually come.
     """
     offers = np.zeros(12)
-    capacity = np.zeros(12)
+    capacity = {u: np.zeros(12) for u in UNITS}
     demand = np.zeros(12)
     for a in analyses:
         m = a["monthly"]
         offers += np.array(m["open_offers"], dtype=float)
-        capacity += np.array(m["capacity"], dtype=float)
+        for u in UNITS:
+            capacity[u] += np.array(m[capacity_column(u)], dtype=float)
         demand += np.array(m["area_share"] if m["area_share"] is not None else [1 / 12] * 12, dtype=float)
     demand = demand / len(analyses) if analyses else np.full(12, 1 / 12)
-    total = capacity.sum()
-    share = capacity / total if total else np.zeros(12)
-    table = pd.DataFrame({"open_offers": offers.astype(int), "capacity": capacity.astype(int),
-                          "demand": demand, "capacity_share": share, "gap": share - demand,
-                          "low": demand < 1 / 12}, index=pd.Index(MONTHS, name="month"))
-    return table
+    data: dict[str, np.ndarray] = {"open_offers": offers.astype(int)}
+    data.update({capacity_column(u): capacity[u].astype(int) for u in UNITS})
+    data["demand"] = demand
+    shares = {u: capacity[u] / capacity[u].sum() if capacity[u].sum() else np.zeros(12) for u in UNITS}
+    data.update({share_column(u): shares[u] for u in UNITS})
+    data.update({gap_column(u): shares[u] - demand for u in UNITS})
+    data["low"] = demand < 1 / 12
+    return pd.DataFrame(data, index=pd.Index(MONTHS, name="month"))
 
 
 def low_season_gaps(table: pd.DataFrame, analyses: Sequence[Mapping]) -> pd.DataFrame:
-    """The low months with open offers, capacity, demand and gap, and members with nothing open."""
+    """The low months with open offers, capacity, share and gap per unit the cluster has, demand,
+    and members with nothing open."""
     idle = {m: [a["member"]["name"] for a in analyses if a["monthly"]["open_offers"][m - 1] == 0
                 and any(a["monthly"]["open_offers"])] for m in MONTHS}
-    low = table[table["low"]].copy()
+    absent = [f(u) for u in UNITS if u not in units_in(table) for f in (capacity_column, share_column, gap_column)]
+    low = table[table["low"]].drop(columns=absent)
     low["idle_members"] = [len(idle[m]) for m in low.index]
     low["idle_names"] = [", ".join(sorted(idle[m])) for m in low.index]
     return low.drop(columns=["low"])
@@ -192,6 +218,6 @@ def cluster_picture(cluster_name: str, subclusters: Mapping[str, str], analyses:
                    for block in SHARED_BLOCKS},
         "positions": [{"id": a["member"]["id"], "name": a["member"]["name"],
                        "low_share": a["low_season"]["member_share"], "area_share": a["low_season"]["area_share"],
-                       "capacity": int(sum(a["monthly"]["capacity"])),
+                       **{capacity_column(u): int(sum(a["monthly"][capacity_column(u)])) for u in UNITS},
                        "sdg_score": int(sum(a["sdg_shared"]["score"]))} for a in analyses],
     }

@@ -3,6 +3,11 @@
 Pure functions over domain models and DataFrames: no I/O, no widgets, no clock. Every
 figure comes with the rows it was computed from, and :func:`member_figures` returns plain
 JSON values with floats rounded to 6 decimals, so the same data gives byte-identical JSON.
+
+Capacity is added up only like with like: each offer counts its capacity in its unit (beds
+for accommodation, seats for meals and transport, guests a day for the rest), and every sum
+and share is kept per unit (columns ``capacity_beds``, ``capacity_seats``, ``capacity_guests``),
+never across units.
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..model import CanvasDocument, Offer, Organisation, SdgAssessment
+from ..model import CAPACITY_UNITS, CanvasDocument, Offer, Organisation, SdgAssessment
 
 __all__ = [
     "DAYS",
     "MONTHS",
     "SHARED_BLOCKS",
+    "UNITS",
     "by_month",
+    "capacity_column",
     "canvas_completeness",
     "low_season",
     "member_figures",
@@ -36,39 +43,62 @@ GOALS = tuple(range(1, 18))
 #: Business-model blocks whose shared notes the cluster compares across members.
 SHARED_BLOCKS = ("customer_segments", "value_propositions", "key_partners")
 
-_OFFER_COLUMNS = ["offer_id", "title", "kind", "municipality", "months", "capacity_per_day", "price",
-                  "currency", "trend"]
+#: The capacity units, in the order tables and figures show them.
+UNITS: tuple[str, ...] = tuple(sorted(CAPACITY_UNITS, key=("beds", "seats", "guests").index))
+
+_OFFER_COLUMNS = ["offer_id", "title", "kind", "municipality", "months", "capacity_per_day", "capacity_unit",
+                  "price", "price_unit", "price_guests", "price_nights", "currency", "trend"]
+
+
+def capacity_column(unit: str, per_day: bool = False) -> str:
+    """The column of :func:`by_month` that holds capacity in ``unit``: per month, or per day."""
+    return f"{'per_day' if per_day else 'capacity'}_{unit}"
 
 
 def offers_frame(offers: Iterable[Offer]) -> pd.DataFrame:
     """One row per offer; ``months`` is a tuple of month numbers."""
     rows = [{"offer_id": o.id, "title": o.title, "kind": o.kind, "municipality": o.municipality,
              "months": tuple(o.months), "capacity_per_day": int(o.capacity_per_day),
-             "price": float(o.price.amount), "currency": o.price.currency, "trend": o.trend} for o in offers]
+             "capacity_unit": o.capacity_unit, "price": float(o.price.amount), "price_unit": o.price_unit,
+             "price_guests": int(o.price_guests), "price_nights": int(o.price_nights),
+             "currency": o.price.currency, "trend": o.trend} for o in offers]
     return pd.DataFrame(rows, columns=_OFFER_COLUMNS)
 
 
 def offer_months(offers: pd.DataFrame) -> pd.DataFrame:
-    """One row per offer and month it is open, with its capacity per day and per month."""
+    """One row per offer and month it is open, with its capacity per day and per month, in its unit."""
     counts = offers["months"].map(len).to_numpy(dtype=int) if len(offers) else np.zeros(0, dtype=int)
     months = np.concatenate([np.asarray(m, dtype=int) for m in offers["months"]]) if counts.sum() else \
         np.zeros(0, dtype=int)
     per_day = np.repeat(offers["capacity_per_day"].to_numpy(dtype=int), counts)
     return pd.DataFrame({"offer_id": np.repeat(offers["offer_id"].to_numpy(), counts), "month": months,
+                         "capacity_unit": np.repeat(offers["capacity_unit"].to_numpy(dtype=object), counts),
                          "capacity_per_day": per_day, "capacity": per_day * np.asarray(DAYS)[months - 1]})
 
 
 def by_month(offers: pd.DataFrame) -> pd.DataFrame:
-    """Open offers, capacity per day and capacity per month (guest-days) for months 1 to 12."""
+    """Open offers, and per capacity unit the capacity per day and per month, for months 1 to 12.
+
+    ``capacity_beds`` is bed-nights, ``capacity_seats`` seat-days and ``capacity_guests``
+    guests (guests a day times days); ``per_day_<unit>`` is the capacity of a day. Units are
+    never added to one another.
+    """
     long = offer_months(offers)
     month = long["month"].to_numpy(dtype=int)
+    unit = long["capacity_unit"].to_numpy(dtype=object)
 
-    def total(weights=None):
-        return np.bincount(month, weights=weights, minlength=13)[1:].astype(int)
+    def total(weights=None, mask=None):
+        keep = np.ones(len(month), dtype=bool) if mask is None else mask
+        w = None if weights is None else weights[keep]
+        return np.bincount(month[keep], weights=w, minlength=13)[1:].astype(int)
 
     # An offer's months are a set, so counting rows per month counts offers.
-    return pd.DataFrame({"open_offers": total(), "capacity_per_day": total(long["capacity_per_day"].to_numpy()),
-                         "capacity": total(long["capacity"].to_numpy())}, index=pd.Index(MONTHS, name="month"))
+    data = {"open_offers": total()}
+    for u in UNITS:
+        data[capacity_column(u, per_day=True)] = total(long["capacity_per_day"].to_numpy(), unit == u)
+    for u in UNITS:
+        data[capacity_column(u)] = total(long["capacity"].to_numpy(), unit == u)
+    return pd.DataFrame(data, index=pd.Index(MONTHS, name="month"))
 
 
 def low_season(monthly: pd.DataFrame, seasonality: Sequence[float] | None, low: Sequence[int]) -> dict:
@@ -86,21 +116,26 @@ def low_season(monthly: pd.DataFrame, seasonality: Sequence[float] | None, low: 
     Returns
     -------
     dict
-        ``member_share`` (capacity in low months over all capacity; 0 without capacity),
-        ``area_share`` (guest nights in low months over the year), ``gap`` (their
+        ``by_unit`` (per capacity unit the member has: its capacity in low months over its
+        capacity in the year, say bed-nights over bed-nights), ``member_share`` (the mean of
+        those shares: each unit weighs the same, none is added to another; 0 without
+        capacity), ``area_share`` (guest nights in low months over the year), ``gap`` (their
         difference: above 0, the member offers more in the low season than guests come),
         and ``idle_months`` (low months without any open offer).
     """
     low = sorted(set(low))
-    capacity = monthly["capacity"].to_numpy(dtype=float)
-    total = capacity.sum()
     mask = np.isin(np.array(MONTHS), low)
-    member_share = float(capacity[mask].sum() / total) if total else 0.0
+    by_unit = {}
+    for unit in UNITS:
+        capacity = monthly[capacity_column(unit)].to_numpy(dtype=float)
+        if capacity.sum():
+            by_unit[unit] = float(capacity[mask].sum() / capacity.sum())
+    member_share = float(np.mean(list(by_unit.values()))) if by_unit else 0.0
     shares = np.array(seasonality if seasonality is not None else [1 / 12] * 12, dtype=float)
     area_share = float(shares[mask].sum())
     idle = [int(m) for m in low if monthly.loc[m, "open_offers"] == 0]
-    return {"months": [int(m) for m in low], "member_share": member_share, "area_share": area_share,
-            "gap": member_share - area_share, "idle_months": idle}
+    return {"months": [int(m) for m in low], "by_unit": by_unit, "member_share": member_share,
+            "area_share": area_share, "gap": member_share - area_share, "idle_months": idle}
 
 
 def sdg_entries(sdg: SdgAssessment | None) -> pd.DataFrame:
@@ -213,12 +248,14 @@ def member_figures(organisation: Organisation, offers: Iterable[Offer], canvases
                    "subclusters": sorted(org.subclusters), "phase": org.phase, "size": org.size},
         "monthly": {**columns(monthly, "month"), "area_share": shares,
                     "low": [m in season["months"] for m in MONTHS]},
-        "low_season": {k: _num(v) if not isinstance(v, list) else v for k, v in season.items()},
+        "low_season": {k: v if isinstance(v, list) else {u: _num(x) for u, x in v.items()}
+                       if isinstance(v, dict) else _num(v) for k, v in season.items()},
         "sdg": columns(sdg_profile(entries), "goal"),
         "sdg_shared": columns(sdg_profile(entries, shared_only=True), "goal"),
         "canvas": records(canvas_completeness(canvases, template_blocks)),
         "notes": records(shared_notes(canvases)),
-        "rows": {"offers": records(offer_table.drop(columns=["price", "currency"])),
+        "rows": {"offers": records(offer_table.drop(columns=["price", "price_unit", "price_guests", "price_nights",
+                                                              "currency"])),
                  "offer_months": records(offer_months(offer_table)),
                  "sdg": records(entries)},
     }

@@ -1,5 +1,6 @@
 """The facilitator app: the members' progress, invitations and keys, meetings within the hour, the partner
-network, the batch that makes the reports, and the cluster in numbers."""
+network, the members' decisions and the maturity self-assessment, the batch that makes the reports, and the
+cluster in numbers."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class FacilitatorApp:
         pages = [Page("members", "nav.members", self._members),
                  Page("meetings", "nav.meetings", self._meetings),
                  Page("network", "nav.network", self._network),
+                 Page("decisions", "decisions.nav", self._decisions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
@@ -84,6 +86,16 @@ class FacilitatorApp:
         from ..widgets.partners_service import PartnersService
 
         return NetworkPage(PartnersService(self.session.store, self.session.identity))
+
+    def _decisions(self) -> w.Widget:
+        from ..widgets.decisions_page import DecisionsMaturityPage
+        from ..widgets.decisions_service import DecisionsService, MaturityService, findings_from_outputs
+
+        session = self.session
+        outputs = session.settings.outputs
+        store, who = session.store, session.identity
+        return DecisionsMaturityPage(DecisionsService(store, who, lambda lang: findings_from_outputs(outputs, lang)),
+                                     MaturityService(store, who))
 
 
 def app() -> w.Widget:

@@ -160,7 +160,9 @@ def brief(result: dict) -> str:
     """A one-line account of a step's result, for the executed notebook."""
     if "member" in result and isinstance(result["member"], dict):
         m = result["member"]
-        return (f"{m['name']} (id {m['id']}): {sum(result['monthly']['capacity'])} guest-days a year, "
+        year = ", ".join(f"{sum(result['monthly'][f'capacity_{u}'])} {u}" for u in ("beds", "seats", "guests")
+                         if sum(result['monthly'].get(f'capacity_{u}', ())))
+        return (f"{m['name']} (id {m['id']}): {year or 'no capacity'} a year (in unit-days), "
                 f"{result['low_season']['member_share']:.0%} in the low season; fingerprint {result['fingerprint']}")
     if "cluster" in result:
         c = result["cluster"]

@@ -191,19 +191,28 @@ class ScalePoint(_Model):
 
 
 class Area(_Model):
-    """A group of assessment questions, from one framework."""
+    """A group of assessment questions, from one framework, with the steps a low score calls for."""
 
     id: Id
     framework: Str
     title: Text
+    next_steps: Questions | None = None
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang)
+
+    def next_steps_in(self, lang: str) -> list[str]:
+        """What a cluster that scores low here could do next, in ``lang`` (none when not given)."""
+        return self.next_steps.get(lang) if self.next_steps else []
 
 
 class Question(_Model):
-    """One statement to rate, in one area."""
+    """One statement to rate, in one area; ``weight`` is its share in the area's and the total score."""
 
     id: Id
     area: Id
     text: Text
+    weight: float = Field(default=1.0, gt=0, le=100)
 
     def text_in(self, lang: str) -> str:
         return self.text.get(lang)

@@ -20,12 +20,34 @@ from .base import (
 )
 from .canvas import CanvasDocument, Note
 from .cluster import Cluster, SubCluster
+from .decision import OUTCOMES, Decision, orphaned
+from .maturity import (
+    FACILITATOR,
+    AreaChange,
+    AreaScore,
+    FigureChange,
+    MaturityAnswers,
+    MaturityScore,
+    MaturitySnapshot,
+    MaturityTrend,
+    MemberFigures,
+    MemberMove,
+    NextStep,
+    check_answers,
+    next_steps,
+    respondent,
+    respondent_organisation,
+    score,
+    trend,
+)
 from .offer import CAPACITY_UNIT_OF, CAPACITY_UNITS, OFFER_KINDS, PRICE_UNITS, Money, Offer
 from .organisation import Organisation, Person, check_orgnr
 from .package import THEMES, TRAVEL_MODES, Package, PackageAnswer, PackageComponent, PackageSettings
 from .sdg import SdgAssessment, SdgEntry
 
 __all__ = [
+    "AreaChange",
+    "AreaScore",
     "CAPACITY_UNITS",
     "CAPACITY_UNIT_OF",
     "CERTIFICATIONS",
@@ -33,11 +55,22 @@ __all__ = [
     "CURRENCIES",
     "CanvasDocument",
     "Cluster",
+    "Decision",
+    "FACILITATOR",
+    "FigureChange",
     "LANGUAGE_CODES",
+    "MaturityAnswers",
+    "MaturityScore",
+    "MaturitySnapshot",
+    "MaturityTrend",
+    "MemberFigures",
+    "MemberMove",
     "Money",
+    "NextStep",
     "Note",
     "OFFER_KINDS",
     "ORGANISATION_KINDS",
+    "OUTCOMES",
     "Offer",
     "Organisation",
     "PHASES",
@@ -57,6 +90,13 @@ __all__ = [
     "TRAVEL_MODES",
     "TRENDS",
     "VISIBILITIES",
+    "check_answers",
     "check_orgnr",
+    "next_steps",
     "normalise_code",
+    "orphaned",
+    "respondent",
+    "respondent_organisation",
+    "score",
+    "trend",
 ]

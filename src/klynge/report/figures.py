@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ..i18n import t
 
-__all__ = ["canvas_poster", "counts_figure", "monthly_figure", "png", "position_figure", "sdg_heatmap",
+__all__ = ["UNIT_COLOURS", "canvas_poster", "counts_figure", "monthly_figure", "png", "position_figure", "sdg_heatmap",
            "sdg_profile_figure"]
 
 #: Fixed rcParams of every figure: same bytes on every run.
@@ -69,29 +69,45 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def monthly_figure(open_offers: Sequence[int], capacity: Sequence[int], demand: Sequence[float] | None,
+#: A colour per capacity unit, the same in every figure.
+UNIT_COLOURS = {"beds": _BAR, "seats": "#6b8e23", "guests": "#8e6bb0"}
+
+
+def monthly_figure(open_offers: Sequence[int], capacity: Mapping[str, Sequence[int]], demand: Sequence[float] | None,
                    low: Sequence[bool], lang: str, title: str = "") -> Figure:
-    """Capacity (bars) and open offers by month, low months shaded, the area's guest nights (line)."""
+    """Capacity by month, one bar per unit side by side (never stacked: beds, seats and guests a day
+    are not added up), open offers, low months shaded, the area's guest nights (line).
+
+    ``capacity`` maps a unit (beds, seats, guests) to its twelve monthly capacities; units
+    without any capacity are left out.
+    """
+    series = [(u, np.asarray(v, dtype=float)) for u, v in capacity.items() if np.asarray(v, dtype=float).sum() > 0]
     with matplotlib.rc_context(RC):
-        fig = _figure(7.5, 3.4)
-        ax = _axes(fig, 0.9, 0.7, 0.75 if demand is not None else 0.2, 0.35)
+        fig = _figure(7.5, 3.6)
+        ax = _axes(fig, 0.9, 0.95, 0.75 if demand is not None else 0.2, 0.35)
         x = np.arange(12)
         for i in x[np.asarray(low, dtype=bool)]:
             ax.axvspan(i - 0.5, i + 0.5, color=_LOW, zorder=0)
-        ax.bar(x, capacity, color=_BAR, label=t("batch.capacity", lang), zorder=2)
+        width = 0.8 / max(1, len(series))
+        for k, (unit, values) in enumerate(series):
+            ax.bar(x - 0.4 + width * (k + 0.5), values, width=width, color=UNIT_COLOURS.get(unit, _BAR),
+                   label=t(f"unit.capacity_month.{unit}", lang), zorder=2)
         ax.set_xticks(x, months(lang))
-        ax.set_ylabel(t("batch.capacity", lang))
+        ax.set_ylabel(t("unit.capacity_by_unit", lang))
         for i, n in zip(x, open_offers):
-            ax.annotate(str(int(n)), (i, 0), xytext=(0, 2), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7, color="white" if capacity[i] else "#555", zorder=3)
+            ax.annotate(str(int(n)), (i, 1), xycoords=("data", "axes fraction"), xytext=(0, -2),
+                        textcoords="offset points", ha="center", va="top", fontsize=7, color="#555", zorder=3)
+        if series:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(series), frameon=False, fontsize=8)
         if demand is not None:
             share = ax.twinx()
             share.plot(x, np.asarray(demand) * 100, color=_LINE, marker="o", ms=3, label=t("batch.demand", lang))
             share.set_ylabel(t("batch.demand", lang))
             share.set_ylim(bottom=0)
         ax.set_xlim(-0.5, 11.5)
+        ax.set_ylim(bottom=0, top=max([1.0] + [float(v.max()) for _, v in series]) * 1.12)
         ax.set_title(plain(title or t("batch.monthly", lang)), loc="left")
-        fig.text(0.99, 0.02, t("batch.monthly_note", lang), ha="right", va="bottom", fontsize=7, color="#555")
+        fig.text(0.99, 0.02, t("batch.monthly_note_top", lang), ha="right", va="bottom", fontsize=7, color="#555")
     return fig
 
 

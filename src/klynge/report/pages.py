@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .. import reference
+from ..analysis.member import UNITS, capacity_column
 from ..canvases import default_registry
 from ..errors import KlyngeError, NotFound
-from ..formatting import money, percent
+from ..formatting import number, percent
 from ..i18n import t
 from . import figures as fg
 from .html import bullet_notes, details, figure, page, paragraph, section, table
+from .offer_text import capacity_unit_text, price_text
 
 __all__ = ["HEAT_ROWS", "cluster_summary_html", "member_report_html"]
 
@@ -75,17 +77,28 @@ def _shares(rows: Sequence[Mapping], columns: Sequence[str], lang: str, digits: 
              for k, v in r.items()} for r in rows]
 
 
-def _price(price, lang: str) -> str:
-    """An offer's price in its currency, with or without VAT as the member gave it."""
-    if price is None:
-        return ""
-    vat = t("profile.vat_yes" if price.vat_included else "profile.vat_no", lang)
-    return f"{money(price.amount, price.currency, lang)} {vat}"
+def _price(offer, lang: str) -> str:
+    """An offer's price in its currency and unit ("450 NOK per night for 2"), with or without VAT as given."""
+    return "" if offer is None else price_text(offer, lang)
 
 
 def _monthly(m: Mapping, lang: str, title: str, rows: Sequence[Mapping], demand=None) -> str:
-    fig = fg.monthly_figure(m["open_offers"], m["capacity"], demand, m["low"], lang, title)
-    return figure(fg.png(fig), t("batch.monthly", lang), t("batch.monthly_caption", lang), rows, lang=lang)
+    capacity = {u: m[capacity_column(u)] for u in UNITS}
+    fig = fg.monthly_figure(m["open_offers"], capacity, demand, m["low"], lang, title)
+    caption = f"{t('batch.monthly_caption', lang)} {t('batch.capacity_units', lang)}"
+    return figure(fg.png(fig), t("batch.monthly", lang), caption, rows, lang=lang)
+
+
+def _unit_columns(rows: Sequence[Mapping], lang: str) -> dict[str, str]:
+    """Labels of the per-unit columns (capacity, share, gap) that ``rows`` hold, in ``lang``."""
+    present = set(rows[0]) if rows else set()
+    labels = {}
+    for unit in UNITS:
+        for column, key in ((capacity_column(unit), "capacity_month"), (f"share_{unit}", "share"),
+                            (f"gap_{unit}", "gap")):
+            if column in present:
+                labels[column] = t(f"unit.{key}.{unit}", lang)
+    return labels
 
 
 def member_report_html(member, analysis: Mapping, cluster: Mapping | None, template, lang: str,
@@ -124,16 +137,19 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     parts = [section(t("batch.profile", lang), table(profile, ["k", "v"], header=False, lang=lang))]
 
     offers = analysis["rows"]["offers"]
-    prices = {o.id: o.price for o in getattr(member, "offers", ())}
+    by_id = {o.id: o for o in getattr(member, "offers", ())}
     offer_rows = [{"title": o["title"], "kind": _word("offer", o["kind"], lang), "months": _months(o["months"], lang),
-                   "capacity_per_day": o["capacity_per_day"], "price": _price(prices.get(o["offer_id"]), lang),
-                   "trend": _word("trend", o["trend"], lang)}
+                   "capacity_per_day": f"{number(o['capacity_per_day'], lang)} "
+                                       f"{capacity_unit_text(o.get('capacity_unit') or o['kind'], lang)}",
+                   "price": _price(by_id.get(o["offer_id"]), lang), "trend": _word("trend", o["trend"], lang)}
                   for o in offers]
     labels = {c: t(f"field.{c}", lang) for c in ("title", "kind", "months", "capacity_per_day", "price", "trend")}
     season = analysis["low_season"]
     season_rows = [
         {"k": t("batch.low_months", lang), "v": _months(season["months"], lang)},
         {"k": t("batch.low_share", lang), "v": _pct(season["member_share"], lang)},
+        *({"k": f"{t('batch.low_share', lang)}: {capacity_unit_text(unit, lang)}", "v": _pct(share, lang)}
+          for unit, share in season.get("by_unit", {}).items()),
         {"k": t("batch.area_share", lang), "v": _pct(season["area_share"], lang)},
         {"k": t("batch.idle_months", lang), "v": _months(season["idle_months"], lang)},
     ]
@@ -197,10 +213,14 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
         parts.append(table(words, ["k", "v"], header=False, lang=lang))
     # The cluster's months as a table, not a second chart: the cluster summary has the chart.
     names = fg.months(lang)
-    gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"], "gap": _pct(g["gap"], lang, 1, sign=True),
-             "idle_members": g["idle_members"]} for g in cluster["low_season_gaps"]["data"]]
+    data = cluster["low_season_gaps"]["data"]
+    gap_columns = [f"gap_{u}" for u in UNITS if data and f"gap_{u}" in data[0]]
+    gaps = [{"month": names[g["month"] - 1], "open_offers": g["open_offers"],
+             **{c: _pct(g[c], lang, 1, sign=True) for c in gap_columns}, "idle_members": g["idle_members"]}
+            for g in data]
     labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
-              "gap": t("batch.gap", lang), "idle_members": t("batch.idle_members", lang)}
+              **{c: v for c, v in _unit_columns(data, lang).items() if c in gap_columns},
+              "idle_members": t("batch.idle_members", lang)}
     if gaps:
         parts.append(section(t("batch.gaps", lang), paragraph(t("batch.gaps_note", lang)),
                              table(gaps, labels=labels, lang=lang), level=3))
@@ -228,17 +248,20 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
     parts.append(section(t("batch.members_section", lang, n=picture["cluster"]["members"]), *figs))
 
     monthly = picture["monthly"]
-    gaps = [{**g, "month": fg.months(lang)[g["month"] - 1], "gap": _pct(g["gap"], lang, 1, sign=True)}
-            for g in _shares(picture["low_season_gaps"]["data"], ("demand", "capacity_share"), lang)]
+    data = picture["low_season_gaps"]["data"]
+    share_columns = ("demand", *(f"share_{u}" for u in UNITS))
+    gaps = [{**g, "month": fg.months(lang)[g["month"] - 1],
+             **{f"gap_{u}": _pct(g[f"gap_{u}"], lang, 1, sign=True) for u in UNITS if f"gap_{u}" in g}}
+            for g in _shares(data, share_columns, lang)]
+    # per unit, in the order capacity, share, gap: beds, seats and guests are never one column
     gap_labels = {"month": t("batch.month", lang), "open_offers": t("batch.open_offers", lang),
-                  "capacity": t("batch.capacity", lang), "demand": t("batch.demand_share", lang),
-                  "capacity_share": t("batch.capacity_share", lang), "gap": t("batch.gap", lang),
+                  **_unit_columns(data, lang), "demand": t("batch.demand_share", lang),
                   "idle_members": t("batch.idle_members", lang), "idle_names": t("batch.members", lang)}
     parts.append(section(t("batch.monthly", lang),
                          _monthly(monthly["data"], lang, t("batch.cluster_monthly", lang), monthly["rows"],
                                   monthly["data"]["demand"]),
                          section(t("batch.gaps", lang), paragraph(t("batch.gaps_note", lang)),
-                                 table(gaps, labels=gap_labels, lang=lang), level=3)))
+                                 table(gaps, list(gap_labels), labels=gap_labels, lang=lang), level=3)))
 
     heat = picture["sdg_heatmap"]
     goals = reference.goals()

@@ -16,10 +16,10 @@ import numpy as np
 
 from .. import reference
 from ..errors import KlyngeError
-from ..formatting import money
 from ..i18n import t
 from ..model import CanvasDocument, Offer, Organisation
 from .figures import months, plain
+from .offer_text import capacity_text, price_text
 from .poster import A4, TextFitter, pdf_bytes, sheet
 
 __all__ = ["summary_figure", "summary_pdf"]
@@ -60,8 +60,6 @@ def _months(numbers: Sequence[int], lang: str) -> str:
     return ", ".join(names[m - 1] for m in sorted(numbers) if 1 <= m <= 12)
 
 
-def _price(offer: Offer, lang: str) -> str:
-    return money(offer.price.amount, offer.price.currency, lang)
 
 
 class _Page:
@@ -134,7 +132,7 @@ def summary_figure(org: Organisation, offers: Sequence[Offer], canvas: CanvasDoc
     page.heading(t("summary.offers", lang))
     for offer in offers[:MAX_OFFERS]:
         details = [_word(f"batch.offer.{offer.kind}", lang, offer.kind), _months(offer.months, lang),
-                   t("summary.per_day", lang, n=offer.capacity_per_day), _price(offer, lang)]
+                   capacity_text(offer, lang), price_text(offer, lang, vat=False)]
         page.row(offer.title, " · ".join(x for x in details if x), 1)
     if len(offers) > MAX_OFFERS:
         page.line(t("summary.more_offers", lang, n=len(offers) - MAX_OFFERS), 8.5, color=_MUTED, style="italic")

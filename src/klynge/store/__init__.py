@@ -12,18 +12,22 @@ from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
+from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
 from .keys import KeysMixin
+from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 
-__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "Versioned", "open_store"]
+__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
+           "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin):
+class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
+            MaturityMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

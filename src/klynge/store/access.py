@@ -8,6 +8,10 @@
   people, keys) and reads the research views; they do not write members' documents.
 - A researcher reads only the research views of their cluster: tables without names, free
   text or private entries.
+- Decisions and the maturity self-assessment: a facilitator records the members' decisions on
+  findings' options, answers the self-assessment for the cluster's management and takes the
+  round's snapshots; a participant reads the decisions and answers the self-assessment for
+  their own organisation (and reads only those answers); a researcher does neither.
 - The system identity (the command line on the server) may do everything, in every cluster
   (or in the one cluster it names), and sees private items.
 - A package is seen by the cluster unless it is private; a private one only by its owner's
@@ -41,10 +45,16 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "research": ("researcher", "facilitator"),          # the research views
     "status": ("participant", "facilitator", "researcher"),  # counts of the cluster
     "admin": (),                                        # backups, dumps, loads, new clusters
+    "read_decisions": ("participant", "facilitator"),   # the members' decisions on findings' options
+    "decide": ("facilitator",),                         # record decisions; take and read maturity snapshots
+    "answer_maturity": ("participant", "facilitator"),  # the self-assessment, for one respondent
 }
 
 # Actions a participant may do only for their own organisation.
-_OWN_ORGANISATION = ("write_documents", "write_register")
+_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity")
+# Actions a facilitator may do only for the cluster's management (no organisation named), never
+# for a member: a member's answers are the member's own.
+_AS_FACILITATOR = ("answer_maturity",)
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,8 @@ def decide(who: Identity, action: str, *, organisation_id: int | None = None,
         return False
     if who.role == "participant" and action in _OWN_ORGANISATION:
         return organisation_id is not None and organisation_id == who.organisation_id
+    if who.role == "facilitator" and action in _AS_FACILITATOR:
+        return organisation_id is None
     return True
 
 
@@ -114,6 +126,8 @@ def require(who: Identity, action: str, *, organisation_id: int | None = None,
         raise AccessDenied("that belongs to another cluster")
     if who.role == "researcher":
         raise AccessDenied("researchers read the research views only")
+    if who.role == "facilitator" and action in _AS_FACILITATOR:
+        raise AccessDenied("a facilitator answers for the cluster's management; each member answers for itself")
     if who.role in ACTIONS[action]:
         raise AccessDenied("you can change only your own organisation's data")
     raise AccessDenied(f"a {who.role} may not {action.replace('_', ' ')}")

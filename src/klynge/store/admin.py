@@ -178,7 +178,9 @@ class AdminMixin:
             ids = [r["id"] for r in rows]
             offers = [{"organisation": alias(r["organisation_id"]), "kind": r["kind"],
                        "municipality": r["municipality"], "months": list(r["months"]),
-                       "capacity_per_day": r["capacity_per_day"], "price": float(r["price_amount"]),
+                       "capacity_per_day": r["capacity_per_day"], "capacity_unit": r["capacity_unit"],
+                       "price": float(r["price_amount"]), "price_unit": r["price_unit"],
+                       "price_guests": r["price_guests"], "price_nights": r["price_nights"],
                        "currency": r["currency"], "vat_included": r["vat_included"], "trend": r["trend"]}
                       for r in c.execute(select(s.offers).where(s.offers.c.removed_at.is_(None),
                                                                  s.offers.c.organisation_id.in_(ids))).mappings()]

@@ -193,3 +193,49 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
 )
+
+# The members' decisions on the options of a finding. Findings are remade by every batch run, so
+# a decision names its finding and option by their stable string ids, without a foreign key: a
+# decision on a finding that is gone stays. An edit keeps the earlier version in row_history.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("finding_id", String(128), nullable=False, index=True),
+    Column("option_id", String(128), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("author_id", ForeignKey("people.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+)
+
+# One row per respondent (the facilitator, or a member organisation) and programme round; an
+# edit keeps the earlier version in row_history.
+maturity_answers = Table(
+    "maturity_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("round", String(120), nullable=False),
+    Column("respondent", String(32), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+    UniqueConstraint("cluster_id", "round", "respondent"),
+)
+
+# Snapshots are only ever added: a round snapshotted again gets a second row, the latest counts.
+maturity_snapshots = Table(
+    "maturity_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("round", String(120), nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("author_id", ForeignKey("people.id")),
+    Column("body", JSON, nullable=False),
+)

@@ -1,12 +1,15 @@
 """The offers of the profile step: the organisation's list of offers and the form of one offer.
 
-Each offer in the list says what it is, in which months, for how many a day and at what
-price, with buttons to edit it or remove it (removing asks first). The form under the list
-adds an offer or changes one: title, kind, municipality, months, capacity, price, duration,
-languages and trend. A problem with what the person typed is said beside its field; when
-someone else saved the same offer meanwhile, the person chooses to keep their version or
-to load the other one. What is typed and not saved is kept in the browser
-(:class:`~klynge.widgets.drafts.Drafts`) and put back into the form after a reload.
+Each offer in the list says what it is, in which months, how many it takes (in beds, seats or
+guests a day, as fits its kind) and at what price for what ("450 NOK per night for 2"), with
+buttons to edit it or remove it (removing asks first). The form under the list adds an offer
+or changes one: title, kind, municipality, months, capacity (its unit written beside it,
+following the kind), price and what it is for (per person, per group, per night or per unit,
+with the guests and nights it covers where they apply), duration, languages and trend. A
+problem with what the person typed is said beside its field; when someone else saved the
+same offer meanwhile, the person chooses to keep their version or to load the other one.
+What is typed and not saved is kept in the browser (:class:`~klynge.widgets.drafts.Drafts`)
+and put back into the form after a reload.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import ipywidgets as w
 import traitlets as tr
 
 from ..errors import Conflict, NotFound
-from ..formatting import money
 from ..i18n import t
-from ..model import CURRENCIES, LANGUAGE_CODES, OFFER_KINDS, TRENDS, Offer
+from ..model import CURRENCIES, LANGUAGE_CODES, OFFER_KINDS, PRICE_UNITS, TRENDS, Offer
+from ..model.offer import DEFAULT_PRICE_UNIT
+from ..report.offer_text import capacity_text, capacity_unit_text, price_text
 from ..templating import part, snippet
 from .drafts import DraftNotice, Drafts, Filling, who_saved
 from .profile_form import (
@@ -67,6 +71,7 @@ class OfferForm(w.VBox):
         self._change_callbacks: list[Callable[[], None]] = []
         self._opened: dict | None = None  # the form's values when it was opened (None: closed)
         self._filling = Filling()  # the form is being filled, not typed in
+        self._relabelling = Filling()  # the kinds get labels in a new language: not a new kind
         self._drafts = Drafts(service.draft_key("offer"), self._restore)
         self._notice = DraftNotice(self._discard, lang)
         self._heading, self._list = w.HTML(), w.VBox()
@@ -80,9 +85,12 @@ class OfferForm(w.VBox):
         self.children = [self._heading, self._list, self._list_status, self._add, self._form, self._drafts]
         self._busy.add(self._save, self._add, self._keep, self._theirs)
         for widget in (self._title, self._description, self._kind, self._municipality, self._capacity, self._price,
-                       self._currency, self._vat, self._duration, self._trend, *self._months.values(),
-                       *self._languages.values()):
+                       self._currency, self._vat, self._price_unit, self._price_guests, self._price_nights,
+                       self._duration, self._trend, *self._months.values(), *self._languages.values()):
             widget.observe(self._track, "value")
+        self._kind.observe(self._kind_changed, "value")
+        for widget in (self._price_unit, self._duration):
+            widget.observe(lambda _c: self._show_units(), "value")
         self.lang = lang
         self._relabel()
 
@@ -93,11 +101,18 @@ class OfferForm(w.VBox):
         months_box.add_class("klynge-profile-months")
         self._months_label = w.HTML()
         self._capacity = w.IntText(value=10)
+        self._capacity_unit = w.HTML()  # the unit follows the kind: beds, seats or guests a day
+        self._capacity_unit.add_class("klynge-profile-capacity-unit")
+        capacity = w.HBox([self._capacity, self._capacity_unit])
+        capacity.add_class("klynge-profile-capacity")
         self._price = w.Text(placeholder="450")
         self._currency = w.Dropdown(options=list(CURRENCIES))
         self._vat = w.Checkbox(value=True, indent=False)
         price = w.HBox([self._price, self._currency, self._vat])
         price.add_class("klynge-profile-price")
+        self._price_unit = w.Dropdown(options=list(PRICE_UNITS), value="person")
+        self._price_guests = w.BoundedIntText(value=1, min=1, max=1000)
+        self._price_nights = w.BoundedIntText(value=1, min=1, max=366)
         self._duration = w.FloatText(value=2.0, step=0.5)
         self._languages, languages_box = toggles(LANGUAGE_CODES, "klynge-profile-language")
         languages_box.add_class("klynge-profile-languages")
@@ -108,8 +123,11 @@ class OfferForm(w.VBox):
             "kind": Field(self._kind, name="o-kind"),
             "municipality": Field(self._municipality, name="o-municipality"),
             "months": Field(self._months_label, months_box, name="o-months"),
-            "capacity_per_day": Field(self._capacity, name="o-capacity"),
+            "capacity_per_day": Field(capacity, name="o-capacity"),
             "price": Field(price, name="o-price"),
+            "price_unit": Field(self._price_unit, name="o-price-unit"),
+            "price_guests": Field(self._price_guests, name="o-price-guests"),
+            "price_nights": Field(self._price_nights, name="o-price-nights"),
             "duration_hours": Field(self._duration, name="o-duration"),
             "languages": Field(self._languages_label, languages_box, name="o-languages"),
             "trend": Field(self._trend, name="o-trend"),
@@ -163,8 +181,8 @@ class OfferForm(w.VBox):
             offer: Offer = item.value
             vat = t("profile.vat_yes" if offer.price.vat_included else "profile.vat_no", lang)
             text = snippet("widgets/profile.html.j2", "offer", offer.title, t("batch.offer." + offer.kind, lang),
-                           months_text(offer.months, lang), t("profile.per_day", lang, n=offer.capacity_per_day),
-                           money(offer.price.amount, offer.price.currency, lang), vat)
+                           months_text(offer.months, lang), capacity_text(offer, lang),
+                           price_text(offer, lang, vat=False), vat)
             edit = w.Button(description=t("profile.edit", lang))
             remove = w.Button(description=t("profile.remove", lang))
             edit.tooltip = t("profile.edit_offer", lang, title=offer.title)
@@ -245,6 +263,9 @@ class OfferForm(w.VBox):
         self._price.value = amount_text(offer.price.amount) if offer else ""
         self._currency.value = offer.price.currency if offer else ("SEK" if org.country == "SE" else "NOK")
         self._vat.value = offer.price.vat_included if offer else True
+        self._price_unit.value = offer.price_unit if offer else DEFAULT_PRICE_UNIT[self._kind.value]
+        self._price_guests.value = offer.price_guests if offer else 1
+        self._price_nights.value = offer.price_nights if offer else 1
         self._duration.value = offer.duration_hours if offer else 2.0
         chosen = set(offer.languages) if offer else {"sv" if org.country == "SE" else "nb"}
         for code_, b in self._languages.items():
@@ -263,6 +284,10 @@ class OfferForm(w.VBox):
                 "months": [m for m, b in self._months.items() if b.value],
                 "capacity_per_day": self._capacity.value, "price_amount": self._price.value,
                 "currency": self._currency.value, "vat_included": self._vat.value,
+                "price_unit": self._price_unit.value,
+                # a value the person cannot see is not sent: a price per person covers one guest
+                "price_guests": self._price_guests.value if self._uses("guests") else 1,
+                "price_nights": self._price_nights.value if self._uses("nights") else 1,
                 "duration_hours": self._duration.value,
                 "languages": [c for c, b in self._languages.items() if b.value], "trend": self._trend.value}
 
@@ -324,12 +349,17 @@ class OfferForm(w.VBox):
             for name in ("title", "description", "price"):
                 getattr(self, f"_{name}").value = str(form.get(name if name != "price" else "price_amount", ""))
             for name, widget in (("kind", self._kind), ("municipality", self._municipality),
-                                 ("currency", self._currency), ("trend", self._trend)):
+                                 ("currency", self._currency), ("price_unit", self._price_unit),
+                                 ("trend", self._trend)):
                 if form.get(name) in {o[1] if isinstance(o, tuple) else o for o in widget.options}:
                     widget.value = form[name]
             self._capacity.value = int(form.get("capacity_per_day", self._capacity.value))
             self._duration.value = float(form.get("duration_hours", self._duration.value))
             self._vat.value = bool(form.get("vat_included", self._vat.value))
+            for name in ("price_guests", "price_nights"):
+                widget = getattr(self, f"_{name}")
+                value = form.get(name, widget.value)
+                widget.value = min(max(int(value), widget.min), widget.max) if isinstance(value, int) else widget.value
             tick(self._months, form.get("months", []))
             tick(self._languages, form.get("languages", []))
         if editing is not None and isinstance(base, int):
@@ -337,6 +367,32 @@ class OfferForm(w.VBox):
         self._notice.show()
         self._track()
         return True
+
+    # -- units ------------------------------------------------------------------------------
+    def _uses(self, what: str) -> bool:
+        """Whether the chosen price unit covers a number of ``guests`` or of ``nights`` the person states.
+
+        Nights belong to a unit (a cabin week), and to a price per person of a stay or of
+        something that lasts more than a day (a weekend with two nights).
+        """
+        unit = self._price_unit.value
+        if what == "guests":
+            return unit in ("group", "night", "unit")
+        long = self._kind.value == "accommodation" or (self._duration.value or 0) >= 24
+        return unit == "unit" or (unit == "person" and long)
+
+    def _show_units(self) -> None:
+        """Show the guests and nights only where the price unit has them; the capacity's unit as the kind counts."""
+        self._fields["price_guests"].layout.display = "" if self._uses("guests") else "none"
+        self._fields["price_nights"].layout.display = "" if self._uses("nights") else "none"
+        self._capacity_unit.value = part("span", capacity_unit_text(self._kind.value, self.lang))
+
+    def _kind_changed(self, change) -> None:
+        """A new kind brings its capacity unit, and its usual price unit if the price unit was the old kind's."""
+        if not self._filling and not self._relabelling and \
+                self._price_unit.value == DEFAULT_PRICE_UNIT.get(change["old"]):
+            self._price_unit.value = DEFAULT_PRICE_UNIT[change["new"]]
+        self._show_units()
 
     def _show_problems(self, exc: FormProblems | None) -> None:
         found = dict(exc.by_field) if exc else {}
@@ -373,13 +429,18 @@ class OfferForm(w.VBox):
         lang = self.lang
         for widget, field in ((self._title, "title"), (self._description, "description"), (self._kind, "kind"),
                               (self._municipality, "municipality"), (self._capacity, "capacity_per_day"),
-                              (self._price, "price"), (self._duration, "duration_hours"), (self._trend, "trend")):
+                              (self._price, "price"), (self._price_unit, "price_unit"),
+                              (self._price_guests, "price_guests"), (self._price_nights, "price_nights"),
+                              (self._duration, "duration_hours"), (self._trend, "trend")):
             widget.description = t(f"field.{field}", lang)
+        relabel_options(self._price_unit, [(t(f"unit.price_choice.{u}", lang), u) for u in PRICE_UNITS])
+        self._show_units()
         self._heading.value = part("heading", 2, t("profile.offers", lang))
         self._add.description = t("profile.add_offer", lang)
         title = t("profile.edit_title" if self._editing else "profile.new_offer", lang)
         self._form_title.value = part("heading", 3, title)
-        relabel_options(self._kind, [(capital(t(f"batch.offer.{k}", lang)), k) for k in OFFER_KINDS])
+        with self._relabelling:  # new options pass through the first kind before the chosen one is back
+            relabel_options(self._kind, [(capital(t(f"batch.offer.{k}", lang)), k) for k in OFFER_KINDS])
         relabel_options(self._trend, [(capital(t(f"batch.trend.{k}", lang)), k) for k in TRENDS])
         names = t("batch.months", lang).split(",")
         self._months_label.value = part("field_label", t("field.months", lang), t("profile.months_help", lang))

@@ -55,13 +55,15 @@ class Profile:
 class Season:
     """The member's capacity by month against the area's guest nights (months January first).
 
-    ``capacity`` is guest-days per month (capacity per day times the month's days, over the
-    months each offer is open); ``demand`` the area's monthly shares of guest nights (None
-    where the area has no data); ``member_share`` the part of the capacity that lies in the
-    ``low`` months, ``area_share`` the part of the area's guest nights that does.
+    ``capacity`` maps each capacity unit the member has (beds, seats, guests) to its twelve
+    monthly capacities (capacity per day times the month's days, over the months each offer
+    is open): units are never added together. ``demand`` is the area's monthly shares of guest
+    nights (None where the area has no data); ``member_share`` the part of the capacity that
+    lies in the ``low`` months (unit by unit, then averaged), ``area_share`` the part of the
+    area's guest nights that does.
     """
 
-    capacity: tuple[int, ...]
+    capacity: dict[str, tuple[int, ...]]
     open_offers: tuple[int, ...]
     demand: tuple[float, ...] | None
     low: tuple[int, ...]
@@ -81,12 +83,16 @@ class Season:
 
     @property
     def empty(self) -> bool:
-        return not any(self.capacity)
+        return not any(any(values) for values in self.capacity.values())
 
 
 def _label(field: str, lang: str) -> str:
     label = t(f"field.{field}", lang)
     return field if label == f"field.{field}" else label
+
+
+#: The field a whole-offer check is about, so that its message shows beside that field.
+_FIELD_OF_ERROR = {"klynge_capacity_unit": "capacity_per_day", "klynge_price_guests": "price_guests"}
 
 
 def _problems(exc: pydantic.ValidationError, lang: str) -> list[tuple[str, str, str]]:
@@ -95,7 +101,7 @@ def _problems(exc: pydantic.ValidationError, lang: str) -> list[tuple[str, str, 
     out = []
     for error, (_label_text, message) in zip(exc.errors(), explained):
         loc = error["loc"]
-        name = str(loc[0]) if loc else ""
+        name = str(loc[0]) if loc else _FIELD_OF_ERROR.get(error["type"], "")
         out.append((name, _label(name, lang) if name else "", message))
     return out
 
@@ -273,7 +279,7 @@ class ProfileService(OrganisationService):
     @staticmethod
     def season(offers: Iterable[Offer], municipality: str) -> Season:
         """The member's capacity by month against the seasonality of ``municipality``'s area."""
-        from ..analysis.member import by_month, low_season, offers_frame
+        from ..analysis.member import UNITS, by_month, capacity_column, low_season, offers_frame
 
         try:
             area = reference.area_of(municipality)
@@ -284,7 +290,8 @@ class ProfileService(OrganisationService):
             demand, low, name = None, reference.low_months(None), ""
         monthly = by_month(offers_frame(list(offers)))
         found = low_season(monthly, demand, low)
-        return Season(capacity=tuple(int(x) for x in monthly["capacity"]),
+        capacity = {u: tuple(int(x) for x in monthly[capacity_column(u)]) for u in UNITS}
+        return Season(capacity={u: values for u, values in capacity.items() if any(values)},
                       open_offers=tuple(int(x) for x in monthly["open_offers"]),
                       demand=demand, low=tuple(found["months"]), member_share=found["member_share"],
                       area_share=found["area_share"], idle=tuple(found["idle_months"]), area=name)
@@ -297,11 +304,12 @@ def season_figure(season: Season, lang: str):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ..report.figures import RC, months
+    from ..report.figures import RC, UNIT_COLOURS, months
 
     names = months(lang)
     order = [m - 1 for m in CALENDAR]
-    capacity = np.asarray(season.capacity, dtype=float)[order]
+    series = [(u, np.asarray(v, dtype=float)[order]) for u, v in season.capacity.items()]
+    top = max([1.0] + [float(v.max()) for _, v in series])
     low = [m in season.low for m in CALENDAR]
     width, height, right = 7.2, 3.2, 0.8 if season.demand is not None else 0.2
     with matplotlib.rc_context({**RC, "font.size": 11}):
@@ -312,11 +320,16 @@ def season_figure(season: Season, lang: str):
         x = np.arange(12)
         for i in x[np.asarray(low, dtype=bool)]:
             ax.axvspan(i - 0.5, i + 0.5, color="#e8eef7", zorder=0)
-        ax.bar(x, capacity, color="#1f5f5b", zorder=2)
+        width_each = 0.8 / max(1, len(series))
+        for k, (unit, values) in enumerate(series):  # side by side, never stacked: units are not added up
+            ax.bar(x - 0.4 + width_each * (k + 0.5), values, width=width_each, color=UNIT_COLOURS.get(unit, "#1f5f5b"),
+                   zorder=2, label=t(f"unit.capacity_month.{unit}", lang))
         ax.set_xticks(x, [names[i] for i in order])
-        ax.set_ylabel(t("batch.capacity", lang))
+        ax.set_ylabel(t("unit.capacity_by_unit", lang))
         ax.set_xlim(-0.5, 11.5)
-        ax.set_ylim(bottom=0, top=max(1.0, float(capacity.max()) * 1.1))
+        ax.set_ylim(bottom=0, top=top * (1.1 if len(series) < 2 else 1.3))
+        if len(series) > 1:
+            ax.legend(loc="upper left", ncol=len(series), frameon=False, fontsize=9)
         ax.spines[["top"]].set_visible(False)
         if season.demand is not None:
             share = ax.twinx()

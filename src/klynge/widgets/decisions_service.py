@@ -1,0 +1,246 @@
+"""What the facilitator's "Decisions & maturity" page may do: record the members' decisions, answer and score
+the self-assessment, take a round's snapshot and compare it with the one before.
+
+The pages are handed a :class:`DecisionsService` and a :class:`MaturityService` and never see
+the store: every call goes through it with the caller's identity, and the store checks the
+access rules again. The findings a decision can name come from a callable, by default
+:func:`findings_from_outputs` (the ``findings.json`` of the latest batch run); without it the
+page asks for the finding's and option's ids as text. The members' figures a snapshot keeps
+come from a callable too, by default :func:`member_figures` (read from the store as the batch
+reads it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..batch.layout import cluster_dir
+from ..errors import ValidationError
+from ..i18n import t
+from ..model import (
+    Decision,
+    MaturityAnswers,
+    MaturityScore,
+    MaturitySnapshot,
+    MaturityTrend,
+    MemberFigures,
+    NextStep,
+    check_answers,
+    next_steps,
+    orphaned,
+    respondent,
+    score,
+    trend,
+)
+from ..store import Identity, Store, StoredDecision, StoredSnapshot, Versioned
+from ..validation import validate
+
+__all__ = ["DecisionsService", "FindingChoice", "MaturityService", "findings_from_outputs", "member_figures"]
+
+log = logging.getLogger(__name__)
+
+FINDINGS = "findings.json"
+
+
+@dataclass(frozen=True)
+class FindingChoice:
+    """A finding a decision can name: its id, a label, and its options as (label, id)."""
+
+    id: str
+    label: str
+    options: tuple[tuple[str, str], ...] = ()
+
+
+def _text(value, lang: str) -> str:
+    """A text from findings.json: a string, or a mapping by language (nb, sv, en)."""
+    if isinstance(value, Mapping):
+        value = value.get(lang) or value.get("en") or next((v for v in value.values() if isinstance(v, str)), "")
+    return value if isinstance(value, str) else ""
+
+
+def findings_from_outputs(outputs: str | Path, lang: str = "en") -> list[FindingChoice] | None:
+    """The findings of the latest batch run (``<outputs>/cluster/findings.json``), or None when there is none.
+
+    The file holds a list of findings, or an object with one under ``findings``; a finding has an
+    ``id``, a ``claim`` (or ``title``; a text or texts by language) and ``options``, each with an
+    ``id`` and a ``title`` (or ``label`` or ``summary``). A file that cannot be read counts as
+    none (and is logged): the page then asks for the ids as text.
+    """
+    path = cluster_dir(Path(outputs)) / FINDINGS
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.exception("%s could not be read", path)
+        return None
+    items = data.get("findings") if isinstance(data, Mapping) else data
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+            continue
+        options = []
+        for o in item.get("options") or []:
+            if isinstance(o, Mapping) and isinstance(o.get("id"), str):
+                label = _text(o.get("title") or o.get("label") or o.get("summary"), lang) or o["id"]
+                options.append((label, o["id"]))
+        found.append(FindingChoice(item["id"], _text(item.get("claim") or item.get("title"), lang) or item["id"],
+                                   tuple(options)))
+    return found
+
+
+class DecisionsService:
+    """The cluster's decisions, for the facilitator who records them.
+
+    Parameters
+    ----------
+    store, who
+        The store and the signed-in facilitator; every call names ``who``.
+    findings
+        Called with the page's language: the findings a decision can name, or None when none are known.
+    """
+
+    def __init__(self, store: Store, who: Identity,
+                 findings: Callable[[str], list[FindingChoice] | None] = lambda _lang: None):
+        self._store, self._who, self._findings = store, who, findings
+
+    def findings(self, lang: str) -> list[FindingChoice] | None:
+        try:
+            return self._findings(lang)
+        except Exception:  # the page falls back to typed ids; the reason is in the log
+            log.exception("the findings could not be read")
+            return None
+
+    def decisions(self) -> list[StoredDecision]:
+        return self._store.decisions(self._who)
+
+    def history(self, decision_id: int) -> list[StoredDecision]:
+        return self._store.decision_history(self._who, decision_id)
+
+    def orphaned(self, decisions: list[StoredDecision], lang: str) -> set[int]:
+        """Ids of the decisions whose finding the latest run did not make (none when no findings are known)."""
+        known = self.findings(lang)
+        return set() if known is None else {d.id for d in orphaned(decisions, [f.id for f in known])}
+
+    def save(self, values: dict, lang: str, *, decision_id: int | None = None,
+             base_version: int | None = None) -> StoredDecision:
+        """Record a new decision, or save an edit of ``decision_id`` made from ``base_version``.
+
+        ``values`` are the form's: ``decided_by`` is text, names or organisations separated by
+        commas or new lines.
+
+        Raises
+        ------
+        ValidationError
+            In ``lang``, per field.
+        Conflict
+            Someone saved the decision in between.
+        """
+        people = [p.strip() for p in str(values.get("decided_by", "")).replace("\n", ",").split(",")]
+        decision = validate(Decision, {**values, "decided_by": [p for p in people if p]}, lang)
+        if decision_id is None:
+            return self._store.record_decision(self._who, decision)
+        return self._store.revise_decision(self._who, decision_id, decision, base_version or 0)
+
+    def names(self, decision: Decision) -> list[str]:
+        """Who decided, with people's ids read as their names."""
+        ids = [d for d in decision.decided_by if isinstance(d, int)]
+        known = {p.id: p.name for p in self._store.people(self._who)} if ids else {}
+        return [known.get(d, f"#{d}") if isinstance(d, int) else d for d in decision.decided_by]
+
+
+def member_figures(store: Store, who: Identity) -> dict[str, MemberFigures]:
+    """Every member's offers, low-season share of capacity and SDG actions, by name, as the batch reads them.
+
+    Only what members share with the cluster counts (the batch's reading): an SDG action in a
+    private entry is not counted.
+    """
+    from .. import reference
+    from ..analysis.member import by_month, low_season, offers_frame
+    from ..batch.data import load_members
+
+    out: dict[str, MemberFigures] = {}
+    for m in sorted(load_members(store, who).values(), key=lambda m: (m.organisation.name.casefold(), m.id)):
+        share = None
+        if m.offers:
+            share = low_season(by_month(offers_frame(m.offers)), m.seasonality, reference.low_months(m.area))[
+                "member_share"]
+        actions = sum(1 for e in (m.sdg.entries if m.sdg else []) if e.action)
+        name = m.organisation.name if m.organisation.name not in out else f"{m.organisation.name} ({m.id})"
+        out[name] = MemberFigures(offers=len(m.offers), low_season_share=share, sdg_actions=actions)
+    return out
+
+
+class MaturityService:
+    """The self-assessment: the facilitator's and the members' answers, scores, snapshots and the trend.
+
+    Parameters
+    ----------
+    store, who
+        The store and the signed-in facilitator.
+    framework
+        The assessment template (default: ``cluster_self_assessment`` of the default registry).
+    figures
+        Called when a snapshot is taken: the members' figures by member (default :func:`member_figures`).
+    today
+        The date a snapshot is given.
+    """
+
+    def __init__(self, store: Store, who: Identity, framework=None,
+                 figures: Callable[[], dict[str, MemberFigures]] | None = None,
+                 today: Callable[[], date] = date.today):
+        if framework is None:
+            from ..canvases import default_registry
+
+            framework = default_registry().get("cluster_self_assessment")
+        self._store, self._who, self.framework = store, who, framework
+        self._figures = figures or (lambda: member_figures(store, who))
+        self._today = today
+
+    def respondents(self, lang: str) -> list[tuple[str, str]]:
+        """(label, key) of the facilitator and every member organisation."""
+        members = sorted(self._store.organisations(self._who), key=lambda o: (o.name.casefold(), o.id))
+        return [(t("maturity.respondent.facilitator", lang), respondent())] + [
+            (o.name, respondent(o.id)) for o in members]
+
+    def rounds(self) -> list[str]:
+        return self._store.maturity_rounds(self._who)
+
+    def answers(self, round: str, key: str) -> Versioned[MaturityAnswers] | None:
+        return next((a for a in self._store.maturity_answers(self._who, round) if a.value.respondent == key), None)
+
+    def save(self, round: str, key: str, values: Mapping[str, int | None], base_version: int | None,
+             lang: str) -> Versioned[MaturityAnswers]:
+        """Save one respondent's answers for a round (a stale save is a Conflict)."""
+        answers = validate(MaturityAnswers, {"round": round, "respondent": key, "answers": dict(values)}, lang)
+        check_answers(self.framework, answers, lang)
+        return self._store.save_maturity_answers(self._who, answers, base_version)
+
+    def score(self, round: str) -> MaturityScore:
+        """The round's score over every respondent's answers."""
+        return score(self.framework, [a.value for a in self._store.maturity_answers(self._who, round)])
+
+    def next_steps(self, scored: MaturityScore, lang: str) -> list[NextStep]:
+        return next_steps(self.framework, scored, lang)
+
+    def snapshots(self) -> list[StoredSnapshot]:
+        return self._store.snapshots(self._who)
+
+    def take_snapshot(self, round: str, lang: str) -> MaturitySnapshot:
+        """Keep the round's score and the members' figures as they are today."""
+        if not round.strip():
+            raise ValidationError([(t("maturity.round", lang), t("maturity.round_missing", lang))])
+        snapshot = validate(MaturitySnapshot, {"round": round, "taken_on": self._today(),
+                                               "score": self.score(round.strip()), "members": self._figures()}, lang)
+        self._store.take_snapshot(self._who, snapshot)
+        return snapshot
+
+    def trend(self) -> MaturityTrend | None:
+        """The latest snapshot against the one before it (None with fewer than two)."""
+        taken = self.snapshots()
+        return trend(taken[-2].snapshot, taken[-1].snapshot) if len(taken) > 1 else None
