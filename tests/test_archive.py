@@ -20,8 +20,8 @@ from klynge.store import Identity, bulk, open_store
 from .conftest import SECRET
 
 SYSTEM = Identity.system()
-CSVS = ["canvas_notes.csv", "decisions.csv", "maturity_scores.csv", "offers.csv", "organisations.csv", "packages.csv",
-        "people.csv", "sdg_entries.csv"]
+CSVS = ["canvas_notes.csv", "decisions.csv", "maturity_scores.csv", "offers.csv", "organisations.csv",
+        "package_settings.csv", "packages.csv", "people.csv", "sdg_entries.csv"]
 
 
 @contextmanager

@@ -11,6 +11,7 @@ The archive holds::
     packages.csv           the current revision of every package
     decisions.csv          the current version of every decision on a finding's option
     maturity_scores.csv    the self-assessment's score per area in every round's snapshot
+    package_settings.csv   the cluster's package settings (currency, exchange rates, limits)
     DATA_DICTIONARY.md     what every column means, made from :data:`DICTIONARY`
     data_dictionary.csv    the same as a table: table, column, type, meaning, allowed_values
     manifest.json          format and schema version, row counts, sha256 of every other file
@@ -65,7 +66,7 @@ _LIST = "list separated by ;"
 #: The most an archive may unpack to. A real cluster's archive is a few megabytes; an import
 #: holds cluster.json in memory, so this also bounds what an import can ask of the machine.
 MAX_UNPACKED_BYTES = 1 << 30
-#: The most files an archive may hold (an export writes 13).
+#: The most files an archive may hold (an export writes 14).
 MAX_MEMBERS = 64
 
 
@@ -199,6 +200,16 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
         ("answered", _INT, "questions answered by someone", "0 or more"),
         ("unanswered", _INT, "questions nobody answered (left out of the average)", "0 or more"),
     )),
+    "package_settings": ("The cluster's package settings, one row per cluster that has saved some.", (
+        ("cluster_id", _ID, "the cluster they belong to", ""),
+        ("currency", _TEXT, "the currency package prices are shown in", _one_of(m.CURRENCIES)),
+        ("rates", _LIST, "value of one unit of another currency in that currency, as CODE=rate", "e.g. SEK=0.97"),
+        ("max_leg_minutes", _INT, "the longest leg between two parts that suggestions allow", "5 to 600"),
+        ("price_min", "decimal number", "the lowest price per guest suggestions keep to", "0 or more, or empty"),
+        ("price_max", "decimal number", "the highest price per guest suggestions keep to", "0 or more, or empty"),
+        ("version", _INT, "edit count", "1 or more"),
+        ("updated_at", _TIME, "when they were last changed", ""),
+    )),
 }
 
 
@@ -271,12 +282,15 @@ def _tidy(tables: dict) -> dict[str, list[dict]]:
                          "offer_ids": [c["offer_id"] for c in parts],
                          "partner_ids": list(dict.fromkeys(c["organisation_id"] for c in parts))})
     decisions = [{**d["body"], "id": d["id"], "version": d["version"], "updated_at": d["updated_at"]}
-                 for d in tables["decisions"]]
+                 for d in tables.get("decisions", [])]
     scores = [{**a, "round": snap["round"], "taken_at": snap["taken_at"]}
-              for snap in tables["maturity_snapshots"] for a in snap["body"]["score"]["areas"]]
+              for snap in tables.get("maturity_snapshots", []) for a in snap["body"]["score"]["areas"]]
+    settings = [{**r["body"], "cluster_id": r["cluster_id"], "version": r["version"], "updated_at": r["updated_at"],
+                 "rates": [f"{k}={v}" for k, v in sorted(r["body"].get("rates", {}).items())]}
+                for r in tables.get("package_settings", [])]
     return {"organisations": organisations, "people": tables["people"], "offers": tables["offers"],
             "canvas_notes": notes, "sdg_entries": entries, "packages": packages, "decisions": decisions,
-            "maturity_scores": scores}
+            "maturity_scores": scores, "package_settings": settings}
 
 
 def _escape(text: str) -> str:
@@ -474,6 +488,8 @@ ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
     "0001": ("0002", _unchanged),
     "0002": ("0003", _unchanged),
     "0003": ("0004", _offer_units),
+    "0004": ("0005", _unchanged),
+    "0005": ("0006", _unchanged),
 }
 
 

@@ -25,6 +25,7 @@
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
     ├── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
+    ├── NoSuggestion        no package obeys the suggestion rules (names the limit that made it impossible)
     └── PortUnusable        ``klynge serve`` cannot listen on its port (no such port, not allowed)
         └── PortTaken       another program has the port
 """
@@ -48,6 +49,7 @@ __all__ = [
     "MeetingError",
     "MessageError",
     "MissingDependency",
+    "NoSuggestion",
     "NotAnOutput",
     "NotEmpty",
     "NotFound",
@@ -245,3 +247,11 @@ class PortTaken(PortUnusable):
 
 class MeetingError(KlyngeError):
     """A meeting cannot be planned: fewer than two members, no venue, or no venue anyone reaches in time."""
+
+
+class NoSuggestion(KlyngeError):
+    """No package obeys the suggestion rules; ``limit`` names the one that, relaxed alone, would allow one."""
+
+    def __init__(self, message: str, limit: str):
+        super().__init__(message)
+        self.limit = limit

@@ -47,8 +47,16 @@ def status(settings: Settings) -> dict:
 
 
 def upgrade(settings: Settings) -> str:
-    """Bring the database schema up to date; returns the version."""
-    with store_for(settings, create=True) as store:
+    """Bring the database schema up to date; returns the version.
+
+    The store is opened without the version check :func:`store_for` makes, which refuses
+    exactly the older schema this brings up to date.
+    """
+    from .store.engine import make_engine
+
+    if settings.db.startswith("sqlite:///"):
+        Path(settings.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    with Store(make_engine(settings.db)) as store:
         return store.upgrade()
 
 

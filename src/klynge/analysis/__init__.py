@@ -11,4 +11,9 @@
   score as reasons.
 - :mod:`klynge.analysis.network`: the facilitator's graph of the partner network: the well
   connected, the isolated, and the links that would close gaps.
+- :mod:`klynge.analysis.gaps`: the low-season gap finder: open capacity per area, month and kind
+  against the area's guest nights, where no package can be built, and the low-season share now
+  and with the agreed packages.
+- :mod:`klynge.analysis.packages`: low-season package suggestions from the members' offers,
+  chosen by an exact optimiser (a set-packing programme solved with CBC), with reasons.
 """

@@ -1,6 +1,6 @@
-"""The facilitator app: the members' progress, invitations and keys, meetings within the hour, the partner
-network, the members' decisions and the maturity self-assessment, the batch that makes the reports, and the
-cluster in numbers."""
+"""The facilitator app: the members' progress, invitations and keys, meetings within the hour, the low
+season's gaps and the package settings, package ideas from the optimiser, the partner network, the members'
+decisions and the maturity self-assessment, the batch that makes the reports, and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ class FacilitatorApp:
         service = BatchService(session.settings, session.store, session.identity)
         pages = [Page("members", "nav.members", self._members),
                  Page("meetings", "nav.meetings", self._meetings),
+                 Page("gaps", "nav.gaps", self._gaps),
+                 Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("network", "nav.network", self._network),
                  Page("decisions", "decisions.nav", self._decisions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
@@ -80,6 +82,17 @@ class FacilitatorApp:
         from ..widgets.meetings_service import MeetingsService
 
         return MeetingsPage(MeetingsService(self.session.store, self.session.identity))
+
+    def _gaps(self) -> w.Widget:
+        from ..widgets.gaps_page import GapsPage
+        from ..widgets.gaps_service import GapsService
+
+        return GapsPage(GapsService(self.session.store, self.session.identity))
+    def _suggestions(self) -> w.Widget:
+        from ..widgets.suggestions_page import SuggestionsPage
+        from ..widgets.suggestions_service import SuggestionsService
+
+        return SuggestionsPage(SuggestionsService(self.session.store, self.session.identity))
 
     def _network(self) -> w.Widget:
         from ..widgets.network_page import NetworkPage

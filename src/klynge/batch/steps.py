@@ -17,11 +17,11 @@ from pathlib import Path
 from .. import reference
 from ..settings import load_settings
 from . import runlock
-from .data import MemberData, batch_identity, load_cluster, load_member
+from .data import SHARED, MemberData, batch_identity, load_cluster, load_member
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
-__all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "REPORT", "brief", "cluster_summary", "member_analysis",
-           "member_report", "read_json", "write_bytes", "write_json"]
+__all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "REPORT", "brief", "cluster_summary", "low_season_gaps",
+           "member_analysis", "member_report", "read_json", "write_bytes", "write_json"]
 
 ANALYSIS = "analysis.json"
 CLUSTER_JSON = "cluster.json"
@@ -120,11 +120,24 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
     picture = cluster_picture(cluster.name, {s.slug: s.name for s in cluster.subclusters}, analyses)
     fingerprint = cluster_fingerprint(cluster, {a["member"]["id"]: a["fingerprint"] for a in analyses})
     picture = {"schema": SCHEMA, "fingerprint": fingerprint, "lang": lang, **picture}
+    picture["gaps"] = low_season_gaps(store, who, analyses)
     excluded = read_json(excluded_json) if excluded_json else []
     write_json(Path(output_dir) / CLUSTER_JSON, picture)
     page = cluster_summary_html(picture, lang, fingerprint, excluded)
     write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
     return picture
+
+
+def low_season_gaps(store, who, analyses: list[dict]) -> dict:
+    """The low-season gap finder (:func:`klynge.analysis.gaps.gap_picture`) over the members' offers.
+
+    The offers are the rows of the members' analyses; the packages counted as agreed are the
+    cluster's ready ones shared with the cluster (the batch reads nothing private).
+    """
+    from ..analysis.gaps import gap_picture
+
+    rows = [r for a in analyses for r in a["rows"]["offers"]]
+    return gap_picture(rows, [p for p, _rev in store.packages(who) if p.status == "ready" and p.visibility in SHARED])
 
 
 def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = ANALYSIS,

@@ -16,6 +16,7 @@ from ..errors import KlyngeError, NotFound
 from ..formatting import number, percent
 from ..i18n import t
 from . import figures as fg
+from .gaps import gaps_section
 from .html import bullet_notes, details, figure, page, paragraph, section, table
 from .offer_text import capacity_unit_text, price_text
 
@@ -262,6 +263,9 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
                                   monthly["data"]["demand"]),
                          section(t("batch.gaps", lang), paragraph(t("batch.gaps_note", lang)),
                                  table(gaps, list(gap_labels), labels=gap_labels, lang=lang), level=3)))
+
+    if picture.get("gaps"):  # the low-season gap finder (report/gaps.py)
+        parts.append(gaps_section(picture["gaps"], lang))
 
     heat = picture["sdg_heatmap"]
     goals = reference.goals()

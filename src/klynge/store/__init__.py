@@ -21,13 +21,14 @@ from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
+from .settings import SettingsMixin
 
 __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
            "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin):
+            MaturityMixin, SettingsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

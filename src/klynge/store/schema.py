@@ -239,3 +239,15 @@ maturity_snapshots = Table(
     Column("author_id", ForeignKey("people.id")),
     Column("body", JSON, nullable=False),
 )
+
+# The cluster's package rules (currency, exchange rates, limits of suggestions): one row per cluster,
+# a facilitator's edit names the version it started from.
+package_settings = Table(
+    "package_settings",
+    metadata,
+    Column("cluster_id", ForeignKey("clusters.id"), primary_key=True, autoincrement=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+)

@@ -1,14 +1,14 @@
 """The members' decisions on findings' options, and the maturity self-assessment's answers and snapshots.
 
 Revision ID: 0006
-Revises: 0004 (becomes 0005 once the package settings' migration is in)
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
