@@ -219,3 +219,32 @@ def test_a_save_over_someone_elses_change_to_the_same_field_is_said_in_words(sto
     page._revisions.value = 1
     page._restore.click()
     assert page._title.value == "Høst" and page._base == 4
+
+
+def test_the_optimisers_idea_becomes_a_draft_with_one_click(store, cluster, offers):
+    orgs, who = cluster["orgs"], cluster["who"]
+    near = store.add_offer(who["gard"], _offer("Gardsmat i Oppdal", "meal", [10, 11], "5021", 20))
+    page = PackagesPage(_service(store, cluster, "fjell"), lang="en")
+    page._new.click()
+    page._months[10].value = True
+    page._suggest.click()
+    drafts = [c for c in page._ideas.children if isinstance(c, type(page._ideas))]
+    assert drafts, page._ideas_status.value
+    assert "Idea 1" in drafts[0].children[0].value
+    drafts[0].children[1].click()
+    chosen = [p["offer_id"] for p in page._parts]
+    assert {offers["tour"], near} <= set(chosen) and page._opened is None
+    assert t("packages.drafted", "en") in page._status.value
+    page._save.click()
+    assert t("packages.saved", "en", n=1) in page._status.value
+    assert [p.title for p, _ in store.packages_for(who["fjell"], orgs["fjell"])] == [page._title.value]
+
+
+def test_no_idea_names_the_limit_that_makes_every_package_impossible(store, cluster, offers):
+    store.add_offer(cluster["who"]["gard"], _offer("Gardsmat i Oppdal", "meal", [10, 11], "5021", 20))
+    page = PackagesPage(_service(store, cluster, "fjell"), lang="en")
+    page._new.click()
+    page._months[3].value = True  # nothing is open in March: the months are the limit
+    page._suggest.click()
+    assert list(page._ideas.children) == []
+    assert "klynge-message" in page._ideas_status.value and "Choose fewer months" in page._ideas_status.value

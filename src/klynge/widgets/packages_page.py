@@ -25,7 +25,7 @@ from functools import partial
 import ipywidgets as w
 import traitlets as tr
 
-from ..errors import Conflict, FormProblems, NotFound
+from ..errors import Conflict, FormProblems, NoSuggestion, NotFound
 from ..formatting import moment, money
 from ..i18n import t
 from ..model import OFFER_KINDS, THEMES, TRAVEL_MODES, PackageComponent
@@ -115,7 +115,7 @@ class PackagesPage(w.VBox):
                          self._studio, self._reader, self._files_box, self._download]
         self._files_box.layout.display = "none"
         self._busy.add(self._new, self._save, self._keep, self._theirs, self._restore, self._accept, self._withdraw,
-                       *self._files.values())
+                       *self._files.values(), self._suggest)
         self.lang = lang
         self._relabel()
         self.refresh()
@@ -168,6 +168,15 @@ class PackagesPage(w.VBox):
         self._found.add_class("klynge-packages-found")
         finder = w.VBox([self._finder_title, filters, self._found])
         finder.add_class("klynge-fac-section")
+        # the optimiser's ideas, each a draft with one click
+        self._ideas_title, self._ideas_status = w.HTML(), w.HTML()
+        self._suggest = w.Button(icon="lightbulb-o")
+        self._suggest.add_class("klynge-packages-suggest")
+        self._suggest.on_click(lambda _b: self._work("ideas", self._find_ideas))
+        self._ideas = w.VBox()
+        self._ideas.add_class("klynge-packages-ideas")
+        ideas = w.VBox([self._ideas_title, self._suggest, self._ideas_status, self._ideas])
+        ideas.add_class("klynge-fac-section")
         # saving, conflicts and history
         self._save = w.Button(button_style="primary")
         self._save.add_class("klynge-packages-save")
@@ -209,7 +218,7 @@ class PackagesPage(w.VBox):
         form.add_class("klynge-fac-section")
         parts = w.VBox([self._parts_field, self._checks])
         parts.add_class("klynge-fac-section")
-        studio = w.VBox([form, parts, finder, actions, self._conflict, self._history])
+        studio = w.VBox([form, parts, finder, ideas, actions, self._conflict, self._history])
         studio.add_class("klynge-packages-studio")
         studio.layout.display = "none"
         for widget in (self._title, self._description, self._segment, self._theme, self._days, self._guests,
@@ -521,6 +530,43 @@ class PackagesPage(w.VBox):
             field.say(found.get(name, ""))
         self._parts_field.say(found.get("parts", ""))
 
+    # -- the optimiser's ideas ------------------------------------------------------------------
+    def _find_ideas(self) -> None:
+        """Ask the optimiser for packages in the months and theme chosen, and list them."""
+        lang = self.lang
+        self._ideas.children = []
+        self._say("ideas", "")
+        try:
+            found, notes = self._service.suggestions([m for m, b in self._months.items() if b.value],
+                                                     self._theme.value or "", lang)
+        except NoSuggestion as exc:
+            self._ideas_status.value = part("para", str(exc), css="klynge-message", role="status")
+            return
+        cards = []
+        for i, idea in enumerate(found):
+            text = snippet(_TEMPLATE, "idea", i + 1, list(zip(idea.titles, (self._service.name(o) for o in
+                                                                             idea.part_organisations))),
+                           months_text(idea.months, lang), money(idea.price, idea.currency, lang),
+                           [r.text(lang) for r in idea.reasons], [r.text(lang) for r in idea.binding],
+                           idea.status(lang), lang)
+            draft = w.Button(description=t("packages.draft", lang), layout=w.Layout(width="auto"))
+            draft.add_class("klynge-packages-draft")
+            draft.on_click(lambda _b, x=idea: self._work("studio", self._draft, x))
+            card = w.VBox([w.HTML(text), draft])
+            card.add_class("klynge-package-card")
+            cards.append(card)
+        self._ideas.children = cards
+        self._ideas_status.value = part("para", " ".join(notes), css="klynge-fac-muted") if notes else ""
+
+    def _draft(self, idea) -> None:
+        """Open a new package in the studio made of the idea's parts, to change and save."""
+        known = {p.id: p for p in self._service.offers()}
+        title = " + ".join(idea.titles)
+        self._compose(None)
+        self._known.update({i: known[i] for i in idea.offer_ids if i in known})
+        self._fill(idea.to_package(title if len(title) <= 120 else title[:119] + "…"))
+        self._say("studio", "packages.drafted")
+
     # -- texts and the poster -------------------------------------------------------------------
     def _where(self) -> str:
         return "studio" if self._studio.layout.display != "none" else "reader"
@@ -590,7 +636,8 @@ class PackagesPage(w.VBox):
         self._show_said()
 
     def _show_said(self) -> None:
-        for where, widget in (("list", self._list_status), ("studio", self._status), ("reader", self._read_status)):
+        for where, widget in (("list", self._list_status), ("studio", self._status), ("reader", self._read_status),
+                              ("ideas", self._ideas_status)):
             key, values = self._said.get(where, ("", {}))
             widget.value = _status(key, values, self.lang)
 
@@ -657,6 +704,9 @@ class PackagesPage(w.VBox):
             for widget in widgets:
                 widget.description = t(key, lang)
         self._reason.placeholder = t("packages.reason_hint", lang)
+        self._ideas_title.value = part("heading", 3, t("packages.ideas", lang), t("packages.ideas_help", lang),
+                                       intro_css="klynge-fac-muted")
+        self._suggest.description = t("packages.suggest", lang)
         self._files_title.value = part("heading", 3, t("packages.files", lang), t("packages.files_help", lang),
                                        intro_css="klynge-fac-muted")
         for what, button in self._files.items():

@@ -210,8 +210,22 @@ class PackagesService(OrganisationService):
         return found + [Check("info", m) for m in result.messages(lang) if m not in said]
 
     def settings(self) -> PackageSettings:
-        """The cluster's package settings: the currency prices are shown in, exchange rates, limits."""
-        return PackageSettings()
+        """The cluster's package settings (set by a facilitator): currency, exchange rates, limits."""
+        return self._store.package_settings(self._who)
+
+    def suggestions(self, months: Iterable[int], theme: str, lang: str, *, count: int = 3,
+                    time_limit: float = 8.0) -> tuple[list, list[str]]:
+        """Packages the optimiser proposes from the cluster's shared offers, in the chosen months (none
+        chosen: the low season) and theme, with what a person should know about the answer.
+
+        Raises :class:`~klynge.errors.NoSuggestion`, whose message in ``lang`` names the limit that
+        makes every package impossible.
+        """
+        from .suggestions_service import SuggestionsService
+
+        found = SuggestionsService(self._store, self._who).suggest(
+            months=sorted(months) or None, theme=theme, count=count, time_limit=time_limit, lang=lang)
+        return list(found.suggestions), found.notes(lang)
 
     def save(self, package: Package, base: int | None, name: str | None = None):
         """Save my package made from revision ``base`` (None: a new one); returns the store's revision.
