@@ -44,7 +44,8 @@ def _answer(browser, served, who: str, lang: str, viewport: dict, shot: str) -> 
     expect(reader).to_be_visible()
     for _search, title in PARTS:
         expect(reader).to_contain_text(title)
-    page.click(".klynge-packages-accept")
+    page.locator(".klynge-packages-accept").focus()  # reached from the keyboard: focus it and press Enter
+    page.keyboard.press("Enter")
     expect(reader.locator(".klynge-packages-status")).to_contain_text(t("packages.accepted", lang))
     settle(page)
     assert_drawn(page, ".klynge-packages-reader")

@@ -1,4 +1,4 @@
-"""The participant app: home, profile, canvases, SDG mapping and exports, in one kernel.
+"""The participant app: home, profile, canvases, SDG mapping, partners, packages and exports, in one kernel.
 
 ``notebooks/apps/participant.ipynb`` calls :func:`app`. Everything the app shows comes from the
 store through the session's identity, which the browser can neither see nor change.
