@@ -1,4 +1,4 @@
-"""The participant app: home, profile, canvases, SDG mapping and exports, in one kernel.
+"""The participant app: home, profile, canvases, SDG mapping, partners, packages and exports, in one kernel.
 
 ``notebooks/apps/participant.ipynb`` calls :func:`app`. Everything the app shows comes from the
 store through the session's identity, which the browser can neither see nor change.
@@ -41,6 +41,7 @@ class ParticipantApp:
                       Page("canvases", "nav.canvases", self._canvases),
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
+                      Page("packages", "nav.packages", self._packages),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -96,6 +97,12 @@ class ParticipantApp:
         from ..widgets.partners_service import PartnersService
 
         return PartnersPage(PartnersService(self.session.store, self.session.identity, self.organisation_id))
+
+    def _packages(self) -> w.Widget:
+        from ..widgets.packages_page import PackagesPage
+        from ..widgets.packages_service import PackagesService
+
+        return PackagesPage(PackagesService(self.session.store, self.session.identity, self.organisation_id))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

@@ -19,6 +19,7 @@ from .engine import make_engine
 from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
+from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
@@ -26,8 +27,8 @@ __all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "S
            "open_store"]
 
 
-class Store(DirectoryMixin, DocumentsMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin, MaturityMixin,
-            SettingsMixin):
+class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
+            MaturityMixin, SettingsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

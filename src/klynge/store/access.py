@@ -14,6 +14,11 @@
   their own organisation (and reads only those answers); a researcher does neither.
 - The system identity (the command line on the server) may do everything, in every cluster
   (or in the one cluster it names), and sees private items.
+- A package is seen by the cluster unless it is private; a private one only by its owner's
+  participants and the participants of every organisation with a part in it (a supplier must
+  read what it is asked to take part in, even when the cluster may not). A supplier answers
+  (accepts or withdraws) with a document of its own organisation, so it needs no right to write
+  the owner's: only an organisation with a part in the package, other than its owner, answers.
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -25,7 +30,8 @@ from dataclasses import dataclass
 
 from ..errors import AccessDenied
 
-__all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "decide", "require", "scope"]
+__all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
+           "require_answer", "scope", "takes_part"]
 
 ROLES = ("participant", "facilitator", "researcher", "system")
 
@@ -151,3 +157,36 @@ def can_see_item(who: Identity, owner_organisation_id: int, item: dict) -> bool:
     if who.is_system:
         return True
     return who.role == "participant" and who.organisation_id == owner_organisation_id
+
+
+def takes_part(organisation_id: int | None, package_items: dict) -> bool:
+    """Whether ``organisation_id`` has a part in the package whose fields are ``package_items``."""
+    return organisation_id is not None and any(
+        comp.get("organisation_id") == organisation_id for comp in package_items.get("components", []))
+
+
+def can_see_package(who: Identity, owner_organisation_id: int, package_items: dict) -> bool:
+    """Whether ``who`` reads a package (its fields ``package_items``) owned by ``owner_organisation_id``.
+
+    As :func:`can_see_item`, and a participant of an organisation with a part in it sees it too,
+    private or not. An empty document (nothing saved, or nothing left) is seen by no one.
+    """
+    if not package_items:
+        return False
+    if can_see_item(who, owner_organisation_id, package_items):
+        return True
+    return who.role == "participant" and takes_part(who.organisation_id, package_items)
+
+
+def require_answer(who: Identity, organisation_id: int, owner_organisation_id: int, package_items: dict) -> None:
+    """Raise :class:`AccessDenied` unless ``organisation_id`` may answer the package as one of its suppliers.
+
+    The caller's right to write ``organisation_id``'s own documents is checked by the store
+    beside this (``write_documents``); here, that the organisation is a supplier, not the owner.
+    """
+    if not can_see_package(who, owner_organisation_id, package_items):
+        raise AccessDenied("that package is not shared with you")
+    if organisation_id == owner_organisation_id:
+        raise AccessDenied("the package's own organisation does not answer it; it agrees by saving it")
+    if not takes_part(organisation_id, package_items):
+        raise AccessDenied("your organisation has no part in that package")

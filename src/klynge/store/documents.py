@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Conflict, Contended, NotFound
 from ..model import CanvasDocument, Note, Package, SdgAssessment, SdgEntry
 from . import schema as s
-from .access import Identity, can_see_item, require, scope
+from .access import Identity, can_see_item, can_see_package, require, scope
 from .engine import reading, writing
 from .merge import merge
 from .records import Revision, RevisionInfo, now
@@ -35,7 +35,7 @@ __all__ = ["DocumentsMixin"]
 
 log = logging.getLogger(__name__)
 
-KINDS = ("canvas", "sdg", "package")
+KINDS = ("canvas", "sdg", "package", "answer")
 _ATTEMPTS = 8
 
 # The unique constraints two saves of one document meet when they race: the same parent, the
@@ -110,7 +110,7 @@ class DocumentsMixin:
             heads = self._heads(c, "package", cluster_id)
         result = []
         for rev in heads:
-            if can_see_item(who, rev.organisation_id, rev.items) or self._takes_part(who, rev.items):
+            if can_see_package(who, rev.organisation_id, rev.items):
                 result.append((Package.from_items(rev.items), rev))
         return result
 
@@ -230,16 +230,13 @@ class DocumentsMixin:
 
     def _visible(self, who: Identity, kind: str, organisation_id: int, items: dict) -> dict:
         if kind == "package":
-            ok = can_see_item(who, organisation_id, items) or self._takes_part(who, items)
-            return items if ok else {}
+            return items if can_see_package(who, organisation_id, items) else {}
+        if kind == "answer":  # a supplier's own; others read it through package_answers, which asks about the package
+            return items if can_see_item(who, organisation_id, {"visibility": "private"}) else {}
         return {k: v for k, v in items.items() if can_see_item(who, organisation_id, v)}
 
-    @staticmethod
-    def _takes_part(who: Identity, items: dict) -> bool:
-        return any(comp.get("organisation_id") == who.organisation_id for comp in items.get("components", []))
-
-    def _heads(self, c: Connection, kind: str, cluster_id: int | None) -> list[Revision]:
-        """The current revision of every document of a kind, of one cluster (None: every cluster)."""
+    def _heads(self, c: Connection, kind: str, cluster_id: int | None, name: str | None = None) -> list[Revision]:
+        """The current revision of every document of a kind (and ``name``), of one cluster (None: every cluster)."""
         latest = (select(s.revisions.c.document_id, func.max(s.revisions.c.number).label("n"))
                   .group_by(s.revisions.c.document_id).subquery())
         q = (select(s.documents.c.name, s.documents.c.organisation_id, s.revisions)
@@ -250,6 +247,8 @@ class DocumentsMixin:
              .where(s.documents.c.kind == kind).order_by(s.documents.c.id))
         if cluster_id is not None:
             q = q.where(s.organisations.c.cluster_id == cluster_id)
+        if name is not None:
+            q = q.where(s.documents.c.name == name)
         return [Revision(r["name"], r["organisation_id"], r["number"], r["author_id"], "", r["saved_at"], r["body"])
                 for r in c.execute(q).mappings()]
 
