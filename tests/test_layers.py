@@ -18,10 +18,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "klynge"
 UPPER = {"batch", "widgets", "apps", "server", "cli", "operations", "demo"}
 # What each layer must not import.
 FORBIDDEN = {
-    "model": {"store", "analysis", "report", "reference", "canvases", *UPPER},
-    "store": {"analysis", "report", *UPPER},
-    "analysis": {"store", "report", *UPPER},
+    "model": {"store", "analysis", "strategy", "report", "reference", "canvases", *UPPER},
+    "store": {"analysis", "strategy", "report", *UPPER},
+    "analysis": {"store", "strategy", "report", *UPPER},
     "report": {"store", "analysis", *UPPER},
+    # Findings are computed from the analyses and rendered by the report, never the other way.
+    "strategy": {"store", "report", *UPPER},
     "batch": {"widgets", "apps", "server", "cli"},
     "widgets": {"apps", "server", "cli"},
     "server": {"apps", "widgets", "batch", "cli"},

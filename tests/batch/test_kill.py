@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.parametrize("db_url", ["sqlite"], indirect=True), pyte
 
 EXPECTED = {"analysis": {"analysis.json", "member_analysis.ipynb", "meta.json"},
             "report": {"report.html", "member_report.ipynb", "meta.json"},
-            "cluster": {"cluster.json", "cluster_summary.html", "cluster_summary.ipynb", "meta.json"}}
+            "cluster": {"cluster.json", "findings.json", "cluster_summary.html", "cluster_summary.ipynb", "meta.json"}}
 
 
 def _complete(path: Path) -> str | None:

@@ -17,15 +17,17 @@ from pathlib import Path
 from .. import reference
 from ..settings import load_settings
 from . import runlock
-from .data import MemberData, batch_identity, load_cluster, load_member
+from .data import MemberData, batch_identity, load_cluster, load_member, load_members
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
-__all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "REPORT", "brief", "cluster_summary", "member_analysis",
-           "member_report", "read_json", "write_bytes", "write_json"]
+__all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "FINDINGS_JSON", "REPORT", "brief", "cluster_findings",
+           "cluster_summary", "member_analysis", "member_report", "read_json", "strategy_data", "write_bytes",
+           "write_findings", "write_json"]
 
 ANALYSIS = "analysis.json"
 CLUSTER_JSON = "cluster.json"
 CLUSTER_HTML = "cluster_summary.html"
+FINDINGS_JSON = "findings.json"
 REPORT = "report.html"
 SCHEMA = 1
 
@@ -106,8 +108,9 @@ def member_analysis(organisation_id: int, lang: str = "nb", output_dir: str = ".
 def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", excluded_json: str = "") -> dict:
     """The cluster's first picture from every ``*.json`` analysis in ``analyses_dir``.
 
-    Writes ``cluster.json`` (figures and the rows behind them) and ``cluster_summary.html``
-    to ``output_dir``. ``excluded_json`` optionally names a JSON list of members left out
+    Writes ``cluster.json`` (figures and the rows behind them), ``findings.json`` (the
+    strategy's findings over the same members, :func:`cluster_findings`) and
+    ``cluster_summary.html`` to ``output_dir``. ``excluded_json`` optionally names a JSON list of members left out
     (``name`` and ``reason``), shown on the page.
     """
     from ..analysis.cluster import cluster_picture
@@ -122,9 +125,38 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
     picture = {"schema": SCHEMA, "fingerprint": fingerprint, "lang": lang, **picture}
     excluded = read_json(excluded_json) if excluded_json else []
     write_json(Path(output_dir) / CLUSTER_JSON, picture)
+    write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
+                   fingerprint)
     page = cluster_summary_html(picture, lang, fingerprint, excluded)
     write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
     return picture
+
+
+def strategy_data(store, who, ids: list[int] | None = None):
+    """What the strategy pass reads (:class:`klynge.strategy.StrategyInput`): the members in ``ids``
+    (all when None) and the packages, without anything private."""
+    from ..strategy import strategy_input
+
+    packages = [(rev.organisation_id, rev.document, package) for package, rev in store.packages(who)]
+    return strategy_input(load_cluster(store, who), load_members(store, who, ids), packages)
+
+
+def cluster_findings(ids: list[int] | None = None, settings=None) -> list:
+    """The cluster's findings (:func:`klynge.strategy.findings`) over the members in ``ids``, for a report to render.
+
+    ``settings`` are the facilitator's :class:`klynge.strategy.StrategySettings` (the defaults when None).
+    """
+    from ..strategy import findings
+
+    _, store, who = _context()
+    return findings(strategy_data(store, who, ids), settings)
+
+
+def write_findings(path: str | Path, found: list, fingerprint: str | None = None) -> Path:
+    """Write the findings as JSON (:func:`klynge.strategy.findings_json`): the same bytes for the same data."""
+    from ..strategy import findings_json
+
+    return write_bytes(path, findings_json(found, fingerprint).encode("utf-8"))
 
 
 def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = ANALYSIS,
