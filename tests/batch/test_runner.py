@@ -110,6 +110,11 @@ def test_hostile_markup_shows_as_text(settings, members, capsys, caplog):
     report = pages[0].read_text()
     assert report.count(escaped) >= 2  # the description and the note
     assert escaped in pages[1].read_text()  # the note is shared with the cluster: it is in the rows
+    cluster = pages[1].read_text()
+    found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
+    assert found and all(f["id"] in cluster for f in found)  # every finding in "How we concluded"
+    assert cluster.index("Findings and options") < cluster.index("The members") < cluster.index("How we concluded")
+    assert "What the options mean for you" in report
 
 
 def test_the_next_member_does_not_see_state_left_behind(settings, members):
@@ -140,8 +145,9 @@ def test_same_data_gives_byte_identical_json_and_the_same_fingerprint(settings, 
     assert one.ok and two.ok
     assert one.cluster_fingerprint == two.cluster_fingerprint
     a, b = Path(settings.outputs), Path(other.outputs)
-    files = sorted(p.relative_to(a) for p in a.rglob("*.json") if p.name in ("analysis.json", "cluster.json"))
-    assert len(files) == len(chosen) + 1
+    files = sorted(p.relative_to(a) for p in a.rglob("*.json")
+                   if p.name in ("analysis.json", "cluster.json", "findings.json"))
+    assert len(files) == len(chosen) + 2
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
     for m in chosen:

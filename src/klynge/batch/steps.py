@@ -125,11 +125,30 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
     picture = {"schema": SCHEMA, "fingerprint": fingerprint, "lang": lang, **picture}
     excluded = read_json(excluded_json) if excluded_json else []
     write_json(Path(output_dir) / CLUSTER_JSON, picture)
-    write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
-                   fingerprint)
-    page = cluster_summary_html(picture, lang, fingerprint, excluded)
+    found = write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
+                           fingerprint)
+    lead, appendix = _strategy_sections(read_json(found), picture, store, who, lang)
+    page = cluster_summary_html(picture, lang, fingerprint, excluded, lead, appendix)
     write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
     return picture
+
+
+def _member_names(picture: dict) -> dict[int, str]:
+    return {row["id"]: row["name"] for row in picture["members"]["rows"]}
+
+
+def recorded_decisions(store, who) -> list[dict]:
+    """The members' decisions on the findings, as reports show them (``report.strategy.DECISION_FIELDS``)."""
+    return []
+
+
+def _strategy_sections(document: dict, picture: dict, store, who, lang: str) -> tuple[list, list]:
+    """The findings with their options and decisions (before the picture), and how they were concluded (after it)."""
+    from ..report.strategy import concluded_section, findings_section
+
+    names = _member_names(picture)
+    return ([findings_section(document, names, lang, recorded_decisions(store, who))],
+            [concluded_section(document, names, lang)])
 
 
 def strategy_data(store, who, ids: list[int] | None = None):
@@ -182,7 +201,14 @@ def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = A
     fingerprint = member_fingerprint(member)
     stamp = fingerprint + (f" · {cluster['fingerprint']}" if cluster else "")
     template = default_registry(settings.template_dirs).get("business_model")
-    page = member_report_html(member, analysis, cluster, template, lang, stamp)
+    appendix = []
+    findings_path = Path(cluster_json).parent / FINDINGS_JSON if cluster_json else None
+    if findings_path is not None and findings_path.is_file():
+        from ..report.strategy import member_options_section
+
+        appendix.append(member_options_section(read_json(findings_path), organisation_id, _member_names(cluster), lang,
+                                               recorded_decisions(store, who)))
+    page = member_report_html(member, analysis, cluster, template, lang, stamp, appendix)
     path = write_bytes(Path(output_dir) / REPORT, page.encode("utf-8"))
     return {"member": organisation_id, "fingerprint": fingerprint,
             "cluster_fingerprint": cluster["fingerprint"] if cluster else None, "path": str(path)}
