@@ -110,6 +110,11 @@ def test_hostile_markup_shows_as_text(settings, members, capsys, caplog):
     report = pages[0].read_text()
     assert report.count(escaped) >= 2  # the description and the note
     assert escaped in pages[1].read_text()  # the note is shared with the cluster: it is in the rows
+    cluster = pages[1].read_text()
+    found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
+    assert found and all(f["id"] in cluster for f in found)  # every finding in "How we concluded"
+    assert cluster.index("Findings and options") < cluster.index("The members") < cluster.index("How we concluded")
+    assert "What the options mean for you" in report
 
 
 def test_the_next_member_does_not_see_state_left_behind(settings, members):
@@ -140,8 +145,9 @@ def test_same_data_gives_byte_identical_json_and_the_same_fingerprint(settings, 
     assert one.ok and two.ok
     assert one.cluster_fingerprint == two.cluster_fingerprint
     a, b = Path(settings.outputs), Path(other.outputs)
-    files = sorted(p.relative_to(a) for p in a.rglob("*.json") if p.name in ("analysis.json", "cluster.json"))
-    assert len(files) == len(chosen) + 1
+    files = sorted(p.relative_to(a) for p in a.rglob("*.json")
+                   if p.name in ("analysis.json", "cluster.json", "findings.json"))
+    assert len(files) == len(chosen) + 2
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
     for m in chosen:
@@ -172,3 +178,27 @@ def test_what_cannot_run_says_why(settings, members):
     with pytest.raises(BatchError, match="no member with id 999"):
         run_batch(settings, members=[999], progress=False)
     assert not list(Path(settings.outputs).parent.glob(".outputs.work/*"))
+
+
+def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, members, store, cluster):
+    from datetime import date
+
+    from klynge.model import Decision
+
+    chosen = [members["fjell"], members["stuga"]]
+    first = run_batch(settings, workers=1, members=chosen, progress=False)
+    assert first.ok
+    out = _outputs(settings)
+    found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
+    finding = next(f for f in found if f["options"])
+    option = finding["options"][0]
+    store.record_decision(cluster["who"]["facilitator"], Decision(
+        finding_id=finding["id"], option_id=option["id"], outcome="chosen", reasoning="agreed at the kick-off <b>",
+        decided_by=["the members at the kick-off"], decided_on=date(2026, 11, 30)))
+    again = run_batch(settings, workers=1, members=chosen, progress=False)
+    assert again.ok and again.result("cluster").status == "ok"  # remade: the decisions changed, the data did not
+    page = (out / "cluster" / "cluster_summary.html").read_text()
+    assert "agreed at the kick-off &lt;b&gt;" in page and "the members at the kick-off" in page
+    member = option["consequences"][0]["member"] if option["consequences"] else None
+    if member in chosen:
+        assert again.result("report", member).status == "ok"

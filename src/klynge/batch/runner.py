@@ -37,7 +37,7 @@ from .. import resources
 from ..errors import BatchError
 from ..settings import Settings
 from . import layout, runlock
-from .fingerprint import cluster_fingerprint, file_digest, member_fingerprint, run_key
+from .fingerprint import cluster_fingerprint, digest, file_digest, member_fingerprint, run_key
 from .tasks import ENGINES, Outcome, Task
 
 __all__ = ["BatchSummary", "MemberResult", "format_summary", "run_batch"]
@@ -376,7 +376,7 @@ def run_batch(settings: Settings, *, members: Sequence[int] | None = None, worke
         # when none of them is left to write into it.
         run.env[runlock.ENV] = str(stack.enter_context(runlock.holding(run.work)))
         stack.callback(run.close)
-        cluster, data, selected = _read(settings, members)
+        cluster, data, selected, run.shared = _read(settings, members)
         run.names = {i: m.organisation.name for i, m in data.items()}
         run.fingerprints = {i: member_fingerprint(m) for i, m in data.items()}
         run.most_tasks = max(1, len(selected))
@@ -401,13 +401,25 @@ def _read(settings: Settings, members: Sequence[int] | None):
         who = batch_identity(store)
         cluster = load_cluster(store, who)
         data = load_members(store, who)
+        shared = _shared_digest(store, who)
     if members is not None:
         unknown = sorted(set(members) - data.keys())
         if unknown:
             raise BatchError(f"no member with id {', '.join(map(str, unknown))} in {cluster.name}; "
                              f"ids are {', '.join(map(str, sorted(data)))}")
     selected = sorted(set(members)) if members is not None else sorted(data)
-    return cluster, data, selected
+    return cluster, data, selected, shared
+
+
+def _shared_digest(store, who) -> str:
+    """A digest of what the cluster report reads besides the members' own data: the packages, their
+    suppliers' answers and the members' decisions. A change in any of them makes the report again."""
+    from .steps import recorded_decisions
+
+    packages = [(rev.organisation_id, rev.document, rev.number, package.status,
+                 sorted((o, a.state) for o, a in store.package_answers(who, rev.organisation_id, rev.document).items()))
+                for package, rev in store.packages(who)]
+    return digest([sorted(packages), recorded_decisions(store, who)])
 
 
 def _analysis_pass(run: _Run, selected: list[int]) -> dict[int, str]:
@@ -440,7 +452,7 @@ def _analysis_pass(run: _Run, selected: list[int]) -> dict[int, str]:
 def _cluster_pass(run: _Run, cluster, analysed: dict[int, str]) -> str | None:
     fp = cluster_fingerprint(cluster, analysed)
     notebook = run.notebooks.path("cluster", None)
-    key = run_key("cluster", fp, run.lang, run.notebooks.digest(notebook))
+    key = run_key("cluster", fp, run.lang, run.notebooks.digest(notebook), run.shared)
     dest = layout.cluster_dir(run.outputs)
     name = cluster.name
     if not analysed:
@@ -464,6 +476,7 @@ def _cluster_pass(run: _Run, cluster, analysed: dict[int, str]) -> str | None:
 def _report_pass(run: _Run, selected: list[int], analysed: dict[int, str], cluster_fp: str | None) -> None:
     tasks = []
     cluster_json = str(layout.cluster_dir(run.outputs) / "cluster.json")
+    findings_json = str(layout.cluster_dir(run.outputs) / "findings.json")  # read beside cluster.json
     for i in selected:
         fp = run.fingerprints[i]
         if i not in analysed or cluster_fp is None:
@@ -471,14 +484,15 @@ def _report_pass(run: _Run, selected: list[int], analysed: dict[int, str], clust
             run.record(None, "failed", step="report", member=i, name=run.names[i], fingerprint=fp,
                        error=f"not run: {why}")
             continue
-        key = run_key("report", fp, cluster_fp, run.lang, run.notebooks.digest(run.notebooks.path("report", i)))
+        key = run_key("report", fp, cluster_fp, run.lang, run.notebooks.digest(run.notebooks.path("report", i)),
+                      run.shared)
         dest = layout.report_dir(run.outputs, i)
         if run.current(dest, key):
             run.record(None, "skipped", step="report", member=i, name=run.names[i], fingerprint=fp,
                        output=str(dest))
             continue
         inputs = {"in/analysis.json": str(layout.analysis_dir(run.outputs, i) / "analysis.json"),
-                  "in/cluster.json": cluster_json}
+                  "in/cluster.json": cluster_json, "in/findings.json": findings_json}
         tasks.append(run.task("report", i, run.names[i], key, fp,
                               {"organisation_id": i, "analysis_json": "in/analysis.json",
                                "cluster_json": "in/cluster.json"}, inputs, {"cluster_fingerprint": cluster_fp}))

@@ -126,9 +126,10 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
     picture["gaps"] = low_season_gaps(store, who, analyses)
     excluded = read_json(excluded_json) if excluded_json else []
     write_json(Path(output_dir) / CLUSTER_JSON, picture)
-    write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
-                   fingerprint)
-    page = cluster_summary_html(picture, lang, fingerprint, excluded)
+    found = write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
+                           fingerprint)
+    lead, appendix = _strategy_sections(read_json(found), picture, store, who, lang)
+    page = cluster_summary_html(picture, lang, fingerprint, excluded, lead, appendix)
     write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
     return picture
 
@@ -136,13 +137,32 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
 def low_season_gaps(store, who, analyses: list[dict]) -> dict:
     """The low-season gap finder (:func:`klynge.analysis.gaps.gap_picture`) over the members' offers.
 
-    The offers are the rows of the members' analyses; the packages counted as agreed are the
-    cluster's ready ones shared with the cluster (the batch reads nothing private).
+    The offers are the rows of the members' analyses; the packages counted are the agreed ones
+    (finished, and accepted by every supplier) shared with the cluster (the batch reads nothing private).
     """
     from ..analysis.gaps import gap_picture
 
     rows = [r for a in analyses for r in a["rows"]["offers"]]
-    return gap_picture(rows, [p for p, _rev in store.packages(who) if p.status == "ready" and p.visibility in SHARED])
+    return gap_picture(rows, [p for p, _rev in store.agreed_packages(who) if p.visibility in SHARED])
+def _member_names(picture: dict) -> dict[int, str]:
+    return {row["id"]: row["name"] for row in picture["members"]["rows"]}
+
+
+def recorded_decisions(store, who) -> list[dict]:
+    """The members' decisions on the findings, as reports show them (``report.strategy.DECISION_FIELDS``)."""
+    return [{"finding_id": d.finding_id, "option_id": d.option_id, "outcome": d.outcome, "amendment": d.amendment,
+             "reasoning": d.reasoning, "decided_by": ", ".join(str(who) for who in d.decided_by),
+             "decided_on": d.decided_on.isoformat()}
+            for d in (stored.decision for stored in store.decisions(who))]
+
+
+def _strategy_sections(document: dict, picture: dict, store, who, lang: str) -> tuple[list, list]:
+    """The findings with their options and decisions (before the picture), and how they were concluded (after it)."""
+    from ..report.strategy import concluded_section, findings_section
+
+    names = _member_names(picture)
+    return ([findings_section(document, names, lang, recorded_decisions(store, who))],
+            [concluded_section(document, names, lang)])
 
 
 def strategy_data(store, who, ids: list[int] | None = None):
@@ -195,7 +215,14 @@ def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = A
     fingerprint = member_fingerprint(member)
     stamp = fingerprint + (f" · {cluster['fingerprint']}" if cluster else "")
     template = default_registry(settings.template_dirs).get("business_model")
-    page = member_report_html(member, analysis, cluster, template, lang, stamp)
+    appendix = []
+    findings_path = Path(cluster_json).parent / FINDINGS_JSON if cluster_json else None
+    if findings_path is not None and findings_path.is_file():
+        from ..report.strategy import member_options_section
+
+        appendix.append(member_options_section(read_json(findings_path), organisation_id, _member_names(cluster), lang,
+                                               recorded_decisions(store, who)))
+    page = member_report_html(member, analysis, cluster, template, lang, stamp, appendix)
     path = write_bytes(Path(output_dir) / REPORT, page.encode("utf-8"))
     return {"member": organisation_id, "fingerprint": fingerprint,
             "cluster_fingerprint": cluster["fingerprint"] if cluster else None, "path": str(path)}

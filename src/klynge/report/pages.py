@@ -108,7 +108,7 @@ def _unit_columns(rows: Sequence[Mapping], lang: str) -> dict[str, str]:
 
 
 def member_report_html(member, analysis: Mapping, cluster: Mapping | None, template, lang: str,
-                       fingerprint: str) -> str:
+                       fingerprint: str, appendix: Sequence = ()) -> str:
     """One member's report: profile, offers, low season, canvas poster, SDG profile, place in the cluster.
 
     Parameters
@@ -193,6 +193,7 @@ def member_report_html(member, analysis: Mapping, cluster: Mapping | None, templ
     if cluster is not None:
         parts.append(section(t("batch.place_in_cluster", lang), *_place_in_cluster(analysis, cluster, lang)))
     title = t("batch.report_title", lang, name=org.name)
+    parts += appendix  # e.g. what the strategy's options mean for this member
     return page(title, lang, parts, fingerprint)
 
 
@@ -233,7 +234,8 @@ def _place_in_cluster(analysis: Mapping, cluster: Mapping, lang: str) -> list[st
     return parts
 
 
-def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded: Sequence[Mapping] = ()) -> str:
+def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded: Sequence[Mapping] = (),
+                         lead: Sequence = (), appendix: Sequence = ()) -> str:
     """The cluster's first picture: members, months and gaps, SDGs, common words; rows under each figure.
 
     Parameters
@@ -242,8 +244,11 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
         :func:`klynge.analysis.cluster.cluster_picture`'s result.
     excluded
         Members left out (their analysis failed), rows with ``name`` and ``reason``.
+    lead, appendix
+        Sections (escaped HTML) before the picture and after it: the findings and their options,
+        and how they were concluded.
     """
-    parts = []
+    parts = list(lead)
     members = picture["members"]
     figs = []
     for key in ("by_kind", "by_area", "by_municipality", "by_subcluster"):
@@ -307,5 +312,6 @@ def cluster_summary_html(picture: Mapping, lang: str, fingerprint: str, excluded
         rows = [{"name": e.get("name", ""), "reason": t("batch.excluded_reason", lang)} for e in excluded]
         parts.append(section(t("batch.excluded", lang), table(rows, ["name", "reason"], lang=lang, labels={
             "name": t("batch.member", lang), "reason": t("batch.excluded_why", lang)})))
+    parts += appendix
     title = t("batch.cluster_title", lang, name=picture["cluster"]["name"])
     return page(title, lang, parts, fingerprint)

@@ -120,6 +120,12 @@ class PackagesMixin:
         return {r.organisation_id: PackageAnswer.model_validate(r.items) for r in heads
                 if r.organisation_id in suppliers}
 
+    def agreed_packages(self, who: Identity) -> list[tuple[Package, Revision]]:
+        """The packages the caller may see that count as agreed: marked finished by their owner and
+        accepted by every other supplier (:func:`agreement`)."""
+        return [(p, r) for p, r in self.packages(who) if p.status == "ready"
+                and agreement(p, r.organisation_id, self.package_answers(who, r.organisation_id, r.document)).agreed]
+
     def packages_for(self, who: Identity, organisation_id: int) -> list[tuple[Package, Revision]]:
         """The packages ``organisation_id`` owns or has a part in, of those the caller may see."""
         with reading(self.engine, who) as c:

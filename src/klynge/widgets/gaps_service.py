@@ -9,13 +9,13 @@ the field it belongs to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from ..analysis import gaps as finder
 from ..errors import FormProblems
 from ..i18n import t
-from ..model import CURRENCIES, Package, PackageSettings
+from ..model import CURRENCIES, PackageSettings
 from ..store import Identity, Store, Versioned
 
 __all__ = ["FIELDS", "GapsService", "other_currency", "parse_settings"]
@@ -97,11 +97,6 @@ def form_values(settings: PackageSettings) -> dict[str, str]:
             "price_max": "" if settings.price_max is None else str(settings.price_max)}
 
 
-def _ready(package: Package) -> bool:
-    # Without the suppliers' answers, readiness alone counts (is_agreed with no answers).
-    return package.status == "ready"
-
-
 class GapsService:
     """The cluster's low-season picture and package settings, for a facilitator.
 
@@ -111,17 +106,15 @@ class GapsService:
         The store; every read and write names ``who`` and the store checks the access rules.
     who
         The signed-in facilitator.
-    agreed
-        Which packages count as agreed (default: ready ones, :func:`~klynge.analysis.gaps.is_agreed`).
     """
 
-    def __init__(self, store: Store, who: Identity, agreed: Callable[[Package], bool] = _ready):
-        self._store, self._who, self._agreed = store, who, agreed
+    def __init__(self, store: Store, who: Identity):
+        self._store, self._who = store, who
 
     def picture(self, thin: float = finder.THIN) -> dict:
         """The gap finder's picture (:func:`~klynge.analysis.gaps.gap_picture`) of the cluster's live offers."""
         offers = [v.value for v in self._store.offers(self._who)]
-        agreed = [p for p, _rev in self._store.packages(self._who) if self._agreed(p)]
+        agreed = [p for p, _rev in self._store.agreed_packages(self._who)]
         return finder.gap_picture(offers, agreed, thin=thin)
 
     def png(self, picture: Mapping, lang: str) -> bytes:

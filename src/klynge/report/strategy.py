@@ -1,0 +1,172 @@
+"""The strategy's findings on the report pages: options, decisions, how we concluded, what it means for you.
+
+Renders the findings as :func:`klynge.strategy.findings_json` wrote them (``findings.json``
+beside the cluster report), so a member's report and the cluster's read the same document.
+The software shows options and their consequences for each member; the members decide, and
+their decisions (recorded by the facilitator) are shown beside the findings that led to them.
+A decision on a finding the data no longer gives is kept and shown apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from markupsafe import Markup
+
+from ..formatting import number
+from ..i18n import t
+from ..strategy import Text
+from .html import details, paragraph, section, table
+
+__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "text_of"]
+
+#: What a decision shown on a report holds (the store's decisions, as dicts).
+DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning", "decided_by", "decided_on")
+
+
+def text_of(data: Mapping, lang: str) -> str:
+    """A finding's text (``{"key": ..., "params": {...}}`` from ``findings.json``) in ``lang``."""
+    return Text.of(data["key"], **data.get("params", {})).render(lang)
+
+
+def _name(names: Mapping[int, str], member) -> str:
+    return names.get(member) or names.get(str(member)) or f"#{member}"
+
+
+def _consequence_rows(option: Mapping, names: Mapping[int, str], lang: str) -> list[dict]:
+    months = t("batch.months", lang).split(",")
+    rows = []
+    for c in option["consequences"]:
+        rows.append({"member": _name(names, c["member"]), "change": text_of(c["change"], lang),
+                     "months": ", ".join(months[m - 1] for m in c["months"]),
+                     "capacity": c["capacity"] or None, "cost": c["cost"] or None, "hours": c["hours"] or None})
+    return rows
+
+
+def _labels(lang: str, *keys: str) -> dict[str, str]:
+    return {k: t(f"report.strategy.col.{k}", lang) for k in keys}
+
+
+def _decision(decision: Mapping, options: Mapping[str, str], lang: str) -> Markup:
+    outcome = t(f"report.strategy.outcome.{decision['outcome']}", lang)
+    option = options.get(decision["option_id"], decision["option_id"])
+    lines = [paragraph(t("report.strategy.decided", lang, outcome=outcome, option=option,
+                         by=decision.get("decided_by") or "–", on=decision.get("decided_on") or "–"))]
+    if decision.get("amendment"):
+        lines.append(paragraph(t("report.strategy.amendment", lang, text=decision["amendment"])))
+    lines.append(paragraph(t("report.strategy.reasoning", lang, text=decision.get("reasoning") or "")))
+    return section(t("report.strategy.decision", lang), *lines, level=4)
+
+
+def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping], lang: str) -> Markup:
+    facts = [{"k": t("report.strategy.confidence", lang), "v": t(f["confidence_text"], lang)},
+             {"k": t("report.strategy.method", lang), "v": text_of(f["method"], lang)},
+             {"k": t("report.strategy.evidence", lang),
+              "v": t("report.strategy.evidence_count", lang, n=len(f["evidence"]))}]
+    stale = sum(e["stale"] for e in f["evidence"])
+    if stale:
+        facts.append({"k": t("report.strategy.stale", lang), "v": t("report.strategy.stale_rows", lang, n=stale)})
+    parts = [table(facts, ["k", "v"], lang=lang, header=False)]
+    options = {o["id"]: text_of(o["text"], lang) for o in f["options"]}
+    for o in f["options"]:
+        rows = _consequence_rows(o, names, lang)
+        totals = o["totals"]
+        summary = t("report.strategy.option_totals", lang, members=totals["members"],
+                    capacity=number(totals["capacity"], lang), cost=number(totals["cost"], lang),
+                    hours=number(totals["hours"], lang))
+        parts.append(section(t("report.strategy.option", lang, text=options[o["id"]]), paragraph(summary),
+                             details(t("report.strategy.per_member", lang, n=len(rows)),
+                                     table(rows, labels=_labels(lang, *rows[0]), lang=lang)) if rows else "",
+                             level=4))
+    for d in decisions:
+        parts.append(_decision(d, options, lang))
+    return section(text_of(f["claim"], lang), *parts, level=3)
+
+
+def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
+                     decisions: Sequence[Mapping] = ()) -> Markup:
+    """The findings, each with its options, their consequences per member and the decisions taken on it.
+
+    Parameters
+    ----------
+    document
+        ``findings.json`` as read.
+    names
+        Member names by organisation id.
+    decisions
+        Decisions as dicts with :data:`DECISION_FIELDS`; those on findings the document no
+        longer holds are listed apart, never dropped.
+    """
+    found = document["findings"]
+    ids = {f["id"] for f in found}
+    by_finding: dict[str, list[Mapping]] = {}
+    for d in decisions:
+        by_finding.setdefault(d["finding_id"], []).append(d)
+    parts = [paragraph(t("report.strategy.intro", lang))]
+    if not found:
+        parts.append(paragraph(t("report.strategy.none", lang)))
+    for kind in dict.fromkeys(f["kind"] for f in found):
+        items = [_finding(f, names, by_finding.get(f["id"], ()), lang) for f in found if f["kind"] == kind]
+        parts.append(section(t(f"report.strategy.kind.{kind}", lang), *items, level=3))
+    orphaned = [d for d in decisions if d["finding_id"] not in ids]
+    if orphaned:
+        rows = [{"finding": d["finding_id"], "option": d["option_id"],
+                 "outcome": t(f"report.strategy.outcome.{d['outcome']}", lang), "reasoning": d.get("reasoning", ""),
+                 "decided_on": d.get("decided_on", "")} for d in orphaned]
+        parts.append(section(t("report.strategy.orphaned", lang), paragraph(t("report.strategy.orphaned_note", lang)),
+                             table(rows, labels=_labels(lang, *rows[0]), lang=lang), level=3))
+    return section(t("report.strategy.title", lang, n=len(found)), *parts)
+
+
+def _evidence_rows(f: Mapping, names: Mapping[int, str], lang: str) -> list[dict]:
+    rows = []
+    for e in f["evidence"]:
+        ids = e["ids"]
+        what = ", ".join(f"{k} {v}" for k, v in sorted(ids.items()) if k != "member")
+        source = t(f"report.strategy.source.{e['source']}", lang)
+        if e["source"] == "reference":
+            source += f" ({e.get('source_name', '')}, {e.get('year') or '–'})"
+        rows.append({"source": source, "member": _name(names, ids["member"]) if "member" in ids else "",
+                     "what": what, "measure": e["measure"], "figure": e["figure"], "text": e.get("text", ""),
+                     "stale": t("report.strategy.stale_yes", lang) if e["stale"] else ""})
+    return rows
+
+
+def _assumption_rows(f: Mapping, lang: str) -> list[dict]:
+    return [{"assumption": t(a["text"], lang), "value": a["value"], "lower": a["lower"], "higher": a["higher"],
+             "holds": t("report.strategy.holds" if a["robust"] else "report.strategy.fragile", lang)}
+            for a in f["assumptions"]]
+
+
+def concluded_section(document: Mapping, names: Mapping[int, str], lang: str) -> Markup:
+    """The appendix "How we concluded": each finding's method, evidence rows and assumptions with their sensitivity."""
+    parts = [paragraph(t("report.strategy.concluded_intro", lang)), paragraph(t("strategy.confidence_rule", lang))]
+    for f in document["findings"]:
+        evidence = _evidence_rows(f, names, lang)
+        assumptions = _assumption_rows(f, lang)
+        parts.append(section(
+            f"{f['id']}: {text_of(f['claim'], lang)}", paragraph(text_of(f["method"], lang)),
+            table(evidence, labels=_labels(lang, *evidence[0]), lang=lang) if evidence else
+            paragraph(t("report.strategy.no_evidence", lang)),
+            table(assumptions, labels=_labels(lang, *assumptions[0]), lang=lang) if assumptions else "",
+            level=3))
+    return section(t("report.strategy.concluded", lang), *parts)
+
+
+def member_options_section(document: Mapping, organisation_id: int, names: Mapping[int, str], lang: str,
+                           decisions: Sequence[Mapping] = ()) -> Markup:
+    """A member's "What the options mean for you": each consequence for it, with the finding and the option."""
+    decided = {(d["finding_id"], d["option_id"]): d for d in decisions}
+    rows = []
+    for f in document["findings"]:
+        for o in f["options"]:
+            for c in o["consequences"]:
+                if c["member"] != organisation_id:
+                    continue
+                d = decided.get((f["id"], o["id"]))
+                rows.append({"finding": text_of(f["claim"], lang), "option": text_of(o["text"], lang),
+                             "change": text_of(c["change"], lang),
+                             "decision": t(f"report.strategy.outcome.{d['outcome']}", lang) if d else ""})
+    body = (table(rows, labels=_labels(lang, *rows[0]), lang=lang) if rows
+            else paragraph(t("report.strategy.nothing_for_you", lang)))
+    return section(t("report.strategy.for_you", lang), paragraph(t("report.strategy.for_you_intro", lang)), body)

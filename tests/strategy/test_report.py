@@ -1,0 +1,70 @@
+"""The findings on the report pages: options with consequences, decisions, how we concluded, what it means for you."""
+
+import json
+
+import pytest
+
+from klynge.report.html import page
+from klynge.report.strategy import concluded_section, findings_section, member_options_section
+from klynge.strategy import findings, findings_json
+
+from .conftest import build, member, notes, offer, org
+
+
+@pytest.fixture(scope="module")
+def document(demo_data):
+    return json.loads(findings_json(findings(demo_data), "fp"))
+
+
+@pytest.fixture(scope="module")
+def names(demo_data):
+    return {m.organisation.id: m.organisation.name for m in demo_data.members}
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+def test_every_finding_and_option_is_on_the_page_in_each_language(document, names, lang):
+    html = str(findings_section(document, names, lang)) + str(concluded_section(document, names, lang))
+    assert len(document["findings"]) >= 5
+    for f in document["findings"]:
+        assert f["id"] in html  # each finding's id heads its part of "How we concluded"
+    assert "strategy." not in html.replace("strategy.confidence", "")  # no message key left unfilled
+
+
+def test_a_decision_shows_beside_its_finding_and_one_on_a_gone_finding_is_kept_apart(document, names):
+    f = next(f for f in document["findings"] if f["options"])
+    option = f["options"][0]["id"]
+    decisions = [{"finding_id": f["id"], "option_id": option, "outcome": "amended", "amendment": "only in October",
+                  "reasoning": "the guides are busy in November", "decided_by": "the workshop",
+                  "decided_on": "2026-11-30"},
+                 {"finding_id": "low_season_gap:atlantis", "option_id": "x", "outcome": "rejected",
+                  "reasoning": "no longer relevant", "decided_by": "board", "decided_on": "2026-10-01"}]
+    html = str(findings_section(document, names, "en", decisions))
+    assert "Chosen with changes" in html and "only in October" in html and "the guides are busy in November" in html
+    assert "Decisions on findings the data no longer gives" in html and "low_season_gap:atlantis" in html
+
+
+def test_what_the_options_mean_for_a_member_lists_its_own_consequences_only(document, names):
+    member_id = next(c["member"] for f in document["findings"] for o in f["options"] for c in o["consequences"])
+    mine = [c for f in document["findings"] for o in f["options"] for c in o["consequences"]
+            if c["member"] == member_id]
+    html = str(member_options_section(document, member_id, names, "en"))
+    assert "What the options mean for you" in html
+    assert html.count("<tr>") == len(mine) + 1  # a header and one row per consequence for this member
+
+
+def test_markup_in_a_shared_note_is_shown_as_text_never_as_markup():
+    hostile = '<script>alert("x")</script>'
+    members = [member(org(1, "Fjellguide"), [offer(11, 1, "activity")], notes(
+                   ("s1", "customer_segments", f"Hikers from Oslo {hostile}"),
+                   ("k1", "key_partners", "A hotel for the night and a restaurant"))),
+               member(org(2, "Fjellstue"), [offer(21, 2, "accommodation")], notes(
+                   ("s2", "customer_segments", "Hikers and skiers"))),
+               member(org(3, "Seterkjøkken"), [offer(31, 3, "meal")], notes(
+                   ("s3", "customer_segments", "Hungry hikers"),
+                   ("k3", "key_partners", "Fjellguide brings the groups")))]
+    document = json.loads(findings_json(findings(build(members)), "fp"))
+    names = {i: f"<b>Member {i}</b>" for i in (1, 2, 3)}
+    html = page("Report", "en", [findings_section(document, names, "en"), concluded_section(document, names, "en")])
+    assert "<script>" not in html and "<b>Member" not in html
+    assert any(f["kind"] == "value_chain" for f in document["findings"])
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
