@@ -123,6 +123,18 @@ def test_every_call_gives_the_names_its_message_needs():
     assert not wrong, "calls that leave {names} of their message empty: " + "; ".join(wrong)
 
 
+def test_every_key_a_call_names_is_in_the_catalogues():
+    called = []
+    for path in sorted((resources.root() / "src").glob("**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                called.append((path.name, node.lineno, node.args[0].value))
+    assert len(called) > 200  # the finder finds the calls
+    absent = sorted(f"{file}:{line} {key}" for file, line, key in called if key not in catalogue("en"))
+    assert not absent, f"calls of keys no catalogue has: {absent}"
+
+
 def test_every_key_is_used_by_some_code():
     unused = sorted(key for key in catalogue("en") if not _used(key))
     assert not unused, f"keys no code uses (remove them, or use them): {unused}"

@@ -30,6 +30,7 @@ from ..formatting import moment, money
 from ..i18n import t
 from ..model import OFFER_KINDS, THEMES, TRAVEL_MODES, PackageComponent
 from ..model import Package as PackageModel
+from ..report.offer_text import capacity_text, price_text
 from ..templating import part, snippet
 from .download import Download
 from .drafts import who_saved
@@ -458,8 +459,8 @@ class PackagesPage(w.VBox):
         for found in self._results[:SHOWN]:
             o = found.offer
             text = snippet(_TEMPLATE, "offer", o.title, found.organisation, t(f"batch.offer.{o.kind}", lang),
-                           found.place, months_text(o.months, lang), t("profile.per_day", lang, n=o.capacity_per_day),
-                           money(o.price.amount, o.price.currency, lang))
+                           found.place, months_text(o.months, lang), capacity_text(o, lang),
+                           price_text(o, lang, vat=False))
             add = w.Button(description=t("packages.add", lang), tooltip=t("packages.add_tip", lang, title=o.title),
                            disabled=found.id in chosen, layout=w.Layout(width="auto"))
             add.add_class("klynge-packages-add")
