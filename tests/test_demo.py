@@ -290,6 +290,33 @@ def test_package_components_point_at_their_offers(loaded):
             assert owner[c.offer_id] == c.organisation_id
 
 
+def test_the_demo_states_its_package_settings_and_which_packages_are_agreed(loaded, demo):
+    from klynge.store.packages import agreement
+
+    _, store, _ = loaded
+    settings = store.package_settings(SYSTEM)
+    assert settings.rates["SEK"] > 0 and settings == demo.package_settings
+    states = {}
+    for package, rev in store.packages(SYSTEM):
+        answers = store.package_answers(SYSTEM, rev.organisation_id, rev.document)
+        states[rev.document] = agreement(package, rev.organisation_id, answers)
+    expected = {p.slug: set(p.accepted_by) for p in demo.packages}
+    assert {slug: len(a.accepted) for slug, a in states.items()} == {s: len(e) for s, e in expected.items()}
+    assert sum(a.agreed for a in states.values()) >= 8
+    assert any(a.pending for a in states.values())  # one supplier of a ready package has not answered
+    assert len(store.agreed_packages(SYSTEM)) == sum(a.agreed for a, p in zip(states.values(), demo.packages)
+                                                     if p.status == "ready")
+
+
+def test_a_supplier_who_supplies_nothing_cannot_have_accepted(tmp_path):
+    folder = tmp_path / "demo"
+    shutil.copytree(read_demo().folder, folder)
+    path = folder / "packages.yaml"
+    path.write_text(path.read_text().replace("accepted_by: [kjerringa-gardsmat", "accepted_by: [ingen-her", 1))
+    with pytest.raises(DataError, match="ingen-her.*supplies no part"):
+        read_demo(folder)
+
+
 def test_every_link_signs_in_as_the_role_it_names(loaded):
     settings, store, result = loaded
     lines = format_links(result).splitlines()

@@ -8,7 +8,8 @@ The cluster lives in ``data/demo/`` as YAML, one file per organisation:
   participants; the first one authors the documents), ``offers`` (each with a ``slug``),
   ``canvases`` (template id to a list of notes) and ``sdg`` (entries of the assessment).
 - ``packages.yaml``: packages owned by an organisation (``owner``); a component names its offer
-  as ``<organisation slug>/<offer slug>``.
+  as ``<organisation slug>/<offer slug>``; ``accepted_by`` the suppliers who have accepted.
+- ``cluster.yaml``'s ``package_settings``: the currency, exchange rates and limits of packages.
 
 :func:`read_demo` reads and checks every file without touching a database; :func:`load_demo`
 writes the demo into a store and makes the sign-in links; :func:`format_links` prints them.
@@ -34,7 +35,19 @@ from pydantic import Field, model_validator
 
 from . import reference, resources
 from .errors import DataError, KeyRejected, NotFound, SettingsError
-from .model import CanvasDocument, Cluster, Note, Offer, Organisation, Package, Person, SdgAssessment, SdgEntry
+from .model import (
+    CanvasDocument,
+    Cluster,
+    Note,
+    Offer,
+    Organisation,
+    Package,
+    PackageAnswer,
+    PackageSettings,
+    Person,
+    SdgAssessment,
+    SdgEntry,
+)
 from .model.base import Model, Months, Name, Slug, Text, Visibility
 from .model.offer import CapacityUnit, PriceUnit
 from .model.organisation import Email
@@ -104,6 +117,8 @@ class ClusterFile(Model):
     cluster: Cluster
     staff: list[StaffPerson] = Field(min_length=1)
     signin: list[Email] = Field(min_length=1)
+    #: The cluster's package settings, as a facilitator would set them.
+    package_settings: PackageSettings = Field(default_factory=PackageSettings)
 
 
 class DemoComponent(Model):
@@ -130,12 +145,18 @@ class DemoPackage(Model):
     target_segment: Text = ""
     status: Literal["draft", "ready"] = "draft"
     visibility: Visibility = "cluster"
+    #: The suppliers (organisation slugs, not the owner) who have accepted taking part.
+    accepted_by: list[Slug] = Field(default_factory=list)
+
+    def suppliers(self) -> list[str]:
+        """The organisations with a part, the owner left out, in the parts' order."""
+        return [o for o in dict.fromkeys(c.organisation for c in self.components) if o != self.owner]
 
     def package(self, offer_ids: dict[str, int], org_ids: dict[str, int]) -> Package:
         """The :class:`Package` with the offers and organisations resolved to ids."""
         comps = [{"offer_id": offer_ids[c.offer], "organisation_id": org_ids[c.organisation],
                   "day": c.day, "note": c.note} for c in self.components]
-        data = self.model_dump(exclude={"slug", "owner", "components"})
+        data = self.model_dump(exclude={"slug", "owner", "components", "accepted_by"})
         return Package.model_validate({**data, "components": comps})
 
 
@@ -153,6 +174,7 @@ class Demo:
     signin: list[str]
     organisations: dict[str, OrganisationFile]
     packages: list[DemoPackage]
+    package_settings: PackageSettings = field(default_factory=PackageSettings)
 
     def offers(self) -> Iterator[tuple[str, DemoOffer]]:
         """Every offer with its reference ``<organisation slug>/<offer slug>``."""
@@ -274,7 +296,7 @@ def read_demo(folder: Path | str | None = None) -> Demo:
     for email in head.signin:
         if email not in seen_email:
             raise _fail(folder / "cluster.yaml", "signin", f"{email} is nobody's e-mail address")
-    demo = Demo(folder, head.cluster, head.staff, head.signin, organisations, [])
+    demo = Demo(folder, head.cluster, head.staff, head.signin, organisations, [], head.package_settings)
     path = folder / "packages.yaml"
     demo.packages = _parse(path, _PackagesFile).packages
     offers = {ref: i for i, (ref, _) in enumerate(demo.offers(), start=1)}
@@ -289,6 +311,8 @@ def read_demo(folder: Path | str | None = None) -> Demo:
         for j, comp in enumerate(pkg.components):
             if comp.offer not in offers:
                 raise _fail(path, f"packages[{i}].components[{j}].offer", f"no offer {comp.offer!r}")
+        for supplier in set(pkg.accepted_by) - set(pkg.suppliers()):
+            raise _fail(path, f"packages[{i}].accepted_by", f"{supplier!r} supplies no part of the package")
         try:
             pkg.package(offers, orgs)
         except pydantic.ValidationError as exc:
@@ -379,9 +403,14 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
             if org.sdg:
                 store.save_sdg(who, who.organisation_id, SdgAssessment(entries=org.sdg), None)
                 bar.update()
+        store.save_package_settings(system, demo.package_settings, cluster_id=cid)
         for pkg in demo.packages:
-            store.save_package(authors[pkg.owner], org_ids[pkg.owner], pkg.package(offer_ids, org_ids), None,
-                               name=pkg.slug)
+            rev = store.save_package(authors[pkg.owner], org_ids[pkg.owner], pkg.package(offer_ids, org_ids), None,
+                                     name=pkg.slug)
+            for supplier in pkg.accepted_by:
+                answer = PackageAnswer(owner_id=org_ids[pkg.owner], package=pkg.slug, state="accepted",
+                                       revision=rev.number)
+                store.answer_package(authors[supplier], org_ids[supplier], answer)
             bar.update()
         links = []
         for email in demo.signin:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from klynge.errors import FormProblems
-from klynge.model import Money, Offer, Package, PackageComponent
+from klynge.model import Money, Offer, Package, PackageAnswer, PackageComponent
 from klynge.widgets.gaps_page import GapsPage
 from klynge.widgets.gaps_service import GapsService, form_values, parse_settings
 
@@ -28,10 +28,14 @@ def offered(store, cluster):
                                               price=Money(amount=900, currency="NOK")))
     meal = store.add_offer(who["gard"], Offer(title="Middag <b>", kind="meal", municipality="5021", months=[11],
                                               capacity_per_day=30, price=Money(amount=400, currency="NOK")))
-    store.save_package(who["fjell"], orgs["fjell"], Package(title="Høst", months=[11], status="ready", components=[
+    package = Package(title="Høst", months=[11], status="ready", components=[
         PackageComponent(offer_id=tour, organisation_id=orgs["fjell"]),
         PackageComponent(offer_id=bed, organisation_id=orgs["fjell"]),
-        PackageComponent(offer_id=meal, organisation_id=orgs["gard"])]), None)
+        PackageComponent(offer_id=meal, organisation_id=orgs["gard"])])
+    rev = store.save_package(who["fjell"], orgs["fjell"], package, None, name="host")
+    # Agreed: the other supplier has accepted (a ready package no supplier accepted would not count).
+    store.answer_package(who["gard"], orgs["gard"], PackageAnswer(owner_id=orgs["fjell"], package="host",
+                                                                  state="accepted", revision=rev.number))
     return cluster
 
 
@@ -124,3 +128,24 @@ def test_the_form_texts_round_trip():
         parse_settings({"currency": "NOK", "rate": "NaN", "max_leg_minutes": "7.5", "price_min": "-1",
                         "price_max": ""}, "sv")
     assert set(info.value.by_field) == {"rate", "max_leg_minutes", "price_min"}
+
+
+def test_a_package_counts_only_once_every_supplier_has_accepted(store, cluster):
+    who, orgs = cluster["who"], cluster["orgs"]
+    tour = store.add_offer(who["fjell"], Offer(title="Tur", kind="activity", municipality="5021", months=[11],
+                                               capacity_per_day=12, price=Money(amount=900, currency="NOK")))
+    meal = store.add_offer(who["gard"], Offer(title="Middag", kind="meal", municipality="5021", months=[11],
+                                              capacity_per_day=30, price=Money(amount=400, currency="NOK")))
+    package = Package(title="Høst", months=[11], status="ready", components=[
+        PackageComponent(offer_id=tour, organisation_id=orgs["fjell"]),
+        PackageComponent(offer_id=meal, organisation_id=orgs["gard"])])
+    rev = store.save_package(who["fjell"], orgs["fjell"], package, None, name="host")
+    service = GapsService(store, who["facilitator"])
+    assert service.picture()["packages"] == 0  # ready, but the other supplier has not answered
+    store.answer_package(who["gard"], orgs["gard"], PackageAnswer(owner_id=orgs["fjell"], package="host",
+                                                                  state="withdrawn", reason="fully booked",
+                                                                  revision=rev.number))
+    assert service.picture()["packages"] == 0
+    store.answer_package(who["gard"], orgs["gard"], PackageAnswer(owner_id=orgs["fjell"], package="host",
+                                                                  state="accepted", revision=rev.number))
+    assert service.picture()["packages"] == 1
