@@ -490,6 +490,7 @@ ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
     "0003": ("0004", _offer_units),
     "0004": ("0005", _unchanged),
     "0005": ("0006", _unchanged),
+    "0006": ("0007", _unchanged),
 }
 
 

@@ -110,7 +110,28 @@ def test_klynge_db_upgrade_brings_an_older_database_to_the_newest_schema(db_url)
     engine = make_engine(db_url)
     upgrade(engine, "0004")
     engine.dispose()
-    assert ops.upgrade(load_settings().with_db(db_url)) == "0006"
+    assert ops.upgrade(load_settings().with_db(db_url)) == "0007"
     engine = make_engine(db_url)
-    assert current_version(engine) == "0006"
+    assert current_version(engine) == "0007"
     engine.dispose()
+
+
+def test_the_cluster_plan_reads_saves_conflicts_and_round_trips_like_the_package_settings(store, cluster, db_url,
+                                                                                          tmp_path):
+    from klynge.model import ClusterPlan
+
+    who = cluster["who"]
+    assert store.cluster_plan(who["fjell"]).value == ClusterPlan() and store.cluster_plan(who["fjell"]).version == 0
+    plan = ClusterPlan(target_mix={"companies": Decimal("0.6"), "research": Decimal("0.1")}, fee=Decimal(12000),
+                       hours=Decimal(20), rate=Decimal(600), manager_cost=Decimal(900000))
+    with pytest.raises(AccessDenied):
+        store.save_cluster_plan(who["fjell"], plan)
+    assert store.save_cluster_plan(who["facilitator"], plan, 0) == 1
+    with pytest.raises(Conflict, match="Facilitator"):
+        store.save_cluster_plan(who["facilitator"], ClusterPlan(), 0)
+    assert store.cluster_plan(who["gard"]).value == plan
+    assert store.package_settings_versioned(who["fjell"]).version == 0  # the two kinds are kept apart
+    first = export_archive(store, tmp_path / "first.zip")
+    with fresh_store(db_url, tmp_path) as other:
+        import_archive(other, first)
+        assert other.cluster_plan(Identity.system(), cluster["id"]).value == plan

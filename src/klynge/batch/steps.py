@@ -177,11 +177,14 @@ def strategy_data(store, who, ids: list[int] | None = None):
 def cluster_findings(ids: list[int] | None = None, settings=None) -> list:
     """The cluster's findings (:func:`klynge.strategy.findings`) over the members in ``ids``, for a report to render.
 
-    ``settings`` are the facilitator's :class:`klynge.strategy.StrategySettings` (the defaults when None).
+    ``settings`` are :class:`klynge.strategy.StrategySettings`; when None, the defaults with the
+    target mix and economics figures of the cluster's plan (``store.cluster_plan``).
     """
-    from ..strategy import findings
+    from ..strategy import StrategySettings, findings
 
     _, store, who = _context()
+    if settings is None:
+        settings = StrategySettings.from_plan(store.cluster_plan(who).value)
     return findings(strategy_data(store, who, ids), settings)
 
 

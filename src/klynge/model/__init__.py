@@ -19,7 +19,7 @@ from .base import (
     normalise_code,
 )
 from .canvas import CanvasDocument, Note
-from .cluster import Cluster, SubCluster
+from .cluster import CATEGORIES, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
 from .decision import OUTCOMES, Decision, orphaned
 from .maturity import (
     FACILITATOR,
@@ -50,11 +50,14 @@ __all__ = [
     "AreaScore",
     "CAPACITY_UNITS",
     "CAPACITY_UNIT_OF",
+    "CATEGORIES",
     "CERTIFICATIONS",
     "COUNTRIES",
     "CURRENCIES",
     "CanvasDocument",
     "Cluster",
+    "ClusterPlan",
+    "DEFAULT_MIX",
     "Decision",
     "FACILITATOR",
     "FigureChange",

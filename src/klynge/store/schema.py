@@ -251,3 +251,15 @@ package_settings = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", ForeignKey("people.id")),
 )
+
+# The cluster's plan: the target mix of members and the economics figures the strategy's findings
+# weigh the cluster against. One row per cluster, versioned like the package settings.
+cluster_plans = Table(
+    "cluster_plans",
+    metadata,
+    Column("cluster_id", ForeignKey("clusters.id"), primary_key=True, autoincrement=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+)

@@ -18,7 +18,8 @@ from typing import Any
 
 from .. import reference
 from ..errors import NotFound
-from ..model import Cluster, Note, Offer, Organisation, Package, SdgEntry
+from ..model import CATEGORIES, Cluster, ClusterPlan, Note, Offer, Organisation, Package, SdgEntry
+from ..model import DEFAULT_MIX as _MIX
 
 __all__ = [
     "CATEGORIES",
@@ -36,8 +37,6 @@ __all__ = [
 
 #: The visibilities a finding may read.
 SHARED = ("cluster", "public")
-#: The kinds of organisation of the triple helix and finance, in the order reports list them.
-CATEGORIES = ("companies", "public_support", "research", "finance")
 #: The category each kind of organisation counts in; kinds not named count in none (civil
 #: society, landowners, customers: members, but outside the target mix).
 CATEGORY_OF = MappingProxyType({
@@ -48,7 +47,7 @@ CATEGORY_OF = MappingProxyType({
     "bank": "finance", "insurer": "finance", "investor_network": "finance",
 })
 #: The default target mix: the least share of the members each category should have.
-DEFAULT_MIX = MappingProxyType({"companies": 0.5, "public_support": 0.1, "research": 0.05, "finance": 0.05})
+DEFAULT_MIX = MappingProxyType({k: float(v) for k, v in _MIX.items()})
 
 
 @dataclass(frozen=True)
@@ -123,6 +122,16 @@ class StrategySettings:
     rate: float | None = None
     #: Economics: what a cluster manager costs a year (NOK; salary, overheads, travel).
     manager_cost: float | None = None
+
+    @classmethod
+    def from_plan(cls, plan: ClusterPlan, **thresholds) -> StrategySettings:
+        """The settings with the target mix and economics figures a facilitator set (``plan``)."""
+        def number(value):
+            return None if value is None else float(value)
+
+        return cls(target_mix={k: float(v) for k, v in plan.target_mix.items()}, fee=number(plan.fee),
+                   hours=number(plan.hours), rate=number(plan.rate), manager_cost=number(plan.manager_cost),
+                   **thresholds)
 
     def __post_init__(self):
         unknown = set(self.target_mix) - set(CATEGORIES)
