@@ -64,3 +64,63 @@ def test_no_module_writes_html_in_an_f_string():
     found = [f"{path.name}:{n}" for path in Path(klynge.__file__).parent.rglob("*.py")
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if tag.search(line)]
     assert not found, f"HTML built in Python (use a template): {found}"
+
+
+def _markup_built_from_tags(source: str) -> list[int]:
+    """The lines where ``Markup`` is given a string literal with a tag in it (``Markup("<p>{}</p>")``).
+
+    ``Markup`` marks its argument as safe HTML, so a tag written there escapes nothing it is later
+    formatted with, and keeps HTML out of the templates. ``Markup("")`` (an empty join) and
+    ``Markup`` of a value (a template's output, a style sheet read from a file) are fine.
+    """
+    import ast
+    import re
+
+    tag = re.compile(r"<[a-zA-Z/!]")
+    tree = ast.parse(source)
+    names = {"Markup"} | {a.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                          and node.module == "markupsafe" for a in node.names if a.name == "Markup" and a.asname}
+
+    def literal(node) -> str:
+        """The text written in the argument itself: strings, f-strings and sums of them, not what a call returns."""
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else ""
+        if isinstance(node, ast.JoinedStr):
+            return "".join(literal(v) for v in node.values)
+        if isinstance(node, ast.BinOp):
+            return literal(node.left) + literal(node.right)
+        return ""
+
+    def is_markup(func) -> bool:
+        return (isinstance(func, ast.Name) and func.id in names) or (
+            isinstance(func, ast.Attribute) and func.attr == "Markup")
+
+    return sorted(node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and is_markup(node.func)
+                  and node.args and tag.search(literal(node.args[0])))
+
+
+@pytest.mark.parametrize(("source", "lines"), [
+    ('x = Markup("<p>{}</p>").format(a)', [1]),
+    ("x = (1,\n     Markup('<li>{}</li>'\n            '</ul>'))", [2]),
+    ('import markupsafe\nx = markupsafe.Markup("<br>")', [2]),
+    ('from markupsafe import Markup as M\nx = M(f"<b>{a}</b>")', [2]),
+    ('x = Markup("{}" + "</div>").format(a)', [1]),
+    ('x = Markup("").join(parts)', []),
+    ('x = Markup(css)', []),
+    ('x = Markup(snippet("widgets/x.html.j2", "row", "<b>"))', []),
+    ('x = Markup("a < b")', []),
+])
+def test_the_markup_check_finds_tags_written_in_python_and_lets_values_pass(source, lines):
+    assert _markup_built_from_tags(source) == lines
+
+
+def test_no_module_writes_html_in_a_markup_string():
+    """HTML comes from the templates; a tag given to ``Markup`` in Python is HTML built beside them."""
+    from pathlib import Path
+
+    import klynge
+
+    root = Path(klynge.__file__).parent
+    found = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py"))
+             for n in _markup_built_from_tags(path.read_text(encoding="utf-8"))]
+    assert not found, f"HTML built with Markup in Python (use a macro and snippet()): {found}"

@@ -4,7 +4,8 @@
 the facilitator picks the members invited (everyone at first) and the longest travel, and
 gets the fewest venues that put every member within it (rotating meetings or hubs), each
 member's venue and minutes, the members no venue serves in time, the venues ranked, and a
-map-like picture. HTML is made with ``markupsafe`` (every value escaped) and kept small.
+map-like picture. The HTML comes from the macros of ``widgets/meetings.html.j2``, where every
+value is escaped.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from traitlets import Unicode, observe
 
 from ..errors import KlyngeError
 from ..i18n import t
+from ..templating import part, snippet
 from .facilitator_style import style
 from .meetings_service import MeetingPlan, MeetingsService
 
 __all__ = ["MeetingsPage", "image", "message"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/meetings.html.j2"
 
 SHOWN_VENUES = 10  # the best venues listed; the rest are on the map
 
@@ -38,10 +42,10 @@ STYLE = """
 
 
 def image(data: bytes, alt: str, css: str) -> Markup:
+    """A PNG as a figure of class ``css`` that fits the width; nothing when there is no picture."""
     if not data:
         return Markup("")
-    return Markup("<figure class='{}'><img src='data:image/png;base64,{}' alt='{}' style='max-width:100%;height:auto'>"
-                  "</figure>").format(css, base64.b64encode(data).decode(), alt)
+    return snippet(_TEMPLATE, "figure", base64.b64encode(data).decode(), alt, css)
 
 
 def _minutes(value, lang: str) -> str:
@@ -50,7 +54,8 @@ def _minutes(value, lang: str) -> str:
 
 
 def message(text: str) -> Markup:
-    return Markup("<p class='klynge-message' role='alert'>{}</p>").format(text)
+    """A message the facilitator must read (the plan could not be made, and why)."""
+    return part("para", text, css="klynge-message", role="alert")
 
 
 class MeetingsPage(w.VBox):
@@ -133,8 +138,7 @@ class MeetingsPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = Markup("<h1>{}</h1><p>{}</p>").format(t("meetings.page.title", lang),
-                                                                 t("meetings.page.intro", lang))
+        self._head.value = part("heading", 1, t("meetings.page.title", lang), t("meetings.page.intro", lang))
         self._members.description = t("meetings.page.members", lang)
         self._everyone.description = t("meetings.page.everyone", lang)
         self._limit.description = t("meetings.page.limit", lang)
@@ -147,44 +151,11 @@ class MeetingsPage(w.VBox):
     def _draw(self) -> None:
         plan, lang = self.plan_made, self.lang
         limit = f"{plan.limit:g}"
-        head = Markup("<h2>{}</h2><p>{}</p>").format(
-            t("meetings.page.chosen", lang, n=len(plan.chosen), limit=limit), ", ".join(plan.chosen))
-        if plan.outside:
-            outside = Markup("<div class='klynge-fac-confirm klynge-meetings-outside' role='alert'><b>{}</b><ul>{}</ul>"
-                             "</div>").format(t("meetings.page.outside", lang, n=len(plan.outside), limit=limit),
-                                              Markup("").join(Markup("<li>{}</li>").format(m) for m in plan.outside))
-        else:
-            outside = Markup("<p class='klynge-fac-ok klynge-meetings-outside' role='status'>{}</p>").format(
-                t("meetings.page.all_within", lang, limit=limit))
-        placed = (Markup("<p class='klynge-fac-muted'>{}</p>").format(
-            t("meetings.page.placed", lang, names=", ".join(plan.placed))) if plan.placed else "")
-        rows = Markup("").join(
-            Markup("<tr class='{css}'><td class='name'>{member}</td><td data-label='{lv}'>{venue}</td>"
-                   "<td class='num' data-label='{lm}'>{minutes}</td></tr>").format(
-                css="" if r.within else "klynge-fac-stuck", member=r.member, venue=r.venue or "-",
-                minutes=_minutes(r.minutes, lang), lv=t("meetings.venue", lang), lm=t("meetings.page.travel", lang))
-            for r in plan.assignment.itertuples(index=False))
-        # Closed at first: a whole cluster is a long list, on a phone most of all.
-        members = Markup("<details class='klynge-meetings-who'><summary><b>{}</b></summary>"
-                         "<div class='klynge-fac-scroll'><table class='klynge-fac-table'><thead><tr>"
-                         "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div></details>"
-                         ).format(
-            t("meetings.page.who_where", lang), t("meetings.page.member", lang), t("meetings.venue", lang),
-            t("meetings.page.travel", lang), rows)
-        venues = Markup("").join(
-            Markup("<tr><td class='name'>{rank}. {venue}</td><td class='num' data-label='{lr}'>{reached}</td>"
-                   "<td class='num' data-label='{ll}'>{longest}</td><td class='num' data-label='{la}'>{mean}</td>"
-                   "</tr>").format(rank=r.rank, venue=r.venue,
-                                   reached=t("meetings.page.of", lang, n=r.reached, total=len(plan.members)),
-                                   longest=_minutes(r.longest, lang), mean=_minutes(r.mean, lang),
-                                   lr=t("meetings.page.reached", lang, limit=limit),
-                                   ll=t("meetings.page.longest", lang), la=t("meetings.page.mean", lang))
-            for r in plan.venues.head(SHOWN_VENUES).itertuples(index=False))
-        ranked = Markup("<h3>{}</h3><div class='klynge-fac-scroll'><table class='klynge-fac-table'><thead><tr>"
-                        "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>"
-                        ).format(t("meetings.page.ranked", lang, n=SHOWN_VENUES), t("meetings.venue", lang),
-                                 t("meetings.page.reached", lang, limit=limit), t("meetings.page.longest", lang),
-                                 t("meetings.page.mean", lang), venues)
+        members = [("" if r.within else "klynge-fac-stuck", r.member, r.venue or "-", _minutes(r.minutes, lang))
+                   for r in plan.assignment.itertuples(index=False)]
+        venues = [(r.rank, r.venue, t("meetings.page.of", lang, n=r.reached, total=len(plan.members)),
+                   _minutes(r.longest, lang), _minutes(r.mean, lang))
+                  for r in plan.venues.head(SHOWN_VENUES).itertuples(index=False)]
         if lang not in self._pngs:
             try:
                 self._pngs[lang] = plan.png(lang)
@@ -192,4 +163,4 @@ class MeetingsPage(w.VBox):
                 log.exception("the meeting map could not be drawn")
                 self._pngs[lang] = b""
         figure = image(self._pngs[lang], t("meetings.page.map_alt", lang, limit=limit), "klynge-meetings-figure")
-        self._result.value = Markup("").join([head, outside, placed, figure, ranked, members])
+        self._result.value = snippet(_TEMPLATE, "plan", plan, limit, members, venues, SHOWN_VENUES, figure, lang)

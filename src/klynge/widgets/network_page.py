@@ -1,8 +1,8 @@
 """The facilitator's view of the partner network: who is well connected, who is isolated, which links close gaps.
 
 :class:`NetworkPage` is handed a :class:`~klynge.widgets.partners_service.PartnersService`
-(for no member in particular) and shows the network as a picture and three lists. HTML is made
-with ``markupsafe`` (every value escaped) and kept small.
+(for no member in particular) and shows the network as a picture and three lists. The HTML comes
+from the macros of ``widgets/network.html.j2``, where every value is escaped.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 
 import ipywidgets as w
-from markupsafe import Markup
 from traitlets import Unicode, observe
 
 from ..i18n import t
+from ..templating import part, snippet
 from .facilitator_style import style
 from .meetings_page import image, message
 from .partners_service import NetworkPicture, PartnersService
@@ -21,6 +21,8 @@ from .partners_service import NetworkPicture, PartnersService
 __all__ = ["NetworkPage"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/network.html.j2"
 
 
 class NetworkPage(w.VBox):
@@ -66,8 +68,7 @@ class NetworkPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = Markup("<h1>{}</h1><p>{}</p>").format(t("network.page.title", lang),
-                                                                 t("network.page.intro", lang))
+        self._head.value = part("heading", 1, t("network.page.title", lang), t("network.page.intro", lang))
         self._reload.description = t("members.reload", lang)
         net = self.picture
         if net is None:
@@ -79,21 +80,9 @@ class NetworkPage(w.VBox):
             except Exception:
                 log.exception("the partner network could not be drawn")
                 self._pngs[lang] = b""
-        summary = Markup("<p>{}</p>").format(t("network.page.summary", lang, n=len(net.members),
-                                                 parts=net.components, isolated=len(net.isolated)))
-        row = Markup("<tr><td class='name'>{}</td><td class='num' data-label='{}'>{}</td></tr>")
-        best = Markup("").join(row.format(m["name"], t("network.page.links", lang), m["degree"])
-                               for m in net.members[:10] if m["degree"])
-        connected = Markup("<h2>{}</h2><div class='klynge-fac-scroll'><table class='klynge-fac-table'><thead><tr>"
-                           "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></div>").format(
-            t("network.page.connected", lang), t("meetings.page.member", lang), t("network.page.links", lang), best)
-        isolated = Markup("<h2>{}</h2><p class='klynge-fac-muted'>{}</p><ul class='klynge-network-isolated'>{}</ul>"
-                          ).format(t("network.page.isolated", lang), t("network.page.isolated_help", lang),
-                                   Markup("").join(Markup("<li>{}</li>").format(n) for n in net.isolated))
-        gaps = Markup("").join(Markup("<li>{} — {} ({})</li>").format(a, b, t("partners.page.score", lang,
-                                                                                 score=round(100 * s)))
-                               for a, b, s in net.gaps[:15])
-        closing = Markup("<h2>{}</h2><p class='klynge-fac-muted'>{}</p><ul class='klynge-network-gaps'>{}</ul>").format(
-            t("network.page.gaps", lang), t("network.page.gaps_help", lang), gaps)
+        summary = t("network.page.summary", lang, n=len(net.members), parts=net.components,
+                    isolated=len(net.isolated))
+        best = [(m["name"], m["degree"]) for m in net.members[:10] if m["degree"]]
+        gaps = [(a, b, t("partners.page.score", lang, score=round(100 * s))) for a, b, s in net.gaps[:15]]
         figure = image(self._pngs[lang], t("network.page.figure_title", lang), "klynge-network-figure")
-        self._body.value = Markup("").join([summary, figure, connected, isolated, closing])
+        self._body.value = snippet(_TEMPLATE, "body", summary, figure, best, net.isolated, gaps, lang)

@@ -4,8 +4,8 @@ The page is handed a :class:`~klynge.widgets.partners_service.PartnersService`. 
 phase, country, within the hour) rank again at once. Each suggestion is a card with a button
 that opens its reasons (the five parts of the score, in words and as bars) and the other
 member's shared profile: only what they share with the cluster. What the ranking had to do
-without (no coordinates, no offers, ...) is said above the list. HTML is made with
-``markupsafe`` (every value escaped) and kept small.
+without (no coordinates, no offers, ...) is said above the list. The HTML comes from the macros of
+``widgets/partners.html.j2``, where every value is escaped.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from traitlets import Unicode, observe
 from .. import reference
 from ..errors import KlyngeError
 from ..i18n import t
+from ..templating import part, snippet
 from .facilitator_style import style
 from .members_page import _choose
 from .partners_service import COUNTRY_KEYS, PARTS, PartnersService, SharedProfile, Suggestion, part_label
@@ -26,6 +27,8 @@ from .partners_service import COUNTRY_KEYS, PARTS, PartnersService, SharedProfil
 __all__ = ["PartnersPage"]
 
 log = logging.getLogger(__name__)
+
+_TEMPLATE = "widgets/partners.html.j2"
 
 STEP = 10  # suggestions shown at first, and added by "show more"
 
@@ -139,16 +142,13 @@ class PartnersPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = Markup("<h1>{}</h1><p>{}</p>").format(t("partners.page.title", lang),
-                                                                 t("partners.page.intro", lang))
+        self._head.value = part("heading", 1, t("partners.page.title", lang), t("partners.page.intro", lang))
         try:
             missing = self._service.missing(lang)
         except Exception:
             log.exception("what the ranking lacks could not be read")
             missing = ()
-        self._gaps.value = (Markup("<div class='klynge-missing' role='note'><b>{}</b><ul>{}</ul></div>").format(
-            t("partners.page.you_lack", lang), Markup("").join(Markup("<li>{}</li>").format(m) for m in missing))
-            if missing else "")
+        self._gaps.value = snippet(_TEMPLATE, "missing", t("partners.page.you_lack", lang), missing) if missing else ""
         self._filling = True
         try:
             any_ = t("partners.page.any", lang)
@@ -167,7 +167,7 @@ class PartnersPage(w.VBox):
         self.rank()
 
     def _say(self, text: str) -> None:
-        self._status.value = Markup("<p class='klynge-message' role='alert'>{}</p>").format(text)
+        self._status.value = part("para", text, css="klynge-message", role="alert")
 
     def _draw(self) -> None:
         lang = self.lang
@@ -175,15 +175,12 @@ class PartnersPage(w.VBox):
         self._more.layout.display = None if len(self._suggestions) > self._shown else "none"
         if not shown and not self._status.value:
             key = "partners.page.none_within" if self._within.value else "partners.page.none"
-            self._status.value = Markup("<p class='klynge-fac-muted' role='status'>{}</p>").format(t(key, lang))
+            self._status.value = part("para", t(key, lang), css="klynge-fac-muted", role="status")
         self._list.children = [self._card(s, lang) for s in shown]
 
     def _card(self, s: Suggestion, lang: str) -> w.Widget:
-        head = w.HTML(Markup("<h3>{rank}. {name}</h3><div class='klynge-partner-meta'>{meta}</div>"
-                             "<div class='klynge-score'><span>{score}</span><span class='bar' aria-hidden='true'>"
-                             "<i style='width:{width}%'></i></span></div>").format(
-            rank=s.rank, name=s.name, meta=" · ".join(_meta(s, lang)),
-            score=t("partners.page.score", lang, score=round(100 * s.total)), width=round(100 * min(s.total, 1))))
+        head = w.HTML(snippet(_TEMPLATE, "card", s.rank, s.name, " · ".join(_meta(s, lang)),
+                              t("partners.page.score", lang, score=round(100 * s.total)), round(100 * min(s.total, 1))))
         opened = s.id in self._opened
         button = w.Button(description=t("partners.page.close" if opened else "partners.page.open", lang),
                           tooltip=t("partners.page.open_tip", lang, name=s.name),
@@ -201,21 +198,14 @@ class PartnersPage(w.VBox):
         return card
 
     def _detail(self, s: Suggestion, lang: str) -> Markup:
-        reasons = Markup("").join(
-            Markup("<li><b>{label}</b>: {value} <span class='why'>{why}</span></li>").format(
-                label=part_label(p, lang), value=f"{round(100 * s.parts[p])} %", why=_why(p, s, lang))
-            for p in PARTS)
-        named = Markup("<p>{}</p>").format(t("partners.page.named", lang)) if s.named else ""
-        lacks = (Markup("<p class='klynge-fac-muted'>{} {}</p>").format(
-            t("partners.page.they_lack", lang), "; ".join(t(f"partners.missing.{c}", lang) for c in s.missing))
-            if s.missing else "")
+        reasons = [(part_label(p, lang), f"{round(100 * s.parts[p])} %", _why(p, s, lang)) for p in PARTS]
+        lacks = "; ".join(t(f"partners.missing.{c}", lang) for c in s.missing)
         try:
             profile = _profile(self._service.profile(s.id), lang)
         except Exception:
             log.exception("the shared profile of %s could not be read", s.id)
-            profile = Markup("<p class='klynge-message'>{}</p>").format(t("page.error.body", lang))
-        return Markup("<h4>{}</h4>{}<ul class='klynge-reasons'>{}</ul>{}{}").format(
-            t("partners.page.reasons", lang), named, reasons, lacks, profile)
+            profile = part("para", t("page.error.body", lang), css="klynge-message")
+        return snippet(_TEMPLATE, "detail", reasons, s.named, lacks, profile, lang)
 
 
 def _meta(s: Suggestion, lang: str) -> list[str]:
@@ -238,25 +228,8 @@ def _why(part: str, s: Suggestion, lang: str) -> str:
 def _profile(p: SharedProfile, lang: str) -> Markup:
     """The other member's profile as the cluster may see it."""
     months = t("batch.months", lang).split(",")
-    parts = [Markup("<h4>{}</h4><p class='klynge-fac-muted'>{}</p>").format(
-        t("partners.page.profile", lang, name=p.name),
-        " · ".join([t(f"kind.{p.kind}", lang), t(f"batch.phase.{p.phase}", lang), p.place]))]
-    if p.description:
-        parts.append(Markup("<p>{}</p>").format(p.description))
-    if p.needs:
-        parts.append(Markup("<p><b>{}</b>: {}</p>").format(t("field.needs", lang), p.needs))
-    if p.offers:
-        items = Markup("").join(Markup("<li>{} ({}; {})</li>").format(
-            title, t(f"batch.offer.{kind}", lang), ", ".join(months[m - 1] for m in ms))
-            for title, kind, ms in p.offers)
-        parts.append(Markup("<p><b>{}</b></p><ul>{}</ul>").format(t("partners.page.offers", lang), items))
-    if p.notes:
-        items = Markup("").join(Markup("<li>{}</li>").format(text) for _block, text in p.notes)
-        parts.append(Markup("<p><b>{}</b></p><ul>{}</ul>").format(t("partners.page.notes", lang), items))
-    if p.goals:
-        goals = "; ".join(f"{g} {reference.goal(g).short.get(lang)}" for g in p.goals)
-        parts.append(Markup("<p><b>{}</b>: {}</p>").format(t("partners.page.goals", lang), goals))
-    if p.website:
-        parts.append(Markup("<p><a href='{0}' target='_blank' rel='noopener'>{0}</a></p>").format(p.website))
-    return Markup("").join(parts)
-
+    facts = " · ".join([t(f"kind.{p.kind}", lang), t(f"batch.phase.{p.phase}", lang), p.place])
+    offers = [(title, t(f"batch.offer.{kind}", lang), ", ".join(months[m - 1] for m in ms))
+              for title, kind, ms in p.offers]
+    goals = "; ".join(f"{g} {reference.goal(g).short.get(lang)}" for g in p.goals)
+    return snippet(_TEMPLATE, "profile", p, facts, offers, goals, lang)
