@@ -210,6 +210,8 @@ def test_a_reminder_names_the_first_day_and_the_last_says_it_is_the_last():
     ({"reminder": 3, "invited_on": dt.datetime(2026, 12, 1)}, "reminder"),
     ({"reminder": 1}, "invited_on"),
     ({"link": "javascript:alert(1)"}, "link"),
+    ({"name": "Kari\r\nBcc: everyone@example.com"}, "name"),
+    ({"inviter": " "}, "inviter"),
 ])
 def test_an_invitation_that_cannot_be_written_names_the_field(changes, field):
     with pytest.raises(ValidationError) as caught:
@@ -241,6 +243,7 @@ def test_the_smtp_url_names_host_port_security_user_and_sender(url, server):
     ("smtp://mail.example?sender=x@y.no", "from=address"),
     ("smtp://mail.example?from=nobody", "not an e-mail address"),
     ("smtp+starttls://klynge@mail.example", "KLYNGE_SMTP_PASSWORD is not set"),
+    ("smtp://klynge@mail.example", "sends the password unencrypted"),
 ])
 def test_a_bad_smtp_url_says_what_is_wrong(url, names):
     with pytest.raises(SettingsError, match="KLYNGE_SMTP_URL") as caught:

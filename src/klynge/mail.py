@@ -7,7 +7,8 @@ The server is one setting, ``KLYNGE_SMTP_URL``, and its password another, ``KLYN
     smtp://relay.internal:25                    no encryption, no login (a relay inside the network)
     smtp+starttls://klynge@mail.example?from=post@klynge.example    the sender's address
 
-A user name in the URL means Klynge logs in with it and the password. The password is never part of
+A user name in the URL means Klynge logs in with it and the password; over plain ``smtp://`` only to
+a server on the same machine, since the password would travel unencrypted. The password is never part of
 the URL, and never shown: the settings' repr masks it, and every message of a :class:`~klynge.errors.MailError`
 is scrubbed of it before it is raised (a server's reply is quoted in the message, and a server may quote
 what it was sent).
@@ -20,6 +21,7 @@ text and HTML; :func:`send` hands a message to the server and turns each way it 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import smtplib
 import socket
@@ -117,6 +119,9 @@ def parse_smtp_url(url: str, password: str | None = None) -> MailServer:
     if unknown:
         raise SettingsError(f"KLYNGE_SMTP_URL knows only the option from=address; got {', '.join(unknown)}")
     user = unquote(parts.username) if parts.username else None
+    if user and security == "none" and not _is_loopback(parts.hostname):
+        raise SettingsError(f"KLYNGE_SMTP_URL logs in as {user!r} over smtp://, which sends the password "
+                            f"unencrypted; use smtp+starttls:// or smtps://")
     if user and not password:
         raise SettingsError(f"KLYNGE_SMTP_URL logs in as {user!r} but KLYNGE_SMTP_PASSWORD is not set")
     sender = query.get("from", [""])[-1] or (user if user and "@" in user else f"{user or 'klynge'}@{parts.hostname}")
@@ -131,6 +136,13 @@ def mail_server(settings: Settings) -> MailServer | None:
     if not settings.smtp_url:
         return None
     return parse_smtp_url(settings.smtp_url, settings.smtp_password)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_address(text: str) -> bool:
@@ -178,6 +190,9 @@ class Invite:
             found.append(("reminder", f"must be from 0 to {MAX_REMINDERS}, got {self.reminder}"))
         elif self.reminder and self.invited_on is None:
             found.append(("invited_on", "a reminder names the day of the invitation; it is missing"))
+        for name in ("name", "inviter", "cluster"):
+            if not getattr(self, name).strip() or any(c in getattr(self, name) for c in "\r\n"):
+                found.append((name, "must be one line of text"))
         if not self.link.startswith(("https://", "http://")):
             found.append(("link", "must be a sign-in link starting with https:// or http://"))
         return found
@@ -323,6 +338,8 @@ def send(message: EmailMessage, settings: Settings | MailServer, *, timeout: flo
 
     Raises
     ------
+    SettingsError
+        When ``KLYNGE_SMTP_URL`` cannot be used (see :func:`parse_smtp_url`).
     MailError
         When no server is set, or the message was not accepted: one subclass per plain cause (recipient
         refused, login rejected, connection refused, timed out, TLS failed). The message names the server
