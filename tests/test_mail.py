@@ -344,6 +344,7 @@ def test_a_server_that_echoes_the_password_has_it_scrubbed(smtp_server, caplog, 
     settings = _settings(f"smtp://{USER}@127.0.0.1:{port}", PASSWORD)
     error = _fails(LoginRejected, invitation_message(_invite(), SENDER), settings, caplog, capsys)
     assert "bad password ***" in str(error)
+    assert error.__context__ is None and error.__cause__ is None  # the server's own words are not kept
 
 
 def test_a_refused_recipient_is_named(smtp_server, caplog, capsys):

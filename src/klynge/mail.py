@@ -354,8 +354,13 @@ def send(message: EmailMessage, settings: Settings | MailServer, *, timeout: flo
     except (smtplib.SMTPException, OSError) as exc:
         error = _classify(exc, server, recipients)
         error.args = (_scrub(str(error), server.password),)
+    else:
+        error = None
+    if error is not None:
+        # raised outside the except block, so the library's exception (whose text is the server's reply,
+        # which may quote what it was sent) is not kept as the error's __context__
         log.warning("e-mail to %s not sent: %s", recipients, error)
-        raise error from None
+        raise error
     log.info("e-mail %s to %s handed to %s", sent.message_id, recipients, server.address)
     return sent
 
