@@ -88,6 +88,13 @@ def test_utf16_without_a_bom_semicolons_and_day_first_dates():
     assert kari.first_join == datetime(2026, 11, 25, 9, 0) and kari.minutes == 75
 
 
+@pytest.mark.parametrize("day_first,expected", [(None, datetime(2026, 3, 12, 9)), (True, datetime(2026, 12, 3, 9))])
+def test_dates_that_read_both_ways_are_month_first_unless_told(day_first, expected):
+    data = _zoom("Kari,kari@fjordhotellet.no,03/12/2026 09:00,03/12/2026 10:00,60,No")
+    [kari] = read_attendance(data, PEOPLE, day_first=day_first).matched
+    assert kari.first_join == expected
+
+
 @pytest.mark.parametrize("join,leave,expected", [
     ("2026-12-03 09:00:00", "2026-12-03T10:30:00Z", datetime(2026, 12, 3, 9)),
     ("03.12.2026 09:00", "03.12.2026 10:30", datetime(2026, 12, 3, 9)),

@@ -33,7 +33,7 @@ Reading: the encoding follows the byte-order mark (UTF-16 or UTF-8), else UTF-8,
 the separator is a tab, comma or semicolon, whichever yields a table; the table is the first line that
 has a name, a join and a leave column (headers are matched without regard to case or order), so summary
 lines before it are skipped. Times with slashes are month first (as Zoom and Teams in English write
-them) unless a first number above 12 in the file shows they are day first; ``3.12.2026`` is day first
+them) unless a first number above 12 in the file shows they are day first (or the caller says so); ``3.12.2026`` is day first
 and ``2026-12-03`` is ISO. Rows repeated exactly are dropped and counted. A person's joins are merged
 where they overlap (two devices at once count once) and summed.
 """
@@ -257,8 +257,10 @@ def _source(text: str, delimiter: str) -> str:
     return "csv"
 
 
-def parse_attendance(data: bytes, name: str = "the file") -> AttendanceReport:
+def parse_attendance(data: bytes, name: str = "the file", *, day_first: bool | None = None) -> AttendanceReport:
     """Every person of an attendance report (bytes of a Zoom or Teams CSV), not yet matched: all unmatched.
+
+    ``day_first`` says how to read dates like ``03/12/2026``; None guesses from the file (see the module).
 
     Raises
     ------
@@ -286,7 +288,7 @@ def parse_attendance(data: bytes, name: str = "the file") -> AttendanceReport:
     unique: dict[tuple, _Row] = {}
     for row in rows:
         unique.setdefault((row.name, row.email.lower(), row.join, row.leave, row.duration), row)
-    day_first = _day_first(rows)
+    day_first = _day_first(rows) if day_first is None else day_first
     people: dict[str, tuple[str, str, list, list]] = {}
     for row in unique.values():
         if not row.name and not row.email:
@@ -310,11 +312,12 @@ def parse_attendance(data: bytes, name: str = "the file") -> AttendanceReport:
                             len(rows) - len(unique))
 
 
-def read_attendance(source: str | Path | bytes, people: Mapping[str, int], name: str | None = None
-                    ) -> AttendanceReport:
+def read_attendance(source: str | Path | bytes, people: Mapping[str, int], name: str | None = None, *,
+                    day_first: bool | None = None) -> AttendanceReport:
     """An attendance report (a path or its bytes) with each person matched by e-mail to ``people``.
 
     ``people`` maps e-mail addresses to person ids; addresses are compared without regard to case.
+    ``day_first`` is as in :func:`parse_attendance`.
     Whoever is not found (no e-mail, or one not among ``people``) is in ``unmatched``, for the
     facilitator to resolve.
 
@@ -332,7 +335,7 @@ def read_attendance(source: str | Path | bytes, people: Mapping[str, int], name:
         except OSError as exc:
             raise DataError(f"cannot read the attendance report {path}: {exc.strerror or exc}") from None
         name = name or str(path)
-    report = parse_attendance(data, name)
+    report = parse_attendance(data, name, day_first=day_first)
     known = {email.strip().lower(): person for email, person in people.items()}
     matched, unmatched = [], []
     for attendee in report.unmatched:
