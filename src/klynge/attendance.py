@@ -34,8 +34,8 @@ the separator is a tab, comma or semicolon, whichever yields a table; the table 
 has a name, a join and a leave column (headers are matched without regard to case or order), so summary
 lines before it are skipped. Times with slashes are month first (as Zoom and Teams in English write
 them) unless a first number above 12 in the file shows they are day first (or the caller says so);
-``3.12.2026`` is day first and ``2026-12-03`` is ISO. Rows repeated exactly are dropped and counted. A person's joins are merged
-where they overlap (two devices at once count once) and summed.
+``3.12.2026`` is day first and ``2026-12-03`` is ISO. Rows repeated exactly are dropped and counted.
+A person's joins are merged where they overlap (two devices at once count once) and summed.
 """
 
 from __future__ import annotations
