@@ -96,3 +96,15 @@ def test_option_help_names_the_variable():
     assert "KLYNGE_DB" in option_help("db") and "database" in option_help("db")
     with pytest.raises(KeyError):
         option_help("colour")
+
+
+def test_the_mail_server_settings_are_read_and_the_secret_ones_masked(tmp_path):
+    settings = load_settings({"KLYNGE_HOME": str(tmp_path), "KLYNGE_SMTP_URL": "smtps://klynge@mail.example",
+                              "KLYNGE_SMTP_PASSWORD": "pw-Kq81x", "KLYNGE_SECRET": "secret-Zr42"})
+    assert (settings.smtp_url, settings.smtp_password) == ("smtps://klynge@mail.example", "pw-Kq81x")
+    shown = repr(settings)
+    assert "pw-Kq81x" not in shown and "secret-Zr42" not in shown
+    assert "smtp_password='***'" in shown and "secret='***'" in shown and "smtps://klynge@mail.example" in shown
+    assert "KLYNGE_SMTP_URL" in settings_help() and "KLYNGE_SMTP_PASSWORD" in settings_help()
+    # an app kernel gets the settings it sends mail with (in its environment, not in a notebook)
+    assert settings_from_json(settings.to_json()).smtp_password == "pw-Kq81x"

@@ -26,6 +26,12 @@
     ├── MissingDependency   an optional feature needs a package that is not installed
     ├── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
     ├── NoSuggestion        no package obeys the suggestion rules (names the limit that made it impossible)
+    ├── MailError           an e-mail could not be sent (``category`` names why, for the record)
+    │   ├── RecipientRefused      the mail server refused the recipient's address
+    │   ├── LoginRejected         the mail server rejected the user name or password
+    │   ├── MailServerRefused     nothing listens at the mail server's address (or no such host)
+    │   ├── MailTimedOut          the mail server did not answer in time
+    │   └── TlsFailed             no secure (TLS) connection to the mail server could be made
     └── PortUnusable        ``klynge serve`` cannot listen on its port (no such port, not allowed)
         └── PortTaken       another program has the port
 """
@@ -46,6 +52,10 @@ __all__ = [
     "FormProblems",
     "KeyRejected",
     "KlyngeError",
+    "LoginRejected",
+    "MailError",
+    "MailServerRefused",
+    "MailTimedOut",
     "MeetingError",
     "MessageError",
     "MissingDependency",
@@ -56,11 +66,13 @@ __all__ = [
     "OsrmUnavailable",
     "PortTaken",
     "PortUnusable",
+    "RecipientRefused",
     "SchemaMismatch",
     "SessionEnded",
     "SettingsError",
     "TargetClash",
     "TemplateError",
+    "TlsFailed",
     "Unreachable",
     "ValidationError",
 ]
@@ -255,3 +267,43 @@ class NoSuggestion(KlyngeError):
     def __init__(self, message: str, limit: str):
         super().__init__(message)
         self.limit = limit
+
+
+class MailError(KlyngeError):
+    """An e-mail could not be sent; the message says why in words a facilitator can act on, never a password.
+
+    ``category`` is a short fixed word for the record of an invitation (``failed`` here; each
+    subclass has its own), so an app can count and show failures by kind.
+    """
+
+    category = "failed"
+
+
+class RecipientRefused(MailError):
+    """The mail server refused the recipient's address (no such mailbox, a domain it will not deliver to)."""
+
+    category = "recipient_refused"
+
+
+class LoginRejected(MailError):
+    """The mail server rejected the user name or password of ``KLYNGE_SMTP_URL`` and ``KLYNGE_SMTP_PASSWORD``."""
+
+    category = "login_rejected"
+
+
+class MailServerRefused(MailError):
+    """Nothing answers at the mail server's host and port: refused, unreachable or no such host."""
+
+    category = "connection_refused"
+
+
+class MailTimedOut(MailError):
+    """The mail server accepted the connection but did not answer in time."""
+
+    category = "timed_out"
+
+
+class TlsFailed(MailError):
+    """No secure connection: the server offers no STARTTLS, speaks no TLS, or its certificate is not trusted."""
+
+    category = "tls_failed"

@@ -41,8 +41,13 @@ def find_home(start: str | Path | None = None) -> Path | None:
     return None
 
 
-def _option(env: str, default, help: str):
-    return field(default=default, metadata={"env": env, "help": help})
+def _option(env: str, default, help: str, *, secret: bool = False):
+    # A secret option shows as "***" in the settings' repr, so a log line or a traceback of them keeps it out.
+    return field(default=default, metadata={"env": env, "help": help, "secret": secret})
+
+
+#: What a secret option's value shows as in the settings' repr.
+MASK = "***"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Settings:
     secret: str = _option(
         "KLYNGE_SECRET", None,
         "server secret for sign-in keys and cookies; default: made once and kept in KLYNGE_HOME/secret",
+        secret=True,
     )
     lang: str = _option("KLYNGE_LANG", "nb", "default language of the apps and reports: nb, sv or en")
     outputs: str = _option(
@@ -79,6 +85,20 @@ class Settings:
         "KLYNGE_TRUST_PROXY", False,
         "the server sits behind a proxy that ends HTTPS and sets X-Forwarded-Proto (only then set it)",
     )
+    smtp_url: str = _option(
+        "KLYNGE_SMTP_URL", None,
+        "mail server for invitations: smtp+starttls://user@host:587, smtps://user@host:465 or smtp://host:25 "
+        "(add ?from=address for the sender); without it, sign-in links are shown to copy",
+    )
+    smtp_password: str = _option(
+        "KLYNGE_SMTP_PASSWORD", None, "password of the mail server's user (never put it in KLYNGE_SMTP_URL)",
+        secret=True,
+    )
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={MASK if f.metadata['secret'] and getattr(self, f.name) else getattr(self, f.name)!r}"
+                 for f in fields(self))
+        return f"Settings({', '.join(shown)})"
 
     @property
     def home_path(self) -> Path:

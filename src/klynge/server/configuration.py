@@ -39,6 +39,8 @@ class KlyngeConfiguration(Configurable):
     key_days = Int(120, help=option_help("key_days")).tag(config=True)
     sandbox = Bool(False, help=option_help("sandbox")).tag(config=True)
     trust_proxy = Bool(False, help=option_help("trust_proxy")).tag(config=True)
+    smtp_url = _text("smtp_url")
+    smtp_password = _text("smtp_password")
 
     def settings(self) -> Settings:
         """These options as Klynge's one settings object, checked as the environment's would be.
