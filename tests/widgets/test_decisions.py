@@ -279,6 +279,20 @@ def test_a_snapshot_taken_in_the_app_fills_every_members_figures_from_the_store(
     assert members["Stugbyn i Åre"] == MemberFigures(offers=0, low_season_share=None, sdg_actions=0)
 
 
+def test_the_trend_compares_rounds_and_a_round_snapshotted_again_counts_once(store, cluster):
+    page = _maturity(store, cluster, FIGURES + FIGURES)
+    page.answer({"services_offer": 2})
+    page._save.click()
+    page._snapshot.click()
+    page._round.value = "Round 2"
+    page.load()
+    page.answer({"services_offer": 4})
+    page._save.click()
+    page._snapshot.click()
+    page._snapshot.click()  # Round 2 again: still compared with Round 1, not with itself
+    assert "From Round 1 to Round 2" in page._trend.value and "Services: 2 → 4" in page._trend.value
+
+
 def test_the_facilitator_app_has_the_decisions_and_maturity_page(store, cluster, outputs, tmp_path, db_url):
     settings = load_settings(home=str(tmp_path / "home"), db=db_url, outputs=str(outputs))
     app = FacilitatorApp(AppSession(settings, store, cluster["who"]["facilitator"], "en"))

@@ -413,13 +413,15 @@ def _read(settings: Settings, members: Sequence[int] | None):
 
 def _shared_digest(store, who) -> str:
     """A digest of what the cluster report reads besides the members' own data: the packages, their
-    suppliers' answers and the members' decisions. A change in any of them makes the report again."""
+    suppliers' answers, the members' decisions and the maturity snapshots (kept, never changed: their
+    ids and rounds). A change in any of them makes the report again."""
     from .steps import recorded_decisions
 
     packages = [(rev.organisation_id, rev.document, rev.number, package.status,
                  sorted((o, a.state) for o, a in store.package_answers(who, rev.organisation_id, rev.document).items()))
                 for package, rev in store.packages(who)]
-    return digest([sorted(packages), recorded_decisions(store, who)])
+    snapshots = [(s.id, s.snapshot.round) for s in store.snapshots(who)]
+    return digest([sorted(packages), recorded_decisions(store, who), snapshots])
 
 
 def _analysis_pass(run: _Run, selected: list[int]) -> dict[int, str]:

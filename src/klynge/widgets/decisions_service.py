@@ -231,6 +231,11 @@ class MaturityService:
         return snapshot
 
     def trend(self) -> MaturityTrend | None:
-        """The latest snapshot against the one before it (None with fewer than two)."""
-        taken = self.snapshots()
-        return trend(taken[-2].snapshot, taken[-1].snapshot) if len(taken) > 1 else None
+        """The latest round's snapshot against the round's before it (None with fewer than two rounds).
+
+        A round snapshotted again counts with its latest snapshot, as in the cluster report.
+        """
+        from ..report.maturity import latest_per_round
+
+        taken = latest_per_round([s.snapshot for s in self.snapshots()])
+        return trend(taken[-2], taken[-1]) if len(taken) > 1 else None
