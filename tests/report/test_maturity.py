@@ -85,6 +85,11 @@ def test_two_snapshots_show_what_matured_declined_and_whose_figures_moved_by_nam
     assert "Matured Services: 2 → 4" in text and "Declined Relations: 4 → 2" in text
     assert "Fjellguidene: offers 1 → 3; low-season share 20% → 50%; SDG actions 0 → 2" in text
     assert "Gardsbutikken:" not in text  # its figures did not move
+    assert "not compared" not in text
+    third = _snapshot(framework, "Winter", date(2027, 2, 1), {"services_offer": 4, "resource_members": 3})
+    later = _text(str(maturity_section([spring, autumn, third], framework, "en")))
+    assert "From Autumn to Winter" in later and "Matured" not in later and "Declined Relations" not in later
+    assert "Answered in one of the two rounds only (not compared) Resource base: – → 3 Relations: 2 → –" in later
     assert "New members Stugbyn i Åre" in text and "Members no longer in Bygdemuseet" in text
     nb = _text(str(maturity_section([spring, autumn], framework, "nb")))
     assert "Modnet Tjenester: 2 → 4" in nb and "andel i lavsesongen 20 % → 50 %" in nb

@@ -135,6 +135,8 @@ def _trend(change: MaturityTrend, framework, lang: str) -> Markup:
     lists = [(t("maturity.trend.matured", lang), [area(c) for c in change.matured]),
              (t("maturity.trend.declined", lang), [area(c) for c in change.declined]),
              (t("maturity.trend.moved", lang), [moved(m) for m in change.moved]),
+             (t("report.maturity.one_side", lang),  # unanswered in both rounds: nothing to say
+              [area(c) for c in change.not_comparable if (c.before is None) != (c.after is None)]),
              (t("maturity.trend.joined", lang), change.joined),
              (t("maturity.trend.left", lang), change.left)]
     nothing = "" if any(items for _title, items in lists) else t("report.maturity.nothing", lang)
