@@ -401,7 +401,8 @@ def _read(settings: Settings, members: Sequence[int] | None):
         who = batch_identity(store)
         cluster = load_cluster(store, who)
         data = load_members(store, who)
-        shared = _shared_digest(store, who)
+        # with the maturity snapshots (kept, never changed: their ids and rounds): a new one remakes the report
+        shared = digest([_shared_digest(store, who), [(s.id, s.snapshot.round) for s in store.snapshots(who)]])
     if members is not None:
         unknown = sorted(set(members) - data.keys())
         if unknown:
@@ -413,15 +414,13 @@ def _read(settings: Settings, members: Sequence[int] | None):
 
 def _shared_digest(store, who) -> str:
     """A digest of what the cluster report reads besides the members' own data: the packages, their
-    suppliers' answers, the members' decisions and the maturity snapshots (kept, never changed: their
-    ids and rounds). A change in any of them makes the report again."""
+    suppliers' answers and the members' decisions. A change in any of them makes the report again."""
     from .steps import recorded_decisions
 
     packages = [(rev.organisation_id, rev.document, rev.number, package.status,
                  sorted((o, a.state) for o, a in store.package_answers(who, rev.organisation_id, rev.document).items()))
                 for package, rev in store.packages(who)]
-    snapshots = [(s.id, s.snapshot.round) for s in store.snapshots(who)]
-    return digest([sorted(packages), recorded_decisions(store, who), snapshots])
+    return digest([sorted(packages), recorded_decisions(store, who)])
 
 
 def _analysis_pass(run: _Run, selected: list[int]) -> dict[int, str]:
