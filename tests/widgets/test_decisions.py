@@ -256,6 +256,43 @@ def test_member_figures_come_from_what_members_share(store, system, cluster):
     assert figures["Gardsbutikken"].low_season_share is None
 
 
+def test_a_snapshot_taken_in_the_app_fills_every_members_figures_from_the_store(store, system, cluster):
+    from klynge.model import SdgEntry
+
+    fjell = cluster["orgs"]["fjell"]
+    store.add_offer(system, _offer(fjell, "activity", [1, 2, 7], "5021"))
+    store.add_offer(system, _offer(fjell, "meal", [11], "5021"))
+    store.save_sdg(system, fjell, [SdgEntry(target="8.9", relevance=3, action="Hire guides all year"),
+                                   SdgEntry(target="12.5", relevance=2, impact=1),
+                                   SdgEntry(target="13.1", relevance=2, impact=-1),
+                                   SdgEntry(target="15.1", relevance=2, action="Mend paths", visibility="private")],
+                   None)
+    page = MaturityPage(MaturityService(store, cluster["who"]["facilitator"], today=lambda: date(2026, 6, 1)))
+    page.lang = "en"
+    page._snapshot.click()  # the facilitator app's service: no figures handed in
+    assert "Snapshot of Round 1 saved" in page._snap_status.value
+    (taken,) = store.snapshots(cluster["who"]["facilitator"])
+    members = taken.snapshot.members
+    assert set(members) == {"Fjellguidene", "Gardsbutikken", "Stugbyn i Åre"}
+    assert members["Fjellguidene"].offers == 2 and members["Fjellguidene"].sdg_actions == 2  # not harm, not private
+    assert 0 < members["Fjellguidene"].low_season_share < 1
+    assert members["Stugbyn i Åre"] == MemberFigures(offers=0, low_season_share=None, sdg_actions=0)
+
+
+def test_the_trend_compares_rounds_and_a_round_snapshotted_again_counts_once(store, cluster):
+    page = _maturity(store, cluster, FIGURES + FIGURES)
+    page.answer({"services_offer": 2})
+    page._save.click()
+    page._snapshot.click()
+    page._round.value = "Round 2"
+    page.load()
+    page.answer({"services_offer": 4})
+    page._save.click()
+    page._snapshot.click()
+    page._snapshot.click()  # Round 2 again: still compared with Round 1, not with itself
+    assert "From Round 1 to Round 2" in page._trend.value and "Services: 2 → 4" in page._trend.value
+
+
 def test_the_facilitator_app_has_the_decisions_and_maturity_page(store, cluster, outputs, tmp_path, db_url):
     settings = load_settings(home=str(tmp_path / "home"), db=db_url, outputs=str(outputs))
     app = FacilitatorApp(AppSession(settings, store, cluster["who"]["facilitator"], "en"))

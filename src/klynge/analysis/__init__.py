@@ -16,4 +16,6 @@
   and with the agreed packages.
 - :mod:`klynge.analysis.packages`: low-season package suggestions from the members' offers,
   chosen by an exact optimiser (a set-packing programme solved with CBC), with reasons.
+- :mod:`klynge.analysis.maturity`: the members' figures a maturity snapshot keeps (offers,
+  low-season share, SDG actions).
 """

@@ -401,7 +401,8 @@ def _read(settings: Settings, members: Sequence[int] | None):
         who = batch_identity(store)
         cluster = load_cluster(store, who)
         data = load_members(store, who)
-        shared = _shared_digest(store, who)
+        # with the maturity snapshots (kept, never changed: their ids and rounds): a new one remakes the report
+        shared = digest([_shared_digest(store, who), [(s.id, s.snapshot.round) for s in store.snapshots(who)]])
     if members is not None:
         unknown = sorted(set(members) - data.keys())
         if unknown:

@@ -21,8 +21,8 @@ from .data import SHARED, MemberData, batch_identity, load_cluster, load_member,
 from .fingerprint import cluster_fingerprint, member_fingerprint
 
 __all__ = ["ANALYSIS", "CLUSTER_HTML", "CLUSTER_JSON", "FINDINGS_JSON", "REPORT", "brief", "cluster_findings",
-           "cluster_summary", "low_season_gaps", "member_analysis", "member_report", "read_json", "strategy_data",
-           "write_bytes", "write_findings", "write_json"]
+           "cluster_summary", "low_season_gaps", "maturity_section", "member_analysis", "member_report", "read_json",
+           "strategy_data", "write_bytes", "write_findings", "write_json"]
 
 ANALYSIS = "analysis.json"
 CLUSTER_JSON = "cluster.json"
@@ -129,6 +129,7 @@ def cluster_summary(analyses_dir: str, lang: str = "nb", output_dir: str = ".", 
     found = write_findings(Path(output_dir) / FINDINGS_JSON, cluster_findings([a["member"]["id"] for a in analyses]),
                            fingerprint)
     lead, appendix = _strategy_sections(read_json(found), picture, store, who, lang)
+    appendix.insert(0, maturity_section(store, who, lang, settings.template_dirs))
     page = cluster_summary_html(picture, lang, fingerprint, excluded, lead, appendix)
     write_bytes(Path(output_dir) / CLUSTER_HTML, page.encode("utf-8"))
     return picture
@@ -144,6 +145,23 @@ def low_season_gaps(store, who, analyses: list[dict]) -> dict:
 
     rows = [r for a in analyses for r in a["rows"]["offers"]]
     return gap_picture(rows, [p for p, _rev in store.agreed_packages(who) if p.visibility in SHARED])
+def maturity_section(store, who, lang: str, template_dirs=()):
+    """The report's "Maturity" section (:func:`klynge.report.maturity.maturity_section`) from the cluster's
+    snapshots, scored on the self-assessment the latest was taken with (None when it is no longer found)."""
+    from ..canvases import AssessmentTemplate, default_registry
+    from ..errors import KlyngeError
+    from ..report.maturity import maturity_section as section
+
+    snapshots = [s.snapshot for s in store.snapshots(who)]
+    framework = None
+    if snapshots:
+        try:
+            framework = default_registry(template_dirs).get(snapshots[-1].score.framework)
+        except KlyngeError:
+            framework = None
+    return section(snapshots, framework if isinstance(framework, AssessmentTemplate) else None, lang)
+
+
 def _member_names(picture: dict) -> dict[int, str]:
     return {row["id"]: row["name"] for row in picture["members"]["rows"]}
 

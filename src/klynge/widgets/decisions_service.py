@@ -155,25 +155,15 @@ class DecisionsService:
 
 
 def member_figures(store: Store, who: Identity) -> dict[str, MemberFigures]:
-    """Every member's offers, low-season share of capacity and SDG actions, by name, as the batch reads them.
+    """Every member's offers, low-season share of capacity and SDG actions, by name, read from the store.
 
-    Only what members share with the cluster counts (the batch's reading): an SDG action in a
-    private entry is not counted.
+    The members are read as the batch reads them (only what they share with the cluster) and
+    counted by :func:`klynge.analysis.maturity.snapshot_figures`, which says what counts.
     """
-    from .. import reference
-    from ..analysis.member import by_month, low_season, offers_frame
+    from ..analysis.maturity import snapshot_figures
     from ..batch.data import load_members
 
-    out: dict[str, MemberFigures] = {}
-    for m in sorted(load_members(store, who).values(), key=lambda m: (m.organisation.name.casefold(), m.id)):
-        share = None
-        if m.offers:
-            share = low_season(by_month(offers_frame(m.offers)), m.seasonality, reference.low_months(m.area))[
-                "member_share"]
-        actions = sum(1 for e in (m.sdg.entries if m.sdg else []) if e.action)
-        name = m.organisation.name if m.organisation.name not in out else f"{m.organisation.name} ({m.id})"
-        out[name] = MemberFigures(offers=len(m.offers), low_season_share=share, sdg_actions=actions)
-    return out
+    return snapshot_figures(load_members(store, who).values())
 
 
 class MaturityService:
@@ -241,6 +231,11 @@ class MaturityService:
         return snapshot
 
     def trend(self) -> MaturityTrend | None:
-        """The latest snapshot against the one before it (None with fewer than two)."""
-        taken = self.snapshots()
-        return trend(taken[-2].snapshot, taken[-1].snapshot) if len(taken) > 1 else None
+        """The latest round's snapshot against the round's before it (None with fewer than two rounds).
+
+        A round snapshotted again counts with its latest snapshot, as in the cluster report.
+        """
+        from ..report.maturity import latest_per_round
+
+        taken = latest_per_round([s.snapshot for s in self.snapshots()])
+        return trend(taken[-2], taken[-1]) if len(taken) > 1 else None
