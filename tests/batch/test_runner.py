@@ -195,10 +195,12 @@ def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, m
     store.record_decision(cluster["who"]["facilitator"], Decision(
         finding_id=finding["id"], option_id=option["id"], outcome="chosen", reasoning="agreed at the kick-off <b>",
         decided_by=["the members at the kick-off"], decided_on=date(2026, 11, 30)))
-    again = run_batch(settings, workers=1, members=chosen, progress=False)
+    again = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
     assert again.ok and again.result("cluster").status == "ok"  # remade: the decisions changed, the data did not
     page = (out / "cluster" / "cluster_summary.html").read_text()
     assert "agreed at the kick-off &lt;b&gt;" in page and "the members at the kick-off" in page
     member = option["consequences"][0]["member"] if option["consequences"] else None
     if member in chosen:
         assert again.result("report", member).status == "ok"
+    third = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
+    assert third.result("cluster").status == "skipped"  # nothing changed since
