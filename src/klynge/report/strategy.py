@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..formatting import number
 from ..i18n import t
 from ..strategy import Text
-from .html import details, paragraph, section, table
+from .html import bullet_notes, details, paragraph, section, table
 
 __all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "text_of"]
 
@@ -33,14 +33,16 @@ def _name(names: Mapping[int, str], member) -> str:
     return names.get(member) or names.get(str(member)) or f"#{member}"
 
 
-def _consequence_rows(option: Mapping, names: Mapping[int, str], lang: str) -> list[dict]:
-    months = t("batch.months", lang).split(",")
-    rows = []
+def _consequences(option: Mapping, names: Mapping[int, str], lang: str) -> list[str]:
+    """Each member's consequence as one line: who, what changes, and the figures it adds (a list
+    reads on a phone where a wide table would not)."""
+    lines = []
     for c in option["consequences"]:
-        rows.append({"member": _name(names, c["member"]), "change": text_of(c["change"], lang),
-                     "months": ", ".join(months[m - 1] for m in c["months"]),
-                     "capacity": c["capacity"] or None, "cost": c["cost"] or None, "hours": c["hours"] or None})
-    return rows
+        figures = [t(f"report.strategy.total.{k}", lang, value=number(c[k], lang))
+                   for k in ("capacity", "cost", "hours") if c[k]]
+        line = f"{_name(names, c['member'])}: {text_of(c['change'], lang)}"
+        lines.append(f"{line} ({', '.join(figures)})" if figures else line)
+    return lines
 
 
 def _labels(lang: str, *keys: str) -> dict[str, str]:
@@ -69,14 +71,15 @@ def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping],
     parts = [table(facts, ["k", "v"], lang=lang, header=False)]
     options = {o["id"]: text_of(o["text"], lang) for o in f["options"]}
     for o in f["options"]:
-        rows = _consequence_rows(o, names, lang)
+        lines = _consequences(o, names, lang)
         totals = o["totals"]
-        summary = t("report.strategy.option_totals", lang, members=totals["members"],
-                    capacity=number(totals["capacity"], lang), cost=number(totals["cost"], lang),
-                    hours=number(totals["hours"], lang))
+        figures = [t(f"report.strategy.total.{k}", lang, value=number(totals[k], lang))
+                   for k in ("capacity", "cost", "hours") if totals[k]]
+        summary = t("report.strategy.option_totals", lang, n=totals["members"], figures=", ".join(figures)) \
+            if figures else t("report.strategy.option_members", lang, n=totals["members"])
         parts.append(section(t("report.strategy.option", lang, text=options[o["id"]]), paragraph(summary),
-                             details(t("report.strategy.per_member", lang, n=len(rows)),
-                                     table(rows, labels=_labels(lang, *rows[0]), lang=lang)) if rows else "",
+                             details(t("report.strategy.per_member", lang, n=len(lines)),
+                                     bullet_notes([(line, False) for line in lines], lang)) if lines else "",
                              level=4))
     for d in decisions:
         parts.append(_decision(d, options, lang))
