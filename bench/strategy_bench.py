@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.readme import write_section  # noqa: E402
+from bench.readme import publish  # noqa: E402
 from tests.strategy.conftest import demo_input  # noqa: E402
 from tests.strategy.synthetic import synthetic_input  # noqa: E402
 
@@ -125,9 +125,7 @@ def main(argv=None) -> int:
     lines += ["", f"Target: the strategy pass on {big['members']} members in under {TARGET:.0f} s: "
                   f"{'met' if big['wall'] < TARGET else 'NOT met'} ({big['wall']:.1f} s, {big['cpu']:.1f} "
                   f"processor-seconds; with the JSON {big['wall'] + big['json_wall']:.1f} s)."]
-    print("\n".join(lines))
-    if args.readme:
-        write_section("## Strategy", TEXT + "\n".join(lines) + "\n")
+    publish("## Strategy", TEXT, lines, args.readme)
     return 0
 
 
