@@ -17,3 +17,10 @@ def write_section(heading: str, text: str, readme: Path = README) -> None:
         end = old.find("\n## ", start + 1)
         new = old[:start] + text.rstrip("\n") + "\n" + (old[end:] if end != -1 else "")
     readme.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def publish(heading: str, intro: str, lines: list[str], readme: bool) -> None:
+    """Print a benchmark's result lines; with ``readme``, write ``intro`` and them as its section."""
+    print("\n".join(lines))
+    if readme:
+        write_section(heading, intro + "\n".join(lines) + "\n")

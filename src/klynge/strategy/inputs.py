@@ -11,8 +11,9 @@ organisation and the economics figures a facilitator enters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -66,7 +67,7 @@ class MemberInput:
     area: str | None = None
     low_months: tuple[int, ...] = reference.DEFAULT_LOW_MONTHS
 
-    @property
+    @cached_property  # read for every member in every rule's loops; the input is not changed once made
     def id(self) -> int:
         return self.organisation.id
 
@@ -153,6 +154,15 @@ class StrategyInput:
     cluster: Cluster
     members: tuple[MemberInput, ...]
     packages: tuple[PackageInput, ...] = ()
+    #: What rules derive from the input once (indexes, word counts), by key: the input is frozen,
+    #: so they stay valid, and a rule's reruns with moved thresholds reuse them.
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Hashable, make: Callable[[StrategyInput], Any]) -> Any:
+        """``make(self)``, worked out on the first call with ``key`` and kept for the next ones."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        return self._derived[key]
 
     def member(self, organisation_id: int) -> MemberInput:
         for m in self.members:

@@ -30,11 +30,24 @@ PARTNERS_MAX = 8
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: its name, its function, and the step each threshold it reads moves by."""
+    """A rule: its name, its function, and the step each threshold it reads moves by.
+
+    ``ids``, when given, returns the ids of the findings ``function`` would make, without
+    making them: the reruns with moved thresholds only ask which claims still hold, so a rule
+    whose findings are costly to build (evidence, options for every member) names them alone.
+    It must give exactly ``{f.id for f in function(data, settings)}``.
+    """
 
     name: str
     function: Callable[[StrategyInput, StrategySettings], list[Finding]]
     steps: Mapping[str, float]
+    ids: Callable[[StrategyInput, StrategySettings], set[str]] | None = None
+
+    def finding_ids(self, data: StrategyInput, settings: StrategySettings) -> set[str]:
+        """The ids of the findings the rule makes with ``settings``."""
+        if self.ids is not None:
+            return self.ids(data, settings)
+        return {f.id for f in self.function(data, settings)}
 
 
 def _moved(settings: StrategySettings, name: str, delta: float) -> tuple[StrategySettings, float]:
@@ -61,8 +74,8 @@ def run(rule: Rule, data: StrategyInput, settings: StrategySettings) -> list[Fin
             continue
         low_settings, low = _moved(settings, name, -step)
         high_settings, high = _moved(settings, name, step)
-        lower = {f.id for f in rule.function(data, low_settings)}
-        higher = {f.id for f in rule.function(data, high_settings)}
+        lower = rule.finding_ids(data, low_settings)
+        higher = rule.finding_ids(data, high_settings)
         moved.append((name, value, low, high, lower, higher))
     return [replace(f, assumptions=tuple(Assumption(name, value, low, high, f.id in lower, f.id in higher)
                                          for name, value, low, high, lower, higher in moved)) for f in found]
@@ -88,16 +101,32 @@ def offer_capacity(offer: Offer, months) -> int:
 
 class Nearby:
     """Picks a member's partners from a pool: the ones it already works with, then those of its own
-    area, then the rest, each by id; at most :data:`PARTNERS_MAX`."""
+    area, then the rest, each by id; at most :data:`PARTNERS_MAX`.
+
+    Only the first ``PARTNERS_MAX + 1`` ids of the pool and of each area are kept: picking from
+    a list skips at most the member itself and the partners already chosen, so a choice never
+    reads further, and a large pool costs one sort, not one per member. A member outside those
+    lists with no partners of its own gets what every such member of its area gets, worked out once.
+    """
 
     def __init__(self, pool: Iterable[MemberInput]):
         members = sorted((m.organisation.id, m.area) for m in pool)
-        self.ids = [i for i, _ in members]
+        self.ids = [i for i, _ in members[:PARTNERS_MAX + 1]]
         self.by_area: dict[str | None, list[int]] = defaultdict(list)
         for i, area in members:
-            self.by_area[area].append(i)
+            if len(self.by_area[area]) <= PARTNERS_MAX:
+                self.by_area[area].append(i)
+        self._kept = set(self.ids).union(*self.by_area.values())
+        self._by_area: dict[str | None, tuple[int, ...]] = {}
 
     def partners(self, member: MemberInput, first: Collection[int] = ()) -> tuple[int, ...]:
+        if not first and member.id not in self._kept:  # then only its area tells members apart
+            if member.area not in self._by_area:
+                self._by_area[member.area] = self._pick(member, ())
+            return self._by_area[member.area]
+        return self._pick(member, first)
+
+    def _pick(self, member: MemberInput, first: Collection[int]) -> tuple[int, ...]:
         chosen: list[int] = []
         for source in (sorted(first), self.by_area.get(member.area, ()), self.ids):
             for i in source:

@@ -20,7 +20,7 @@ from .finding import Consequence, Evidence, Finding, Option, Text, make
 from .inputs import MemberInput, StrategyInput, StrategySettings
 from .rules import PARTNERS_MAX, Nearby, Rule, member_row, offer_capacity, offer_row
 
-__all__ = ["PACKAGE_KINDS", "RULE", "area_month_gaps", "low_season_gaps"]
+__all__ = ["PACKAGE_KINDS", "RULE", "area_month_gaps", "low_season_gap_ids", "low_season_gaps"]
 
 #: The kinds of offer a low-season package needs: a bed, a meal and something to do.
 PACKAGE_KINDS = ("accommodation", "meal", "activity")
@@ -186,4 +186,10 @@ def low_season_gaps(data: StrategyInput, settings: StrategySettings) -> list[Fin
     return [_finding(data, area, by_area[area]) for area in sorted(by_area)]
 
 
-RULE = Rule("low_season_gap", low_season_gaps, {"idle_share": 0.1, "min_area_members": 1})
+def low_season_gap_ids(data: StrategyInput, settings: StrategySettings) -> set[str]:
+    """The ids of the findings :func:`low_season_gaps` makes, without making them."""
+    rows = area_month_gaps(data, settings.idle_share, settings.min_area_members)
+    return {f"low_season_gap:{r['area']}" for r in rows}
+
+
+RULE = Rule("low_season_gap", low_season_gaps, {"idle_share": 0.1, "min_area_members": 1}, ids=low_season_gap_ids)
