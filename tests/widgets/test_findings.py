@@ -136,7 +136,7 @@ def test_a_finding_opens_with_options_decisions_and_its_note_as_it_is_now(store,
     assert "Fjellguidene" in html and "What changes" in html
     rows = _note_rows(body)
     fjell = next(r for r in rows if "Fjellguidene" in r.children[0].value
-                 and "“Barnefamilier på" in r.children[0].value)
+                 and "Barnefamilier på" in r.children[0].value)
     assert "&lt;script&gt;" in fjell.children[0].value and "<script>" not in fjell.children[0].value
     fjell.children[1].click()
     shown = fjell.children[2].value

@@ -25,6 +25,7 @@ from ..strategy.finding import CONFIDENCE
 from ..templating import part, snippet
 from .facilitator_style import style
 from .findings_service import Findings, FindingsService, matches, members_of
+from .maturity_page import STYLE as DECISIONS_STYLE
 from .members_page import _choose as choose
 
 __all__ = ["FindingsPage"]
@@ -54,6 +55,8 @@ STYLE = """
 .klynge-findings-source{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--klynge-muted,#55615f)}
 .klynge-findings-note{margin:4px 0 8px;padding:6px 12px;border-left:4px solid #2f855a;background:#f0fdf4}
 .klynge-findings-note-text{white-space:pre-wrap}
+.klynge-findings-row-text{font-style:italic}
+.klynge-findings .klynge-findings-read-note{align-self:flex-start}
 .klynge-findings .klynge-findings-filters .widget-dropdown select{min-width:9rem}
 @media (max-width:700px){
   .klynge-findings,.klynge-findings .widget-vbox,.klynge-findings .widget-hbox,.klynge-findings .widget-html,
@@ -121,8 +124,8 @@ class FindingsPage(w.VBox):
         self._reports.on_click(lambda _b: self._on_reports and self._on_reports())
         self._status = w.HTML()
         self._status.add_class("klynge-findings-status")
-        self.children = [style(), style(STYLE), self._head, self._reports, self._filters, self._count, self._list,
-                         self._more, self._status]
+        self.children = [style(), style(DECISIONS_STYLE), style(STYLE), self._head, self._reports, self._filters,
+                         self._count, self._list, self._more, self._status]
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------------
@@ -340,15 +343,18 @@ class FindingsPage(w.VBox):
         ids = dict(e.get("ids") or {})
         member = ids.pop("member", None)
         what = ", ".join(f"{k} {v}" for k, v in sorted(ids.items()) if k not in ("template", "note"))
-        figure = e.get("figure")
+        figure, measure = e.get("figure"), e.get("measure", "")
         if isinstance(figure, list):
             figure = ", ".join(str(v) for v in figure)
+        if e.get("source") == "note" and ids.get("template"):  # the measure of a note is its block
+            figure = "" if figure == measure else figure
+            measure = self._service.titles(ids["template"], measure or "", lang)[1]
         source = t(f"report.strategy.source.{e.get('source')}", lang)
         if e.get("source") == "reference":
             source += f" ({e.get('source_name', '')}, {e.get('year') or '–'})"
         html = w.HTML(snippet(_T, "row", {"source": e.get("source"), "source_text": source, "stale": e.get("stale"),
                                           "member": self.findings.name(member) if member is not None else "",
-                                          "what": what, "text": e.get("text", ""), "measure": e.get("measure", ""),
+                                          "what": what, "text": e.get("text", ""), "measure": measure,
                                           "figure": _label(figure)}, lang))
         if e.get("source") != "note" or member is None:
             return html

@@ -167,13 +167,16 @@ class FindingsService:
         note = next((n for n in doc.notes if n.id == note_id), None)
         if note is None or note.visibility not in SHARED or not note.text.strip():
             return None
-        canvas, block = template, note.block
+        return NoteView(name, *self.titles(template, note.block, lang), note.text)
+
+    @staticmethod
+    def titles(template: str, block: str, lang: str) -> tuple[str, str]:
+        """A canvas's and its block's titles in ``lang``; their ids when this server does not know them."""
         try:
             from ..canvases import default_registry
 
             found = default_registry().get(template)
-            canvas = found.title_in(lang)
-            block = found.block(note.block).title_in(lang)
-        except (KlyngeError, AttributeError, KeyError):  # a template or block this server does not know
-            log.info("canvas %s or its block %s is not known here", template, note.block)
-        return NoteView(name, canvas, block, note.text)
+            return found.title_in(lang), found.block(block).title_in(lang)
+        except (KlyngeError, AttributeError, KeyError):
+            log.info("canvas %s or its block %s is not known here", template, block)
+            return template, block
