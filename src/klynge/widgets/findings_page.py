@@ -102,7 +102,8 @@ class FindingsPage(w.VBox):
         self._kind.add_class("klynge-findings-kind-filter")
         self._confidence = w.Dropdown(options=[("", "")], value="")
         self._confidence.add_class("klynge-findings-confidence-filter")
-        self._member = w.Dropdown(options=[("", None)], value=None)
+        # "every member" is "" and not None: a dropdown whose value is None shows nothing at all
+        self._member = w.Dropdown(options=[("", "")], value="")
         self._member.add_class("klynge-findings-member-filter")
         self._search = w.Text(continuous_update=False)
         self._search.add_class("klynge-findings-search")
@@ -151,14 +152,15 @@ class FindingsPage(w.VBox):
         names = self.findings.names
         return [f for f in self.findings.items
                 if matches(f, self.lang, names, kind=self._kind.value or "", confidence=self._confidence.value or "",
-                           member=self._member.value, search=self._search.value)]
+                           member=self._member.value if self._member.value != "" else None,
+                           search=self._search.value)]
 
     # -- actions -----------------------------------------------------------------------------
     def filter(self, *, kind: str = "", confidence: str = "", member: int | None = None, search: str = "") -> None:
         """Set every filter at once (what a person does one field at a time)."""
         with self.hold_trait_notifications():
             self._kind.value, self._confidence.value = kind, confidence
-            self._member.value, self._search.value = member, search
+            self._member.value, self._search.value = "" if member is None else member, search
         self._filtered()
 
     def more(self) -> None:
@@ -235,7 +237,7 @@ class FindingsPage(w.VBox):
         choose(self._confidence, [(t("findings.all", lang), "")] +
                [(t(f"strategy.confidence.{c}", lang), c) for c in reversed(CONFIDENCE)])
         members = set().union(*(members_of(f) for f in found.items)) if found.items else set()
-        choose(self._member, [(t("findings.all", lang), None)] +
+        choose(self._member, [(t("findings.all", lang), "")] +
                sorted(((found.name(m), m) for m in members), key=lambda x: (x[0].casefold(), x[1])))
         self._draw()
 
