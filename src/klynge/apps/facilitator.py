@@ -1,6 +1,7 @@
 """The facilitator app: the members' progress, invitations and keys, meetings within the hour, the low
-season's gaps and the package settings, package ideas from the optimiser, the partner network, the members'
-decisions and the maturity self-assessment, the batch that makes the reports, and the cluster in numbers."""
+season's gaps and the package settings, package ideas from the optimiser, the partner network, the latest
+batch's findings with their evidence, the members' decisions and the maturity self-assessment, the batch
+that makes the reports, and the cluster in numbers."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ class FacilitatorApp:
                  Page("gaps", "nav.gaps", self._gaps),
                  Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("network", "nav.network", self._network),
+                 Page("findings", "findings.nav", self._findings),
                  Page("decisions", "decisions.nav", self._decisions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -99,6 +101,22 @@ class FacilitatorApp:
         from ..widgets.partners_service import PartnersService
 
         return NetworkPage(PartnersService(self.session.store, self.session.identity))
+
+    def _findings(self) -> w.Widget:
+        from ..widgets.findings_page import FindingsPage
+        from ..widgets.findings_service import FindingsService
+
+        session = self.session
+        return FindingsPage(FindingsService(session.store, session.identity, session.settings.outputs),
+                            on_decide=self.decide, on_reports=lambda: self.shell.go("batch"))
+
+    def decide(self, finding_id: str, option_id: str | None = None) -> None:
+        """Open the Decisions page with a new decision on ``finding_id`` (and ``option_id``) chosen."""
+        self.shell.go("decisions")
+        page = self.shell.page("decisions")
+        if page is not None and hasattr(page, "decisions"):
+            page.selected_index = 0
+            page.decisions.choose(finding_id, option_id)
 
     def _decisions(self) -> w.Widget:
         from ..widgets.decisions_page import DecisionsMaturityPage

@@ -170,6 +170,31 @@ class DecisionsPage(w.VBox):
         self._decided_on.value = d.decided_on
         self._relabel()
 
+    def choose(self, finding_id: str, option_id: str | None = None) -> None:
+        """Start a new decision on ``finding_id`` with ``option_id`` (its first option when None) chosen.
+
+        A finding the page does not list (the run changed since) is added to the list, so the
+        choice is never silently moved to another finding.
+        """
+        if self._editing:
+            self.new()
+        if self._findings is None:
+            self._finding_id.value, self._option_id.value = finding_id, option_id or ""
+            return
+        if finding_id not in self._choices():
+            options = ((option_id, option_id),) if option_id else ()
+            self._findings = [*self._findings, FindingChoice(finding_id, finding_id, options)]
+            self._fill_findings()
+        self._finding.value = finding_id
+        self._fill_options()
+        values = [v for _l, v in self._option.options]
+        if option_id in values:
+            self._option.value = option_id
+        elif values and option_id is None:
+            self._option.value = values[0]
+        else:
+            self._option_id.value = option_id or ""
+
     def new(self) -> None:
         """Leave an edit: the form records a new decision."""
         self._editing = None

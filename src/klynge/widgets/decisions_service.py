@@ -40,7 +40,8 @@ from ..model import (
 from ..store import Identity, Store, StoredDecision, StoredSnapshot, Versioned
 from ..validation import validate
 
-__all__ = ["DecisionsService", "FindingChoice", "MaturityService", "findings_from_outputs", "member_figures"]
+__all__ = ["DecisionsService", "FindingChoice", "MaturityService", "findings_document", "findings_from_outputs",
+           "member_figures"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,21 @@ def _text(value, lang: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def findings_document(outputs: str | Path) -> tuple[object, Path] | None:
+    """The latest batch run's ``<outputs>/cluster/findings.json`` as read, with its path; None when there is none.
+
+    A file that cannot be read counts as none (and is logged).
+    """
+    path = cluster_dir(Path(outputs)) / FINDINGS
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), path
+    except (OSError, ValueError):
+        log.exception("%s could not be read", path)
+        return None
+
+
 def findings_from_outputs(outputs: str | Path, lang: str = "en") -> list[FindingChoice] | None:
     """The findings of the latest batch run (``<outputs>/cluster/findings.json``), or None when there is none.
 
@@ -71,14 +87,10 @@ def findings_from_outputs(outputs: str | Path, lang: str = "en") -> list[Finding
     ``id`` and a ``title`` (or ``label`` or ``summary``). A file that cannot be read counts as
     none (and is logged): the page then asks for the ids as text.
     """
-    path = cluster_dir(Path(outputs)) / FINDINGS
-    if not path.is_file():
+    read = findings_document(outputs)
+    if read is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        log.exception("%s could not be read", path)
-        return None
+    data = read[0]
     items = data.get("findings") if isinstance(data, Mapping) else data
     found = []
     for item in items if isinstance(items, list) else []:
