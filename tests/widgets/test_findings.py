@@ -245,6 +245,10 @@ def test_record_a_decision_opens_the_decisions_page_with_the_finding_chosen(stor
     assert "1 decision" in page.card(chain["id"]).children[0].value
     body = _body(page, chain["id"])
     assert "Vi satser på familier" in body.children[0].value
+    targets = page.children[-1]  # the cluster's targets and economics, below the findings, in the page's language
+    assert targets.lang == "en" and "Targets and economics" in targets._head.value
+    app.shell.lang = "sv"
+    assert "Mål och ekonomi" in targets._head.value
 
 
 def test_choose_keeps_a_finding_the_list_does_not_know(store, cluster, made):

@@ -105,10 +105,13 @@ class FacilitatorApp:
     def _findings(self) -> w.Widget:
         from ..widgets.findings_page import FindingsPage
         from ..widgets.findings_service import FindingsService
+        from ..widgets.plan_form import PlanForm
+        from ..widgets.plan_service import PlanService
 
         session = self.session
         return FindingsPage(FindingsService(session.store, session.identity, session.settings.outputs),
-                            on_decide=self.decide, on_reports=lambda: self.shell.go("batch"))
+                            on_decide=self.decide, on_reports=lambda: self.shell.go("batch"),
+                            targets=PlanForm(PlanService(session.store, session.identity)))
 
     def decide(self, finding_id: str, option_id: str | None = None) -> None:
         """Open the Decisions page with a new decision on ``finding_id`` (and ``option_id``) chosen."""

@@ -18,7 +18,8 @@ from ..i18n import t
 from ..strategy import Text
 from .html import bullet_notes, details, paragraph, section, table
 
-__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "text_of"]
+__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "option_totals",
+           "text_of"]
 
 #: What a decision shown on a report holds (the store's decisions, as dicts).
 DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning", "decided_by", "decided_on")
@@ -43,6 +44,17 @@ def _consequences(option: Mapping, names: Mapping[int, str], lang: str) -> list[
         line = f"{_name(names, c['member'])}: {text_of(c['change'], lang)}"
         lines.append(f"{line} ({', '.join(figures)})" if figures else line)
     return lines
+
+
+def option_totals(option: Mapping, lang: str) -> str:
+    """An option's consequences summed over its members, in words: only the figures it has."""
+    totals = option.get("totals") or {}
+    n = totals.get("members", len(option.get("consequences") or ()))
+    figures = [t(f"report.strategy.total.{k}", lang, value=number(totals[k], lang))
+               for k in ("capacity", "cost", "hours") if totals.get(k)]
+    if not figures:
+        return t("report.strategy.option_members", lang, n=n)
+    return t("report.strategy.option_totals", lang, n=n, figures=", ".join(figures))
 
 
 def _labels(lang: str, *keys: str) -> dict[str, str]:
@@ -72,11 +84,7 @@ def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping],
     options = {o["id"]: text_of(o["text"], lang) for o in f["options"]}
     for o in f["options"]:
         lines = _consequences(o, names, lang)
-        totals = o["totals"]
-        figures = [t(f"report.strategy.total.{k}", lang, value=number(totals[k], lang))
-                   for k in ("capacity", "cost", "hours") if totals[k]]
-        summary = t("report.strategy.option_totals", lang, n=totals["members"], figures=", ".join(figures)) \
-            if figures else t("report.strategy.option_members", lang, n=totals["members"])
+        summary = option_totals(o, lang)
         parts.append(section(t("report.strategy.option", lang, text=options[o["id"]]), paragraph(summary),
                              details(t("report.strategy.per_member", lang, n=len(lines)),
                                      bullet_notes([(line, False) for line in lines], lang)) if lines else "",

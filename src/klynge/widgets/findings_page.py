@@ -19,7 +19,7 @@ from traitlets import Unicode, observe
 
 from ..formatting import day, number
 from ..i18n import t
-from ..report.strategy import text_of
+from ..report.strategy import option_totals, text_of
 from ..strategy import KINDS
 from ..strategy.finding import CONFIDENCE
 from ..templating import part, snippet
@@ -86,7 +86,7 @@ class FindingsPage(w.VBox):
     lang = Unicode("nb")
 
     def __init__(self, service: FindingsService, on_decide: Callable[[str, str | None], None] | None = None,
-                 on_reports: Callable[[], None] | None = None):
+                 on_reports: Callable[[], None] | None = None, targets: w.Widget | None = None):
         super().__init__()
         self.add_class("klynge-findings")
         self.add_class("klynge-fac")
@@ -125,8 +125,10 @@ class FindingsPage(w.VBox):
         self._reports.on_click(lambda _b: self._on_reports and self._on_reports())
         self._status = w.HTML()
         self._status.add_class("klynge-findings-status")
+        # The targets the findings weigh the cluster against (the cluster's plan), below the findings.
+        self._targets = targets
         self.children = [style(), style(DECISIONS_STYLE), style(STYLE), self._head, self._reports, self._filters,
-                         self._count, self._list, self._more, self._status]
+                         self._count, self._list, self._more, self._status, *([targets] if targets else [])]
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------------
@@ -204,8 +206,10 @@ class FindingsPage(w.VBox):
 
     # -- drawing -----------------------------------------------------------------------------
     @observe("lang")
-    def _on_lang(self, _change) -> None:
+    def _on_lang(self, change) -> None:
         self._cards = {}
+        if self._targets is not None:
+            self._targets.lang = change["new"]
         self._relabel()
 
     def _filtered(self) -> None:
@@ -315,17 +319,13 @@ class FindingsPage(w.VBox):
         shown = []
         for o in f.get("options") or []:
             options[o["id"]] = text_of(o["text"], lang)
-            totals = o.get("totals") or {}
             rows = [{"member": self.findings.name(c["member"]), "change": text_of(c["change"], lang),
                      "months": ", ".join(months[m - 1] for m in c.get("months") or []),
                      "capacity": _label(number(c["capacity"], lang) if c.get("capacity") else ""),
                      "cost": _label(number(c["cost"], lang) if c.get("cost") else ""),
                      "hours": _label(number(c["hours"], lang) if c.get("hours") else "")}
                     for c in o.get("consequences") or []]
-            shown.append({"id": o["id"], "text": options[o["id"]], "rows": rows, "totals": t(
-                "report.strategy.option_totals", lang, members=totals.get("members", len(rows)),
-                capacity=number(totals.get("capacity", 0), lang), cost=number(totals.get("cost", 0), lang),
-                hours=number(totals.get("hours", 0), lang))})
+            shown.append({"id": o["id"], "text": options[o["id"]], "rows": rows, "totals": option_totals(o, lang)})
         decisions = []
         for stored in self._service.decisions(f["id"]):
             d = stored.decision
