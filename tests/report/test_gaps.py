@@ -75,10 +75,10 @@ def db_url(tmp_path):
     return f"sqlite:///{tmp_path / 'klynge.db'}"
 
 
-def test_the_batch_counts_ready_packages_shared_with_the_cluster(store, cluster):
+def test_the_batch_counts_agreed_packages_shared_with_the_cluster(store, cluster):
     from klynge.batch.data import batch_identity
     from klynge.batch.steps import low_season_gaps
-    from klynge.model import Money, Offer, Package, PackageComponent
+    from klynge.model import Money, Offer, Package, PackageAnswer, PackageComponent
 
     who, orgs = cluster["who"], cluster["orgs"]
     ids = [store.add_offer(who[k], Offer(title=k, kind=kind, municipality="5021", months=[10], capacity_per_day=10,
@@ -89,7 +89,11 @@ def test_the_batch_counts_ready_packages_shared_with_the_cluster(store, cluster)
     parts = [PackageComponent(offer_id=i, organisation_id=orgs[k]) for i, k in zip(ids, ("fjell", "gard"))]
     for visibility in ("private", "cluster"):
         store.save_package(who["fjell"], orgs["fjell"], Package(title=visibility, months=[10], status="ready",
-                                                                visibility=visibility, components=parts), None)
+                                                                visibility=visibility, components=parts), None,
+                           name=visibility)
+        # Agreed: the other supplier accepted (the private one is agreed too, and still left out).
+        store.answer_package(who["gard"], orgs["gard"], PackageAnswer(owner_id=orgs["fjell"], package=visibility,
+                                                                      state="accepted", revision=1))
     store.save_package(who["fjell"], orgs["fjell"], Package(title="draft", months=[10], components=parts), None)
     picture = low_season_gaps(store, batch_identity(store), [{"rows": {"offers": rows}}])
     assert picture["packages"] == 1
