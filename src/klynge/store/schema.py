@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -100,6 +101,8 @@ people = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("erased_at", DateTime(timezone=True)),
+    # staff or board, for a participant of an organisation; empty for everyone else
+    Column("position", String(8)),
 )
 
 offers = Table(
@@ -262,4 +265,156 @@ cluster_plans = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", ForeignKey("people.id")),
+)
+
+# -- mobilisation: invitations, registration, fees, in-kind hours, events and attendance -------------
+
+# One row per invitation. The invitee is a person row made when the invitation is (their name and
+# e-mail live there only); the inviter is a person, or nobody when the command line invited.
+# ``delivery`` is link (shown to copy, no mail server), queued, sent, failed (kept, tried again) or
+# bounced (the mail server refused the address); ``accepted_at`` is the invitee's first sign-in.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("inviter_id", ForeignKey("people.id")),
+    Column("inviter_organisation_id", ForeignKey("organisations.id")),
+    # the organisation the invitee joins at once (a colleague or board member); else they register one
+    Column("organisation_id", ForeignKey("organisations.id")),
+    Column("relation", String(16), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("lang", String(2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivery", String(8), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("reminders", JSON, nullable=False),  # the times reminders were sent, oldest first
+    Column("next_reminder_at", DateTime(timezone=True), index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("key_id", String(32)),  # the key of the latest link sent; an earlier one is revoked
+    Column("accepted_at", DateTime(timezone=True)),
+)
+
+# A registered person asking to join an organisation that is already a member: a participant of
+# that organisation or a facilitator approves or declines.
+join_requests = Table(
+    "join_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("position", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", ForeignKey("people.id")),
+    Column("approved", Boolean),
+)
+
+# The cluster's mobilisation settings (fees by kind of organisation, hour rates, reminder days,
+# when a member counts as stopped): one row per cluster, versioned like the package settings.
+mobilisation_settings = Table(
+    "mobilisation_settings",
+    metadata,
+    Column("cluster_id", ForeignKey("clusters.id"), primary_key=True, autoincrement=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+)
+
+# An organisation's fee for a year: invoiced, paid or waived, with the dates; an edit keeps the
+# earlier version in row_history.
+fees = Table(
+    "fees",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("year", Integer, nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("invoiced_on", Date),
+    Column("paid_on", Date),
+    Column("waived_on", Date),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+    UniqueConstraint("organisation_id", "year"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # kickoff, workshop, course, meeting
+    Column("title", String(120), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("online_url", String(500), nullable=False, default=""),
+    # a physical venue: a member's place, or a municipality's centre, with its words
+    Column("venue_organisation_id", ForeignKey("organisations.id")),
+    Column("venue_municipality", String(4)),
+    Column("venue_text", String(200), nullable=False, default=""),
+    Column("agenda", Text, nullable=False, default=""),
+    Column("materials", JSON, nullable=False),  # [{"title": ..., "url": ...}]
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+    Column("removed_at", DateTime(timezone=True)),
+)
+
+# Who signed up for an event, and who attended for how long (from a Zoom or Teams report, or
+# marked by a facilitator).
+event_people = Table(
+    "event_people",
+    metadata,
+    Column("event_id", ForeignKey("events.id"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True),
+    Column("signed_up_at", DateTime(timezone=True)),
+    Column("attended_minutes", Float),
+    Column("attendance_source", String(8)),  # zoom, teams, manual
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Rows of an attendance report that matched no person, until a facilitator resolves them to a
+# person or dismisses them.
+attendance_unmatched = Table(
+    "attendance_unmatched",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("email", String(254), nullable=False, default=""),
+    Column("minutes", Float, nullable=False),
+    Column("first_join", DateTime(timezone=True)),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_person_id", ForeignKey("people.id")),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("dismissed_at", DateTime(timezone=True)),
+)
+
+# In-kind hours a person logs per day and activity, at the facilitator's rate for the activity;
+# attendance of an event adds a row of its own (source attendance, naming the event). A removed
+# row stays, with removed_at, so nothing typed is lost.
+hours = Table(
+    "hours",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("activity", String(16), nullable=False),  # workshop, course, package, meeting, other
+    Column("day", Date, nullable=False),
+    Column("hours", Numeric(5, 2), nullable=False),
+    Column("event_id", ForeignKey("events.id")),
+    Column("note", Text, nullable=False, default=""),
+    Column("source", String(12), nullable=False),  # manual, attendance
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", ForeignKey("people.id")),
+    Column("removed_at", DateTime(timezone=True)),
 )
