@@ -145,6 +145,7 @@ class AdminMixin:
                                   *revision_columns),
                 "row_history": rows(select(*history_columns).where(h.c.author_id == person_id)
                                     .order_by(h.c.saved_at, h.c.id), *history_columns),
+                **self._mobilisation_record(c, rows, person_id),
                 "last_changed": {
                     "organisations": sorted(c.execute(select(s.organisations.c.id)
                                                       .where(s.organisations.c.updated_by == person_id)).scalars()),
@@ -152,6 +153,26 @@ class AdminMixin:
                                                .where(s.offers.c.updated_by == person_id)).scalars()),
                 },
             }
+
+    @staticmethod
+    def _mobilisation_record(c, rows, person_id: int) -> dict:
+        """The person's invitations (received and sent), requests to join, events, attendance and hours."""
+        inv, jr, ep, au, hr = s.invitations, s.join_requests, s.event_people, s.attendance_unmatched, s.hours
+        invitation_columns = [col for col in inv.columns if col.name not in ("cluster_id", "key_id")]
+        return {
+            "invitations_received": rows(select(*invitation_columns).where(inv.c.person_id == person_id)
+                                         .order_by(inv.c.id), *invitation_columns),
+            "invitations_sent": rows(select(*invitation_columns).where(inv.c.inviter_id == person_id)
+                                     .order_by(inv.c.id), *invitation_columns),
+            "join_requests": rows(select(*jr.columns).where(jr.c.person_id == person_id).order_by(jr.c.id),
+                                  *jr.columns),
+            "events": rows(select(*ep.columns).where(ep.c.person_id == person_id).order_by(ep.c.event_id),
+                           *ep.columns),
+            "attendance_rows_resolved_to_them": rows(
+                select(*au.columns).where(au.c.resolved_person_id == person_id).order_by(au.c.id), *au.columns),
+            "hours": rows(select(*hr.columns).where(hr.c.person_id == person_id).order_by(hr.c.day, hr.c.id),
+                          *hr.columns),
+        }
 
     def research_tables(self, who: Identity) -> dict[str, list[dict]]:
         """Tidy tables for researchers: no names, numbers, e-mails, free text or private entries.
