@@ -35,24 +35,35 @@ _T = "widgets/contributions.html.j2"
 _MARKS = ("invoiced", "paid", "waived")
 
 STYLE = """
-.klynge-contrib .klynge-contrib-grid{display:flex;flex-wrap:wrap;gap:4px 16px}
-.klynge-contrib .klynge-contrib-field{margin:4px 0;width:15rem;max-width:100%}
-.klynge-contrib .klynge-contrib-field>.widget-inline-hbox{flex-direction:column;align-items:flex-start;gap:2px}
-.klynge-contrib .klynge-contrib-field input,.klynge-contrib .klynge-contrib-field select{width:14rem!important;
-  max-width:100%;min-width:0}
-.klynge-contrib .klynge-contrib-mark>.widget-inline-hbox,.klynge-contrib .klynge-contrib-mark .widget-datepicker{
-  flex-direction:column;align-items:flex-start;gap:2px}
-.klynge-contrib .klynge-contrib-mark input,.klynge-contrib .klynge-contrib-mark select{min-width:0;width:14rem;
-  max-width:100%}
+.klynge-contrib .klynge-contrib-grid{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:flex-start}
+.klynge-contrib .klynge-contrib-field{margin:4px 0;width:15rem;max-width:100%;box-sizing:border-box}
+.klynge-contrib .klynge-contrib-field>.widget-inline-hbox,.klynge-contrib .klynge-contrib-mark{
+  flex-direction:column;align-items:flex-start;gap:2px;height:auto;width:auto;max-width:100%;margin:2px 0;
+  box-sizing:border-box}
+.klynge-contrib .widget-label{height:auto!important;min-height:0;line-height:1.3;white-space:normal!important;
+  overflow:visible!important}
+.klynge-contrib .klynge-contrib-field input,.klynge-contrib .klynge-contrib-field select,
+.klynge-contrib .klynge-contrib-mark input,.klynge-contrib .klynge-contrib-mark select,
+.klynge-contrib .klynge-fees-year select{flex:0 0 auto;width:14rem!important;max-width:100%;min-width:0;height:32px;
+  box-sizing:border-box}
+.klynge-contrib .klynge-fees-year{flex-direction:row;align-items:center;height:auto}
+.klynge-contrib .klynge-fees-year select{width:8rem!important}
+.klynge-contrib .klynge-fee-organisation select{width:20rem!important}
+.klynge-contrib input[type=date]{border:1px solid var(--klynge-line,#c9d2d0);border-radius:6px;padding:4px 8px;
+  background:#fff}
+.klynge-contrib .klynge-fac-row{align-items:flex-end}
+.klynge-contrib .klynge-contrib-save{align-self:flex-start;margin-top:6px}
 .klynge-contrib .klynge-message{color:#b91c1c;margin:2px 0}
 .klynge-contrib .klynge-fee-paid .klynge-fee-status{color:#15803d;font-weight:600}
 .klynge-contrib .klynge-fee-none .klynge-fee-status{color:var(--klynge-muted,#55615f)}
 @media (max-width:700px){
   .klynge-contrib,.klynge-contrib .widget-vbox,.klynge-contrib .widget-html,.klynge-contrib .widget-html-content{
     min-width:0;max-width:100%}
-  .klynge-contrib .klynge-contrib-field{width:100%}
+  .klynge-contrib .klynge-contrib-field,.klynge-contrib .klynge-contrib-mark,
+  .klynge-contrib .klynge-contrib-field>.widget-inline-hbox{width:100%}
   .klynge-contrib .klynge-contrib-field input,.klynge-contrib .klynge-contrib-field select,
   .klynge-contrib .klynge-contrib-mark input,.klynge-contrib .klynge-contrib-mark select{width:100%!important}
+  .klynge-contrib .klynge-fac-row{flex-direction:column;align-items:stretch}
 }
 """
 
@@ -93,7 +104,7 @@ class ContributionsPage(w.VBox):
         self._mark_status = w.HTML()
         mark = w.HBox([self._organisation, self._mark, self._on, self._note, self._save_mark])
         mark.add_class("klynge-fac-row")
-        fees = w.VBox([self._fees_head, self._year, self._fees, mark, self._mark_status])
+        fees = w.VBox([self._fees_head, self._year, mark, self._mark_status, self._fees])
         fees.add_class("klynge-fac-section")
 
         # -- hours
@@ -351,6 +362,7 @@ class ContributionsPage(w.VBox):
         chosen = self._mark.value
         self._mark.options = [(t(f"fees.mark.{m}", lang), m) for m in _MARKS]
         self._mark.value = chosen if chosen in _MARKS else "paid"
+        self._mark.description = t("export.fees.status", lang)
         self._on.description = t("fees.on", lang)
         self._note.description = t("export.fees.note", lang)
         self._save_mark.description = t("fees.save", lang)
@@ -363,7 +375,7 @@ class ContributionsPage(w.VBox):
                 label = t(f"hours.activity.{name.removeprefix('rate_')}", lang)
             else:
                 label = t(f"field.{name}", lang)
-            field.description = label
+            field.description = label[:1].upper() + label[1:]
         self._save.description = t("contrib.save", lang)
         self._placeholders()
 

@@ -31,23 +31,26 @@ log = logging.getLogger(__name__)
 _T = "widgets/contributions.html.j2"
 
 STYLE = """
-.klynge-hours-page .klynge-hours-field{margin:4px 0;max-width:100%}
-.klynge-hours-page .klynge-hours-field>.widget-inline-hbox,.klynge-hours-page .klynge-hours-field .widget-datepicker{
-  flex-direction:column;align-items:flex-start;gap:2px}
-.klynge-hours-page .klynge-hours-field input,.klynge-hours-page .klynge-hours-field select{width:16rem!important;
-  max-width:100%;min-width:0}
+.klynge-hours-page .klynge-hours-field{margin:4px 0;max-width:100%;box-sizing:border-box}
+.klynge-hours-page .klynge-hours-field>.widget-inline-hbox{flex-direction:column;align-items:flex-start;gap:2px;
+  height:auto;width:auto;max-width:100%;margin:2px 0;box-sizing:border-box}
+.klynge-hours-page .klynge-hours-field input,.klynge-hours-page .klynge-hours-field select{flex:0 0 auto;
+  width:16rem!important;max-width:100%;min-width:0;height:32px;box-sizing:border-box}
+.klynge-hours-page .klynge-hours-field input[type=date]{border:1px solid var(--klynge-line,#c9d2d0);
+  border-radius:6px;padding:4px 8px;background:#fff}
+.klynge-hours-page .klynge-hours-save{align-self:flex-start;margin-top:6px}
 .klynge-hours-page .klynge-message{color:#b91c1c;margin:2px 0}
 .klynge-hours-page .klynge-hours-row{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;
-  gap:4px 12px;border-bottom:1px solid var(--klynge-line,#d9e2ec);padding:6px 0}
-.klynge-hours-page .klynge-hours-row>.widget-html{flex:1 1 16rem;min-width:0}
+  gap:4px 12px;border-bottom:1px solid var(--klynge-line,#d9e2ec);padding:6px 0;height:auto}
+.klynge-hours-page .klynge-hours-row>.widget-html{flex:1 1 16rem;min-width:0;height:auto}
 .klynge-hours-page .klynge-hours-event{display:inline-block;background:#e0f2fe;color:#075985;border-radius:4px;
   padding:0 6px;font-size:.85rem}
 .klynge-hours-page .num{font-variant-numeric:tabular-nums}
 @media (max-width:700px){
   .klynge-hours-page,.klynge-hours-page .widget-vbox,.klynge-hours-page .widget-html,
   .klynge-hours-page .widget-html-content{min-width:0;max-width:100%}
-  .klynge-hours-page .klynge-hours-field,.klynge-hours-page .klynge-hours-field input,
-  .klynge-hours-page .klynge-hours-field select{width:100%!important}
+  .klynge-hours-page .klynge-hours-field,.klynge-hours-page .klynge-hours-field>.widget-inline-hbox{width:100%}
+  .klynge-hours-page .klynge-hours-field input,.klynge-hours-page .klynge-hours-field select{width:100%!important}
 }
 """
 
