@@ -87,7 +87,7 @@ def test_a_facilitator_marks_a_fee_paid_and_downloads_the_workbook(served, brows
     expect(status).to_contain_text(t("fees.marked.paid", "nb", organisation=ORGANISATION, year=2026, day=paid_on))
     page.click(".klynge-fee-save")  # the same payment again
     expect(page.locator(".klynge-contrib")).to_contain_text(
-        t("fees.error.already_paid", "nb", year=2026, day=paid_on))
+        t("fees.error.already.paid", "nb", year=2026, day=paid_on))
     with page.expect_download() as info:
         page.click(".klynge-export-xlsx")
     assert info.value.suggested_filename.endswith(".xlsx")

@@ -81,7 +81,7 @@ def test_a_fee_paid_twice_is_refused_with_the_day_it_was_paid(store, cluster):
     store.mark_fee(fac, gard, 2026, "paid", date(2026, 4, 10))
     with pytest.raises(Refused, match="already paid on 2026-04-10") as caught:
         store.mark_fee(fac, gard, 2026, "paid", date(2026, 4, 11))
-    assert caught.value.key == "fees.error.already_paid" and caught.value.values["day"] == date(2026, 4, 10)
+    assert caught.value.key == "fees.error.already.paid" and caught.value.values["day"] == date(2026, 4, 10)
     assert "10. apr. 2026" in t(caught.value.key, "nb", **caught.value.values)
     with pytest.raises(Refused, match="already paid"):
         store.mark_fee(fac, gard, 2026, "waived", date(2026, 4, 11))

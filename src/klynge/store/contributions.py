@@ -191,11 +191,11 @@ class ContributionsMixin:
         if row["status"] == "paid":
             paid = _on(row["paid_on"])
             raise Refused("status", f"the fee for {row['year']} is already paid on {_iso(paid)}",
-                          "fees.error.already_paid", day=paid, year=row["year"])
+                          "fees.error.already.paid", day=paid, year=row["year"])
         if row["status"] == status:
             day = _on(row[_DATE_FIELD[status]])
             raise Refused("status", f"the fee for {row['year']} is already {status} on {_iso(day)}",
-                          f"fees.error.already_{status}", day=day, year=row["year"])
+                          f"fees.error.already.{status}", day=day, year=row["year"])
 
     @staticmethod
     def _fee_gone(organisation_id: int, year: int) -> NotFound:
