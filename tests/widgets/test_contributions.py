@@ -121,9 +121,10 @@ def test_a_participant_logs_hours_sees_the_total_and_problems_beside_the_fields(
     page.lang = "nb"
     page.log()
     assert "har allerede 2,5 timer ført; høyst 21,5 til" in page._problems["hours"].value
-    page.set_values(hours="mange")
+    page.set_values(hours="mange", day=None)
     page.log()
     assert "skriv timene som et tall" in page._problems["hours"].value
+    assert "velg dagen" in page._problems["day"].value
     with store.engine.begin() as c:
         c.execute(insert(s.hours).values(person_id=fjell.person_id, organisation_id=cluster["orgs"]["fjell"],
                                          activity="meeting", day=date(2026, 11, 3), hours=Decimal(3), note="",
