@@ -34,6 +34,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from . import reference, resources
+from .contributions import load_demo_contributions
 from .errors import DataError, KeyRejected, NotFound, SettingsError
 from .model import (
     CanvasDocument,
@@ -417,6 +418,7 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
             key = store.issue_key(system, people[email], settings.server_secret(), settings.key_days)
             links.append((_describe(demo, email), signin_link(settings, key)))
             bar.update()
+    load_demo_contributions(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
     return DemoResult(cid, store.status(system), links, backup)
 
 

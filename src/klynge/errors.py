@@ -4,7 +4,8 @@
 
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
-    │   └── FormProblems    the same, per field of a form, for the message beside each field
+    │   ├── FormProblems    the same, per field of a form, for the message beside each field
+    │   └── Refused         what is stored forbids a write (a day over 24 hours, a fee already paid)
     ├── AccessDenied        the caller may not read or write this
     │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     │   └── NotAnOutput     a file asked for is not one of the batch's outputs
@@ -67,6 +68,7 @@ __all__ = [
     "PortTaken",
     "PortUnusable",
     "RecipientRefused",
+    "Refused",
     "SchemaMismatch",
     "SessionEnded",
     "SettingsError",
@@ -106,6 +108,18 @@ class FormProblems(ValidationError):
         for name, _label, message in problems:
             self.by_field.setdefault(name, message)
         super().__init__([(label, message) for _name, label, message in problems])
+
+
+class Refused(ValidationError):
+    """What is stored already forbids a write: nothing was written.
+
+    ``str()`` says why in English; ``key`` and ``values`` name the catalogue message (``t(key, lang,
+    **values)``) an app shows in the reader's language, beside the form's ``field``.
+    """
+
+    def __init__(self, field: str, message: str, key: str, **values):
+        self.field, self.key, self.values = field, key, values
+        super().__init__([(field, message)])
 
 
 class AccessDenied(KlyngeError):

@@ -20,14 +20,18 @@ ROLES = ("participant", "facilitator", "researcher", "system")
 DECISIONS = {
     "participant": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "y--",
                     "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---",
-                    "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--"},
+                    "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--",
+                    # hours: only their own (require_hours checks the person too); fees: never
+                    "fees": "---", "log_hours": "y--", "read_hours": "y--"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
-                    "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---"},
+                    "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---",
+                    "fees": "yy-", "log_hours": "yy-", "read_hours": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
-                   "read_decisions": "---", "decide": "---", "answer_maturity": "---"},
+                   "read_decisions": "---", "decide": "---", "answer_maturity": "---",
+                   "fees": "---", "log_hours": "---", "read_hours": "---"},
     "system": {action: "yyy" for action in ACTIONS},
 }
 

@@ -69,6 +69,7 @@ class FacilitatorApp:
                  Page("network", "nav.network", self._network),
                  Page("findings", "findings.nav", self._findings),
                  Page("decisions", "decisions.nav", self._decisions),
+                 Page("contributions", "contrib.nav", self._contributions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
@@ -130,6 +131,12 @@ class FacilitatorApp:
         store, who = session.store, session.identity
         return DecisionsMaturityPage(DecisionsService(store, who, lambda lang: findings_from_outputs(outputs, lang)),
                                      MaturityService(store, who))
+
+    def _contributions(self) -> w.Widget:
+        from ..widgets.contributions_page import ContributionsPage
+        from ..widgets.contributions_service import ContributionsService
+
+        return ContributionsPage(ContributionsService(self.session.store, self.session.identity))
 
 
 def app() -> w.Widget:

@@ -42,6 +42,7 @@ class ParticipantApp:
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
+                      Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -103,6 +104,12 @@ class ParticipantApp:
         from ..widgets.packages_service import PackagesService
 
         return PackagesPage(PackagesService(self.session.store, self.session.identity, self.organisation_id))
+
+    def _hours(self) -> w.Widget:
+        from ..widgets.hours_page import HoursPage
+        from ..widgets.hours_service import HoursService
+
+        return HoursPage(HoursService(self.session.store, self.session.identity))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

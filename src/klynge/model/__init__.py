@@ -20,6 +20,7 @@ from .base import (
 )
 from .canvas import CanvasDocument, Note
 from .cluster import CATEGORIES, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
+from .contribution import ACTIVITIES, FEE_STATUSES, HoursEntry, MobilisationSettings
 from .decision import OUTCOMES, Decision, orphaned
 from .maturity import (
     FACILITATOR,
@@ -46,6 +47,7 @@ from .package import THEMES, TRAVEL_MODES, Package, PackageAnswer, PackageCompon
 from .sdg import SdgAssessment, SdgEntry
 
 __all__ = [
+    "ACTIVITIES",
     "AreaChange",
     "AreaScore",
     "CAPACITY_UNITS",
@@ -60,7 +62,9 @@ __all__ = [
     "DEFAULT_MIX",
     "Decision",
     "FACILITATOR",
+    "FEE_STATUSES",
     "FigureChange",
+    "HoursEntry",
     "LANGUAGE_CODES",
     "MaturityAnswers",
     "MaturityScore",
@@ -68,6 +72,7 @@ __all__ = [
     "MaturityTrend",
     "MemberFigures",
     "MemberMove",
+    "MobilisationSettings",
     "Money",
     "NextStep",
     "Note",

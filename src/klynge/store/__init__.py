@@ -12,6 +12,7 @@ from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
+from .contributions import ContributionsMixin, StoredFee, StoredHours
 from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
@@ -23,12 +24,12 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
-           "open_store"]
+__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredFee", "StoredHours",
+           "StoredSnapshot", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -19,6 +19,10 @@
   read what it is asked to take part in, even when the cluster may not). A supplier answers
   (accepts or withdraws) with a document of its own organisation, so it needs no right to write
   the owner's: only an organisation with a part in the package, other than its owner, answers.
+- Fees and in-kind hours: a facilitator reads and marks the organisations' fees, and logs, reads
+  and removes the hours of anyone in the cluster; a participant logs, reads and removes only
+  their own hours, in their own organisation, and never the hours an attended event gave them
+  (the event's record, kept by the facilitator).
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from ..errors import AccessDenied
 
 __all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
-           "require_answer", "scope", "takes_part"]
+           "require_answer", "require_hours", "scope", "takes_part"]
 
 ROLES = ("participant", "facilitator", "researcher", "system")
 
@@ -48,10 +52,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_decisions": ("participant", "facilitator"),   # the members' decisions on findings' options
     "decide": ("facilitator",),                         # record decisions; take and read maturity snapshots
     "answer_maturity": ("participant", "facilitator"),  # the self-assessment, for one respondent
+    "fees": ("facilitator",),                           # read, invoice and mark the organisations' fees
+    "log_hours": ("participant", "facilitator"),        # log and remove in-kind hours (see require_hours)
+    "read_hours": ("participant", "facilitator"),       # read in-kind hours (see require_hours)
 }
 
 # Actions a participant may do only for their own organisation.
-_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity")
+_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)
@@ -131,6 +138,25 @@ def require(who: Identity, action: str, *, organisation_id: int | None = None,
     if who.role in ACTIONS[action]:
         raise AccessDenied("you can change only your own organisation's data")
     raise AccessDenied(f"a {who.role} may not {action.replace('_', ' ')}")
+
+
+def require_hours(who: Identity, action: str, *, person_id: int | None, organisation_id: int | None,
+                  cluster_id: int | None, source: str = "manual") -> None:
+    """Raise :class:`AccessDenied` unless ``who`` may ``action`` (log_hours, read_hours) these hours.
+
+    The hours are ``person_id``'s in ``organisation_id``; ``source`` is manual or attendance. A
+    participant acts only on their own hours in their own organisation, and does not log or
+    remove the hours of an attended event.
+    """
+    if action not in ("log_hours", "read_hours"):
+        raise ValueError(f"not an action on hours: {action!r}")
+    require(who, action, organisation_id=organisation_id, cluster_id=cluster_id)
+    if who.role != "participant":
+        return
+    if person_id is None or person_id != who.person_id:
+        raise AccessDenied("you log and read only your own hours")
+    if action == "log_hours" and source != "manual":
+        raise AccessDenied("hours from an attended event are the event's record; a facilitator changes them")
 
 
 def scope(who: Identity, action: str) -> int | None:

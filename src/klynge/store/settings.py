@@ -1,9 +1,12 @@
-"""The cluster's stored settings: its package settings and its plan.
+"""The cluster's stored settings: its package settings, its plan and its mobilisation settings.
 
 - ``package_settings``: currency, exchange rates, the limits of package suggestions
   (:class:`~klynge.model.PackageSettings`);
 - ``cluster_plans``: the target mix of members and the economics figures the strategy's
-  findings weigh the cluster against (:class:`~klynge.model.ClusterPlan`).
+  findings weigh the cluster against (:class:`~klynge.model.ClusterPlan`);
+- ``mobilisation_settings``: the currency, the fees by kind of organisation, the value of an
+  in-kind hour per activity, the reminders' days and the follow-up's weeks
+  (:class:`~klynge.model.contribution.MobilisationSettings`).
 
 One row per cluster in each table, the settings as JSON with a version. Everyone in the cluster
 who reads the register reads them (the model's defaults until a facilitator saves some); only
@@ -22,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Clash, Conflict, DataError, NotFound
 from ..model import ClusterPlan, PackageSettings
 from ..model.base import Model
+from ..model.contribution import MobilisationSettings
 from . import schema as s
 from .access import Identity, require
 from .engine import reading, writing
@@ -35,6 +39,7 @@ M = TypeVar("M", bound=Model)
 _KINDS: dict[type, tuple[Table, str]] = {
     PackageSettings: (s.package_settings, "package settings"),
     ClusterPlan: (s.cluster_plans, "cluster plan"),
+    MobilisationSettings: (s.mobilisation_settings, "mobilisation settings"),
 }
 
 
@@ -57,7 +62,7 @@ def _parsed(model: type[M], body, cluster_id: int) -> M:
 
 
 class SettingsMixin:
-    """The cluster's package settings and plan."""
+    """The cluster's package settings, plan and mobilisation settings."""
 
     def package_settings(self, who: Identity, cluster_id: int | None = None) -> PackageSettings:
         """The package settings of the caller's cluster; the defaults while none are saved."""
@@ -80,6 +85,20 @@ class SettingsMixin:
                           cluster_id: int | None = None) -> int:
         """Save the cluster's plan; returns the new version (see :meth:`_save_settings`)."""
         return self._save_settings(who, plan, base_version, cluster_id)
+
+    def mobilisation_settings(self, who: Identity, cluster_id: int | None = None) -> MobilisationSettings:
+        """The cluster's fees, hour rates, reminder days and stopped weeks; the defaults while none are saved."""
+        return self._read_settings(who, MobilisationSettings, cluster_id).value
+
+    def mobilisation_settings_versioned(self, who: Identity,
+                                        cluster_id: int | None = None) -> Versioned[MobilisationSettings]:
+        """The mobilisation settings with the version a save must name (0 while none are saved)."""
+        return self._read_settings(who, MobilisationSettings, cluster_id)
+
+    def save_mobilisation_settings(self, who: Identity, settings: MobilisationSettings,
+                                   base_version: int | None = None, cluster_id: int | None = None) -> int:
+        """Save the cluster's mobilisation settings; returns the new version (see :meth:`_save_settings`)."""
+        return self._save_settings(who, settings, base_version, cluster_id)
 
     def _read_settings(self, who: Identity, model: type[M], cluster_id: int | None) -> Versioned[M]:
         table, _ = _KINDS[model]
