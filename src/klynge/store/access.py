@@ -48,6 +48,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_decisions": ("participant", "facilitator"),   # the members' decisions on findings' options
     "decide": ("facilitator",),                         # record decisions; take and read maturity snapshots
     "answer_maturity": ("participant", "facilitator"),  # the self-assessment, for one respondent
+    "funnel": ("facilitator",),                         # who was invited by whom, who signed in and works
 }
 
 # Actions a participant may do only for their own organisation.
