@@ -11,8 +11,8 @@ attributes will do).
 - *Registered*: the person belongs to an organisation. *Active*: their organisation has an
   activity signal (a profile edit, a canvas, an SDG assessment or a package).
 - The referral tree runs from a root, the facilitators, to the organisations (or, before they
-  register, the people) invited, each under the organisation that invited it first. An
-  organisation's place is decided in the order of arrival, so the picture is always a tree.
+  register, the people) invited, each under the organisation that invited it first. A cycle
+  of invitations is cut at its first arrival, so the picture is always a tree.
 - The follow-up list puts each member in at most one group: *silent* (no sign-in since the
   invitation, and nothing done), *not started* (signed in, but no activity signal), *stopped*
   (active, but no change in ``stopped_weeks`` weeks).
@@ -118,11 +118,11 @@ def referral_tree(people: Iterable[Any], organisations: Iterable[Any]) -> nx.DiG
     the inviting organisation (or the root, for the facilitators' invitations and for those
     registered without one) and carries ``relation`` and ``at``. An organisation hangs under the
     organisation whose invitation brought its first person; an invitation from inside the
-    organisation itself (a colleague, a board member) adds no edge.
+    organisation itself (a colleague, a board member) adds no edge, and two organisations that
+    invited each other are cut apart at the one that came first.
     """
     orgs = {o.id: o for o in organisations}
-    tree = nx.DiGraph()
-    tree.add_node(ROOT, label=ROOT, type="root", kind="root", depth=0)
+    found: dict[str, tuple[dict, str, str, datetime | None]] = {}  # node -> attributes, parent, relation, time
     for person in sorted(_members(people), key=lambda p: (_invited_at(p), p.person_id)):
         if person.organisation_id in orgs:
             node = _org_node(person.organisation_id)
@@ -131,19 +131,46 @@ def referral_tree(people: Iterable[Any], organisations: Iterable[Any]) -> nx.DiG
         else:
             node = _person_node(person.person_id)
             attrs = {"label": person.name, "type": "person", "kind": "invitee"}
-        if node in tree:
+        if node in found:
             continue
-        parent = ROOT
         inviter = person.inviter_organisation_id
-        if inviter is not None and _org_node(inviter) in tree and inviter != person.organisation_id:
-            parent = _org_node(inviter)  # the inviter arrived earlier: the tree stays a tree
-        tree.add_node(node, depth=tree.nodes[parent]["depth"] + 1, **attrs)
-        tree.add_edge(parent, node, relation=person.relation or "", at=_invited_at(person))
+        parent = _org_node(inviter) if inviter in orgs and inviter != person.organisation_id else ROOT
+        found[node] = (attrs, parent, person.relation or "", _invited_at(person))
     for oid, org in orgs.items():  # an organisation without people yet, registered by a facilitator
-        if _org_node(oid) not in tree:
-            tree.add_node(_org_node(oid), label=org.name, type="organisation", kind=org.kind, depth=1)
-            tree.add_edge(ROOT, _org_node(oid), relation="", at=None)
+        found.setdefault(_org_node(oid), ({"label": org.name, "type": "organisation", "kind": org.kind}, ROOT, "",
+                                          None))
+    parents = _break_cycles({node: parent for node, (_a, parent, _r, _t) in found.items()}, list(found))
+    tree = nx.DiGraph()
+    tree.add_node(ROOT, label=ROOT, type="root", kind="root", depth=0)
+    for node, (attrs, _parent, _relation, _at) in found.items():
+        tree.add_node(node, **attrs)
+    for node, (_attrs, _parent, relation, at) in found.items():
+        tree.add_edge(parents[node], node, relation=relation, at=at)
+    for node, depth in nx.single_source_shortest_path_length(tree, ROOT).items():
+        tree.nodes[node]["depth"] = depth
     return tree
+
+
+def _break_cycles(parent: dict[str, str], arrival: list[str]) -> dict[str, str]:
+    """``parent`` with every node reaching :data:`ROOT`: a cycle of invitations (two organisations that
+    invited each other) is cut at its first arrival, which then hangs under the root."""
+    parent = dict(parent)
+    order = {node: i for i, node in enumerate(arrival)}
+    reaches = {ROOT}
+    for node in arrival:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current = node
+        while current not in reaches:
+            if current in on_path:
+                cycle = path[path.index(current):]
+                parent[min(cycle, key=order.__getitem__)] = ROOT
+                break
+            path.append(current)
+            on_path.add(current)
+            current = parent[current]
+        reaches.update(path)
+    return parent
 
 
 def tree_summary(tree: nx.DiGraph, top: int = 5) -> dict:
