@@ -52,8 +52,8 @@ def funnel_figure(stages: Sequence[Any], lang: str) -> Figure:
     ``stages`` are objects with ``name`` (invited, registered, active), ``count`` and ``share``.
     """
     with matplotlib.rc_context(fg.RC):
-        fig = fg._figure(6.4, 0.55 * max(len(stages), 1) + 0.5)
-        ax = fg._axes(fig, 1.5, 0.15, 0.2, 0.15)
+        fig = fg._figure(4.8, 0.6 * max(len(stages), 1) + 0.4)
+        ax = fg._axes(fig, 1.2, 0.15, 0.15, 0.15)
         top = max((s.count for s in stages), default=0) or 1
         for i, stage in enumerate(stages):
             y = len(stages) - 1 - i
@@ -61,11 +61,14 @@ def funnel_figure(stages: Sequence[Any], lang: str) -> Figure:
             if width:
                 ax.barh(y, width, left=(1 - width) / 2, height=0.72, color=_STAGE_COLOURS[i % 3])
             text = f"{stage.count}  ({percent(stage.share, lang)})" if i else str(stage.count)
-            inside = width > 0.3
-            ax.text(0.5, y, text, ha="center", va="center", fontsize=10, fontweight="bold",
-                    color="white" if inside and i else "#1f2933",
-                    bbox=None if inside else {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
-        ax.set_yticks(range(len(stages)), [fg.plain(t(f"funnel.stage.{s.name}", lang)) for s in reversed(stages)])
+            if width > 0.45:  # inside the bar; beside a narrow one
+                ax.text(0.5, y, text, ha="center", va="center", fontsize=12, fontweight="bold",
+                        color="white" if i else "#1f2933")
+            else:
+                ax.text((1 + width) / 2 + 0.02, y, text, ha="left", va="center", fontsize=12, fontweight="bold",
+                        color="#1f2933")
+        ax.set_yticks(range(len(stages)), [fg.plain(t(f"funnel.stage.{s.name}", lang)) for s in reversed(stages)],
+                      fontsize=11)
         ax.set_xlim(0, 1)
         ax.set_ylim(-0.5, len(stages) - 0.5)
         ax.set_xticks([])
@@ -83,8 +86,9 @@ def funnel_svg(stages: Sequence[Any], lang: str) -> str:
 
 
 # -- the referral tree ------------------------------------------------------------------------------
-def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80) -> nx.DiGraph:
-    """The tree cut to at most about ``budget`` nodes, each node with at most ``per_parent`` children shown.
+def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_root: int = 30) -> nx.DiGraph:
+    """The tree cut to at most about ``budget`` nodes, each node with at most ``per_parent`` children shown
+    (the root, whose children are often most of a young cluster, ``from_root``).
 
     The biggest branches are kept; the children left out (and all below them) become one node of
     type ``more`` whose label is ``+N``, ``N`` being how many organisations and people it stands for.
@@ -98,7 +102,7 @@ def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80) -> nx.D
     while queue:
         node = queue.pop(0)
         children = sorted(tree.successors(node), key=lambda c: (-below[c], str(tree.nodes[c].get("label", c))))
-        room = max(0, min(per_parent, budget - shown.number_of_nodes()))
+        room = max(0, min(from_root if node == ROOT else per_parent, budget - shown.number_of_nodes()))
         keep = children if len(children) <= room else children[:max(room - 1, 0)]  # one place for "+N"
         for child in keep:
             shown.add_node(child, **tree.nodes[child])

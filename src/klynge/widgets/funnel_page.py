@@ -46,7 +46,7 @@ STYLE = """
 @media (max-width:700px){
   .klynge-funnel,.klynge-funnel .widget-vbox,.klynge-funnel .widget-html,.klynge-funnel .widget-html-content{
     min-width:0;max-width:100%}
-  .klynge-funnel .klynge-funnel-tree img{max-width:none;width:600px}
+  .klynge-funnel .klynge-funnel-tree img{max-width:none!important;width:auto!important}
 }
 """
 
@@ -166,7 +166,7 @@ class FunnelPage(w.VBox):
         self.view: FunnelView | None = None
         self._pngs: dict[tuple[str, str], bytes] = {}
         self._head = w.HTML()
-        self._reload = w.Button(icon="refresh")
+        self._reload = w.Button(icon="refresh", layout=w.Layout(width="auto", align_self="flex-start"))
         self._reload.add_class("klynge-funnel-reload")
         self._reload.on_click(lambda _b: self.refresh())
         self._funnel, self._tree, self._missing = w.HTML(), w.HTML(), w.HTML()
