@@ -77,7 +77,8 @@ def test_the_referral_tree_runs_from_the_facilitators_through_who_invited_whom(c
     assert set(tree.successors("org:1")) == {"org:2", "org:3"}
     assert set(tree.successors("org:2")) == {"org:4", "person:5"}  # the colleague adds no edge
     assert tree.edges["org:1", "org:3"]["relation"] == "finance"
-    assert tree.nodes["org:4"] == {"label": "Lia", "type": "organisation", "kind": "company", "depth": 3}
+    assert tree.nodes["org:4"] == {"label": "Lia", "type": "organisation", "kind": "company", "depth": 3,
+                                   "below": 0}
     assert tree.nodes["person:5"]["kind"] == "invitee"
     summary = tree_summary(tree)
     assert summary["depth"] == 3 and summary["nodes"] == 6
@@ -131,3 +132,14 @@ def test_the_follow_up_groups(cluster):
     assert follow_up(people, orgs, now=NOW, stopped_weeks=10)["stopped"] == []
     everyone = [r.person_id for rows in groups.values() for r in rows]
     assert len(everyone) == len(set(everyone)) and 1 not in everyone and 9 not in everyone
+
+
+def test_a_long_chain_of_invitations_is_counted_in_one_pass():
+    n = 2000
+    orgs = [Org(i, f"O{i}", "company", "5021", "NO") for i in range(1, n + 1)]
+    people = [_person(i, f"p{i}", i, invited=NOW - (n - i) * timedelta(minutes=1), inviter_org=i - 1 or None)
+              for i in range(1, n + 1)]
+    tree = referral_tree(people, orgs)
+    summary = tree_summary(tree)
+    assert summary["depth"] == n and summary["brought_most"][0] == ("O1", 1, n - 1)
+    assert tree.nodes[ROOT]["below"] == n

@@ -74,3 +74,14 @@ def test_a_small_tree_is_shown_whole_in_layers_by_depth():
     for node, y in parent_y.items():  # a parent sits between its first and last child
         ys = [pos[c][1] for c in tree.successors(node)]
         assert min(ys) <= y <= max(ys)
+
+
+def test_a_long_chain_is_cut_at_the_deepest_level_shown():
+    orgs = [FunnelOrganisation(i, f"O{i}", "company", "5021", "NO") for i in range(1, 301)]
+    people = [FunnelPerson(i, f"p{i}", "participant", i, NOW, invited_at=NOW + timedelta(minutes=i),
+                           inviter_organisation_id=i - 1 or None) for i in range(1, 301)]
+    tree = referral_tree(people, orgs)
+    shown = collapse(tree, max_depth=5)
+    assert max(a["depth"] for _, a in shown.nodes(data=True)) == 6
+    assert shown.nodes["more:org:5"]["label"] == "+295"
+    assert tree_png(tree, "en").startswith(PNG)

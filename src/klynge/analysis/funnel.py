@@ -114,7 +114,8 @@ def referral_tree(people: Iterable[Any], organisations: Iterable[Any]) -> nx.DiG
 
     Nodes are :data:`ROOT`, ``org:<id>`` for an organisation and ``person:<id>`` for an invitee
     who has not registered one; each has ``label``, ``type`` (root, organisation, person),
-    ``kind`` (an organisation's kind; ``invitee`` for a person) and ``depth``. An edge runs from
+    ``kind`` (an organisation's kind; ``invitee`` for a person), ``depth`` and ``below`` (how
+    many nodes are below it). An edge runs from
     the inviting organisation (or the root, for the facilitators' invitations and for those
     registered without one) and carries ``relation`` and ``at``. An organisation hangs under the
     organisation whose invitation brought its first person; an invitation from inside the
@@ -141,13 +142,15 @@ def referral_tree(people: Iterable[Any], organisations: Iterable[Any]) -> nx.DiG
                                           None))
     parents = _break_cycles({node: parent for node, (_a, parent, _r, _t) in found.items()}, list(found))
     tree = nx.DiGraph()
-    tree.add_node(ROOT, label=ROOT, type="root", kind="root", depth=0)
+    tree.add_node(ROOT, label=ROOT, type="root", kind="root", depth=0, below=0)
     for node, (attrs, _parent, _relation, _at) in found.items():
         tree.add_node(node, **attrs)
     for node, (_attrs, _parent, relation, at) in found.items():
         tree.add_edge(parents[node], node, relation=relation, at=at)
     for node, depth in nx.single_source_shortest_path_length(tree, ROOT).items():
         tree.nodes[node]["depth"] = depth
+    for node in nx.dfs_postorder_nodes(tree, ROOT):  # how many are below each node, in one pass
+        tree.nodes[node]["below"] = sum(1 + tree.nodes[c]["below"] for c in tree.successors(node))
     return tree
 
 
@@ -181,7 +184,7 @@ def tree_summary(tree: nx.DiGraph, top: int = 5) -> dict:
     """
     nodes = [n for n in tree.nodes if n != ROOT]
     depth = max((tree.nodes[n]["depth"] for n in nodes), default=0)
-    ranked = sorted(((tree.nodes[n]["label"], tree.out_degree(n), len(nx.descendants(tree, n)))
+    ranked = sorted(((tree.nodes[n]["label"], tree.out_degree(n), tree.nodes[n]["below"])
                      for n in nodes if tree.out_degree(n)), key=lambda r: (-r[1], -r[2], r[0]))
     return {"nodes": len(nodes), "depth": depth, "by_members": sum(tree.nodes[n]["depth"] > 1 for n in nodes),
             "by_facilitators": tree.out_degree(ROOT) if ROOT in tree else 0, "brought_most": ranked[:top]}

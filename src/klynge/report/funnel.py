@@ -86,16 +86,17 @@ def funnel_svg(stages: Sequence[Any], lang: str) -> str:
 
 
 # -- the referral tree ------------------------------------------------------------------------------
-def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_root: int = 30) -> nx.DiGraph:
-    """The tree cut to at most about ``budget`` nodes, each node with at most ``per_parent`` children shown
-    (the root, whose children are often most of a young cluster, ``from_root``).
+def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_root: int = 30,
+             max_depth: int = 5) -> nx.DiGraph:
+    """The tree cut to at most about ``budget`` nodes and ``max_depth`` levels, each node with at most
+    ``per_parent`` children shown (the root, whose children are often most of a young cluster, ``from_root``).
 
     The biggest branches are kept; the children left out (and all below them) become one node of
     type ``more`` whose label is ``+N``, ``N`` being how many organisations and people it stands for.
     """
     if ROOT not in tree:
         return nx.DiGraph()
-    below = {n: len(nx.descendants(tree, n)) for n in tree}
+    below = {n: a["below"] if "below" in a else len(nx.descendants(tree, n)) for n, a in tree.nodes(data=True)}
     shown = nx.DiGraph()
     shown.add_node(ROOT, **tree.nodes[ROOT])
     queue = [ROOT]
@@ -103,6 +104,8 @@ def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_ro
         node = queue.pop(0)
         children = sorted(tree.successors(node), key=lambda c: (-below[c], str(tree.nodes[c].get("label", c))))
         room = max(0, min(from_root if node == ROOT else per_parent, budget - shown.number_of_nodes()))
+        if shown.nodes[node].get("depth", 0) >= max_depth:
+            room = 0
         keep = children if len(children) <= room else children[:max(room - 1, 0)]  # one place for "+N"
         for child in keep:
             shown.add_node(child, **tree.nodes[child])
