@@ -14,7 +14,7 @@ attributes will do).
   register, the people) invited, each under the organisation that invited it first. A cycle
   of invitations is cut at its first arrival, so the picture is always a tree.
 - The follow-up list puts each member in at most one group: *silent* (no sign-in since the
-  invitation, and nothing done), *not started* (signed in, but no activity signal), *stopped*
+  invitation; registered without one: no sign-in and nothing done), *not started* (signed in, but no activity signal), *stopped*
   (active, but no change in ``stopped_weeks`` weeks).
 """
 
@@ -258,8 +258,9 @@ def follow_up(people: Iterable[Any], organisations: Iterable[Any], *, now: datet
               stopped_weeks: int = STOPPED_WEEKS) -> dict[str, list[FollowUp]]:
     """The members to follow up, per group of :data:`GROUPS`, the longest waiting first.
 
-    - ``silent``: no sign-in since the invitation and their organisation (if any) has done nothing;
-      ``since`` is the invitation.
+    - ``silent``: an invitation not taken up (no sign-in since), or, for a member registered
+      without an invitation, no sign-in and an organisation that has done nothing;
+      ``since`` is the invitation (or the registration).
     - ``not_started``: signed in, but their organisation (if any) has no activity signal;
       ``since`` is the sign-in.
     - ``stopped``: their organisation is active but has not changed in ``stopped_weeks`` weeks;
@@ -273,12 +274,12 @@ def follow_up(people: Iterable[Any], organisations: Iterable[Any], *, now: datet
         org = orgs.get(p.organisation_id)
         invited = _invited_at(p)
         signed_in = p.accepted_at is not None and p.accepted_at >= invited - timedelta(minutes=1)
-        if org is not None and org.signals:
+        if not signed_in and (p.invited_at is not None or org is None or not org.signals):
+            group, since = "silent", invited  # an invitation not taken up, whatever colleagues do
+        elif org is not None and org.signals:
             if org.last_change is None or org.last_change >= limit:
                 continue
             group, since = "stopped", org.last_change
-        elif not signed_in:
-            group, since = "silent", invited
         else:
             group, since = "not_started", p.accepted_at
         groups[group].append(FollowUp(group, p.person_id, p.name, org.name if org else "", since,
