@@ -14,8 +14,8 @@ attributes will do).
   register, the people) invited, each under the organisation that invited it first. A cycle
   of invitations is cut at its first arrival, so the picture is always a tree.
 - The follow-up list puts each member in at most one group: *silent* (no sign-in since the
-  invitation; registered without one: no sign-in and nothing done), *not started* (signed in, but no activity signal), *stopped*
-  (active, but no change in ``stopped_weeks`` weeks).
+  invitation; registered without one: no sign-in and nothing done), *not started* (signed in,
+  but no activity signal), *stopped* (active, but no change in ``stopped_weeks`` weeks).
 """
 
 from __future__ import annotations
