@@ -52,8 +52,13 @@ def invited(store, cluster):
             cluster_id=cluster["id"], person_id=pid, inviter_id=who["fjell"].person_id,
             inviter_organisation_id=orgs["fjell"], relation="supplier", note="", lang="nb",
             created_at=now - timedelta(days=12), delivery="sent", reminders=[], attempts=1, last_error=""))
+        bounced = c.execute(insert(s.people).values(cluster_id=cluster["id"], name="Bo Bounce", email="bo@x.no",
+                                                    role="invitee", created_at=now)).inserted_primary_key[0]
+        c.execute(insert(s.invitations).values(
+            cluster_id=cluster["id"], person_id=bounced, relation="finance", note="", lang="en",
+            created_at=now - timedelta(days=3), delivery="bounced", reminders=[], attempts=1, last_error="550"))
     store.save_cluster_plan(who["facilitator"], ClusterPlan(target_municipalities=["2321", "5021", "5001"]))
-    return {**cluster, "silent": pid}
+    return {**cluster, "silent": pid, "bounced": bounced}
 
 
 def _row(page, group, person_id):
@@ -65,10 +70,10 @@ def test_the_page_shows_the_funnel_the_tree_what_is_missing_and_the_groups(store
     page.lang = "en"
     funnel = page._funnel.value
     assert "data:image/png;base64," in funnel and "The funnel" in funnel
-    assert "<strong>Invited</strong>: 4" in funnel and "<strong>Registered</strong>: 3 (75" in funnel
-    assert "<strong>Active</strong>: 1 (25" in funnel and "canvas: 1" in funnel
+    assert "<strong>Invited</strong>: 5" in funnel and "<strong>Registered</strong>: 3 (60" in funnel
+    assert "<strong>Active</strong>: 1 (20" in funnel and "canvas: 1" in funnel
     tree = page._tree.value
-    assert "Who brought whom" in tree and "Members brought 1, the facilitators 3." in tree
+    assert "Who brought whom" in tree and "Members brought 1, the facilitators 4." in tree
     assert "Fjellguidene — 1 directly, 1 in all" in tree
     missing = page._missing.value
     assert "Trondheim" in missing and "Oppdal" not in missing.split("Municipalities without a member")[1]
@@ -76,7 +81,9 @@ def test_the_page_shows_the_funnel_the_tree_what_is_missing_and_the_groups(store
     assert "public support" in missing
     silent = _row(page, "silent", invited["silent"])
     assert "Siv &lt;Stille&gt;" in silent._who.value and "invited 12 days ago" in silent._who.value
+    assert "invited by Fjell Person" in silent._who.value and "refused" not in silent._who.value
     assert silent.button.description == "Send a reminder"
+    assert "the address was refused" in _row(page, "silent", invited["bounced"])._who.value
     page.lang = "sv"
     assert "Tratten" in page._funnel.value and silent.button.description == "Skicka en påminnelse"
 
@@ -130,9 +137,9 @@ def test_a_participant_sees_a_plain_message_and_not_the_funnel(store, invited):
 def test_the_json_holds_counts_missing_and_the_follow_up_list(store, invited):
     view = read_funnel(store, invited["who"]["facilitator"])
     data = view.as_json()
-    assert data["stages"]["invited"]["count"] == 4 and data["stages"]["active"]["count"] == 1
+    assert data["stages"]["invited"]["count"] == 5 and data["stages"]["active"]["count"] == 1
     assert [m["name"] for m in data["missing"]["municipalities"]] == ["Trondheim"]
-    assert [r["person_id"] for r in data["follow_up"]["silent"]] == [invited["silent"]]
+    assert [r["person_id"] for r in data["follow_up"]["silent"]] == [invited["silent"], invited["bounced"]]
     assert data["stopped_weeks"] == stopped_weeks(store, invited["who"]["facilitator"]) == 6
 
 

@@ -76,6 +76,10 @@ class FollowUpRow(w.HBox):
         self.lang = lang
         r = self.row
         detail = t(f"funnel.row.{r.group}", lang, days=r.days, reminders=r.reminders)
+        if r.group == "silent" and r.inviter:
+            detail = f"{detail} · {t('funnel.row.by', lang, name=r.inviter)}"
+        if r.group == "silent" and r.delivery in ("failed", "bounced", "link", "queued"):
+            detail = f"{detail} · {t(f'funnel.delivery.{r.delivery}', lang)}"
         self._who.value = snippet(_T, "row", r.name, r.organisation, detail)
         self.button.description = t("funnel.remind", lang)
         self.button.tooltip = t("funnel.remind_help", lang, name=r.name)
