@@ -22,16 +22,16 @@ DECISIONS = {
                     "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---",
                     "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--",
                     # hours: only their own (require_hours checks the person too); fees: never
-                    "fees": "---", "log_hours": "y--", "read_hours": "y--"},
+                    "fees": "---", "log_hours": "y--", "read_hours": "y--", "funnel": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
                     "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---",
-                    "fees": "yy-", "log_hours": "yy-", "read_hours": "yy-"},
+                    "fees": "yy-", "log_hours": "yy-", "read_hours": "yy-", "funnel": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
-                   "fees": "---", "log_hours": "---", "read_hours": "---"},
+                   "fees": "---", "log_hours": "---", "read_hours": "---", "funnel": "---"},
     "system": {action: "yyy" for action in ACTIONS},
 }
 

@@ -69,3 +69,21 @@ def test_a_participant_cannot_change_the_plan(store, cluster):
     form.save()
     assert "Only a facilitator" in form._status.value
     assert store.cluster_plan(cluster["who"]["facilitator"]).value == ClusterPlan()
+
+
+def test_target_municipalities_are_typed_as_names_or_numbers_and_unknown_ones_are_named():
+    plan = parse_plan({"companies": "50", "municipalities": "Oppdal, 2321;\ntrondheim, Oppdal"})
+    assert plan.target_municipalities == ["5021", "2321", "5001"]
+    assert form_values(plan)["municipalities"] == "Oppdal, Åre, Trondheim"
+    assert parse_plan(form_values(plan)) == plan
+    with pytest.raises(FormProblems) as info:
+        parse_plan({"municipalities": "Oppdal, Atlantis"}, "en")
+    assert "Atlantis" in info.value.by_field["municipalities"]
+
+
+def test_the_form_saves_the_target_municipalities(store, cluster):
+    form = PlanForm(PlanService(store, cluster["who"]["facilitator"]))
+    form._fields["municipalities"].value = "Åre"
+    form.save()
+    assert store.cluster_plan(cluster["who"]["facilitator"]).value.target_municipalities == ["2321"]
+    assert PlanForm(PlanService(store, cluster["who"]["facilitator"])).values()["municipalities"] == "Åre"

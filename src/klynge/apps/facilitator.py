@@ -63,6 +63,7 @@ class FacilitatorApp:
         self.session = session
         service = BatchService(session.settings, session.store, session.identity)
         pages = [Page("members", "nav.members", self._members),
+                 Page("funnel", "funnel.nav", self._funnel),
                  Page("meetings", "nav.meetings", self._meetings),
                  Page("gaps", "nav.gaps", self._gaps),
                  Page("suggestions", "suggest.page.nav", self._suggestions),
@@ -79,6 +80,13 @@ class FacilitatorApp:
 
         session = self.session
         return MembersPage(MembersService(session.store, session.identity, session.settings))
+
+    def _funnel(self) -> w.Widget:
+        from ..widgets.funnel_page import FunnelPage
+        from ..widgets.funnel_service import FunnelService
+
+        session = self.session
+        return FunnelPage(FunnelService(session.store, session.identity, session.settings))
 
     def _meetings(self) -> w.Widget:
         from ..widgets.meetings_page import MeetingsPage

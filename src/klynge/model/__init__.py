@@ -19,7 +19,7 @@ from .base import (
     normalise_code,
 )
 from .canvas import CanvasDocument, Note
-from .cluster import CATEGORIES, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
+from .cluster import CATEGORIES, CATEGORY_OF, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
 from .contribution import ACTIVITIES, FEE_STATUSES, HoursEntry, MobilisationSettings
 from .decision import OUTCOMES, Decision, orphaned
 from .maturity import (
@@ -53,6 +53,7 @@ __all__ = [
     "CAPACITY_UNITS",
     "CAPACITY_UNIT_OF",
     "CATEGORIES",
+    "CATEGORY_OF",
     "CERTIFICATIONS",
     "COUNTRIES",
     "CURRENCIES",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .base import Id, Model, Name, Slug, Text
+from .organisation import MunicipalityCode
 
 
 class SubCluster(Model):
@@ -35,6 +38,29 @@ CATEGORIES = Category.__args__
 DEFAULT_MIX = {"companies": Decimal("0.5"), "public_support": Decimal("0.1"), "research": Decimal("0.05"),
                "finance": Decimal("0.05")}
 
+#: The category each kind of organisation counts in; kinds not named count in none (civil
+#: society, landowners, customers: members, but outside the target mix).
+CATEGORY_OF = MappingProxyType({
+    "company": "companies", "destination_company": "companies", "tour_operator": "companies",
+    "supplier": "companies", "consultant": "companies",
+    "public_support": "public_support",
+    "academia": "research",
+    "bank": "finance", "insurer": "finance", "investor_network": "finance",
+})
+
+
+def category_of(kind: str) -> str:
+    """The category a kind of organisation counts in, or ``other``."""
+    return CATEGORY_OF.get(kind, "other")
+
+
+def needed(count: int, total: int, target: float) -> int:
+    """How many members of a category bring its share from ``count`` of ``total`` up to ``target``."""
+    if target >= 1:
+        return 0 if count == total else 1
+    return max(0, math.ceil(round((target * total - count) / (1 - target), 9)))
+
+
 _Money = Field(default=None, ge=0, le=100_000_000, max_digits=12, decimal_places=2)
 
 
@@ -53,6 +79,8 @@ class ClusterPlan(Model):
     rate: Decimal | None = Field(default=None, ge=0, le=100_000, max_digits=10, decimal_places=2)
     #: What a cluster manager costs a year (salary, overheads, travel).
     manager_cost: Decimal | None = _Money
+    #: The municipalities (codes) the cluster wants a member in; the funnel shows those still without one.
+    target_municipalities: list[MunicipalityCode] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
     def _mix(self):

@@ -17,6 +17,7 @@ from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
+from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
@@ -24,12 +25,12 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredFee", "StoredHours",
-           "StoredSnapshot", "Versioned", "open_store"]
+__all__ = ["FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity", "Revision", "RevisionInfo", "Store",
+           "StoredDecision", "StoredFee", "StoredHours", "StoredSnapshot", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -55,6 +55,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "fees": ("facilitator",),                           # read, invoice and mark the organisations' fees
     "log_hours": ("participant", "facilitator"),        # log and remove in-kind hours (see require_hours)
     "read_hours": ("participant", "facilitator"),       # read in-kind hours (see require_hours)
+    "funnel": ("facilitator",),                         # who was invited by whom, who signed in and works
 }
 
 # Actions a participant may do only for their own organisation.

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import reference
 from ..errors import NotFound
-from ..model import CATEGORIES, Cluster, ClusterPlan, Note, Offer, Organisation, Package, SdgEntry
+from ..model import CATEGORIES, CATEGORY_OF, Cluster, ClusterPlan, Note, Offer, Organisation, Package, SdgEntry
 from ..model import DEFAULT_MIX as _MIX
 
 __all__ = [
@@ -38,15 +38,6 @@ __all__ = [
 
 #: The visibilities a finding may read.
 SHARED = ("cluster", "public")
-#: The category each kind of organisation counts in; kinds not named count in none (civil
-#: society, landowners, customers: members, but outside the target mix).
-CATEGORY_OF = MappingProxyType({
-    "company": "companies", "destination_company": "companies", "tour_operator": "companies",
-    "supplier": "companies", "consultant": "companies",
-    "public_support": "public_support",
-    "academia": "research",
-    "bank": "finance", "insurer": "finance", "investor_network": "finance",
-})
 #: The default target mix: the least share of the members each category should have.
 DEFAULT_MIX = MappingProxyType({k: float(v) for k, v in _MIX.items()})
 

@@ -11,9 +11,8 @@ values such partners, :data:`klynge.analysis.partners.PHASE_FIT`).
 
 from __future__ import annotations
 
-import math
-
 from ..analysis.partners import PHASE_FIT
+from ..model.cluster import category_of, needed
 from .finding import Consequence, Finding, Option, Text, make
 from .inputs import CATEGORIES, CATEGORY_OF, StrategyInput, StrategySettings
 from .rules import Rule, member_row
@@ -22,18 +21,6 @@ __all__ = ["GAIN", "RULE", "category_of", "mobilisation", "needed"]
 
 #: A member gains from a new partner of a category when its phase values a kind of that category at least this.
 GAIN = 0.8
-
-
-def category_of(kind: str) -> str:
-    """The category a kind of organisation counts in, or ``other``."""
-    return CATEGORY_OF.get(kind, "other")
-
-
-def needed(count: int, total: int, target: float) -> int:
-    """How many members of a category bring its share from ``count`` of ``total`` up to ``target``."""
-    if target >= 1:
-        return 0 if count == total else 1
-    return max(0, math.ceil(round((target * total - count) / (1 - target), 9)))
 
 
 def mobilisation(data: StrategyInput, settings: StrategySettings) -> list[Finding]:

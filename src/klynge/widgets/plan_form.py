@@ -22,7 +22,7 @@ __all__ = ["PlanForm"]
 
 log = logging.getLogger(__name__)
 
-FIELDS = (*CATEGORIES, *MONEY)
+FIELDS = (*CATEGORIES, *MONEY, "municipalities")
 
 
 class PlanForm(w.VBox):
@@ -37,7 +37,8 @@ class PlanForm(w.VBox):
         self._service = service
         self._version: int | None = None
         self._head = w.HTML()
-        self._fields = {name: w.Text(layout=w.Layout(width="12rem")) for name in FIELDS}
+        self._fields = {name: w.Text(layout=w.Layout(width="12rem")) for name in FIELDS[:-1]}
+        self._fields["municipalities"] = w.Textarea(layout=w.Layout(width="min(100%, 28rem)", height="4rem"))
         self._labels = {name: w.HTML() for name in FIELDS}
         self._problems = {name: w.HTML() for name in (*FIELDS, "mix")}
         boxes = []
@@ -50,8 +51,9 @@ class PlanForm(w.VBox):
         self._save.on_click(lambda _b: self.save())
         self._status = w.HTML()
         n = len(CATEGORIES)
+        self._places_head = w.HTML()
         self.children = [self._head, self._mix_head, *boxes[:n], self._problems["mix"], self._money_head,
-                         *boxes[n:], self._save, self._status]
+                         *boxes[n:-1], self._places_head, boxes[-1], self._save, self._status]
         self._relabel()
         self.load()
 
@@ -103,6 +105,7 @@ class PlanForm(w.VBox):
         self._head.value = part("heading", 2, t("plan.title", lang), t("plan.intro", lang))
         self._mix_head.value = part("heading", 3, t("plan.mix", lang), t("plan.mix_help", lang))
         self._money_head.value = part("heading", 3, t("plan.economics", lang), t("plan.economics_help", lang))
+        self._places_head.value = part("heading", 3, t("plan.places", lang), t("plan.places_help", lang))
         for name in FIELDS:
             self._labels[name].value = part("field_label", t(f"plan.{name}", lang))
         self._save.description = t("plan.save", lang)

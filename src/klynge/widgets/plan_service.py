@@ -7,22 +7,50 @@ The batch's findings weigh the cluster against them: which kinds of organisation
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 import pydantic
 
-from ..errors import FormProblems
+from .. import reference
+from ..errors import FormProblems, NotFound
 from ..i18n import t
 from ..model import CATEGORIES, ClusterPlan
 from ..store import Identity, Store, Versioned
 from ..validation import explain
 from .profile_service import parse_amount
 
-__all__ = ["MONEY", "PlanService", "form_values", "parse_plan"]
+__all__ = ["MONEY", "PlanService", "form_values", "parse_municipalities", "parse_plan"]
 
 #: The plan's figures besides the shares, in the form's order.
 MONEY = ("fee", "hours", "rate", "manager_cost")
+
+
+def _municipality_codes() -> dict[str, str]:
+    """Each reference municipality's code, by its code and by its names in lower case."""
+    found: dict[str, str] = {}
+    for m in reference.municipalities():
+        for name in (m.code, m.name, *m.official_names):
+            found.setdefault(name.strip().lower(), m.code)
+    return found
+
+
+def parse_municipalities(text: str) -> tuple[list[str], list[str]]:
+    """The municipality codes in ``text`` (names or codes, separated by commas, semicolons or lines) and
+    the words that name no municipality."""
+    codes, unknown = [], []
+    known = _municipality_codes()
+    for word in re.split(r"[,;\n]+", text or ""):
+        word = word.strip()
+        if not word:
+            continue
+        code = known.get(word.lower()) or known.get(word.zfill(4) if word.isdigit() else "")
+        if code is None:
+            unknown.append(word)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
 
 
 def _label(field: str, lang: str) -> str:
@@ -40,11 +68,15 @@ def parse_plan(values: Mapping[str, str], lang: str = "nb") -> ClusterPlan:
         if text and number is None:
             problems.append((field, _label(field, lang), t("plan.not_number", lang)))
         numbers[field] = number
+    municipalities, unknown = parse_municipalities(str(values.get("municipalities", "") or ""))
+    if unknown:
+        problems.append(("municipalities", _label("municipalities", lang),
+                         t("plan.unknown_municipality", lang, names=", ".join(unknown))))
     if problems:
         raise FormProblems(problems)
     mix = {c: numbers[c] / 100 for c in CATEGORIES if numbers[c] is not None}
     try:
-        return ClusterPlan(target_mix=mix, **{f: numbers[f] for f in MONEY})
+        return ClusterPlan(target_mix=mix, target_municipalities=municipalities, **{f: numbers[f] for f in MONEY})
     except pydantic.ValidationError as exc:
         for error, (_given, message) in zip(exc.errors(), explain(exc, lang).problems):
             loc = [p for p in error["loc"] if isinstance(p, str)]
@@ -60,7 +92,15 @@ def form_values(plan: ClusterPlan) -> dict[str, str]:
 
     values = {c: text(plan.target_mix[c] * 100) if c in plan.target_mix else "" for c in CATEGORIES}
     values.update({f: text(getattr(plan, f)) for f in MONEY})
+    values["municipalities"] = ", ".join(_municipality_name(c) for c in plan.target_municipalities)
     return values
+
+
+def _municipality_name(code: str) -> str:
+    try:
+        return reference.municipality(code).name
+    except NotFound:
+        return code
 
 
 class PlanService:
