@@ -21,6 +21,7 @@ from .base import (
 from .canvas import CanvasDocument, Note
 from .cluster import CATEGORIES, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
 from .decision import OUTCOMES, Decision, orphaned
+from .event import EVENT_KINDS, Event, Material
 from .maturity import (
     FACILITATOR,
     AreaChange,
@@ -59,9 +60,12 @@ __all__ = [
     "ClusterPlan",
     "DEFAULT_MIX",
     "Decision",
+    "EVENT_KINDS",
+    "Event",
     "FACILITATOR",
     "FigureChange",
     "LANGUAGE_CODES",
+    "Material",
     "MaturityAnswers",
     "MaturityScore",
     "MaturitySnapshot",

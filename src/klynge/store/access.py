@@ -20,6 +20,10 @@
   (accepts or withdraws) with a document of its own organisation, so it needs no right to write
   the owner's: only an organisation with a part in the package, other than its owner, answers.
 
+- Events: a participant reads the events of their cluster and signs up (or cancels) for
+  themselves only; a facilitator manages the events, signs up anyone of the cluster, reads who
+  signed up and attended and imports attendance reports.
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -48,6 +52,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_decisions": ("participant", "facilitator"),   # the members' decisions on findings' options
     "decide": ("facilitator",),                         # record decisions; take and read maturity snapshots
     "answer_maturity": ("participant", "facilitator"),  # the self-assessment, for one respondent
+    "read_events": ("participant", "facilitator"),      # the cluster's events
+    "sign_up": ("participant", "facilitator"),          # sign oneself up for an event, or cancel
+    "sign_up_others": ("facilitator",),                 # sign anyone of the cluster up, or cancel
+    "manage_events": ("facilitator",),                  # events, who came, attendance imports
 }
 
 # Actions a participant may do only for their own organisation.
