@@ -42,6 +42,7 @@ class ParticipantApp:
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
+                      Page("events", "nav.events", self._events),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -103,6 +104,12 @@ class ParticipantApp:
         from ..widgets.packages_service import PackagesService
 
         return PackagesPage(PackagesService(self.session.store, self.session.identity, self.organisation_id))
+
+    def _events(self) -> w.Widget:
+        from ..widgets.my_events_page import MyEventsPage
+        from ..widgets.my_events_service import MyEventsService
+
+        return MyEventsPage(MyEventsService(self.session.store, self.session.identity))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService
