@@ -84,3 +84,28 @@ def test_bad_files_and_events_are_clear_messages_with_a_non_zero_exit(db, capsys
         main(["events", "add", "meeting", "Møte", "--starts", "2026-12-01T10:00", "--ends", "2026-12-01T09:00",
               "--link", "https://x.example/m", "--db", db, "--lang", "en"])
     assert caught.value.code == 1 and "the event ends before it starts" in capsys.readouterr().err
+
+
+def test_the_demo_holds_three_events_with_attendance_sign_ups_and_people_beyond_the_hour(tmp_path, capsys):
+    from klynge.batch.data import batch_identity
+    from klynge.demo import load_demo
+    from klynge.store.bulk import dump, load
+    from klynge.widgets.events_service import EventsService
+
+    settings = load_settings({}, home=str(tmp_path / "home"))
+    with open_store(settings.db) as store:
+        load_demo(store, settings, progress=False)
+        service = EventsService(store, batch_identity(store))
+        kickoff, workshop, course = service.events()
+        assert (kickoff.event.kind, workshop.event.kind, course.event.kind) == ("kickoff", "workshop", "course")
+        assert (kickoff.attended, workshop.attended, course.attended) == (6, 3, 0)
+        assert course.signed_up == 6 and course.event.starts_at.year == 2027
+        assert [u.name for u in service.unmatched(kickoff.id)] == ["iPad (Gjest)"]
+        far = [f.organisation for f in service.beyond_the_hour(course.id)]
+        assert "Fjällbrasa Stugby" in far and "Hotell Storsjöporten" in far and "Kaihotellet Brattøra" not in far
+        tables = dump(store, SYSTEM)
+        assert {r["source"] for r in tables["hours"]} == {"attendance"} and len(tables["hours"]) == 9
+        assert tables["hours"][0]["day"] == "2026-09-10"
+    with open_store(f"sqlite:///{tmp_path / 'copy.db'}") as copy:
+        load(copy, SYSTEM, tables)
+        assert len(dump(copy, SYSTEM)["hours"]) == 9

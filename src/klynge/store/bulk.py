@@ -14,10 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import JSON, Boolean, Connection, DateTime, Float, Integer, Numeric, Table, func, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DataError, NotEmpty, ValidationError
@@ -44,6 +58,8 @@ def _to_json(value, column):
         # SQLite hands back naive datetimes for what the store wrote in UTC.
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(kind, Date):
+        return value.isoformat()
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
         return str(value)
     return value
@@ -61,6 +77,8 @@ def _from_json(value, column, where: str):
             if moment.tzinfo is None:
                 raise ValueError("no time zone")
             return moment.astimezone(UTC)
+        if isinstance(kind, Date):
+            return date.fromisoformat(value)
         if isinstance(kind, Float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError("not a number")
