@@ -301,8 +301,13 @@ class EventsMixin:
             source = report.source if report.source in _IMPORTED else "csv"
             span = (_aware(row["ends_at"]) - _aware(row["starts_at"])).total_seconds() / 60
             minutes = {pid: min(mins, span) for pid, mins in minutes.items()}  # two rows of one person overlap
-            for pid, mins in minutes.items():
-                self._set_attendance(c, event_id, pid, mins, source, moment)
+            present = set(c.execute(select(ep.c.person_id).where(ep.c.event_id == event_id)).scalars())
+            new = [{"event_id": event_id, "person_id": pid, "attended_minutes": mins, "attendance_source": source,
+                    "updated_at": moment} for pid, mins in minutes.items() if pid not in present]
+            if new:
+                c.execute(insert(ep), new)
+            for pid in present & minutes.keys():
+                self._set_attendance(c, event_id, pid, minutes[pid], source, moment)
             if pending:
                 c.execute(insert(um), [self._unmatched_values(event_id, a, moment) for a in pending])
             hours_rows = self._write_hours(c, who, row, minutes, cluster_people, replace_all=True)
@@ -419,15 +424,16 @@ class EventsMixin:
         c.execute(update(h).where(mine).values(removed_at=moment))
         day = local(_aware(event["starts_at"])).date()
         activity = Event.model_validate(self._body(event)).activity
+        logged = dict(c.execute(select(h.c.person_id, func.sum(h.c.hours)).where(
+            h.c.day == day, h.c.removed_at.is_(None), h.c.person_id.in_(list(minutes))).group_by(h.c.person_id)).all())
         rows = []
         for pid, mins in minutes.items():
             oid = cluster_people[pid][0]
             hours = quarter_hours(mins)
             if oid is None or hours <= 0:
                 continue
-            logged = c.execute(select(func.coalesce(func.sum(h.c.hours), 0)).where(
-                h.c.person_id == pid, h.c.day == day, h.c.removed_at.is_(None))).scalar()
-            hours = min(hours, Decimal(24) - Decimal(str(logged)))  # never more than 24 a day with what is logged
+            # never more than 24 a day with what the person logged already
+            hours = min(hours, Decimal(24) - Decimal(str(logged.get(pid) or 0)))
             if hours <= 0:
                 continue
             rows.append({"person_id": pid, "organisation_id": oid, "activity": activity, "day": day, "hours": hours,
