@@ -39,11 +39,16 @@ STYLE = """
 .klynge-events .klynge-events-form .widget-dropdown,.klynge-events .klynge-events-form .widget-datetimepicker{
  width:100%;max-width:40rem;flex-wrap:wrap}
 .klynge-events .klynge-events-form textarea{min-height:5rem}
-.klynge-events .klynge-events-form input[type=datetime-local]{min-width:14rem}
+.klynge-events .klynge-events-form input[type=datetime-local]{min-width:14rem;min-height:38px;padding:4px 8px;
+ font-size:1rem;border:1px solid #c9c4b8;border-radius:6px;background:#fff}
 .klynge-events-unmatched .klynge-fac-row{align-items:center;flex-wrap:wrap;gap:6px;border-top:1px solid #ddd;
  padding:6px 0}
 .klynge-events-unmatched .widget-dropdown{max-width:100%}
-.klynge-events-upload .widget-upload{width:auto}
+.klynge-events-table td.kind{overflow-wrap:normal;word-break:normal;white-space:nowrap}
+/* the upload button writes "label (0)": its own text is hidden and the label (its title) shown */
+.klynge-events .klynge-events-upload{font-size:0!important;width:auto;max-width:100%}
+.klynge-events .klynge-events-upload i{font-size:1rem}
+.klynge-events .klynge-events-upload::after{content:attr(title);font-size:1rem;margin-left:.4em}
 .klynge-events-past td{color:#555}
 """
 
@@ -345,7 +350,7 @@ class EventsPage(w.VBox):
         self._list_head.value = part("heading", 2, t("events.list", lang))
         self._upload_head.value = part("heading", 3, t("events.import.title", lang), t("events.import.help", lang),
                                        intro_css="klynge-fac-muted")
-        self._upload.description = t("events.import.button", lang)
+        self._upload.description = self._upload.tooltip = t("events.import.button", lang)
         self._show_venue()
         self._draw_list()
         self._draw_event()
@@ -384,7 +389,7 @@ class EventsPage(w.VBox):
             return
         signed = [p for p in people if p.signed_up_at is not None]
         rows = [{"name": p.name, "organisation": p.organisation,
-                 "signed": t("events.yes", lang) if p.signed_up_at else "",
+                 "signed": t("events.yes", lang) if p.signed_up_at else "–",
                  "attended": t("events.minutes", lang, n=round(p.attended_minutes))
                  if p.attended_minutes is not None else "",
                  "far": t("events.minutes", lang, n=round(far[p.person_id].minutes))
@@ -394,19 +399,21 @@ class EventsPage(w.VBox):
                                                      if f.minutes != float("inf") else t("events.no_route", lang))
                  for f in far.values()]
         title = t("events.people_title", lang, title=stored.event.title, n=len(signed))
-        self._people.value = snippet(_TEMPLATE, "people", title, rows, names, stored.event.physical, lang)
+        self._people.value = snippet(_TEMPLATE, "people", title, rows, names, stored.event.physical, bool(signed),
+                                     lang)
         self._unmatched.children = [self._unmatched_widget(u) for u in unmatched]
 
     def _unmatched_widget(self, row) -> w.Widget:
         lang = self.lang
         label = w.HTML(snippet(_TEMPLATE, "unmatched_row", row, lang))
-        person = w.Dropdown(options=[(t("events.choose_person", lang), None), *self._choices], value=None,
+        person = w.Dropdown(options=[(t("events.choose_person", lang), 0), *self._choices], value=0,
                             layout=w.Layout(width="auto", max_width="100%"))
         person.add_class("klynge-events-person")
-        resolve = w.Button(description=t("events.resolve", lang), button_style="primary")
+        auto = w.Layout(width="auto", max_width="100%")
+        resolve = w.Button(description=t("events.resolve", lang), button_style="primary", layout=auto)
         resolve.add_class("klynge-events-resolve")
-        resolve.on_click(lambda _b: self.resolve(row.id, person.value))
-        dismiss = w.Button(description=t("events.dismiss", lang))
+        resolve.on_click(lambda _b: self.resolve(row.id, person.value or None))
+        dismiss = w.Button(description=t("events.dismiss", lang), layout=w.Layout(width="auto"))
         dismiss.add_class("klynge-events-dismiss")
         dismiss.on_click(lambda _b: self.dismiss(row.id))
         box = w.HBox([label, person, resolve, dismiss])

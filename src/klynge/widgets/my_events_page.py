@@ -28,6 +28,7 @@ STYLE = """
 .klynge-my-events .klynge-events-card{border:1px solid #ccd;border-radius:8px;padding:8px 12px;margin:8px 0 4px;
  max-width:40rem;overflow-wrap:anywhere}
 .klynge-my-events .klynge-events-card h3{margin:4px 0}
+.klynge-my-events .klynge-events-card a{text-decoration:underline;color:#1a5c56}
 .klynge-my-events .klynge-events-agenda{white-space:pre-wrap}
 .klynge-my-events .klynge-events-item{margin-bottom:12px}
 .klynge-my-events .klynge-events-yes,.klynge-my-events .klynge-ok{color:#1b5e20;font-weight:600}
@@ -101,7 +102,8 @@ class MyEventsPage(w.VBox):
                     "place": m.place, "link": e.online_url, "agenda": e.agenda, "materials": e.materials,
                     "status": t("my_events.you_signed_up", lang) if m.signed_up else ""}
             button = w.Button(description=t("my_events.cancel" if m.signed_up else "my_events.sign_up", lang),
-                              button_style="" if m.signed_up else "primary")
+                              button_style="" if m.signed_up else "primary",
+                              layout=w.Layout(width="auto", max_width="100%"))
             button.add_class("klynge-my-events-cancel" if m.signed_up else "klynge-my-events-sign-up")
             button.on_click(lambda _b, eid=m.stored.id: self.toggle(eid))
             item = w.VBox([w.HTML(snippet(_TEMPLATE, "card", card, lang)), button])
