@@ -30,8 +30,13 @@ def _report() -> bytes:
                         ("iPhone (Gjest)", "", at(10, 20), at(11, 0))], topic="Verksted 3")
 
 
-def _narrow_enough(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+def _drawn_and_shot(page, shown: str, shot: str, phone: bool) -> None:
+    """The step drew ``shown`` with nothing wrong, fits a phone's width when on one, and its screenshot."""
+    settle(page)
+    assert_drawn(page, shown)
+    if phone:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, shot)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["desktop", "phone"])
@@ -65,11 +70,7 @@ def test_a_facilitator_creates_an_event_and_uploads_a_zoom_report(served, browse
     expect(result).to_contain_text(t("events.import.unmatched", "nb", n=1))
     expect(page.locator(".klynge-events-unmatched")).to_contain_text("iPhone (Gjest)")
     expect(page.locator(".klynge-events-people")).to_contain_text("Kari Nergård")
-    settle(page)
-    assert_drawn(page, ".klynge-events-people")
-    if name == "phone":
-        _narrow_enough(page)
-    screenshot(page, f"events-facilitator-{name}")
+    _drawn_and_shot(page, ".klynge-events-people", f"events-facilitator-{name}", name == "phone")
     page.locator(".klynge-events-unmatched").scroll_into_view_if_needed()
     screenshot(page, f"events-facilitator-unmatched-{name}")
     page.click(".klynge-events-unmatched .klynge-events-dismiss")
@@ -105,9 +106,5 @@ def test_a_participant_signs_up_for_the_course(served, browser, viewport, who):
     expect(course.locator(".klynge-my-events-cancel")).to_be_visible()
     if who == "gard":  # Sigrid was at the kick-off
         expect(page.locator(".klynge-events-attended")).to_contain_text("Oppstart for Nysesong")
-    settle(page)
-    assert_drawn(page, ".klynge-events-card")
-    if name == "phone":
-        _narrow_enough(page)
-    screenshot(page, f"events-participant-{name}")
+    _drawn_and_shot(page, ".klynge-events-card", f"events-participant-{name}", name == "phone")
     close(ctx)

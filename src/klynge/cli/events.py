@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from ..errors import DataError
-from ..model.event import EVENT_KINDS, local
 from ..settings import Settings
 from .common import command_group, language_options
 
@@ -26,7 +25,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = action("list", list_events, "every event, the earliest first, with its place and who signed up")
     p.add_argument("--json", action="store_true", help="print one JSON array")
     p = action("add", add, "add an event (times in the cluster's local time)")
-    p.add_argument("kind", choices=EVENT_KINDS)
+    p.add_argument("kind", help="kickoff, workshop, course or meeting")
     p.add_argument("title")
     p.add_argument("--starts", required=True, metavar="TIME", help="e.g. 2027-01-14T09:00")
     p.add_argument("--ends", required=True, metavar="TIME", help="e.g. 2027-01-14T15:00")
@@ -55,6 +54,8 @@ def _service(store):
 
 
 def _event_dict(service, stored, lang: str) -> dict:
+    from ..model.event import local
+
     e = stored.event
     return {"id": stored.id, "kind": e.kind, "title": e.title, "starts_at": local(e.starts_at).isoformat(),
             "ends_at": local(e.ends_at).isoformat(), "online_url": e.online_url,
