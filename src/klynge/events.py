@@ -12,7 +12,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pydantic
@@ -86,7 +86,7 @@ def load_demo_events(store: Store, cluster_id: int, organisations: Mapping[str, 
         stored = store.add_event(system, base, cluster_id=cluster_id)
         for email in e.signups:
             store.sign_up(system, stored.id, people[email])
-        if e.attendance:
+        if e.attendance and e.starts_at <= datetime.now(UTC):  # a report exists once the event has begun
             day = e.starts_at.date()
 
             def at(clock: str, day=day) -> datetime:

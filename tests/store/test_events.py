@@ -156,6 +156,10 @@ def test_the_zoom_sample_writes_attendance_unmatched_rows_and_hours(store, clust
                      p["ase"]: (Decimal("1.50"), "workshop", date(2026, 12, 3), "attendance")}
     assert result.hours_rows == 3
     assert [ev.attended for ev in store.events(fac)] == [4]
+    moved = store.update_event(fac, e.id, _event(kind="course", starts_at=datetime(2026, 12, 2, 9, 55),
+                                                 ends_at=datetime(2026, 12, 2, 12, 5)), 1)
+    assert moved.version == 2 and _hours(store, e.id)[p["ase"]] == (Decimal("1.50"), "course", date(2026, 12, 2),
+                                                                      "attendance")
     mine = store.my_events(cluster["who"]["fjell"])
     assert mine[0][2] is None
 

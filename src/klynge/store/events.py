@@ -162,6 +162,9 @@ class EventsMixin:
             row = self._event_row(c, who, event_id, "manage_events", lock=True)
             self._check_venue(c, row["cluster_id"], event)
             self._bump(c, s.events, ENTITY, row, base_version, who, self._body(row), _row_of(event))
+            h = s.hours  # the in-kind hours of its attendance follow the event's day and kind
+            c.execute(update(h).where(h.c.event_id == event_id, h.c.source == "attendance", h.c.removed_at.is_(None))
+                      .values(day=local(event.starts_at).date(), activity=event.activity, note=event.title))
             return self._stored_event(c, self._event_row(c, who, event_id, "manage_events"))
 
     def remove_event(self, who: Identity, event_id: int) -> None:

@@ -28,7 +28,7 @@ from .facilitator_style import style
 from .maturity_page import attempt
 from .members_page import _choose as choose
 
-__all__ = ["EventsPage", "materials_text", "parse_materials", "when"]
+__all__ = ["EventsPage", "duration", "materials_text", "parse_materials", "when"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,14 @@ def when(event, lang: str) -> str:
     start, end = local(event.starts_at), local(event.ends_at)
     tail = end.strftime("%H:%M") if end.date() == start.date() else moment(end, lang)
     return f"{moment(start, lang)}–{tail}"
+
+
+def duration(minutes: float, lang: str) -> str:
+    """Minutes spent at an event: ``45 min``, or ``5 t 25 min`` from an hour on."""
+    whole = round(minutes)
+    if whole < 60:
+        return t("events.minutes", lang, n=whole)
+    return t("events.duration", lang, h=whole // 60, m=whole % 60)
 
 
 def parse_materials(text: str) -> list[dict]:
@@ -390,7 +398,7 @@ class EventsPage(w.VBox):
         signed = [p for p in people if p.signed_up_at is not None]
         rows = [{"name": p.name, "organisation": p.organisation,
                  "signed": t("events.yes", lang) if p.signed_up_at else "–",
-                 "attended": t("events.minutes", lang, n=round(p.attended_minutes))
+                 "attended": duration(p.attended_minutes, lang)
                  if p.attended_minutes is not None else "",
                  "far": t("events.minutes", lang, n=round(far[p.person_id].minutes))
                  if p.person_id in far and far[p.person_id].minutes != float("inf") else

@@ -15,7 +15,7 @@ from traitlets import Unicode, observe
 from ..errors import KlyngeError
 from ..i18n import t
 from ..templating import part, snippet
-from .events_page import when
+from .events_page import duration, when
 from .my_events_service import MyEvent, MyEventsService
 
 __all__ = ["MyEventsPage"]
@@ -113,5 +113,5 @@ class MyEventsPage(w.VBox):
             items = [w.HTML(part("para", t("my_events.none", lang), css="klynge-muted"))]
         self._cards.children = items
         rows = [{"title": m.stored.event.title, "when": when(m.stored.event, lang),
-                 "minutes": t("events.minutes", lang, n=round(m.attended_minutes))} for m in self._past]
+                 "minutes": duration(m.attended_minutes, lang)} for m in self._past]
         self._attended.value = snippet(_TEMPLATE, "attended", rows, lang)
