@@ -118,3 +118,10 @@ def test_a_participant_signs_up_cancels_and_sees_what_they_attended(store, clust
     page._cards.children[0].children[1].click()
     assert "is cancelled" in page._status.value
     assert "Workshop 2" in page._attended.value and "2 h 2 min" in page._attended.value
+
+
+def test_time_at_an_event_reads_in_hours_and_minutes():
+    from klynge.widgets.events_page import duration
+
+    assert [duration(m, "nb") for m in (44.6, 60, 122, 325)] == ["45 min", "1 t", "2 t 2 min", "5 t 25 min"]
+    assert duration(120, "sv") == "2 tim" and duration(90, "en") == "1 h 30 min"

@@ -67,6 +67,8 @@ def duration(minutes: float, lang: str) -> str:
     whole = round(minutes)
     if whole < 60:
         return t("events.minutes", lang, n=whole)
+    if whole % 60 == 0:
+        return t("events.hours", lang, h=whole // 60)
     return t("events.duration", lang, h=whole // 60, m=whole % 60)
 
 
