@@ -36,6 +36,7 @@ from pydantic import Field, model_validator
 from . import reference, resources
 from .contributions import load_demo_contributions
 from .errors import DataError, KeyRejected, NotFound, SettingsError
+from .events import load_demo_events
 from .model import (
     CanvasDocument,
     Cluster,
@@ -419,6 +420,7 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
             links.append((_describe(demo, email), signin_link(settings, key)))
             bar.update()
     load_demo_contributions(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
+    load_demo_events(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
     return DemoResult(cid, store.status(system), links, backup)
 
 

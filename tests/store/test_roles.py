@@ -22,16 +22,19 @@ DECISIONS = {
                     "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---",
                     "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--",
                     # hours: only their own (require_hours checks the person too); fees: never
-                    "fees": "---", "log_hours": "y--", "read_hours": "y--", "funnel": "---"},
+                    "fees": "---", "log_hours": "y--", "read_hours": "y--", "funnel": "---",
+                    "read_events": "yy-", "sign_up": "yy-", "sign_up_others": "---", "manage_events": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
                     "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---",
-                    "fees": "yy-", "log_hours": "yy-", "read_hours": "yy-", "funnel": "yy-"},
+                    "fees": "yy-", "log_hours": "yy-", "read_hours": "yy-", "funnel": "yy-",
+                    "read_events": "yy-", "sign_up": "yy-", "sign_up_others": "yy-", "manage_events": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
-                   "fees": "---", "log_hours": "---", "read_hours": "---", "funnel": "---"},
+                   "fees": "---", "log_hours": "---", "read_hours": "---", "funnel": "---",
+                   "read_events": "---", "sign_up": "---", "sign_up_others": "---", "manage_events": "---"},
     "system": {action: "yyy" for action in ACTIONS},
 }
 

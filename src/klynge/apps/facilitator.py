@@ -65,6 +65,7 @@ class FacilitatorApp:
         pages = [Page("members", "nav.members", self._members),
                  Page("funnel", "funnel.nav", self._funnel),
                  Page("meetings", "nav.meetings", self._meetings),
+                 Page("events", "nav.events", self._events),
                  Page("gaps", "nav.gaps", self._gaps),
                  Page("suggestions", "suggest.page.nav", self._suggestions),
                  Page("network", "nav.network", self._network),
@@ -93,6 +94,12 @@ class FacilitatorApp:
         from ..widgets.meetings_service import MeetingsService
 
         return MeetingsPage(MeetingsService(self.session.store, self.session.identity))
+
+    def _events(self) -> w.Widget:
+        from ..widgets.events_page import EventsPage
+        from ..widgets.events_service import EventsService
+
+        return EventsPage(EventsService(self.session.store, self.session.identity))
 
     def _gaps(self) -> w.Widget:
         from ..widgets.gaps_page import GapsPage

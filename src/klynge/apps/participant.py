@@ -43,6 +43,7 @@ class ParticipantApp:
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
                       Page("hours", "hours.nav", self._hours),
+                      Page("events", "nav.events", self._events),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -110,6 +111,11 @@ class ParticipantApp:
         from ..widgets.hours_service import HoursService
 
         return HoursPage(HoursService(self.session.store, self.session.identity))
+    def _events(self) -> w.Widget:
+        from ..widgets.my_events_page import MyEventsPage
+        from ..widgets.my_events_service import MyEventsService
+
+        return MyEventsPage(MyEventsService(self.session.store, self.session.identity))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

@@ -22,6 +22,7 @@ from .canvas import CanvasDocument, Note
 from .cluster import CATEGORIES, CATEGORY_OF, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
 from .contribution import ACTIVITIES, FEE_STATUSES, HoursEntry, MobilisationSettings
 from .decision import OUTCOMES, Decision, orphaned
+from .event import EVENT_KINDS, Event, Material
 from .maturity import (
     FACILITATOR,
     AreaChange,
@@ -62,11 +63,14 @@ __all__ = [
     "ClusterPlan",
     "DEFAULT_MIX",
     "Decision",
+    "EVENT_KINDS",
+    "Event",
     "FACILITATOR",
     "FEE_STATUSES",
     "FigureChange",
     "HoursEntry",
     "LANGUAGE_CODES",
+    "Material",
     "MaturityAnswers",
     "MaturityScore",
     "MaturitySnapshot",

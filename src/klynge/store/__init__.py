@@ -17,6 +17,7 @@ from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
+from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unmatched
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
@@ -25,12 +26,13 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity", "Revision", "RevisionInfo", "Store",
-           "StoredDecision", "StoredFee", "StoredHours", "StoredSnapshot", "Versioned", "open_store"]
+__all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
+           "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours",
+           "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

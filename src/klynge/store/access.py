@@ -24,6 +24,10 @@
   their own hours, in their own organisation, and never the hours an attended event gave them
   (the event's record, kept by the facilitator).
 
+- Events: a participant reads the events of their cluster and signs up (or cancels) for
+  themselves only; a facilitator manages the events, signs up anyone of the cluster, reads who
+  signed up and attended and imports attendance reports.
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -56,6 +60,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "log_hours": ("participant", "facilitator"),        # log and remove in-kind hours (see require_hours)
     "read_hours": ("participant", "facilitator"),       # read in-kind hours (see require_hours)
     "funnel": ("facilitator",),                         # who was invited by whom, who signed in and works
+    "read_events": ("participant", "facilitator"),      # the cluster's events
+    "sign_up": ("participant", "facilitator"),          # sign oneself up for an event, or cancel
+    "sign_up_others": ("facilitator",),                 # sign anyone of the cluster up, or cancel
+    "manage_events": ("facilitator",),                  # events, who came, attendance imports
 }
 
 # Actions a participant may do only for their own organisation.
