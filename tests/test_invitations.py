@@ -19,8 +19,9 @@ from klynge.cli import run
 from klynge.errors import AlreadyRegistered, KeyRejected, MailError, ValidationError
 from klynge.model import InvitationRequest
 from klynge.settings import load_settings
-from klynge.store import open_store
+from klynge.store import Identity, open_store
 
+from .conftest import SECRET
 from .smtp import PASSWORD, USER, authenticator, free_port
 
 SENDER = "post@klynge.example"
@@ -373,3 +374,38 @@ def test_members_from_a_file_are_invited_and_sent(tmp_path, store, cluster, serv
     assert [(i.email, i.delivery, i.organisation_id) for i in invited] == [
         ("karin@example.se", "sent", cluster["orgs"]["fjell"]), ("nils@refused.example", "bounced",
                                                                  cluster["orgs"]["fjell"])]
+
+
+# -- the demo ---------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_holds_a_referral_tree_and_open_invitations_and_sends_nothing(tmp_path, store, server):
+    from klynge.demo import load_demo
+
+    settings = _settings(tmp_path, f"smtp://{USER}@127.0.0.1:{server[1]}")
+    before = service.now()
+    load_demo(store, settings, progress=False)
+    fac = store.check_key(store.issue_key(
+        Identity.system(), store.person_by_email(Identity.system(), "ingrid@nysesong.example").id, SECRET), SECRET)
+    found = store.invitations(fac)
+    assert server[0].messages == []  # loading the demo mails no one
+    by_person = {i.person_id: i for i in found}
+    # a referral tree of at least three levels: facilitator -> member -> member -> member
+
+    def level(inv):
+        parent = by_person.get(inv.inviter_id)
+        return 1 if parent is None else 1 + level(parent)
+
+    depth = max(level(i) for i in found)
+    assert depth >= 3
+    accepted = [i for i in found if i.accepted_at is not None]
+    waiting = [i for i in found if i.accepted_at is None]
+    assert len(accepted) >= 15 and all(i.accepted_at < before for i in accepted)
+    assert sorted(i.delivery for i in waiting) == ["bounced", "failed", "sent", "sent"]
+    assert all(i.email.endswith(("@example.no", "@example.se")) for i in waiting)
+    assert {i.relation for i in found} >= {"supplier", "customer", "support", "finance", "research", "colleague"}
+    [reminded] = [i for i in waiting if i.reminders]
+    assert reminded.next_reminder_at > before and len(reminded.reminders) == 1
+    # the reminders the demo's history makes due are sent by the next run, on schedule
+    due = store.due_reminders(Identity.system(), reminded.next_reminder_at)
+    assert {i.delivery for i in due} == {"sent", "failed"}

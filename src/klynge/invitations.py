@@ -23,18 +23,28 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
 
-from . import mail
-from .errors import MailError, NotFound, RecipientRefused, SettingsError, ValidationError
+import pydantic
+import yaml
+from pydantic import Field, model_validator
+
+from . import mail, resources
+from .errors import DataError, MailError, NotFound, RecipientRefused, SettingsError, ValidationError
 from .i18n import t
 from .model import InvitationRequest
+from .model.base import Model, Name, Text
+from .model.invitation import COLLEAGUES, PARTNERS, RELATIONS
+from .model.organisation import Email
 from .operations import signin_link
 from .settings import Settings
 from .store import Identity, Store, StoredInvitation
 from .store.records import now
 
-__all__ = ["DEFAULT_REMINDER_DAYS", "Outcome", "follow_up", "invite", "invite_members", "reminder_days",
+__all__ = ["DEFAULT_REMINDER_DAYS", "Outcome", "follow_up", "invite", "invite_members", "load_demo_invitations",
+           "reminder_days",
            "resend", "send_reminders"]
 
 log = logging.getLogger(__name__)
@@ -263,3 +273,107 @@ def _message(store: Store, who: Identity, found: StoredInvitation, link: str, nu
         email=found.email, name=found.name, link=link, inviter=inviter, relation=found.relation, cluster=cluster,
         lang=found.lang, note=found.note, reminder=number, invited_on=found.sent_at), sender)
 
+
+
+# -- the demo's invitations -------------------------------------------------------------------------------------
+
+
+class _Invited(Model):
+    """What the demo's rows share: who invited, why, in which language, and the days ago it happened."""
+
+    by: Email
+    relation: Literal[RELATIONS]
+    lang: Literal["nb", "sv", "en"] = "nb"
+    note: Text = ""
+    days: int = Field(ge=0, le=3650)
+    reminders: list[int] = Field(default_factory=list, max_length=mail.MAX_REMINDERS)
+
+    @model_validator(mode="after")
+    def _reminders_after_the_invitation(self):
+        if any(r > self.days for r in self.reminders) or self.reminders != sorted(self.reminders, reverse=True):
+            raise ValueError("reminders are days ago after the invitation, oldest first")
+        return self
+
+
+class _Referral(_Invited):
+    invited: Email
+    accepted: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _accepted_after_the_reminders(self):
+        if self.accepted > self.days or any(r < self.accepted for r in self.reminders):
+            raise ValueError("accepted is days ago after the invitation and its reminders")
+        return self
+
+
+class _Open(_Invited):
+    name: Name
+    email: Email
+    relation: Literal[PARTNERS]  # a colleague or board member joins at once: never open
+    delivery: Literal["sent", "failed", "bounced"] = "sent"
+    error: Text = ""
+
+
+class _InvitationsFile(Model):
+    referrals: list[_Referral] = Field(default_factory=list)
+    open: list[_Open] = Field(default_factory=list)
+
+
+def load_demo_invitations(store: Store, cluster_id: int, *, folder: Path | str | None = None,
+                          moment: datetime | None = None) -> list[int]:
+    """Write the demo's invitations (``invitations.yaml`` of the demo folder): who invited whom among the
+    demo's people, and the invitations of new people still open. No mail is sent.
+
+    Times in the file are days before ``moment`` (the load, by default). Returns the invitations' ids;
+    none when the folder has no such file.
+
+    Raises
+    ------
+    DataError
+        The file is broken, or names someone who is not in the demo.
+    """
+    path = (Path(folder) if folder is not None else resources.path("data", "demo")) / "invitations.yaml"
+    if not path.exists():
+        return []
+    try:
+        data = _InvitationsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(f"{path}: cannot be read ({exc})") from None
+    except pydantic.ValidationError as exc:
+        raise DataError(f"{path}: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                                 for e in exc.errors())) from None
+    system, moment = Identity.system(), moment or now()
+    people = {p.email: p for p in store.people(Identity(None, "system", cluster_id=cluster_id))}
+
+    def ago(days: int) -> datetime:
+        return moment - timedelta(days=days)
+
+    def person(email: str, where: str):
+        if email not in people:
+            raise DataError(f"{path}: {where}: {email} is nobody in the demo")
+        return people[email]
+
+    rows = []
+    for i, r in enumerate(data.referrals):
+        invitee = person(r.invited, f"referrals[{i}].invited")
+        rows.append(_row(r, person(r.by, f"referrals[{i}].by").id, ago, person_id=invitee.id, delivery="sent",
+                         accepted_at=ago(r.accepted),
+                         organisation_id=invitee.organisation_id if r.relation in COLLEAGUES else None))
+    days = reminder_days(store, system)
+    for i, o in enumerate(data.open):
+        sent = o.delivery == "sent"
+        reminders = [ago(d) for d in o.reminders] if sent else []
+        rows.append(_row(o, person(o.by, f"open[{i}].by").id, ago, person={"name": o.name, "email": o.email},
+                         delivery=o.delivery, last_error=o.error, sent_at=ago(o.days) if sent else None,
+                         reminders=reminders,
+                         next_reminder_at=mail.next_reminder(ago(o.days), days, reminders) if sent else None))
+    return store.load_invitations(system, cluster_id, rows)
+
+
+def _row(row: _Invited, inviter_id: int, ago, **values) -> dict:
+    """The invitation's columns from a row of the demo's file (times ``ago`` days before the load)."""
+    sent = values.get("delivery") == "sent"
+    return {"inviter_id": inviter_id, "relation": row.relation, "lang": row.lang, "note": row.note,
+            "created_at": ago(row.days), "sent_at": ago(row.days) if sent else None,
+            "reminders": [ago(d) for d in row.reminders], "attempts": 1 + len(row.reminders),
+            "last_attempt_at": ago(min([row.days, *row.reminders])), **values}

@@ -15,6 +15,7 @@ registrations race), is an :class:`~klynge.errors.AlreadyRegistered` naming whos
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -191,6 +192,32 @@ class InvitationsMixin:
                 c, cluster_id=person["cluster_id"], person_id=person_id, inviter_id=who.person_id,
                 inviter_organisation_id=None, organisation_id=person["organisation_id"], relation=relation, note="",
                 lang=lang)
+
+    def load_invitations(self, who: Identity, cluster_id: int, rows: Sequence[Mapping]) -> list[int]:
+        """Write invitations as they happened (the demo's history), in one transaction; for the system.
+
+        Each row holds the columns of an invitation (times included) and either ``person_id``, a person
+        already registered, or ``person`` (name and e-mail), a new invitee made with it. The inviter's
+        organisation is the inviter's own. Returns the invitations' ids, in the order of ``rows``.
+        """
+        require(who, "admin")
+        ids = []
+        with writing(self.engine, who) as c:
+            for row in rows:
+                values = dict(row)
+                new = values.pop("person", None)
+                if new is not None:
+                    self._check_new_address(c, new["email"])
+                    values["person_id"] = c.execute(insert(s.people).values(
+                        cluster_id=cluster_id, name=new["name"], email=new["email"], role="invitee",
+                        created_at=values["created_at"])).inserted_primary_key[0]
+                inviter = values.get("inviter_id")
+                values["inviter_organisation_id"] = inviter and c.execute(
+                    select(s.people.c.organisation_id).where(s.people.c.id == inviter)).scalar()
+                values["reminders"] = [r.isoformat() for r in values.get("reminders", ())]
+                ids.append(c.execute(insert(s.invitations).values(cluster_id=cluster_id, **values))
+                           .inserted_primary_key[0])
+        return ids
 
     def invitations(self, who: Identity, *, organisation_id: int | None = None) -> list[StoredInvitation]:
         """Invitations of the caller's cluster, oldest first: all for a facilitator (or those ``organisation_id``
