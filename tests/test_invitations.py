@@ -343,6 +343,16 @@ def test_a_failed_send_exits_non_zero_and_says_the_invitation_is_kept(tmp_path, 
     assert PASSWORD not in out.out + out.err
 
 
+def test_the_command_line_says_what_an_invitation_needs(tmp_path, store, cluster, monkeypatch):
+    _cli_env(monkeypatch, tmp_path)
+    with pytest.raises(ValidationError, match="needs --email"):
+        run(["invite", "--name", "Karin", "--send"])
+    with pytest.raises(ValidationError, match="register a facilitator without them"):
+        run(["invite", "--name", "Rut", "--email", "rut@example.no", "--role", "facilitator", "--send"])
+    with pytest.raises(ValidationError, match="give --invite too"):
+        run(["members", str(tmp_path / "none.csv"), "--send"])
+
+
 def test_invite_remind_sends_what_is_due_and_reports_as_json(tmp_path, store, cluster, server, monkeypatch, capsys):
     settings = _cli_env(monkeypatch, tmp_path, server[1])
     fac = cluster["who"]["facilitator"]

@@ -155,8 +155,8 @@ def send_reminders(settings: Settings, store: Store, who: Identity, moment: date
     moment = moment or now()
     outcomes = []
     for found in store.due_reminders(who, moment):
-        if found.delivery == "sent" and len(found.reminders) >= mail.MAX_REMINDERS:
-            continue
+        if found.sent_at is not None and len(found.reminders) >= mail.MAX_REMINDERS:
+            continue  # both reminders went out; the last one's retry is not a third
         outcome = _send(settings, store, who, found, number=_next_number(found), moment=moment)
         outcomes.append(outcome)
         if outcome.category in _SERVER_DOWN:
