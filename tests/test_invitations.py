@@ -137,10 +137,13 @@ def test_a_colleague_is_told_they_join_the_organisation_at_once(store, cluster, 
     assert (who.role, who.organisation_id) == ("participant", org)
 
 
-def test_an_address_already_in_the_network_sends_nothing(store, cluster, smtp, server):
-    with pytest.raises(AlreadyRegistered, match="Gard Person of Gardsbutikken"):
+def test_an_address_already_in_the_network_sends_nothing_and_says_whose_it_is(store, cluster, smtp, server):
+    with pytest.raises(AlreadyRegistered, match="Gard Person of Gardsbutikken") as caught:
         service.invite(smtp, store, cluster["who"]["fjell"], _request(email="gard@example.no"))
     assert server[0].messages == []
+    assert service.taken_message(caught.value, "nb") == (
+        "gard@example.no er allerede med i nettverket: Gard Person i Gardsbutikken")
+    assert service.taken_message(caught.value, "sv").endswith("Gard Person på Gardsbutikken")
 
 
 # -- reminders --------------------------------------------------------------------------------------------------
