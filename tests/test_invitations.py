@@ -422,3 +422,9 @@ def test_the_demo_holds_a_referral_tree_and_open_invitations_and_sends_nothing(t
     # the reminders the demo's history makes due are sent by the next run, on schedule
     due = store.due_reminders(Identity.system(), reminded.next_reminder_at)
     assert {i.delivery for i in due} == {"sent", "failed"}
+
+
+def test_an_invitee_signs_in_to_the_participant_app():
+    from klynge.server.signin import app_path
+
+    assert app_path("/k/", "invitee") == app_path("/k/", "participant") == "/k/voila/render/participant.ipynb"
