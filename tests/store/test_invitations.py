@@ -218,6 +218,30 @@ def test_two_registrations_of_one_number_racing_end_in_one_organisation(db_url, 
     assert roles == ["invitee", "participant"]
 
 
+def test_a_duplicate_the_check_missed_is_caught_by_the_unique_constraint(store, cluster, system, monkeypatch):
+    """What a lost race looks like: the check before the insert saw nothing, the constraint refused."""
+    made = store.create_invitation(cluster["who"]["facilitator"], _request())
+    invitee = _sign_in(store, system, made.person_id)
+    real = {name: getattr(store, name) for name in ("_check_new_orgnr", "_check_new_address")}
+    calls = []
+
+    def blind_first(name):
+        def check(c, value):
+            calls.append(name)
+            if calls.count(name) > 1:  # the check after the constraint's refusal is the real one
+                real[name](c, value)
+        return check
+
+    for name in real:
+        monkeypatch.setattr(store, name, blind_first(name))
+    with pytest.raises(AlreadyRegistered, match="Fjellguidene"):
+        store.register_organisation(invitee, _org(orgnr="974760673"))
+    with pytest.raises(AlreadyRegistered, match="Gard Person"):
+        store.create_invitation(cluster["who"]["fjell"], _request(email="gard@example.no"))
+    assert calls == ["_check_new_orgnr", "_check_new_orgnr", "_check_new_address", "_check_new_address"]
+    assert store.person(system, made.person_id).role == "invitee"
+
+
 def test_an_invitee_asks_to_join_and_a_participant_of_that_organisation_decides(store, cluster, system):
     gard_org = cluster["orgs"]["gard"]
     made = store.create_invitation(cluster["who"]["facilitator"], _request())
