@@ -37,6 +37,7 @@ from . import reference, resources
 from .contributions import load_demo_contributions
 from .errors import DataError, KeyRejected, NotFound, SettingsError
 from .events import load_demo_events
+from .invitations import load_demo_invitations
 from .model import (
     CanvasDocument,
     Cluster,
@@ -421,6 +422,7 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
             bar.update()
     load_demo_contributions(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
     load_demo_events(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
+    load_demo_invitations(store, cid, folder=folder)  # who invited whom, and invitations still open; no mail
     return DemoResult(cid, store.status(system), links, backup)
 
 

@@ -6,6 +6,7 @@
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
     │   ├── FormProblems    the same, per field of a form, for the message beside each field
     │   └── Refused         what is stored forbids a write (a day over 24 hours, a fee already paid)
+    │   └── AlreadyRegistered   an e-mail or organisation number is already in the network (names whose)
     ├── AccessDenied        the caller may not read or write this
     │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     │   └── NotAnOutput     a file asked for is not one of the batch's outputs
@@ -44,6 +45,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "AlreadyRegistered",
     "AlreadyRunning",
     "BatchError",
     "Clash",
@@ -119,6 +121,21 @@ class Refused(ValidationError):
 
     def __init__(self, field: str, message: str, key: str, **values):
         self.field, self.key, self.values = field, key, values
+class AlreadyRegistered(ValidationError):
+    """A duplicate: an invitee's e-mail address, or an organisation number, is already in the network.
+
+    ``field`` is the field it belongs beside (``email`` or ``orgnr``) and ``value`` what was typed there;
+    ``existing_id`` and ``existing`` name the person or organisation already registered, ``organisation``
+    the person's organisation (empty when they have none), so the message can say whom to ask instead.
+    """
+
+    def __init__(self, field: str, message: str, *, value: str, existing_id: int, existing: str,
+                 organisation: str = ""):
+        self.field = field
+        self.value = value
+        self.existing_id = existing_id
+        self.existing = existing
+        self.organisation = organisation
         super().__init__([(field, message)])
 
 

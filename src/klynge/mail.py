@@ -21,13 +21,14 @@ text and HTML; :func:`send` hands a message to the server and turns each way it 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -48,13 +49,16 @@ from .i18n import t
 from .settings import LANGUAGES, Settings
 from .templating import render
 
-__all__ = ["MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "invitation_message",
-           "mail_server", "next_reminder", "parse_smtp_url", "send"]
+__all__ = ["COLLEAGUES", "MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "follow_up_message",
+           "invitation_message", "mail_server", "next_reminder", "parse_smtp_url", "send"]
 
 log = logging.getLogger(__name__)
 
 #: Why someone was invited: the kind of relation between the one who invites and the invitee.
 RELATIONS = ("supplier", "customer", "support", "finance", "research", "other")
+
+#: Relations that bring the invitee into the inviter's own organisation (as staff or as a board member).
+COLLEAGUES = ("colleague", "board")
 
 #: The URL schemes of ``KLYNGE_SMTP_URL``, each with its kind of security and its usual port.
 SECURITY = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -182,8 +186,8 @@ class Invite:
         found = []
         if not _is_address(self.email):
             found.append(("email", f"{self.email!r} is not an e-mail address"))
-        if self.relation not in RELATIONS:
-            found.append(("relation", f"must be one of {', '.join(RELATIONS)}, got {self.relation!r}"))
+        if self.relation not in RELATIONS + COLLEAGUES:
+            found.append(("relation", f"must be one of {', '.join(RELATIONS + COLLEAGUES)}, got {self.relation!r}"))
         if self.lang not in LANGUAGES:
             found.append(("lang", f"must be one of {', '.join(LANGUAGES)}, got {self.lang!r}"))
         if not 0 <= self.reminder <= MAX_REMINDERS:
@@ -224,10 +228,40 @@ def invitation_message(invite: Invite, sender: str) -> EmailMessage:
     ValidationError
         When the address, relation, language, reminder number or link cannot be used.
     """
+    return _message(invite, sender, "invitation", _texts)
+
+
+def follow_up_message(invite: Invite, sender: str) -> EmailMessage:
+    """The e-mail that follows up a person who signed in and then stopped: their work in the cluster is
+    waiting, with a fresh sign-in link; in ``invite.lang``, as plain text and HTML (``reminder`` is unused).
+
+    Raises
+    ------
+    ValidationError
+        As :func:`invitation_message`.
+    """
+    return _message(replace(invite, reminder=0), sender, "follow_up", _follow_up_texts)
+
+
+def _follow_up_texts(invite: Invite) -> dict[str, str]:
+    lang, values = invite.lang, {"name": invite.name, "inviter": invite.inviter, "cluster": invite.cluster}
+    return {
+        "subject": t("mail.follow_up.subject", lang, **values),
+        "greeting": t("mail.greeting", lang, **values),
+        "intro": t("mail.follow_up.intro", lang, **values),
+        "action": t("mail.action", lang),
+        "button": t("mail.follow_up.button", lang),
+        "personal": t("mail.personal", lang),
+        "footer": t("mail.follow_up.footer", lang, **values),
+    }
+
+
+def _message(invite: Invite, sender: str, template: str, write: Callable[[Invite], dict[str, str]]) -> EmailMessage:
+    """The message of ``template`` with the texts ``write`` makes, once the invite is known to be usable."""
     problems = invite.problems()
     if problems:
         raise ValidationError(problems)
-    texts = _texts(invite)
+    texts = write(invite)
     context = {"lang": invite.lang, "link": invite.link, "note": invite.note.strip(), **texts}
     message = EmailMessage()
     message["Subject"] = texts["subject"]
@@ -235,8 +269,8 @@ def invitation_message(invite: Invite, sender: str) -> EmailMessage:
     message["To"] = Address(invite.name, addr_spec=invite.email)
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
-    message.set_content(render("mail/invitation.txt.j2", **context))
-    message.add_alternative(render("mail/invitation.html.j2", **context), subtype="html")
+    message.set_content(render(f"mail/{template}.txt.j2", **context))
+    message.add_alternative(render(f"mail/{template}.html.j2", **context), subtype="html")
     message["Content-Language"] = invite.lang  # after add_alternative, which moves Content-* headers to a part
     return message
 
@@ -260,6 +294,12 @@ def _scrub(text: str, password: str | None) -> str:
 def _reply(exc: smtplib.SMTPResponseException) -> str:
     error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
     return f"{exc.smtp_code} {error}".strip()
+
+
+@functools.cache
+def _trusted() -> ssl.SSLContext:
+    """The system's trusted authorities, loaded once: loading them takes tens of milliseconds a mail."""
+    return ssl.create_default_context()
 
 
 def _connect(server: MailServer, timeout: float, context: ssl.SSLContext) -> smtplib.SMTP:
@@ -350,7 +390,7 @@ def send(message: EmailMessage, settings: Settings | MailServer, *, timeout: flo
         raise MailError("no mail server is set (KLYNGE_SMTP_URL); copy the sign-in link and send it yourself")
     recipients = ", ".join(a.addr_spec for a in message["To"].addresses)
     try:
-        sent = _deliver(message, server, timeout, context or ssl.create_default_context())
+        sent = _deliver(message, server, timeout, context or _trusted())
     except (smtplib.SMTPException, OSError) as exc:
         error = _classify(exc, server, recipients)
         error.args = (_scrub(str(error), server.password),)

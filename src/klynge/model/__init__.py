@@ -23,6 +23,7 @@ from .cluster import CATEGORIES, CATEGORY_OF, DEFAULT_MIX, Cluster, ClusterPlan,
 from .contribution import ACTIVITIES, FEE_STATUSES, HoursEntry, MobilisationSettings
 from .decision import OUTCOMES, Decision, orphaned
 from .event import EVENT_KINDS, Event, Material
+from .invitation import POSITIONS, RELATIONS, InvitationRequest
 from .maturity import (
     FACILITATOR,
     AreaChange,
@@ -69,6 +70,7 @@ __all__ = [
     "FEE_STATUSES",
     "FigureChange",
     "HoursEntry",
+    "InvitationRequest",
     "LANGUAGE_CODES",
     "Material",
     "MaturityAnswers",
@@ -87,12 +89,14 @@ __all__ = [
     "Offer",
     "Organisation",
     "PHASES",
+    "POSITIONS",
     "PRICE_UNITS",
     "Package",
     "PackageAnswer",
     "PackageComponent",
     "PackageSettings",
     "Person",
+    "RELATIONS",
     "ROLES",
     "SECTORS",
     "SIZES",

@@ -19,6 +19,7 @@ from .documents import DocumentsMixin
 from .engine import make_engine
 from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unmatched
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
+from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
 from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
@@ -28,11 +29,11 @@ from .settings import SettingsMixin
 
 __all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
            "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours",
-           "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
+           "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -28,6 +28,13 @@
   themselves only; a facilitator manages the events, signs up anyone of the cluster, reads who
   signed up and attended and imports attendance reports.
 
+- Invitations: a participant invites for their own organisation (partners it works with, its
+  colleagues and board members) and reads the invitations it made; a facilitator invites for the
+  cluster and reads them all. A participant of an organisation, or a facilitator, decides who may
+  join it.
+- An invitee (a person invited who has no organisation yet) may only register an organisation
+  or ask to join one (``register``); nothing else, not even read the register.
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -41,7 +48,7 @@ from ..errors import AccessDenied
 __all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
            "require_answer", "require_hours", "scope", "takes_part"]
 
-ROLES = ("participant", "facilitator", "researcher", "system")
+ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
 
 #: Each action and the roles that may do it (the system identity may do all).
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -64,10 +71,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "sign_up": ("participant", "facilitator"),          # sign oneself up for an event, or cancel
     "sign_up_others": ("facilitator",),                 # sign anyone of the cluster up, or cancel
     "manage_events": ("facilitator",),                  # events, who came, attendance imports
+    "invite": ("participant", "facilitator"),           # invite people; read invitations; decide who joins
+    "register": ("invitee",),                           # register an organisation, or ask to join one
 }
 
 # Actions a participant may do only for their own organisation.
-_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours")
+_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours",
+                     "invite")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)
