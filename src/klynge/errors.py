@@ -4,7 +4,8 @@
 
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
-    │   └── FormProblems    the same, per field of a form, for the message beside each field
+    │   ├── FormProblems    the same, per field of a form, for the message beside each field
+    │   └── AlreadyRegistered   an e-mail or organisation number is already in the network (names whose)
     ├── AccessDenied        the caller may not read or write this
     │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     │   └── NotAnOutput     a file asked for is not one of the batch's outputs
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "AlreadyRegistered",
     "AlreadyRunning",
     "BatchError",
     "Clash",
@@ -106,6 +108,22 @@ class FormProblems(ValidationError):
         for name, _label, message in problems:
             self.by_field.setdefault(name, message)
         super().__init__([(label, message) for _name, label, message in problems])
+
+
+class AlreadyRegistered(ValidationError):
+    """A duplicate: an invitee's e-mail address, or an organisation number, is already in the network.
+
+    ``field`` is the field it belongs beside (``email`` or ``orgnr``); ``existing_id`` and ``existing``
+    name the person or organisation already registered, ``organisation`` the person's organisation
+    (empty when they have none), so the message can say whom to ask instead of inviting again.
+    """
+
+    def __init__(self, field: str, message: str, *, existing_id: int, existing: str, organisation: str = ""):
+        self.field = field
+        self.existing_id = existing_id
+        self.existing = existing
+        self.organisation = organisation
+        super().__init__([(field, message)])
 
 
 class AccessDenied(KlyngeError):

@@ -48,13 +48,16 @@ from .i18n import t
 from .settings import LANGUAGES, Settings
 from .templating import render
 
-__all__ = ["MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "invitation_message",
+__all__ = ["COLLEAGUES", "MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "invitation_message",
            "mail_server", "next_reminder", "parse_smtp_url", "send"]
 
 log = logging.getLogger(__name__)
 
 #: Why someone was invited: the kind of relation between the one who invites and the invitee.
 RELATIONS = ("supplier", "customer", "support", "finance", "research", "other")
+
+#: Relations that bring the invitee into the inviter's own organisation (as staff or as a board member).
+COLLEAGUES = ("colleague", "board")
 
 #: The URL schemes of ``KLYNGE_SMTP_URL``, each with its kind of security and its usual port.
 SECURITY = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
@@ -182,8 +185,8 @@ class Invite:
         found = []
         if not _is_address(self.email):
             found.append(("email", f"{self.email!r} is not an e-mail address"))
-        if self.relation not in RELATIONS:
-            found.append(("relation", f"must be one of {', '.join(RELATIONS)}, got {self.relation!r}"))
+        if self.relation not in RELATIONS + COLLEAGUES:
+            found.append(("relation", f"must be one of {', '.join(RELATIONS + COLLEAGUES)}, got {self.relation!r}"))
         if self.lang not in LANGUAGES:
             found.append(("lang", f"must be one of {', '.join(LANGUAGES)}, got {self.lang!r}"))
         if not 0 <= self.reminder <= MAX_REMINDERS:

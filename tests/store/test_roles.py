@@ -13,21 +13,26 @@ from klynge.store.access import ACTIONS, decide, require
 from ..conftest import SECRET
 
 BMC = "business_model"
-ROLES = ("participant", "facilitator", "researcher", "system")
+ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
 
 # What each role may do, on (its own organisation, another organisation of its cluster, an
 # organisation of another cluster): "y" allowed, "-" refused.
 DECISIONS = {
     "participant": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "y--",
                     "write_register": "y--", "manage": "---", "research": "---", "status": "yy-", "admin": "---",
-                    "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--"},
+                    "read_decisions": "yy-", "decide": "---", "answer_maturity": "y--",
+                    "invite": "y--", "register": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
-                    "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---"},
+                    "read_decisions": "yy-", "decide": "yy-", "answer_maturity": "---",
+                    "invite": "yy-", "register": "---"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
-                   "read_decisions": "---", "decide": "---", "answer_maturity": "---"},
+                   "read_decisions": "---", "decide": "---", "answer_maturity": "---",
+                   "invite": "---", "register": "---"},
+    # an invitee may only register an organisation (or ask to join one) in their cluster
+    "invitee": {action: "yy-" if action == "register" else "---" for action in ACTIONS},
     "system": {action: "yyy" for action in ACTIONS},
 }
 
@@ -86,8 +91,11 @@ def two(store, cluster, system):
     for key, oid in (("fjell", here["fjell"]), ("gard", here["gard"])):
         store.save_canvas(cluster["who"][key], oid, BMC, [Note(id="n", block="channels", text="Nett")], None)
     store.save_canvas(people["participant"], org, BMC, [Note(id="n", block="channels", text="Fjord")], None)
+    invitee = store.add_person(system, Person(name="Invitert", email="invitert@example.no", role="invitee"),
+                               cluster["id"])
     who = {"participant": cluster["who"]["fjell"], "facilitator": cluster["who"]["facilitator"],
-           "researcher": cluster["who"]["researcher"], "system": system}
+           "researcher": cluster["who"]["researcher"], "system": system,
+           "invitee": store.check_key(store.issue_key(system, invitee, SECRET), SECRET)}
     person_of = {here["fjell"]: cluster["who"]["fjell"].person_id, here["gard"]: cluster["who"]["gard"].person_id,
                  org: people["participant"].person_id}
     cluster_of = {here["fjell"]: cluster["id"], here["gard"]: cluster["id"], org: other}

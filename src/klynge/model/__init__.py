@@ -21,6 +21,7 @@ from .base import (
 from .canvas import CanvasDocument, Note
 from .cluster import CATEGORIES, DEFAULT_MIX, Cluster, ClusterPlan, SubCluster
 from .decision import OUTCOMES, Decision, orphaned
+from .invitation import POSITIONS, RELATIONS, InvitationRequest
 from .maturity import (
     FACILITATOR,
     AreaChange,
@@ -61,6 +62,7 @@ __all__ = [
     "Decision",
     "FACILITATOR",
     "FigureChange",
+    "InvitationRequest",
     "LANGUAGE_CODES",
     "MaturityAnswers",
     "MaturityScore",
@@ -77,12 +79,14 @@ __all__ = [
     "Offer",
     "Organisation",
     "PHASES",
+    "POSITIONS",
     "PRICE_UNITS",
     "Package",
     "PackageAnswer",
     "PackageComponent",
     "PackageSettings",
     "Person",
+    "RELATIONS",
     "ROLES",
     "SECTORS",
     "SIZES",

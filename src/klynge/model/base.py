@@ -15,8 +15,9 @@ Currency = Literal["NOK", "SEK"]
 CURRENCIES = ("NOK", "SEK")
 Visibility = Literal["private", "cluster", "public"]
 VISIBILITIES = ("private", "cluster", "public")
-Role = Literal["participant", "facilitator", "researcher"]
-ROLES = ("participant", "facilitator", "researcher")
+# An invitee was invited to register an organisation (or to ask to join one) and may do nothing else yet.
+Role = Literal["participant", "facilitator", "researcher", "invitee"]
+ROLES = ("participant", "facilitator", "researcher", "invitee")
 Phase = Literal["idea", "concept", "prototype", "launch", "scale"]
 PHASES = ("idea", "concept", "prototype", "launch", "scale")
 Trend = Literal["growing", "stable", "declining"]

@@ -27,7 +27,8 @@ from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_langu
 __all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
 
 # The app each role opens, relative to the served folder (notebooks/apps).
-APPS = {"participant": "participant.ipynb", "facilitator": "facilitator.ipynb"}
+# An invitee opens the participant app, which shows them only the registration page.
+APPS = {"participant": "participant.ipynb", "facilitator": "facilitator.ipynb", "invitee": "participant.ipynb"}
 
 
 def app_path(base_url: str, role: str) -> str | None:

@@ -16,6 +16,7 @@ from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
+from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
 from .keys import KeysMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
@@ -23,12 +24,12 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
-           "open_store"]
+__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredInvitation", "StoredJoinRequest",
+           "StoredSnapshot", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin):
+            MaturityMixin, SettingsMixin, InvitationsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

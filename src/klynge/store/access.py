@@ -20,6 +20,13 @@
   (accepts or withdraws) with a document of its own organisation, so it needs no right to write
   the owner's: only an organisation with a part in the package, other than its owner, answers.
 
+- Invitations: a participant invites for their own organisation (partners it works with, its
+  colleagues and board members) and reads the invitations it made; a facilitator invites for the
+  cluster and reads them all. A participant of an organisation, or a facilitator, decides who may
+  join it.
+- An invitee (a person invited who has no organisation yet) may only register an organisation
+  or ask to join one (``register``); nothing else, not even read the register.
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -33,7 +40,7 @@ from ..errors import AccessDenied
 __all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
            "require_answer", "scope", "takes_part"]
 
-ROLES = ("participant", "facilitator", "researcher", "system")
+ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
 
 #: Each action and the roles that may do it (the system identity may do all).
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -48,10 +55,12 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_decisions": ("participant", "facilitator"),   # the members' decisions on findings' options
     "decide": ("facilitator",),                         # record decisions; take and read maturity snapshots
     "answer_maturity": ("participant", "facilitator"),  # the self-assessment, for one respondent
+    "invite": ("participant", "facilitator"),           # invite people; read invitations; decide who joins
+    "register": ("invitee",),                           # register an organisation, or ask to join one
 }
 
 # Actions a participant may do only for their own organisation.
-_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity")
+_OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "invite")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)

@@ -15,6 +15,7 @@ from ..errors import KeyRejected, NotFound
 from . import schema as s
 from .access import Identity, require
 from .engine import reading, writing
+from .invitations import accept_invitation
 from .live import SESSIONS, key_refusal, session_refusal, session_row
 from .records import now
 
@@ -49,17 +50,21 @@ class KeysMixin:
 
     def issue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
         """Make a new key for a person and return it; it is shown once and stored only as an HMAC."""
-        key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(24)
-        moment = now()
         with writing(self.engine, who) as c:
             require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
-            erased = c.execute(select(s.people.c.erased_at).where(s.people.c.id == person_id)).scalar()
-            if erased is not None:
-                raise NotFound(f"person {person_id} has been erased")
-            c.execute(s.keys.insert().values(
-                id=key_id, person_id=person_id, digest=_digest(server_secret, key_id, secret),
-                created_at=moment, expires_at=moment + timedelta(days=days),
-            ))
+            return self._insert_key(c, person_id, server_secret, days)
+
+    def _insert_key(self, c: Connection, person_id: int, server_secret: bytes, days: int) -> str:
+        """A new key for a person who is not erased, in ``c``'s transaction (access checked by the caller)."""
+        erased = c.execute(select(s.people.c.erased_at).where(s.people.c.id == person_id)).scalar()
+        if erased is not None:
+            raise NotFound(f"person {person_id} has been erased")
+        key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(24)
+        moment = now()
+        c.execute(s.keys.insert().values(
+            id=key_id, person_id=person_id, digest=_digest(server_secret, key_id, secret),
+            created_at=moment, expires_at=moment + timedelta(days=days),
+        ))
         return f"{key_id}.{secret}"
 
     def check_key(self, key: str, server_secret: bytes) -> Identity:
@@ -93,6 +98,7 @@ class KeysMixin:
             session_id = secrets.token_urlsafe(18)
             c.execute(s.sessions.insert().values(id=session_id, person_id=who.person_id,
                                                  key_id=key_id, created_at=now()))
+            accept_invitation(c, who.person_id)  # the first sign-in accepts the person's invitation
         return replace(who, session_id=session_id)
 
     def session_identity(self, session_id: str) -> Identity:
