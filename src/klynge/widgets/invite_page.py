@@ -63,15 +63,15 @@ class InviteForm(w.VBox):
         self._lang_chosen = False
         self._inputs["lang"].observe(self._on_language, "value")
         self._fields = {name: Field(widget, name=f"invite-{name}") for name, widget in self._inputs.items()}
-        self._send = w.Button(button_style="primary")
-        self._send.add_class(f"{css}-send")
-        self._send.on_click(lambda _b: self.send())
+        self._button = w.Button(button_style="primary")
+        self._button.add_class(f"{css}-send")
+        self._button.on_click(lambda _b: self.send())
         self._status = w.HTML()
         self._status.add_class(f"{css}-status")
         self.links = LinkBox(f"{css}-link")
         self.sent = None  # what became of the last invitation
         self.on_sent = lambda: None
-        self.children = [self._head, *self._fields.values(), self._send, self._status, self.links]
+        self.children = [self._head, *self._fields.values(), self._button, self._status, self.links]
         self._relabel()
 
     def values(self) -> dict[str, str]:
@@ -89,7 +89,7 @@ class InviteForm(w.VBox):
     def send(self) -> None:
         """Check the form and invite; problems show beside their fields, the outcome under the button."""
         lang = self.lang
-        self._send.disabled = True
+        self._button.disabled = True
         self.links.hide()
         for field in self._fields.values():
             field.say("")
@@ -117,7 +117,7 @@ class InviteForm(w.VBox):
             self._status.value = snippet(_T, "outcome", t("page.error.body", lang), False)
             return
         finally:
-            self._send.disabled = False
+            self._button.disabled = False
         text, good = sent_text(sent, lang)
         self._status.value = snippet(_T, "outcome", text, good)
         self.links.show(sent.link, sent.name, lang)
@@ -152,7 +152,7 @@ class InviteForm(w.VBox):
         self._inputs["note"].placeholder = t("invite.note_help", lang)
         self._inputs["email"].placeholder = t("invite.email_help", lang)
         relabel_options(self._inputs["relation"], [(relation_label(r, lang), r) for r in self._relations])
-        self._send.description = t("invite.send" if self._service.mail_ready else "invite.make_link", lang)
+        self._button.description = t("invite.send" if self._service.mail_ready else "invite.make_link", lang)
 
 
 class JoinRequests(w.VBox):

@@ -184,7 +184,7 @@ def _sent(outcome) -> Sent:
 
 def _taken(exc: ValidationError, email: str, lang: str) -> str:
     """An address already in the network, in ``lang``: whose it is, and their organisation when they have one."""
-    who = getattr(exc, "existing", "") or email
+    who = getattr(exc, "existing", "") or email  # an AlreadyRegistered names the person
     organisation = getattr(exc, "organisation", "")
     if organisation:
         return t("invite.email_taken_at", lang, email=email, name=who, organisation=organisation)

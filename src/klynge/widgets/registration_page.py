@@ -17,7 +17,7 @@ import logging
 import ipywidgets as w
 from traitlets import Unicode, observe
 
-from ..errors import AccessDenied, FormProblems, KlyngeError, SessionEnded
+from ..errors import AccessDenied, FormProblems, KlyngeError, SessionEnded, ValidationError
 from ..i18n import t
 from ..templating import part, snippet
 from .facilitator_style import style
@@ -149,7 +149,7 @@ class RegistrationPage(w.VBox):
         lang = self.lang
         if isinstance(exc, SessionEnded):
             text = t("shell.session_ended", lang)
-        elif isinstance(exc, AccessDenied):
+        elif isinstance(exc, (AccessDenied, ValidationError)):  # no longer an invitee, or not in this cluster
             log.warning("registration refused: %s", exc)
             text = t("register.denied", lang)
         elif isinstance(exc, KlyngeError):

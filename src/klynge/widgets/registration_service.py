@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import reference
-from ..errors import FormProblems, ValidationError
+from ..errors import AlreadyRegistered, FormProblems
 from ..i18n import t
 from ..model import ORGANISATION_KINDS
 from ..settings import Settings
@@ -115,7 +115,7 @@ class RegistrationService:
         ------
         FormProblems
             A field is not acceptable (in ``lang``); nothing is registered.
-        klynge.errors.AccessDenied
+        klynge.errors.ValidationError
             The person is no longer an invitee (they registered or joined already).
         """
         org, position = self.check(form, lang)
@@ -123,11 +123,8 @@ class RegistrationService:
             organisation_id = self._store.register_organisation(self._who, org, position=position)
         except FormProblems:
             raise
-        except ValidationError as exc:
-            existing = getattr(exc, "existing_id", None)
-            if existing is None:
-                raise
-            return Taken(int(existing), getattr(exc, "existing", "") or "")
+        except AlreadyRegistered as exc:
+            return Taken(exc.existing_id, exc.existing)
         return Registered(organisation_id)
 
     def request_join(self, organisation_id: int, position: str = "staff") -> int:
@@ -140,7 +137,7 @@ class RegistrationService:
         if not requests:
             return None
         last = max(requests, key=lambda r: (r.created_at, r.id))
-        return Waiting(last.id, last.organisation_id, last.organisation)
+        return Waiting(last.id, last.organisation_id, last.organisation_name)
 
 
 def _named(exc: FormProblems, lang: str) -> list[tuple[str, str, str]]:
