@@ -19,7 +19,7 @@ from klynge import operations as ops
 from klynge.i18n import t
 from klynge.settings import load_settings
 
-from .conftest import assert_drawn, close, open_app, screenshot, settle
+from .conftest import SHOTS, assert_drawn, close, open_app, screenshot, settle
 
 MEMBER = "ingvild@kobberkjelen.example"
 MEMBER_ORG = "Kobberkjelen Bakeri og Kafé"
@@ -39,8 +39,8 @@ def sign_in_link(served, email: str) -> str:
         return ops.signin_link(settings, key)
 
 
-def both_widths(page, name: str, root: str = ".klynge-app") -> None:
-    """Screenshots of the whole app at 1366 and at 390 px wide; at 390 nothing may stick out sideways."""
+def at_both_widths(page, name: str, shoot) -> None:
+    """At 1366 and 390 px wide (where nothing may stick out sideways), ``shoot(width, suffix)`` takes the pictures."""
     before = page.viewport_size
     for width, suffix in ((1366, "desktop"), (PHONE, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
@@ -48,11 +48,30 @@ def both_widths(page, name: str, root: str = ".klynge-app") -> None:
         if width == PHONE:
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= PHONE, f"{name}: the page is {wide} px wide on a phone"
-        height = page.evaluate(f"document.querySelector('{root}').scrollHeight")
+        shoot(width, suffix)
+    page.set_viewport_size(before)
+
+
+def both_widths(page, name: str) -> None:
+    """Screenshots of the whole app at 1366 and at 390 px wide, the window made as tall as the app."""
+    def shoot(width: int, suffix: str) -> None:
+        height = page.evaluate("document.querySelector('.klynge-app').scrollHeight")
         page.set_viewport_size({"width": width, "height": min(8000, height + 80)})
         settle(page)
         screenshot(page, f"{name}-{suffix}")
-    page.set_viewport_size(before)
+
+    at_both_widths(page, name, shoot)
+
+
+def parts_at_both_widths(page, name: str, *selectors: str) -> None:
+    """Screenshots of parts of a long page (``name-1-desktop.png`` ...) at 1366 and at 390 px wide."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(_width: int, suffix: str) -> None:
+        for n, selector in enumerate(selectors, 1):
+            page.locator(selector).screenshot(path=str(SHOTS / f"{name}-{n}-{suffix}.png"))
+
+    at_both_widths(page, name, shoot)
 
 
 def arrived(inbox, address: str, timeout: float = 30) -> object:
@@ -99,6 +118,7 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
     expect(row).to_contain_text(t("invite.relation.supplier", "nb"))
     expect(row.locator(".klynge-invite-state")).to_contain_text(re.compile(r"^sendt "))
     expect(page.locator(".klynge-invite-partner-link input")).to_be_hidden()  # sent: no link to copy
+    both_widths(page, "invite-sent")
     close(ctx)
 
     # 2. The e-mail arrived, in Swedish, with the member's note and a sign-in link.
@@ -126,6 +146,12 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
     page.click(".klynge-register-save")
     expect(page.locator(".klynge-profile-register-orgnr .klynge-profile-error")).to_have_text(
         t("error.klynge_orgnr_check", "sv"))
+    # The number of an organisation already registered: it is named, and one may ask to join it.
+    page.fill(".klynge-profile-register-orgnr input", "559424-0375")
+    page.click(".klynge-register-save")
+    expect(page.locator(".klynge-register-taken")).to_contain_text("Fjällbrasa Stugby")
+    expect(page.locator(".klynge-register-join")).to_have_text(t("register.join", "sv", name="Fjällbrasa Stugby"))
+    both_widths(page, "register-taken")
     page.fill(".klynge-profile-register-orgnr input", "556912-3408")
     page.click(".klynge-register-save")
     ready = page.locator(".klynge-register-ready")
@@ -158,7 +184,7 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
     expect(row.locator(".klynge-invite-state")).to_contain_text(re.compile(r"^takket ja "))
     expect(page.locator(".klynge-members-send")).to_be_enabled()  # a mail server is set up
     assert_drawn(page, ".klynge-members-relation", ".klynge-members-language")
-    both_widths(page, "members-invitations")
+    parts_at_both_widths(page, "members-invitations", ".klynge-members-invite-box", ".klynge-members-invitations")
     close(ctx)
 
 

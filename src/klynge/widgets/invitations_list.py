@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 _T = "widgets/invite.html.j2"
 
+#: The kinds of failure said in the reader's language (the others in the mail server's words).
+WHY = ("failed", "recipient_refused", "login_rejected", "connection_refused", "timed_out", "tls_failed", "settings")
+
 #: How many invitations the list shows; the rest are counted.
 SHOWN = 200
 
@@ -37,9 +40,10 @@ def sent_text(sent: Sent, lang: str) -> tuple[str, bool]:
     """What became of an invitation just made or sent again, and whether that is good news."""
     if sent.delivery == "sent":
         return t("invite.outcome.sent", lang, name=sent.name, email=sent.email), True
-    if sent.error:
-        return t("invite.outcome.failed", lang, name=sent.name, reason=sent.error), False
-    return t("invite.outcome.link", lang, name=sent.name), True
+    if sent.delivery == "link":
+        return t("invite.outcome.link", lang, name=sent.name), True
+    reason = t(f"invite.why.{sent.category}", lang) if sent.category in WHY else sent.error or "-"
+    return t("invite.outcome.failed", lang, name=sent.name, reason=reason), False
 
 
 class LinkBox(w.VBox):

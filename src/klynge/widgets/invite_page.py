@@ -26,15 +26,28 @@ from .invitations_list import InvitationsList, LinkBox, relation_label, sent_tex
 from .invite_service import COLLEAGUES, FIELDS, PARTNERS, InviteService, language_options
 from .profile_form import Field, relabel_options
 
-__all__ = ["InviteForm", "InvitePage", "JoinRequests"]
+__all__ = ["FORM_STYLE", "InviteForm", "InvitePage", "JoinRequests"]
 
 log = logging.getLogger(__name__)
 
 _T = "widgets/invite.html.j2"
 
+#: The forms of the invitation and registration pages: labels over their fields, on the left; inputs as wide
+#: as the form allows (the whole width on a phone); the button as wide as its label; a placeholder greyed.
+FORM_STYLE = """
+.klynge-form .klynge-profile-field{max-width:34rem;width:100%;box-sizing:border-box;margin:2px 0 10px}
+.klynge-form .klynge-profile-field>.widget-inline-hbox{flex-direction:column;align-items:stretch;width:100%;margin:0}
+.klynge-form .klynge-profile-field>.widget-inline-hbox>.widget-label{text-align:left;align-self:flex-start}
+.klynge-form .klynge-profile-field input,.klynge-form .klynge-profile-field select,
+.klynge-form .klynge-profile-field textarea{width:100%;min-width:0;max-width:100%;box-sizing:border-box}
+.klynge-form .klynge-profile-field textarea{min-height:4.5rem}
+.klynge-form .klynge-profile-field .widget-text,.klynge-form .klynge-profile-field .widget-dropdown,
+.klynge-form .klynge-profile-field .widget-textarea{width:100%}
+.klynge-form .jupyter-button.mod-primary{align-self:flex-start;margin-top:6px}
+.klynge-form ::placeholder{color:#8b9593;opacity:1}
+"""
+
 STYLE = """
-.klynge-invite .klynge-profile-field{max-width:34rem}
-.klynge-invite textarea{min-height:4.5rem}
 .klynge-invite .klynge-invite-nomail{border-left:4px solid #b45309;background:#fff7ed;padding:6px 12px;margin:8px 0}
 .klynge-invite .klynge-invite-state.ok{color:#15803d}
 .klynge-invite .klynge-invite-state.bad{color:#b91c1c}
@@ -54,6 +67,7 @@ class InviteForm(w.VBox):
         super().__init__()
         self.add_class(css)
         self.add_class("klynge-fac-section")
+        self.add_class("klynge-form")
         self._service, self._relations, self._css = service, relations, css
         self._title_key, self._intro_key, self._relation_key = title, intro, relation_label_key
         self._level = level
@@ -150,7 +164,6 @@ class InviteForm(w.VBox):
             self._inputs[name].description = label
             self._inputs[name].style.description_width = "initial"
         self._inputs["note"].placeholder = t("invite.note_help", lang)
-        self._inputs["email"].placeholder = t("invite.email_help", lang)
         relabel_options(self._inputs["relation"], [(relation_label(r, lang), r) for r in self._relations])
         self._button.description = t("invite.send" if self._service.mail_ready else "invite.make_link", lang)
 
@@ -253,7 +266,7 @@ class InvitePage(w.VBox):
         own.add_class("klynge-invite-own")
         for form in (self.partner, self.colleague):
             form.on_sent = self.list.refresh
-        self.children = [style(), style(STYLE), self._head, self._mail, self.partner, listing, own]
+        self.children = [style(), style(FORM_STYLE + STYLE), self._head, self._mail, self.partner, listing, own]
         self._relabel()
 
     def refresh(self) -> None:

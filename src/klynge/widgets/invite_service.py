@@ -83,7 +83,10 @@ class Sent:
     email: str
     delivery: str
     link: str | None
-    error: str | None
+    #: What went wrong, as the invitation records it (in plain English words); empty when nothing did.
+    error: str
+    #: The kind of failure (a :attr:`klynge.errors.MailError.category`, ``settings`` or ``no_server``), or None.
+    category: str | None = None
 
 
 class InviteService:
@@ -179,7 +182,8 @@ class InviteService:
 
 def _sent(outcome) -> Sent:
     inv = outcome.invitation
-    return Sent(inv.name, inv.email, inv.delivery, outcome.link, outcome.error)
+    return Sent(inv.name, inv.email, inv.delivery, outcome.link, inv.last_error or outcome.error or "",
+                getattr(outcome, "category", None))
 
 
 def _taken(exc: ValidationError, email: str, lang: str) -> str:

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 _TEMPLATE = "widgets/members_page.html.j2"
 
+#: The organisation choice of a partner, who registers a new one (no organisation has id 0).
+NEW = 0
+
 _STYLE = """
 .klynge-members .klynge-members-note textarea{min-width:16rem;max-width:100%;min-height:3rem}
 .klynge-members .klynge-invite-state.ok{color:#15803d}
@@ -126,6 +129,7 @@ class MembersPage(w.VBox):
         self.invitations = InvitationsList(self._invites, show_by=True, heading_level=3)
         invite = self._invite_box = w.VBox([self._invite_head, form, sending, self._mail_note])
         invite.add_class("klynge-fac-section")
+        invite.add_class("klynge-members-invite-box")
 
         # confirmation, the link shown once, and a line of outcome
         self._question = w.HTML()
@@ -150,6 +154,7 @@ class MembersPage(w.VBox):
 
         invitations = w.VBox([self.invitations])
         invitations.add_class("klynge-fac-section")
+        invitations.add_class("klynge-members-invitations")
         self.children = [style(), style(_STYLE), self._head, filters, self._table, keys, invite, invitations]
         self._read()
 
@@ -167,7 +172,7 @@ class MembersPage(w.VBox):
             self._people = self._service.people()
             _choose(self._person, [(f"{p.name} · {p.organisation or t('members.role.' + p.role, self.lang)}", p.id)
                                    for p in self._people])
-            _choose(self._org, [(t("members.new_organisation", self.lang), None), *self._service.organisations()])
+            _choose(self._org, [(t("members.new_organisation", self.lang), NEW), *self._service.organisations()])
         except Exception:
             log.exception("the member list could not be read")
             self._say("page.error.body", problem=True)
@@ -256,7 +261,7 @@ class MembersPage(w.VBox):
     def _do_invitation(self) -> None:
         """A participant's invitation: a partner registers a new organisation, a colleague joins one."""
         form = {"name": self._name.value, "email": self._email.value, "relation": self._relation.value,
-                "lang": self._language.value, "note": self._note.value, "organisation_id": self._org.value}
+                "lang": self._language.value, "note": self._note.value, "organisation_id": self._org.value or None}
         sent = self._invites.invite(form, self.lang, send=self._send_mail.value)
         self._name.value = self._email.value = self._note.value = ""
         self._read()
@@ -303,7 +308,7 @@ class MembersPage(w.VBox):
 
     def _relabel_relation(self) -> None:
         """A new organisation's person is a partner; a member organisation's is a colleague or on the board."""
-        relations = COLLEAGUES if self._org.value is not None else PARTNERS
+        relations = PARTNERS if self._org.value in (NEW, None) else COLLEAGUES
         _choose(self._relation, [(relation_label(r, self.lang), r) for r in relations])
         self._relation.layout.display = None if self._role.value == "participant" else "none"
 
@@ -318,7 +323,8 @@ class MembersPage(w.VBox):
         self._person.description = t("members.person", lang)
         self._renew.description = t("members.renew", lang)
         self._revoke.description = t("members.revoke", lang)
-        self._invite_head.value = part("heading", 2, t("members.invite_title", lang), t("members.invite_help", lang),
+        help_key = "members.invite_help_mail" if self._invites.mail_ready else "members.invite_help"
+        self._invite_head.value = part("heading", 2, t("members.invite_title", lang), t(help_key, lang),
                                        intro_css="klynge-fac-muted")
         self._name.description = t("members.name", lang)
         self._email.description = t("members.email", lang)
@@ -327,8 +333,8 @@ class MembersPage(w.VBox):
         self._org.description = t("members.organisation", lang)
         participant = self._role.value == "participant"
         self._org.layout.display = None if participant else "none"
-        if self._org.options and self._org.options[0][1] is None:
-            _choose(self._org, [(t("members.new_organisation", lang), None), *self._org.options[1:]])
+        if self._org.options and self._org.options[0][1] == NEW:
+            _choose(self._org, [(t("members.new_organisation", lang), NEW), *self._org.options[1:]])
         self._relation.description = t("members.relation", lang)
         self._relabel_relation()
         self._language.description = t("invite.language", lang)

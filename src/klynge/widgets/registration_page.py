@@ -21,6 +21,7 @@ from ..errors import AccessDenied, FormProblems, KlyngeError, SessionEnded, Vali
 from ..i18n import t
 from ..templating import part, snippet
 from .facilitator_style import style
+from .invite_page import FORM_STYLE
 from .profile_form import Field, capital, relabel_options
 from .registration_service import COUNTRIES, FIELDS, POSITIONS, Registered, RegistrationService, Taken, Waiting
 
@@ -31,11 +32,12 @@ log = logging.getLogger(__name__)
 _T = "widgets/invite.html.j2"
 
 STYLE = """
-.klynge-register .klynge-profile-field{max-width:34rem}
 .klynge-register .klynge-register-form{max-width:40rem}
 .klynge-register .klynge-register-taken{border-left:4px solid #b45309;background:#fff7ed;padding:8px 12px;margin:8px 0;
+  border-radius:0 8px 8px 0;
   max-width:40rem;box-sizing:border-box}
 .klynge-register .klynge-register-ready,.klynge-register .klynge-register-waiting{max-width:40rem;margin:12px 0}
+.klynge-register .klynge-register-taken .jupyter-button{align-self:flex-start;padding:6px 14px;line-height:1.3}
 .klynge-register a.klynge-register-open{display:inline-block;background:var(--klynge-accent,#1f5f5b);color:#fff;
   padding:8px 16px;border-radius:6px;text-decoration:none;font-weight:600}
 .klynge-register a.klynge-register-open:focus{outline:3px solid #f59e0b;outline-offset:2px}
@@ -68,6 +70,7 @@ class RegistrationPage(w.VBox):
         self._form = w.VBox([*self._fields.values(), self._register, self._status])
         self._form.add_class("klynge-fac-section")
         self._form.add_class("klynge-register-form")
+        self._form.add_class("klynge-form")
         self._taken_text = w.HTML()
         self._join = w.Button(button_style="primary")
         self._join.add_class("klynge-register-join")
@@ -76,7 +79,7 @@ class RegistrationPage(w.VBox):
         self._taken.add_class("klynge-register-taken")
         self._done = w.HTML()
         self._done.add_class("klynge-register-done")
-        self.children = [style(), style(STYLE), self._head, self._done, self._form, self._taken]
+        self.children = [style(), style(FORM_STYLE + STYLE), self._head, self._done, self._form, self._taken]
         self._places()
         try:
             waiting = service.waiting()
@@ -169,8 +172,11 @@ class RegistrationPage(w.VBox):
 
     # -- drawing ---------------------------------------------------------------------------
     def _places(self) -> None:
-        country = self._inputs["country"].value
-        relabel_options(self._inputs["municipality"], self._service.municipalities(country))
+        """The municipalities of the country chosen; the first of them until one is chosen."""
+        places = self._service.municipalities(self._inputs["country"].value)
+        relabel_options(self._inputs["municipality"], places)
+        if places and self._inputs["municipality"].value not in {code for _name, code in places}:
+            self._inputs["municipality"].value = places[0][1]
 
     @observe("lang")
     def _on_lang(self, _change) -> None:
