@@ -13,6 +13,7 @@ from klynge.model import Cluster, Note, Organisation, Person, SubCluster
 from klynge.store import Identity, open_store
 
 from . import pgserver
+from .smtp import certificate, smtp_server, trusting  # noqa: F401  (fixtures: a real local SMTP server)
 
 SECRET = b"test-server-secret"
 

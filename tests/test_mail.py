@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import ipaddress
 import logging
 import socket
-import ssl
-import subprocess
 import traceback
 from dataclasses import replace
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from klynge.errors import (
@@ -41,8 +35,8 @@ from klynge.mail import (
 )
 from klynge.settings import load_settings
 
-PASSWORD = "Zebra-hunter2-Xq9"
-USER = "klynge"
+from .smtp import PASSWORD, USER, authenticator, free_port, server_context
+
 LINK = "https://klynge.example/signin?key=abc123.DEF456"
 SENDER = "post@klynge.example"
 
@@ -51,100 +45,6 @@ def _invite(**changes) -> Invite:
     base = Invite(email="kari@fjord.example", name="Kari Nordmann", link=LINK, inviter="Fjordhotellet",
                   relation="supplier", cluster="Lofoten Vinter", lang="nb")
     return replace(base, **changes)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# -- a real SMTP server -----------------------------------------------------------------------------------------
-
-
-class Inbox:
-    """What the server received; it refuses any address at refused.example."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
-
-
-def _authenticator(server, session, envelope, mechanism, auth_data):
-    # handled=False: aiosmtpd then answers a failure with 535 itself
-    return AuthResult(success=auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode(),
-                      handled=False)
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1: (certificate file, key file), made with cryptography or openssl."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-    except ImportError:
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                        "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-        return cert, key
-    private = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    built = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(private.public_key())
-             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
-             .not_valid_after(now + dt.timedelta(days=2))
-             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                            critical=False)
-             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-             .sign(private, hashes.SHA256()))
-    cert.write_bytes(built.public_bytes(serialization.Encoding.PEM))
-    key.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return cert, key
-
-
-@pytest.fixture
-def trusting(certificate):
-    """A client context that trusts the test certificate (and checks the host name against it)."""
-    return ssl.create_default_context(cafile=str(certificate[0]))
-
-
-def _server_context(certificate) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(str(certificate[0]), str(certificate[1]))
-    return context
-
-
-@pytest.fixture
-def smtp_server():
-    """Start aiosmtpd with the given options; yields a function returning (inbox, port). Stops them all after."""
-    started = []
-
-    def start(**options):
-        inbox, port = Inbox(), _free_port()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        started.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in started:
-        controller.stop()
 
 
 def _settings(url: str, password: str | None = None):
@@ -293,8 +193,8 @@ def test_an_invitation_arrives_at_a_plain_smtp_server_in_its_language(smtp_serve
 
 def test_starttls_with_a_login_delivers(smtp_server, certificate, trusting, caplog, capsys):
     caplog.set_level(logging.DEBUG)
-    inbox, port = smtp_server(tls_context=_server_context(certificate), require_starttls=True,
-                              authenticator=_authenticator, auth_required=True)
+    inbox, port = smtp_server(tls_context=server_context(certificate), require_starttls=True,
+                              authenticator=authenticator, auth_required=True)
     settings = _settings(f"smtp+starttls://{USER}@127.0.0.1:{port}?from={SENDER}", PASSWORD)
     send(invitation_message(_invite(lang="en"), SENDER), settings, context=trusting)
     [received] = inbox.messages
@@ -305,7 +205,7 @@ def test_starttls_with_a_login_delivers(smtp_server, certificate, trusting, capl
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_smtps_with_a_login_delivers(smtp_server, certificate, trusting):
-    inbox, port = smtp_server(ssl_context=_server_context(certificate), authenticator=_authenticator,
+    inbox, port = smtp_server(ssl_context=server_context(certificate), authenticator=authenticator,
                               auth_required=True, auth_require_tls=False)
     settings = _settings(f"smtps://{USER}@127.0.0.1:{port}?from={SENDER}", PASSWORD)
     send(invitation_message(_invite(lang="nb"), SENDER), settings, context=trusting)
@@ -326,8 +226,8 @@ def _fails(error: type[MailError], message, settings, caplog, capsys, **kwargs) 
 
 
 def test_a_wrong_password_is_rejected_and_never_shown(smtp_server, certificate, trusting, caplog, capsys):
-    inbox, port = smtp_server(tls_context=_server_context(certificate), require_starttls=True,
-                              authenticator=_authenticator, auth_required=True)
+    inbox, port = smtp_server(tls_context=server_context(certificate), require_starttls=True,
+                              authenticator=authenticator, auth_required=True)
     settings = _settings(f"smtp+starttls://{USER}@127.0.0.1:{port}", PASSWORD + "-wrong")
     error = _fails(LoginRejected, invitation_message(_invite(), SENDER), settings, caplog, capsys, context=trusting)
     assert f"127.0.0.1:{port}" in str(error) and "KLYNGE_SMTP_PASSWORD" in str(error)
@@ -356,7 +256,7 @@ def test_a_refused_recipient_is_named(smtp_server, caplog, capsys):
 
 
 def test_a_closed_port_is_a_refused_connection(caplog, capsys):
-    settings = _settings(f"smtp+starttls://{USER}@127.0.0.1:{_free_port()}", PASSWORD)
+    settings = _settings(f"smtp+starttls://{USER}@127.0.0.1:{free_port()}", PASSWORD)
     error = _fails(MailServerRefused, invitation_message(_invite(), SENDER), settings, caplog, capsys)
     assert "nothing answers" in str(error) and error.category == "connection_refused"
 
@@ -371,7 +271,7 @@ def test_a_server_that_never_answers_times_out(caplog, capsys):
 
 
 def test_an_untrusted_certificate_is_a_tls_failure(smtp_server, certificate, caplog, capsys):
-    inbox, port = smtp_server(tls_context=_server_context(certificate), require_starttls=True)
+    inbox, port = smtp_server(tls_context=server_context(certificate), require_starttls=True)
     settings = _settings(f"smtp+starttls://{USER}@127.0.0.1:{port}", PASSWORD)
     error = _fails(TlsFailed, invitation_message(_invite(), SENDER), settings, caplog, capsys)
     assert "certificate" in str(error) and error.category == "tls_failed" and not inbox.messages

@@ -26,8 +26,8 @@ import logging
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -48,8 +48,8 @@ from .i18n import t
 from .settings import LANGUAGES, Settings
 from .templating import render
 
-__all__ = ["COLLEAGUES", "MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "invitation_message",
-           "mail_server", "next_reminder", "parse_smtp_url", "send"]
+__all__ = ["COLLEAGUES", "MAX_REMINDERS", "RELATIONS", "SECURITY", "Invite", "MailServer", "Sent", "follow_up_message",
+           "invitation_message", "mail_server", "next_reminder", "parse_smtp_url", "send"]
 
 log = logging.getLogger(__name__)
 
@@ -227,10 +227,40 @@ def invitation_message(invite: Invite, sender: str) -> EmailMessage:
     ValidationError
         When the address, relation, language, reminder number or link cannot be used.
     """
+    return _message(invite, sender, "invitation", _texts)
+
+
+def follow_up_message(invite: Invite, sender: str) -> EmailMessage:
+    """The e-mail that follows up a person who signed in and then stopped: their work in the cluster is
+    waiting, with a fresh sign-in link; in ``invite.lang``, as plain text and HTML (``reminder`` is unused).
+
+    Raises
+    ------
+    ValidationError
+        As :func:`invitation_message`.
+    """
+    return _message(replace(invite, reminder=0), sender, "follow_up", _follow_up_texts)
+
+
+def _follow_up_texts(invite: Invite) -> dict[str, str]:
+    lang, values = invite.lang, {"name": invite.name, "inviter": invite.inviter, "cluster": invite.cluster}
+    return {
+        "subject": t("mail.follow_up.subject", lang, **values),
+        "greeting": t("mail.greeting", lang, **values),
+        "intro": t("mail.follow_up.intro", lang, **values),
+        "action": t("mail.action", lang),
+        "button": t("mail.follow_up.button", lang),
+        "personal": t("mail.personal", lang),
+        "footer": t("mail.follow_up.footer", lang, **values),
+    }
+
+
+def _message(invite: Invite, sender: str, template: str, write: Callable[[Invite], dict[str, str]]) -> EmailMessage:
+    """The message of ``template`` with the texts ``write`` makes, once the invite is known to be usable."""
     problems = invite.problems()
     if problems:
         raise ValidationError(problems)
-    texts = _texts(invite)
+    texts = write(invite)
     context = {"lang": invite.lang, "link": invite.link, "note": invite.note.strip(), **texts}
     message = EmailMessage()
     message["Subject"] = texts["subject"]
@@ -238,8 +268,8 @@ def invitation_message(invite: Invite, sender: str) -> EmailMessage:
     message["To"] = Address(invite.name, addr_spec=invite.email)
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
-    message.set_content(render("mail/invitation.txt.j2", **context))
-    message.add_alternative(render("mail/invitation.html.j2", **context), subtype="html")
+    message.set_content(render(f"mail/{template}.txt.j2", **context))
+    message.add_alternative(render(f"mail/{template}.html.j2", **context), subtype="html")
     message["Content-Language"] = invite.lang  # after add_alternative, which moves Content-* headers to a part
     return message
 

@@ -14,7 +14,7 @@ from .validation import validate
 
 __all__ = ["Invitation", "backup", "backup_folder", "erase_person", "export_cluster", "export_person",
            "export_research", "find_person", "import_cluster", "import_members", "init_cluster", "invite", "reissue",
-           "restore", "revoke", "signin_link", "status", "store_for", "upgrade"]
+           "restore", "revoke", "send_invitation", "send_reminders", "signin_link", "status", "store_for", "upgrade"]
 
 SYSTEM = Identity.system()
 
@@ -83,6 +83,33 @@ def invite(settings: Settings, *, name: str, email: str, role: str = "participan
         person_id = store.add_person(SYSTEM, person, cluster.id)
         key = store.issue_key(SYSTEM, person_id, settings.server_secret(), settings.key_days)
     return Invitation(person_id, person.role, person.name, key, signin_link(settings, key))
+
+
+def send_invitation(settings: Settings, *, name: str, email: str, organisation: str | None = None,
+                    relation: str | None = None, note: str = "", send: bool = True):
+    """Invite a person from the command line (the cluster's team invites): e-mail the link, or with ``send``
+    false return it to copy. Returns a :class:`klynge.invitations.Outcome`; a failed mail is in it, not raised.
+
+    ``organisation`` (an id or organisation number) makes the person a colleague there unless ``relation``
+    says otherwise; without one they are invited to register their own (relation ``other`` by default).
+    """
+    from . import invitations
+    from .model import InvitationRequest
+
+    with store_for(settings) as store:
+        org_id = _find_organisation(store, organisation) if organisation else None
+        request = validate(InvitationRequest, {
+            "name": name, "email": email, "relation": relation or ("colleague" if org_id else "other"),
+            "lang": settings.lang, "note": note, "organisation_id": org_id}, settings.lang)
+        return invitations.invite(settings, store, SYSTEM, request, send=send)
+
+
+def send_reminders(settings: Settings) -> list:
+    """Send the invitations' reminders due now in every cluster, and try again the mails that failed."""
+    from . import invitations
+
+    with store_for(settings) as store:
+        return invitations.send_reminders(settings, store, SYSTEM)
 
 
 def revoke(settings: Settings, key_id: str) -> None:
@@ -175,10 +202,12 @@ def _person_id(store: Store, ref: str) -> int:
     return int(ref) if ref.isdigit() else store.person_by_email(SYSTEM, ref).id
 
 
-def import_members(settings: Settings, path: str, *, invite: bool = False) -> tuple[object, list[Invitation]]:
+def import_members(settings: Settings, path: str, *, invite: bool = False,
+                   send: bool = False) -> tuple[object, list]:
     """Add the organisations and people of a facilitator's spreadsheet, all or nothing.
 
-    With ``invite``, each new person gets a sign-in key at once.
+    With ``invite``, each new person gets a sign-in key at once; with ``send`` too, it is e-mailed to
+    them as an invitation, and the list holds a :class:`klynge.invitations.Outcome` per person.
     """
     from .roster import import_roster, read_roster
 
@@ -187,6 +216,9 @@ def import_members(settings: Settings, path: str, *, invite: bool = False) -> tu
     with store_for(settings) as store:
         cluster = store.cluster(SYSTEM)
         result = import_roster(store, SYSTEM, rows, cluster.id, lang=settings.lang)
+        if invite and send:
+            from .invitations import invite_members
+            return result, invite_members(settings, store, SYSTEM, result.people_added)
         if invite:
             for person_id in result.people_added:
                 person = store.person(SYSTEM, person_id)

@@ -260,3 +260,34 @@ def test_erasing_an_invitee_forgets_their_name_and_address_but_keeps_who_invited
     assert (gone.name, gone.email, gone.inviter_name, gone.relation) == ("", "", "Fjell Person", "supplier")
     assert store.due_reminders(system, T0 + timedelta(days=8)) == []  # no mail to an erased person
     store.create_invitation(fac, _request())  # the address is free again
+
+
+def test_a_registered_member_gets_an_invitation_of_their_own_once(store, cluster, system):
+    fac, stuga = cluster["who"]["facilitator"], cluster["who"]["stuga"]
+    made = store.invite_member(fac, stuga.person_id, lang="sv")
+    assert (made.person_id, made.relation, made.lang, made.organisation_id, made.inviter_name) == (
+        stuga.person_id, "other", "sv", cluster["orgs"]["stuga"], "Facilitator")
+    assert store.invitation_of(fac, stuga.person_id).id == made.id
+    with pytest.raises(ValidationError, match="invited already"):
+        store.invite_member(fac, stuga.person_id)
+    with pytest.raises(AccessDenied):
+        store.invite_member(cluster["who"]["fjell"], cluster["who"]["gard"].person_id)
+    with pytest.raises(NotFound):
+        store.invitation_of(fac, cluster["who"]["gard"].person_id)
+
+
+def test_history_is_loaded_as_it_happened_for_the_system_only(store, cluster, system):
+    fjell = cluster["who"]["fjell"]
+    rows = [{"person_id": cluster["who"]["gard"].person_id, "inviter_id": fjell.person_id, "relation": "supplier",
+             "lang": "nb", "note": "", "created_at": T0, "delivery": "sent", "sent_at": T0,
+             "reminders": [T0 + timedelta(days=7)], "attempts": 2, "accepted_at": T0 + timedelta(days=8)},
+            {"person": {"name": "Ny Person", "email": "ny@example.se"}, "inviter_id": fjell.person_id,
+             "relation": "customer", "lang": "sv", "note": "Hej", "created_at": T0, "delivery": "bounced",
+             "attempts": 1, "last_error": "refused"}]
+    with pytest.raises(AccessDenied):
+        store.load_invitations(cluster["who"]["facilitator"], cluster["id"], rows)
+    old, new = (store.invitation(fjell, i) for i in store.load_invitations(system, cluster["id"], rows))
+    assert (old.inviter_organisation_id, old.reminders, old.accepted_at) == (
+        cluster["orgs"]["fjell"], (T0 + timedelta(days=7),), T0 + timedelta(days=8))
+    assert (new.name, new.delivery, new.last_error, new.accepted_at) == ("Ny Person", "bounced", "refused", None)
+    assert store.person(system, new.person_id).role == "invitee"

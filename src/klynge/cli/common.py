@@ -9,7 +9,8 @@ from collections.abc import Callable
 from ..errors import Unreachable
 from ..settings import LANGUAGES
 
-__all__ = ["command_group", "common_options", "database_problem", "language_options", "print_invitation", "shown_url"]
+__all__ = ["command_group", "common_options", "database_problem", "language_options", "print_invitation",
+           "print_outcome", "shown_url"]
 
 DB_HELP = "database URL or SQLite file (overrides KLYNGE_DB)"
 LANG_HELP = f"language of what the command writes: {', '.join(LANGUAGES)} (overrides KLYNGE_LANG)"
@@ -57,6 +58,28 @@ def print_invitation(inv) -> None:
     """One new sign-in link on standard output, and a reminder that it is shown only now."""
     print(f"{inv.role} {inv.name} (person {inv.person_id}): {inv.link}")
     print("The link is shown only now; send it to the person.", file=sys.stderr)
+
+
+def print_outcome(outcome) -> int:
+    """One invitation's delivery (a :class:`klynge.invitations.Outcome`) on standard output; the exit code.
+
+    A link to copy goes to standard output (shown once); an error to standard error with the news
+    that the invitation is kept. 1 when a mail could not be sent, else 0.
+    """
+    inv = outcome.invitation
+    print(f"{inv.name} <{inv.email}> (invitation {inv.id}, person {inv.person_id}): {inv.delivery}")
+    if outcome.link:
+        print(f"sign-in link: {outcome.link}")
+    if outcome.link and not outcome.error:
+        print("The link is shown only now; send it to the person.", file=sys.stderr)
+    if outcome.error and outcome.category == "no_server":
+        print(f"{outcome.error}. The link is shown only now.", file=sys.stderr)
+        return 0
+    if outcome.error:
+        kept = "" if "tried again" in outcome.error else "; the invitation is kept"
+        print(f"klynge: {outcome.error}{kept}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def database_problem(exc: Exception, url: str) -> Unreachable | None:

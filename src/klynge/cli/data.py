@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
+from ..errors import ValidationError
 from ..settings import Settings
-from .common import command_group, language_options, print_invitation, shown_url
+from .common import command_group, language_options, print_invitation, print_outcome, shown_url
 
 __all__ = ["register"]
 
@@ -46,6 +48,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="add members from a spreadsheet (CSV or XLSX), all or nothing")
     p.add_argument("path")
     p.add_argument("--invite", action="store_true", help="print a sign-in link for every new person")
+    p.add_argument("--send", action="store_true", help="with --invite: e-mail each new person their link instead "
+                                                       "(KLYNGE_SMTP_URL), in --lang")
     p.set_defaults(run=members)
 
 
@@ -125,12 +129,21 @@ def _report_import(done, verb: str) -> None:
 
 
 def members(args: argparse.Namespace, settings: Settings) -> int:
-    """``klynge members PATH [--invite]``."""
+    """``klynge members PATH [--invite [--send]]``."""
     from .. import operations as ops
 
-    result, invitations = ops.import_members(settings, args.path, invite=args.invite)
+    if args.send and not args.invite:
+        raise ValidationError([("", "--send e-mails the invitations: give --invite too")])
+    result, invitations = ops.import_members(settings, args.path, invite=args.invite, send=args.send)
     print(f"{len(result.organisations_added)} organisations added, {len(result.organisations_reused)} "
           f"already known, {len(result.people_added)} people added")
+    if args.send:
+        codes = [print_outcome(outcome) for outcome in invitations]
+        if len(invitations) < len(result.people_added):
+            print(f"klynge: {len(result.people_added) - len(invitations)} invitations are queued, not sent; "
+                  f"`klynge invite remind` sends them once the mail server answers", file=sys.stderr)
+            codes.append(1)
+        return max(codes, default=0)
     for inv in invitations:
         print_invitation(inv)
     return 0

@@ -15,6 +15,7 @@ registrations race), is an :class:`~klynge.errors.AlreadyRegistered` naming whos
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -159,18 +160,64 @@ class InvitationsMixin:
                     cluster_id=cid, organisation_id=request.organisation_id, name=request.name,
                     email=request.email, role=role, created_at=moment, position=request.position,
                 )).inserted_primary_key[0]
-                iid = c.execute(insert(s.invitations).values(
-                    cluster_id=cid, person_id=pid, inviter_id=who.person_id, inviter_organisation_id=inviter_org,
+                return self._new_invitation(
+                    c, cluster_id=cid, person_id=pid, inviter_id=who.person_id, inviter_organisation_id=inviter_org,
                     organisation_id=request.organisation_id, relation=request.relation, note=request.note,
-                    lang=request.lang, created_at=moment, delivery="queued", reminders=[], attempts=0,
-                    last_error="",
-                )).inserted_primary_key[0]
-                return self._invitation_row(c, iid)
+                    lang=request.lang)
         except IntegrityError:
             # the same address invited by someone else at the same moment: the unique e-mail caught it
             with reading(self.engine) as c:
                 self._check_new_address(c, request.email)
             raise
+
+    def invite_member(self, who: Identity, person_id: int, *, relation: str = "other",
+                      lang: str = "nb") -> StoredInvitation:
+        """An invitation for a person already registered (a member from the facilitator's spreadsheet), so
+        their sign-in link can be mailed and followed like any other; the cluster's team invites them.
+
+        Raises
+        ------
+        ValidationError
+            The person was invited already (send that invitation again instead).
+        """
+        with writing(self.engine, who) as c:
+            person = c.execute(select(s.people).where(s.people.c.id == person_id,
+                                                      s.people.c.erased_at.is_(None))).mappings().first()
+            if person is None:
+                raise NotFound(f"no person with id {person_id}")
+            require(who, "manage", cluster_id=person["cluster_id"])
+            if c.execute(select(s.invitations.c.id).where(s.invitations.c.person_id == person_id)).first():
+                raise ValidationError([("email", f"{person['email']} was invited already; send it again")])
+            return self._new_invitation(
+                c, cluster_id=person["cluster_id"], person_id=person_id, inviter_id=who.person_id,
+                inviter_organisation_id=None, organisation_id=person["organisation_id"], relation=relation, note="",
+                lang=lang)
+
+    def load_invitations(self, who: Identity, cluster_id: int, rows: Sequence[Mapping]) -> list[int]:
+        """Write invitations as they happened (the demo's history), in one transaction; for the system.
+
+        Each row holds the columns of an invitation (times included) and either ``person_id``, a person
+        already registered, or ``person`` (name and e-mail), a new invitee made with it. The inviter's
+        organisation is the inviter's own. Returns the invitations' ids, in the order of ``rows``.
+        """
+        require(who, "admin")
+        ids = []
+        with writing(self.engine, who) as c:
+            for row in rows:
+                values = dict(row)
+                new = values.pop("person", None)
+                if new is not None:
+                    self._check_new_address(c, new["email"])
+                    values["person_id"] = c.execute(insert(s.people).values(
+                        cluster_id=cluster_id, name=new["name"], email=new["email"], role="invitee",
+                        created_at=values["created_at"])).inserted_primary_key[0]
+                inviter = values.get("inviter_id")
+                values["inviter_organisation_id"] = inviter and c.execute(
+                    select(s.people.c.organisation_id).where(s.people.c.id == inviter)).scalar()
+                values["reminders"] = [r.isoformat() for r in values.get("reminders", ())]
+                ids.append(c.execute(insert(s.invitations).values(cluster_id=cluster_id, **values))
+                           .inserted_primary_key[0])
+        return ids
 
     def invitations(self, who: Identity, *, organisation_id: int | None = None) -> list[StoredInvitation]:
         """Invitations of the caller's cluster, oldest first: all for a facilitator (or those ``organisation_id``
@@ -386,6 +433,12 @@ class InvitationsMixin:
                     role="participant", organisation_id=row["organisation_id"], position=row["position"]))
 
     # -- helpers --------------------------------------------------------------------------------------------
+    def _new_invitation(self, c: Connection, **values) -> StoredInvitation:
+        """A new invitation (queued, nothing sent yet) of the values given, in ``c``'s transaction."""
+        iid = c.execute(insert(s.invitations).values(created_at=now(), delivery="queued", reminders=[], attempts=0,
+                                                     last_error="", **values)).inserted_primary_key[0]
+        return self._invitation_row(c, iid)
+
     def _invitation_row(self, c: Connection, invitation_id: int) -> StoredInvitation:
         row = c.execute(_QUERY.where(s.invitations.c.id == invitation_id)).mappings().first()
         if row is None:
