@@ -6,10 +6,7 @@ A real SQLite store, real keys and access rules, and, where mail is sent, a real
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -27,6 +24,8 @@ from klynge.widgets.members_service import MembersService
 from klynge.widgets.registration_page import RegistrationPage
 from klynge.widgets.registration_service import Registered, RegistrationService, Taken, Waiting
 
+from ..smtp import Inbox, free_port
+
 SENDER = "post@klynge.example"
 
 
@@ -43,21 +42,6 @@ def _settings(tmp_path, smtp_url: str | None = None):
 @pytest.fixture
 def settings(tmp_path):
     return _settings(tmp_path)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
 
 
 def _page(store, who, settings, org) -> InvitePage:
@@ -152,7 +136,7 @@ def test_an_address_already_in_the_network_is_said_beside_the_email_naming_whose
 
 
 def test_with_a_mail_server_the_invitation_is_sent_and_a_failed_one_can_be_tried_again(store, cluster, tmp_path):
-    port = _free_port()  # nobody listens here yet: sending fails
+    port = free_port()  # nobody listens here yet: sending fails
     settings = _settings(tmp_path, f"smtp://127.0.0.1:{port}?from={SENDER}")
     page = _page(store, cluster["who"]["fjell"], settings, cluster["orgs"]["fjell"])
     assert page._mail.value == "" and page.partner._button.description == t("invite.send", "en")
