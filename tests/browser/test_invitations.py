@@ -66,9 +66,13 @@ def parts_at_both_widths(page, name: str, *selectors: str) -> None:
     """Screenshots of parts of a long page (``name-1-desktop.png`` ...) at 1366 and at 390 px wide."""
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def shoot(_width: int, suffix: str) -> None:
+    def shoot(width: int, suffix: str) -> None:
         for n, selector in enumerate(selectors, 1):
-            page.locator(selector).screenshot(path=str(SHOTS / f"{name}-{n}-{suffix}.png"))
+            part = page.locator(selector)
+            height = part.evaluate("(e) => e.getBoundingClientRect().height")
+            page.set_viewport_size({"width": width, "height": min(8000, int(height) + 100)})  # all of it painted
+            settle(page)
+            part.screenshot(path=str(SHOTS / f"{name}-{n}-{suffix}.png"))
 
     at_both_widths(page, name, shoot)
 

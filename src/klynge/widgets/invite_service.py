@@ -165,9 +165,14 @@ class InviteService:
         return _sent(invitations.resend(self._settings, self._store, self._who, invitation_id))
 
     def invitations(self) -> list:
-        """The invitations the organisation made (participant), or all of the cluster's (facilitator), newest first."""
+        """The invitations the organisation made (participant), or all of the cluster's (facilitator).
+
+        Those that need a hand come first (failed, bounced, not sent), then those waiting for an answer,
+        then the accepted ones; newest first within each.
+        """
         found = self._store.invitations(self._who, organisation_id=self._organisation_id)
-        return sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
+        newest = sorted(found, key=lambda i: (i.created_at, i.id), reverse=True)
+        return sorted(newest, key=_urgency)
 
     # -- who joins ------------------------------------------------------------------------
     def join_requests(self) -> list:
@@ -178,6 +183,14 @@ class InviteService:
     def decide(self, request_id: int, approve: bool) -> None:
         """Let the person of a request join the organisation, or decline."""
         self._store.decide_join(self._who, request_id, approve)
+
+
+#: The order of the list: what needs a hand first, the accepted last.
+_ORDER = {"failed": 0, "bounced": 1, "queued": 2, "link": 3, "sent": 4}
+
+
+def _urgency(invitation) -> int:
+    return 5 if invitation.accepted_at is not None else _ORDER.get(invitation.delivery, 4)
 
 
 def _sent(outcome) -> Sent:
