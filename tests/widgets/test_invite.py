@@ -225,11 +225,21 @@ def test_a_taken_number_names_its_organisation_and_the_request_to_join_is_approv
     assert person.role == "participant" and person.organisation_id == cluster["orgs"]["gard"]
 
 
-def test_another_organisations_participant_sees_no_request_to_join_it(store, cluster, settings):
+def test_a_declined_request_is_said_and_the_invitee_may_register_their_own(store, cluster, settings):
     invitee = _invitee(store, cluster, settings, "Siv Søker", "siv@gard.example")
     RegistrationService(store, invitee, settings).request_join(cluster["orgs"]["gard"])
-    page = _page(store, cluster["who"]["stuga"], settings, cluster["orgs"]["stuga"])
-    assert page.requests.requests == []
+    assert _page(store, cluster["who"]["stuga"], settings, cluster["orgs"]["stuga"]).requests.requests == []
+
+    gard = _page(store, cluster["who"]["gard"], settings, cluster["orgs"]["gard"])
+    gard.lang = "sv"
+    decline = gard.requests._rows.children[0].children[1].children[1]
+    assert decline.description == "Avböj"
+    decline.click()
+    assert "Förfrågan från Siv Søker är avböjd." in _text(gard.requests._status.value)
+    page = _registration(store, invitee, settings)
+    assert page.outcome is None and page._form.layout.display != "none"
+    assert "Gardsbutikken" in _text(page._done.value) and "klynge-message" in page._done.value
+    assert store.person_by_email(cluster["who"]["facilitator"], "siv@gard.example").role == "invitee"
 
 
 # -- the facilitator's member page ------------------------------------------------------------------------------
@@ -256,3 +266,23 @@ def test_the_facilitator_invites_a_partner_for_a_new_organisation_with_relation_
     # A member organisation chosen: its people are colleagues or board members.
     page._org.value = cluster["orgs"]["gard"]
     assert [v for _l, v in page._relation.options] == ["colleague", "board"]
+
+
+# -- the participant app ----------------------------------------------------------------------------------------
+
+
+def test_the_participant_app_shows_an_invitee_only_the_registration_page_and_a_member_the_invite_step(
+        store, cluster, settings):
+    from klynge.apps.participant import ParticipantApp
+    from klynge.apps.session import AppSession
+
+    invitee = _invitee(store, cluster, settings)
+    app = ParticipantApp(AppSession(settings, store, invitee, "sv"))
+    assert list(app.shell._pages) == ["register"]
+    assert isinstance(app.shell.page("register"), RegistrationPage)
+    assert app.shell.page("register").lang == "sv"
+
+    member = ParticipantApp(AppSession(settings, store, cluster["who"]["fjell"], "nb"))
+    assert "invite" in member.shell._pages and "register" not in member.shell._pages
+    member.shell.show("invite")
+    assert isinstance(member.shell.page("invite"), InvitePage)

@@ -81,8 +81,10 @@ class RegistrationPage(w.VBox):
         self._done.add_class("klynge-register-done")
         self.children = [style(), style(FORM_STYLE + STYLE), self._head, self._done, self._form, self._taken]
         self._places()
+        self._declined: str | None = None
         try:
             waiting = service.waiting()
+            self._declined = None if waiting is not None else service.declined()
         except Exception:
             log.exception("registration: the requests to join could not be read")
             waiting = None
@@ -205,5 +207,7 @@ class RegistrationPage(w.VBox):
         elif isinstance(outcome, Waiting):
             self._done.value = snippet(_T, "waiting", t("register.waiting.title", lang),
                                        t("register.waiting.body", lang, name=outcome.organisation))
+        elif self._declined:
+            self._done.value = snippet(_T, "outcome", t("register.declined", lang, name=self._declined), False)
         else:
             self._done.value = ""

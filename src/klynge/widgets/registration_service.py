@@ -139,6 +139,14 @@ class RegistrationService:
         last = max(requests, key=lambda r: (r.created_at, r.id))
         return Waiting(last.id, last.organisation_id, last.organisation_name)
 
+    def declined(self) -> str | None:
+        """The organisation that declined the invitee's latest request to join, when it did (and none waits)."""
+        requests = self._store.join_requests(self._who)
+        if not requests:
+            return None
+        last = max(requests, key=lambda r: (r.created_at, r.id))
+        return last.organisation_name if last.decided_at is not None and not last.approved else None
+
 
 def _named(exc: FormProblems, lang: str) -> list[tuple[str, str, str]]:
     """The problems of ``exc`` with their field names again (``FormProblems`` keeps them by field)."""
