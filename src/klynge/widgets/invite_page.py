@@ -74,7 +74,8 @@ class InviteForm(w.VBox):
         self._head = w.HTML()
         self._inputs = {"name": w.Text(), "email": w.Text(), "relation": w.Dropdown(options=list(relations)),
                         "lang": w.Dropdown(options=language_options(), value="nb"), "note": w.Textarea(rows=3)}
-        self._lang_chosen = False
+        self._lang_chosen = False  # the invitee's language follows the page's until the person picks one
+        self._following = False  # the page's language is being put in: not the person's choice
         self._inputs["lang"].observe(self._on_language, "value")
         self._fields = {name: Field(widget, name=f"invite-{name}") for name, widget in self._inputs.items()}
         self._button = w.Button(button_style="primary")
@@ -140,17 +141,17 @@ class InviteForm(w.VBox):
         self.on_sent()
 
     def _on_language(self, _change) -> None:
-        if not getattr(self, "_filling", False):
+        if not self._following:
             self._lang_chosen = True
 
     @observe("lang")
     def _on_lang(self, change) -> None:
-        if not self._lang_chosen:  # the invitee's language follows the page's until it is chosen
-            self._filling = True
+        if not self._lang_chosen:
+            self._following = True
             try:
                 self._inputs["lang"].value = change["new"]
             finally:
-                self._filling = False
+                self._following = False
         self._relabel()
 
     def _relabel(self) -> None:
