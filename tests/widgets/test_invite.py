@@ -268,6 +268,20 @@ def test_the_facilitator_invites_a_partner_for_a_new_organisation_with_relation_
     assert [v for _l, v in page._relation.options] == ["colleague", "board"]
 
 
+def test_the_facilitator_lets_a_person_join_a_member_organisation(store, cluster, settings):
+    invitee = _invitee(store, cluster, settings, "Siv Søker", "siv@gard.example")
+    RegistrationService(store, invitee, settings).request_join(cluster["orgs"]["gard"], "board")
+    page = MembersPage(MembersService(store, cluster["who"]["facilitator"], settings))
+    page.lang = "nb"
+    [request] = page.requests.requests
+    row = page.requests._rows.children[0]
+    assert "Gardsbutikken" in _text(row.children[0].value) and "Styremedlem" in _text(row.children[0].value)
+    row.children[1].children[0].click()
+    assert "Siv Søker er nå med" in _text(page.requests._status.value)
+    assert "Siv Søker" in next(r for r in page._rows if r.name == "Gardsbutikken").people
+    assert _position(store, "siv@gard.example") == "board"
+
+
 # -- the participant app ----------------------------------------------------------------------------------------
 
 

@@ -19,11 +19,20 @@ from ..i18n import t
 from ..templating import part, snippet
 from .invite_service import InviteService, Sent, can_retry, delivery_text, retry_label
 
-__all__ = ["InvitationsList", "LinkBox", "relation_label", "sent_text"]
+__all__ = ["LIST_STYLE", "InvitationsList", "LinkBox", "relation_label", "sent_text"]
 
 log = logging.getLogger(__name__)
 
 _T = "widgets/invite.html.j2"
+
+#: The lists' own styles (the invitations and the requests to join), for every page that shows them.
+LIST_STYLE = """
+.klynge-fac .klynge-invite-state.ok{color:#15803d}
+.klynge-fac .klynge-invite-state.bad{color:#b91c1c}
+.klynge-fac .klynge-invite-retries,.klynge-fac .klynge-invite-actions{display:flex;flex-wrap:wrap;gap:6px 10px}
+.klynge-fac .klynge-invite-request-row{border-top:1px solid var(--klynge-line,#d9e2ec);padding:8px 0;gap:6px}
+.klynge-fac .klynge-invite-request-row .klynge-invite-actions{margin-top:4px}
+"""
 
 #: The kinds of failure said in the reader's language (the others in the mail server's words).
 WHY = ("failed", "recipient_refused", "login_rejected", "connection_refused", "timed_out", "tls_failed", "settings")

@@ -22,7 +22,7 @@ from ..formatting import day
 from ..i18n import t
 from ..templating import part, snippet
 from .facilitator_style import style
-from .invitations_list import InvitationsList, LinkBox, relation_label, sent_text
+from .invitations_list import LIST_STYLE, InvitationsList, LinkBox, relation_label, sent_text
 from .invite_service import COLLEAGUES, FIELDS, PARTNERS, InviteService, language_options
 from .profile_form import Field, relabel_options
 
@@ -49,11 +49,6 @@ FORM_STYLE = """
 
 STYLE = """
 .klynge-invite .klynge-invite-nomail{border-left:4px solid #b45309;background:#fff7ed;padding:6px 12px;margin:8px 0}
-.klynge-invite .klynge-invite-state.ok{color:#15803d}
-.klynge-invite .klynge-invite-state.bad{color:#b91c1c}
-.klynge-invite .klynge-invite-retries,.klynge-invite .klynge-invite-actions{display:flex;flex-wrap:wrap;gap:6px 10px}
-.klynge-invite .klynge-invite-request-row{border-top:1px solid var(--klynge-line,#d9e2ec);padding:8px 0;gap:6px}
-.klynge-invite .klynge-invite-request-row .klynge-invite-actions{margin-top:4px}
 """
 
 
@@ -174,10 +169,10 @@ class JoinRequests(w.VBox):
 
     lang = Unicode("nb")
 
-    def __init__(self, service: InviteService):
+    def __init__(self, service: InviteService, *, show_organisation: bool = False):
         super().__init__()
         self.add_class("klynge-invite-requests")
-        self._service = service
+        self._service, self._show_organisation = service, show_organisation
         self.requests: list = []
         self._head = w.HTML()
         self._rows = w.VBox()
@@ -219,13 +214,17 @@ class JoinRequests(w.VBox):
 
     def _draw(self) -> None:
         lang = self.lang
-        self._head.value = part("heading", 3, t("invite.join.title", lang),
-                                t("invite.join.help" if self.requests else "invite.join.none", lang),
+        if self._show_organisation:  # a facilitator's view: the requests to join any organisation
+            help_key = "invite.join.help_all" if self.requests else "invite.join.none_all"
+        else:
+            help_key = "invite.join.help" if self.requests else "invite.join.none"
+        self._head.value = part("heading", 3, t("invite.join.title", lang), t(help_key, lang),
                                 intro_css="klynge-fac-muted")
         rows = []
         for r in self.requests:
             info = w.HTML(snippet(_T, "request", r.name, r.email, t(f"invite.position.{r.position}", lang),
-                                  t("invite.join.since", lang, date=day(r.created_at, lang))))
+                                  t("invite.join.since", lang, date=day(r.created_at, lang)),
+                                  r.organisation_name if self._show_organisation else ""))
             approve = w.Button(description=t("invite.join.approve", lang), button_style="primary")
             approve.add_class("klynge-invite-approve")
             approve.on_click(lambda _b, rid=r.id: self.decide(rid, True))
@@ -267,7 +266,8 @@ class InvitePage(w.VBox):
         own.add_class("klynge-invite-own")
         for form in (self.partner, self.colleague):
             form.on_sent = self.list.refresh
-        self.children = [style(), style(FORM_STYLE + STYLE), self._head, self._mail, self.partner, listing, own]
+        self.children = [style(), style(FORM_STYLE + LIST_STYLE + STYLE), self._head, self._mail, self.partner,
+                         listing, own]
         self._relabel()
 
     def refresh(self) -> None:

@@ -8,7 +8,8 @@ new organisation, or a colleague or board member into one that is a member; "sen
 the sign-in link through the mail server. A sign-in link not sent is shown once, in a box to copy
 from, and is gone at the next action or when the page is drawn again: the store keeps only an HMAC
 of its key. Under the form, every invitation of the cluster with its delivery in plain words, and
-"send again" for the failed ones (:class:`~klynge.widgets.invitations_list.InvitationsList`).
+"send again" for the failed ones (:class:`~klynge.widgets.invitations_list.InvitationsList`), and the
+requests to join a member organisation, each let in or declined.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from ..formatting import day
 from ..i18n import t
 from ..templating import part, snippet
 from .facilitator_style import style
-from .invitations_list import InvitationsList, relation_label, sent_text
+from .invitations_list import LIST_STYLE, InvitationsList, relation_label, sent_text
+from .invite_page import JoinRequests
 from .invite_service import COLLEAGUES, PARTNERS, InviteService, language_options
 from .members_service import ROLES, MembersService
 
@@ -41,9 +43,6 @@ NEW = 0
 
 _STYLE = """
 .klynge-members .klynge-members-note textarea{min-width:16rem;max-width:100%;min-height:3rem}
-.klynge-members .klynge-invite-state.ok{color:#15803d}
-.klynge-members .klynge-invite-state.bad{color:#b91c1c}
-.klynge-members .klynge-invite-retries{display:flex;flex-wrap:wrap;gap:6px 10px}
 @media (max-width:700px){.klynge-members .klynge-members-note textarea{min-width:0;width:100%}
   .klynge-members .klynge-members-note{width:100%}}
 """
@@ -127,6 +126,8 @@ class MembersPage(w.VBox):
         sending = w.HBox([self._note, self._send_mail, self._invite])
         sending.add_class("klynge-fac-row")
         self.invitations = InvitationsList(self._invites, show_by=True, heading_level=3)
+        self.requests = JoinRequests(self._invites, show_organisation=True)
+        self.requests.on_decided = self._read
         invite = self._invite_box = w.VBox([self._invite_head, form, sending, self._mail_note])
         invite.add_class("klynge-fac-section")
         invite.add_class("klynge-members-invite-box")
@@ -152,10 +153,11 @@ class MembersPage(w.VBox):
         self._actions = w.VBox([self._confirm, self._link, self._status])
         invite.children = [*invite.children, self._actions]
 
-        invitations = w.VBox([self.invitations])
+        invitations = w.VBox([self.invitations, self.requests])
         invitations.add_class("klynge-fac-section")
         invitations.add_class("klynge-members-invitations")
-        self.children = [style(), style(_STYLE), self._head, filters, self._table, keys, invite, invitations]
+        self.children = [style(), style(_STYLE + LIST_STYLE), self._head, filters, self._table, keys, invite,
+                         invitations]
         self._read()
 
     # -- reading -------------------------------------------------------------------------
@@ -164,6 +166,7 @@ class MembersPage(w.VBox):
         self._hide_link()
         self._read()
         self.invitations.refresh()
+        self.requests.refresh()
 
     def _read(self) -> None:
         self._reload.disabled = True
@@ -303,7 +306,7 @@ class MembersPage(w.VBox):
     # -- drawing -------------------------------------------------------------------------
     @observe("lang")
     def _on_lang(self, change) -> None:
-        self.invitations.lang = change["new"]
+        self.invitations.lang = self.requests.lang = change["new"]
         self._relabel()
 
     def _relabel_relation(self) -> None:
