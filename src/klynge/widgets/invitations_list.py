@@ -29,7 +29,10 @@ _T = "widgets/invite.html.j2"
 LIST_STYLE = """
 .klynge-fac .klynge-invite-state.ok{color:#15803d}
 .klynge-fac .klynge-invite-state.bad{color:#b91c1c}
-.klynge-fac .klynge-invite-retries,.klynge-fac .klynge-invite-actions{display:flex;flex-wrap:wrap;gap:6px 10px}
+.klynge-fac .klynge-invite-retries,.klynge-fac .klynge-invite-actions{display:flex;flex-direction:row;flex-wrap:wrap;
+  align-items:flex-start;gap:6px 10px}
+.klynge-fac .klynge-invite-retries{margin:4px 0 8px}
+.klynge-fac .klynge-invite-table td.name{min-width:12rem}
 .klynge-fac .klynge-invite-request-row{border-top:1px solid var(--klynge-line,#d9e2ec);padding:8px 0;gap:6px}
 .klynge-fac .klynge-invite-request-row .klynge-invite-actions{margin-top:4px}
 """
@@ -103,7 +106,8 @@ class InvitationsList(w.VBox):
         self._status = w.HTML()
         self._status.add_class("klynge-invite-list-status")
         self.links = LinkBox("klynge-invite-retry-link")
-        self.children = [self._head, self._table, self._retries, self._status, self.links]
+        # What needs a hand comes first: the "try again" buttons and what became of one, then the list.
+        self.children = [self._head, self._retries, self._status, self.links, self._table]
         self.refresh()
 
     def refresh(self) -> None:
