@@ -300,3 +300,13 @@ def test_the_participant_app_shows_an_invitee_only_the_registration_page_and_a_m
     assert "invite" in member.shell._pages and "register" not in member.shell._pages
     member.shell.show("invite")
     assert isinstance(member.shell.page("invite"), InvitePage)
+
+
+def test_what_people_typed_shows_as_text_in_the_lists(store, cluster, settings):
+    evil = "Eve <img src=x onerror=alert(1)>"
+    invitee = _invitee(store, cluster, settings, evil, "eve@partner.example")
+    RegistrationService(store, invitee, settings).request_join(cluster["orgs"]["fjell"])
+    page = _page(store, cluster["who"]["fjell"], settings, cluster["orgs"]["fjell"])
+    request_html = page.requests._rows.children[0].children[0].value
+    for html in (page.list._table.value, request_html):
+        assert "<img" not in html and "Eve &lt;img src=x onerror=alert(1)&gt;" in html
