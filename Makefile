@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/matching_bench.py
 	$(BIN)/python bench/optimiser_bench.py
 	$(BIN)/python bench/strategy_bench.py
+	$(BIN)/python bench/invite_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench

@@ -137,10 +137,13 @@ def test_a_colleague_is_told_they_join_the_organisation_at_once(store, cluster, 
     assert (who.role, who.organisation_id) == ("participant", org)
 
 
-def test_an_address_already_in_the_network_sends_nothing(store, cluster, smtp, server):
-    with pytest.raises(AlreadyRegistered, match="Gard Person of Gardsbutikken"):
+def test_an_address_already_in_the_network_sends_nothing_and_says_whose_it_is(store, cluster, smtp, server):
+    with pytest.raises(AlreadyRegistered, match="Gard Person of Gardsbutikken") as caught:
         service.invite(smtp, store, cluster["who"]["fjell"], _request(email="gard@example.no"))
     assert server[0].messages == []
+    assert service.taken_message(caught.value, "nb") == (
+        "gard@example.no er allerede med i nettverket: Gard Person i Gardsbutikken")
+    assert service.taken_message(caught.value, "sv").endswith("Gard Person på Gardsbutikken")
 
 
 # -- reminders --------------------------------------------------------------------------------------------------
@@ -343,6 +346,16 @@ def test_a_failed_send_exits_non_zero_and_says_the_invitation_is_kept(tmp_path, 
     assert PASSWORD not in out.out + out.err
 
 
+def test_the_command_line_says_what_an_invitation_needs(tmp_path, store, cluster, monkeypatch):
+    _cli_env(monkeypatch, tmp_path)
+    with pytest.raises(ValidationError, match="needs --email"):
+        run(["invite", "--name", "Karin", "--send"])
+    with pytest.raises(ValidationError, match="register a facilitator without them"):
+        run(["invite", "--name", "Rut", "--email", "rut@example.no", "--role", "facilitator", "--send"])
+    with pytest.raises(ValidationError, match="give --invite too"):
+        run(["members", str(tmp_path / "none.csv"), "--send"])
+
+
 def test_invite_remind_sends_what_is_due_and_reports_as_json(tmp_path, store, cluster, server, monkeypatch, capsys):
     settings = _cli_env(monkeypatch, tmp_path, server[1])
     fac = cluster["who"]["facilitator"]
@@ -409,3 +422,9 @@ def test_the_demo_holds_a_referral_tree_and_open_invitations_and_sends_nothing(t
     # the reminders the demo's history makes due are sent by the next run, on schedule
     due = store.due_reminders(Identity.system(), reminded.next_reminder_at)
     assert {i.delivery for i in due} == {"sent", "failed"}
+
+
+def test_an_invitee_signs_in_to_the_participant_app():
+    from klynge.server.signin import app_path
+
+    assert app_path("/k/", "invitee") == app_path("/k/", "participant") == "/k/voila/render/participant.ipynb"

@@ -113,13 +113,15 @@ class FormProblems(ValidationError):
 class AlreadyRegistered(ValidationError):
     """A duplicate: an invitee's e-mail address, or an organisation number, is already in the network.
 
-    ``field`` is the field it belongs beside (``email`` or ``orgnr``); ``existing_id`` and ``existing``
-    name the person or organisation already registered, ``organisation`` the person's organisation
-    (empty when they have none), so the message can say whom to ask instead of inviting again.
+    ``field`` is the field it belongs beside (``email`` or ``orgnr``) and ``value`` what was typed there;
+    ``existing_id`` and ``existing`` name the person or organisation already registered, ``organisation``
+    the person's organisation (empty when they have none), so the message can say whom to ask instead.
     """
 
-    def __init__(self, field: str, message: str, *, existing_id: int, existing: str, organisation: str = ""):
+    def __init__(self, field: str, message: str, *, value: str, existing_id: int, existing: str,
+                 organisation: str = ""):
         self.field = field
+        self.value = value
         self.existing_id = existing_id
         self.existing = existing
         self.organisation = organisation

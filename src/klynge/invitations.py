@@ -32,7 +32,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from . import mail, resources
-from .errors import DataError, MailError, NotFound, RecipientRefused, SettingsError, ValidationError
+from .errors import AlreadyRegistered, DataError, MailError, NotFound, RecipientRefused, SettingsError, ValidationError
 from .i18n import t
 from .model import InvitationRequest
 from .model.base import Model, Name, Text
@@ -44,8 +44,7 @@ from .store import Identity, Store, StoredInvitation
 from .store.records import now
 
 __all__ = ["DEFAULT_REMINDER_DAYS", "Outcome", "follow_up", "invite", "invite_members", "load_demo_invitations",
-           "reminder_days",
-           "resend", "send_reminders"]
+           "reminder_days", "resend", "send_reminders", "taken_message"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +77,16 @@ class Outcome:
     def sent(self) -> bool:
         """Whether the mail server took the mail."""
         return self.error is None
+
+
+def taken_message(error: AlreadyRegistered, lang: str) -> str:
+    """An :class:`~klynge.errors.AlreadyRegistered` in a person's language, naming whose the address or number is."""
+    if error.field == "orgnr":
+        return t("invitation.taken.orgnr", lang, orgnr=error.value, organisation=error.existing)
+    if error.organisation:
+        return t("invitation.taken.email_at", lang, email=error.value, person=error.existing,
+                 organisation=error.organisation)
+    return t("invitation.taken.email", lang, email=error.value, person=error.existing)
 
 
 def reminder_days(store: Store, who: Identity) -> int:
@@ -155,8 +164,8 @@ def send_reminders(settings: Settings, store: Store, who: Identity, moment: date
     moment = moment or now()
     outcomes = []
     for found in store.due_reminders(who, moment):
-        if found.delivery == "sent" and len(found.reminders) >= mail.MAX_REMINDERS:
-            continue
+        if found.sent_at is not None and len(found.reminders) >= mail.MAX_REMINDERS:
+            continue  # both reminders went out; the last one's retry is not a third
         outcome = _send(settings, store, who, found, number=_next_number(found), moment=moment)
         outcomes.append(outcome)
         if outcome.category in _SERVER_DOWN:

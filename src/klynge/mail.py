@@ -21,6 +21,7 @@ text and HTML; :func:`send` hands a message to the server and turns each way it 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import smtplib
@@ -295,6 +296,12 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {error}".strip()
 
 
+@functools.cache
+def _trusted() -> ssl.SSLContext:
+    """The system's trusted authorities, loaded once: loading them takes tens of milliseconds a mail."""
+    return ssl.create_default_context()
+
+
 def _connect(server: MailServer, timeout: float, context: ssl.SSLContext) -> smtplib.SMTP:
     if server.security == "tls":
         return smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
@@ -383,7 +390,7 @@ def send(message: EmailMessage, settings: Settings | MailServer, *, timeout: flo
         raise MailError("no mail server is set (KLYNGE_SMTP_URL); copy the sign-in link and send it yourself")
     recipients = ", ".join(a.addr_spec for a in message["To"].addresses)
     try:
-        sent = _deliver(message, server, timeout, context or ssl.create_default_context())
+        sent = _deliver(message, server, timeout, context or _trusted())
     except (smtplib.SMTPException, OSError) as exc:
         error = _classify(exc, server, recipients)
         error.args = (_scrub(str(error), server.password),)

@@ -184,6 +184,9 @@ def test_a_taken_organisation_number_names_the_existing_organisation(store, clus
     assert (caught.value.field, caught.value.existing, caught.value.existing_id) == (
         "orgnr", "Fjellguidene", cluster["orgs"]["fjell"])
     assert "Fjellguidene" in str(caught.value)
+    from klynge.invitations import taken_message
+    assert taken_message(caught.value, "en") == (
+        "974760673 is already registered for Fjellguidene; ask to join it instead")
     assert store.person(system, made.person_id).role == "invitee"  # nothing was saved
 
 

@@ -472,7 +472,7 @@ class InvitationsMixin:
                         .outerjoin(o, o.c.id == p.c.organisation_id).where(p.c.email == email)).mappings().first()
         if row is not None:
             at = f" of {row['organisation']}" if row["organisation"] else ""
-            raise AlreadyRegistered("email", f"{email} is already in the network: {row['name']}{at}",
+            raise AlreadyRegistered("email", f"{email} is already in the network: {row['name']}{at}", value=email,
                                     existing_id=row["id"], existing=row["name"] or "",
                                     organisation=row["organisation"] or "")
 
@@ -482,5 +482,5 @@ class InvitationsMixin:
         row = c.execute(select(o.c.id, o.c.name).where(o.c.country == org.country, o.c.orgnr == org.orgnr)).first()
         if row is not None:
             raise AlreadyRegistered("orgnr", f"{org.orgnr} is already registered for {row.name}; ask to join it",
-                                    existing_id=row.id, existing=row.name, organisation=row.name)
+                                    value=org.orgnr, existing_id=row.id, existing=row.name, organisation=row.name)
 
