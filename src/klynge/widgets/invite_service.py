@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pydantic
 
-from ..errors import FormProblems, SettingsError, ValidationError
+from ..errors import AlreadyRegistered, FormProblems, SettingsError
 from ..formatting import day
 from ..i18n import t
 from ..mail import RELATIONS as PARTNERS
@@ -152,10 +152,8 @@ class InviteService:
         request = self.check(form, lang)
         try:
             outcome = invitations.invite(self._settings, self._store, self._who, request, send=send)
-        except FormProblems:
-            raise
-        except ValidationError as exc:  # already in the network, said by the store
-            raise FormProblems([("email", _label("email", lang), _taken(exc, request.email, lang))]) from None
+        except AlreadyRegistered as exc:  # already in the network: said beside the address, naming whose it is
+            raise FormProblems([("email", _label("email", lang), invitations.taken_message(exc, lang))]) from None
         return _sent(outcome)
 
     def resend(self, invitation_id: int) -> Sent:
@@ -197,12 +195,3 @@ def _sent(outcome) -> Sent:
     inv = outcome.invitation
     return Sent(inv.name, inv.email, inv.delivery, outcome.link, inv.last_error or outcome.error or "",
                 getattr(outcome, "category", None))
-
-
-def _taken(exc: ValidationError, email: str, lang: str) -> str:
-    """An address already in the network, in ``lang``: whose it is, and their organisation when they have one."""
-    who = getattr(exc, "existing", "") or email  # an AlreadyRegistered names the person
-    organisation = getattr(exc, "organisation", "")
-    if organisation:
-        return t("invite.email_taken_at", lang, email=email, name=who, organisation=organisation)
-    return t("invite.email_taken", lang, email=email, name=who)
