@@ -1,7 +1,8 @@
 """One real ``klynge serve`` shared by every browser test, and a real headless Chromium.
 
 The server runs on the demo cluster in a SQLite file of its own; its log is kept for the
-tests that read it. Every page, element, download and ``expect`` waits up to :data:`TIMEOUT`.
+tests that read it. It sends mail to a local SMTP server (aiosmtpd) that runs for the whole
+session: what it received is ``served.inbox``. Every page, element, download and ``expect`` waits up to :data:`TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from klynge.i18n import LANGUAGES, t
 from klynge.settings import load_settings
 
 from ..serving import free_port, klynge_serve
+from ..smtp import Inbox
 
 CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -51,6 +53,8 @@ class Served:
     links: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     process: subprocess.Popen | None = None
+    #: The mail the server sent, as the session's local SMTP server received it.
+    inbox: Inbox | None = None
 
     def link(self, name: str) -> str:
         return self.links[name]
@@ -119,14 +123,30 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory, chromium_path):
-    """``klynge serve`` on a fresh cluster, for the whole session."""
+def mail_inbox():
+    """A local SMTP server for the whole session: (its inbox, its KLYNGE_SMTP_URL)."""
+    from aiosmtpd.controller import Controller
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, f"smtp://127.0.0.1:{port}?from=post@klynge.example"
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory, chromium_path, mail_inbox):
+    """``klynge serve`` on a fresh cluster, sending its mail to the session's SMTP server, for the whole session."""
     home = tmp_path_factory.mktemp("served")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     links, ids = _populate(home, url)
-    with klynge_serve(home, url, port) as process:
-        yield Served(url=url, home=home, log=home / "server.log", links=links, ids=ids, process=process)
+    inbox, smtp_url = mail_inbox
+    with klynge_serve(home, url, port, env={"KLYNGE_SMTP_URL": smtp_url}) as process:
+        yield Served(url=url, home=home, log=home / "server.log", links=links, ids=ids, process=process,
+                     inbox=inbox)
 
 
 class Chromium:

@@ -1,4 +1,6 @@
-"""The participant app: home, profile, canvases, SDG mapping, partners, packages and exports, in one kernel.
+"""The participant app: home, profile, canvases, SDGs, partners, packages, exports and invitations, in one kernel.
+
+An invitee (invited to register an organisation, with none yet) sees only the registration page.
 
 ``notebooks/apps/participant.ipynb`` calls :func:`app`. Everything the app shows comes from the
 store through the session's identity, which the browser can neither see nor change.
@@ -36,14 +38,17 @@ class ParticipantApp:
         who = session.identity
         self.organisation_id = who.organisation_id
         pages = [Page("home", "nav.home", self._home)]
-        if self.organisation_id is not None:
+        if who.role == "invitee":  # invited to register an organisation: nothing else until they have
+            pages = [Page("register", "nav.register", self._registration)]
+        elif self.organisation_id is not None:
             pages += [Page("profile", "nav.profile", self._profile),
                       Page("canvases", "nav.canvases", self._canvases),
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
-                      Page("hours", "hours.nav", self._hours),
+                      Page("invite", "nav.invite", self._invite),
                       Page("events", "nav.events", self._events),
+                      Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -123,6 +128,21 @@ class ParticipantApp:
 
         return ExportsPage(ExportService(self.session.store, self.session.identity, self.organisation_id,
                                          registry=self.registry, outputs=self.session.settings.outputs))
+
+    # -- invitations and registration ----------------------------------------------------
+    def _invite(self) -> w.Widget:
+        from ..widgets.invite_page import InvitePage
+        from ..widgets.invite_service import InviteService
+
+        session = self.session
+        return InvitePage(InviteService(session.store, session.identity, session.settings, self.organisation_id))
+
+    def _registration(self) -> w.Widget:
+        from ..widgets.registration_page import RegistrationPage
+        from ..widgets.registration_service import RegistrationService
+
+        session = self.session
+        return RegistrationPage(RegistrationService(session.store, session.identity, session.settings))
 
     # -- canvases -----------------------------------------------------------------------
     def _canvases(self) -> CanvasesPage:

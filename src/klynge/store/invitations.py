@@ -323,8 +323,8 @@ class InvitationsMixin:
             return [_stored(r) for r in c.execute(q).mappings()]
 
     # -- registration -----------------------------------------------------------------------------------------
-    def register_organisation(self, who: Identity, org: Organisation) -> int:
-        """An invitee registers their organisation in their cluster and becomes its participant (staff).
+    def register_organisation(self, who: Identity, org: Organisation, position: str = "staff") -> int:
+        """An invitee registers their organisation in their cluster and becomes its participant (staff or board).
 
         Raises
         ------
@@ -334,6 +334,8 @@ class InvitationsMixin:
         ValidationError
             The caller is no longer an invitee (they registered or joined already).
         """
+        if position not in POSITIONS:
+            raise ValidationError([("position", f"must be one of {', '.join(POSITIONS)}, got {position!r}")])
         require(who, "register", cluster_id=who.cluster_id)
         org = validate(Organisation, org.model_dump(exclude={"id"}), "en")  # the organisation number checked
         try:
@@ -345,7 +347,7 @@ class InvitationsMixin:
                     **_org_row(org))).inserted_primary_key[0]
                 self._set_memberships(c, oid, who.cluster_id, org.subclusters)
                 c.execute(update(s.people).where(s.people.c.id == who.person_id)
-                          .values(role="participant", organisation_id=oid, position="staff"))
+                          .values(role="participant", organisation_id=oid, position=position))
                 return oid
         except IntegrityError:
             # another registration of the same number committed between our check and our insert

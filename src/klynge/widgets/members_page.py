@@ -2,9 +2,14 @@
 
 The member list is an HTML table (cards on a phone) drawn from :class:`MembersService`'s
 progress. Below it, a person can be picked to renew or revoke their sign-in key, and a new
-person invited; each of these asks for a confirmation first. A sign-in link is shown once,
-in a box to copy from, and is gone at the next action or when the page is drawn again: the
-store keeps only an HMAC of its key.
+person invited; each of these asks for a confirmation first. A participant is invited through
+:func:`klynge.invitations.invite` with why (a relation), a language and a note: a partner to register a
+new organisation, or a colleague or board member into one that is a member; "send by e-mail" sends
+the sign-in link through the mail server. A sign-in link not sent is shown once, in a box to copy
+from, and is gone at the next action or when the page is drawn again: the store keeps only an HMAC
+of its key. Under the form, every invitation of the cluster with its delivery in plain words, and
+"send again" for the failed ones (:class:`~klynge.widgets.invitations_list.InvitationsList`), and the
+requests to join a member organisation, each let in or declined.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from ..formatting import day
 from ..i18n import t
 from ..templating import part, snippet
 from .facilitator_style import style
+from .invitations_list import LIST_STYLE, InvitationsList, relation_label, sent_text
+from .invite_page import JoinRequests
+from .invite_service import COLLEAGUES, PARTNERS, InviteService, language_options
 from .members_service import ROLES, MembersService
 
 __all__ = ["MembersPage"]
@@ -30,17 +38,28 @@ log = logging.getLogger(__name__)
 
 _TEMPLATE = "widgets/members_page.html.j2"
 
+#: The organisation choice of a partner, who registers a new one (no organisation has id 0).
+NEW = 0
+
+_STYLE = """
+.klynge-members .klynge-members-note textarea{min-width:16rem;max-width:100%;min-height:3rem}
+@media (max-width:700px){.klynge-members .klynge-members-note textarea{min-width:0;width:100%}
+  .klynge-members .klynge-members-note{width:100%}}
+"""
+
 
 class MembersPage(w.VBox):
     """The member list with progress and last activity, and invitations and keys."""
 
     lang = Unicode("nb")
 
-    def __init__(self, service: MembersService, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(self, service: MembersService, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 invites: InviteService | None = None):
         super().__init__()
         self.add_class("klynge-members")
         self.add_class("klynge-fac")
         self._service, self._clock = service, clock
+        self._invites = invites or service.invites()
         self._rows: list[MemberProgress] = []
         self._people = []
         self._pending: Callable[[], None] | None = None
@@ -89,13 +108,29 @@ class MembersPage(w.VBox):
         self._role.observe(lambda _c: self._relabel(), "value")
         self._org = w.Dropdown(options=[])
         self._org.add_class("klynge-members-org")
+        self._org.observe(lambda _c: self._relabel_relation(), "value")
+        self._relation = w.Dropdown(options=list(PARTNERS))
+        self._relation.add_class("klynge-members-relation")
+        self._language = w.Dropdown(options=language_options(), value="nb")
+        self._language.add_class("klynge-members-language")
+        self._note = w.Textarea(rows=2)
+        self._note.add_class("klynge-members-note")
+        self._send_mail = w.Checkbox(value=False, indent=False)
+        self._send_mail.add_class("klynge-members-send")
+        self._mail_note = w.HTML()
         self._invite = w.Button(button_style="primary")
         self._invite.add_class("klynge-members-invite")
         self._invite.on_click(lambda _b: self.ask_invite())
-        form = w.HBox([self._name, self._email, self._role, self._org, self._invite])
+        form = w.HBox([self._name, self._email, self._role, self._org, self._relation, self._language])
         form.add_class("klynge-fac-row")
-        invite = self._invite_box = w.VBox([self._invite_head, form])
+        sending = w.HBox([self._note, self._send_mail, self._invite])
+        sending.add_class("klynge-fac-row")
+        self.invitations = InvitationsList(self._invites, show_by=True, heading_level=3)
+        self.requests = JoinRequests(self._invites, show_organisation=True)
+        self.requests.on_decided = self._read
+        invite = self._invite_box = w.VBox([self._invite_head, form, sending, self._mail_note])
         invite.add_class("klynge-fac-section")
+        invite.add_class("klynge-members-invite-box")
 
         # confirmation, the link shown once, and a line of outcome
         self._question = w.HTML()
@@ -118,7 +153,11 @@ class MembersPage(w.VBox):
         self._actions = w.VBox([self._confirm, self._link, self._status])
         invite.children = [*invite.children, self._actions]
 
-        self.children = [style(), self._head, filters, self._table, keys, invite]
+        invitations = w.VBox([self.invitations, self.requests])
+        invitations.add_class("klynge-fac-section")
+        invitations.add_class("klynge-members-invitations")
+        self.children = [style(), style(_STYLE + LIST_STYLE), self._head, filters, self._table, keys, invite,
+                         invitations]
         self._read()
 
     # -- reading -------------------------------------------------------------------------
@@ -126,6 +165,8 @@ class MembersPage(w.VBox):
         """Read the progress and the people again; a link shown before is gone (it is shown once)."""
         self._hide_link()
         self._read()
+        self.invitations.refresh()
+        self.requests.refresh()
 
     def _read(self) -> None:
         self._reload.disabled = True
@@ -134,7 +175,7 @@ class MembersPage(w.VBox):
             self._people = self._service.people()
             _choose(self._person, [(f"{p.name} · {p.organisation or t('members.role.' + p.role, self.lang)}", p.id)
                                    for p in self._people])
-            _choose(self._org, self._service.organisations())
+            _choose(self._org, [(t("members.new_organisation", self.lang), NEW), *self._service.organisations()])
         except Exception:
             log.exception("the member list could not be read")
             self._say("page.error.body", problem=True)
@@ -150,8 +191,9 @@ class MembersPage(w.VBox):
     # -- actions -------------------------------------------------------------------------
     def ask_invite(self) -> None:
         name = self._name.value.strip()
-        self._ask(self._invite_box, "members.confirm.invite", lambda: self._do_invite(), name=name or "?",
-                  email=self._email.value.strip() or "?")
+        mail = self._role.value == "participant" and self._send_mail.value
+        self._ask(self._invite_box, "members.confirm.send" if mail else "members.confirm.invite",
+                  lambda: self._do_invite(), name=name or "?", email=self._email.value.strip() or "?")
 
     def ask_renew(self) -> None:
         person = self._chosen()
@@ -207,14 +249,30 @@ class MembersPage(w.VBox):
         self._confirm.layout.display = None
 
     def _do_invite(self) -> None:
-        org = self._org.value if self._role.value == "participant" else None
+        if self._role.value == "participant":
+            self._do_invitation()
+            return
         name = self._name.value.strip()
+        org = None
         link = self._service.invite(name=name, email=self._email.value.strip(), role=self._role.value,
                                     organisation_id=org, lang=self.lang)
         self._name.value = self._email.value = ""
         self._read()
         self._show_link(link, name)
         self._say("members.invited", name=name)
+
+    def _do_invitation(self) -> None:
+        """A participant's invitation: a partner registers a new organisation, a colleague joins one."""
+        form = {"name": self._name.value, "email": self._email.value, "relation": self._relation.value,
+                "lang": self._language.value, "note": self._note.value, "organisation_id": self._org.value or None}
+        sent = self._invites.invite(form, self.lang, send=self._send_mail.value)
+        self._name.value = self._email.value = self._note.value = ""
+        self._read()
+        self.invitations.refresh()
+        if sent.link:
+            self._show_link(sent.link, sent.name)
+        text, good = sent_text(sent, self.lang)
+        self._status.value = part("para", text, css="klynge-fac-ok" if good else "klynge-message", role="status")
 
     def _do_renew(self, person_id: int, name: str) -> None:
         link = self._service.renew(person_id)
@@ -247,8 +305,15 @@ class MembersPage(w.VBox):
 
     # -- drawing -------------------------------------------------------------------------
     @observe("lang")
-    def _on_lang(self, _change) -> None:
+    def _on_lang(self, change) -> None:
+        self.invitations.lang = self.requests.lang = change["new"]
         self._relabel()
+
+    def _relabel_relation(self) -> None:
+        """A new organisation's person is a partner; a member organisation's is a colleague or on the board."""
+        relations = PARTNERS if self._org.value in (NEW, None) else COLLEAGUES
+        _choose(self._relation, [(relation_label(r, self.lang), r) for r in relations])
+        self._relation.layout.display = None if self._role.value == "participant" else "none"
 
     def _relabel(self) -> None:
         lang = self.lang
@@ -261,19 +326,37 @@ class MembersPage(w.VBox):
         self._person.description = t("members.person", lang)
         self._renew.description = t("members.renew", lang)
         self._revoke.description = t("members.revoke", lang)
-        self._invite_head.value = part("heading", 2, t("members.invite_title", lang), t("members.invite_help", lang),
+        help_key = "members.invite_help_mail" if self._invites.mail_ready else "members.invite_help"
+        self._invite_head.value = part("heading", 2, t("members.invite_title", lang), t(help_key, lang),
                                        intro_css="klynge-fac-muted")
         self._name.description = t("members.name", lang)
         self._email.description = t("members.email", lang)
         self._role.description = t("members.role", lang)
         _choose(self._role, [(t(f"members.role.{r}", lang), r) for r in ROLES])
         self._org.description = t("members.organisation", lang)
-        self._org.layout.display = None if self._role.value == "participant" else "none"
+        participant = self._role.value == "participant"
+        self._org.layout.display = None if participant else "none"
+        if self._org.options and self._org.options[0][1] == NEW:
+            _choose(self._org, [(t("members.new_organisation", lang), NEW), *self._org.options[1:]])
+        self._relation.description = t("members.relation", lang)
+        self._relabel_relation()
+        self._language.description = t("invite.language", lang)
+        self._note.description = t("invite.note", lang)
+        self._note.placeholder = t("invite.note_help", lang)
+        mail = self._invites.mail_ready
+        self._send_mail.description = t("members.send_mail", lang)
+        self._send_mail.disabled = not mail
+        if not mail:
+            self._send_mail.value = False
+        for box in (self._language, self._note, self._send_mail):
+            box.layout.display = None if participant else "none"
+        self._mail_note.value = "" if mail else part("para", t("members.no_mail", lang), css="klynge-fac-muted")
         self._invite.description = t("members.invite", lang)
         self._yes.description = t("members.yes", lang)
         self._no.description = t("members.no", lang)
         self._link_box.description = t("members.link", lang)
-        for box in (self._person, self._name, self._email, self._role, self._org, self._days, self._link_box):
+        for box in (self._person, self._name, self._email, self._role, self._org, self._days, self._link_box,
+                    self._relation, self._language, self._note):
             box.style.description_width = "initial"
         self._draw_table()
         self._show_person()

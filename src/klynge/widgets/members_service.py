@@ -129,6 +129,12 @@ class MembersService:
         return self._link(self._store.issue_key(self._who, person_id, self._settings.server_secret(),
                                                 self._settings.key_days))
 
+    def invites(self):
+        """The invitations of the cluster, for the invitation form and its list (an :class:`InviteService`)."""
+        from .invite_service import InviteService
+
+        return InviteService(self._store, self._who, self._settings)
+
     def renew(self, person_id: int) -> str:
         """Revoke a person's keys and return a fresh sign-in link, to be shown once."""
         return self._link(self._store.reissue_key(self._who, person_id, self._settings.server_secret(),

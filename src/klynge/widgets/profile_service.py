@@ -30,7 +30,7 @@ from ..store import Versioned
 from ..validation import explain
 from .editing import OrganisationService
 
-__all__ = ["CALENDAR", "Profile", "ProfileService", "Season", "season_figure", "season_png"]
+__all__ = ["CALENDAR", "Profile", "ProfileService", "Season", "check_organisation", "season_figure", "season_png"]
 
 #: The months of the programme's year in the order the calendar shows them: September first.
 CALENDAR = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)
@@ -121,6 +121,30 @@ def parse_amount(text: str | float | int | Decimal | None) -> Decimal | None:
         return None
 
 
+def check_organisation(data: dict, lang: str) -> Organisation:
+    """An organisation from ``data`` (its fields as a form gives them), or :class:`FormProblems` in ``lang``.
+
+    Besides the model's checks: a number of the other country says so, and the municipality must be
+    one of the reference places of the organisation's country.
+    """
+    country = data.get("country")
+    problems: list[tuple[str, str, str]] = []
+    try:
+        org = Organisation.model_validate(data)
+    except pydantic.ValidationError as exc:
+        org = None
+        problems = _problems(exc, lang)
+    problems = [ProfileService._orgnr_problem(country, data.get("orgnr", ""), p, lang) for p in problems]
+    known = {m.code for m in reference.municipalities(country)}
+    code = normalise_code(str(data.get("municipality") or ""))
+    if code and code not in known and not any(p[0] == "municipality" for p in problems):
+        problems.append(("municipality", _label("municipality", lang),
+                         t("error.klynge_municipality_unknown", lang, code=code)))
+    if problems or org is None:
+        raise FormProblems(problems)
+    return org
+
+
 class ProfileService(OrganisationService):
     """One person's access to one organisation's profile and offers.
 
@@ -164,21 +188,7 @@ class ProfileService(OrganisationService):
         data = current.model_dump()
         data.update({k: v for k, v in form.items() if k in ORGANISATION_FIELDS})
         data["id"] = self._organisation_id
-        problems: list[tuple[str, str, str]] = []
-        try:
-            org = Organisation.model_validate(data)
-        except pydantic.ValidationError as exc:
-            org = None
-            problems = _problems(exc, lang)
-        problems = [self._orgnr_problem(current.country, data.get("orgnr", ""), p, lang) for p in problems]
-        known = {m.code for m in reference.municipalities(current.country)}
-        code = normalise_code(str(data.get("municipality") or ""))
-        if code and code not in known and not any(p[0] == "municipality" for p in problems):
-            problems.append(("municipality", _label("municipality", lang),
-                             t("error.klynge_municipality_unknown", lang, code=code)))
-        if problems or org is None:
-            raise FormProblems(problems)
-        return org
+        return check_organisation(data, lang)
 
     @staticmethod
     def _orgnr_problem(country: str, value: str, problem: tuple[str, str, str], lang: str) -> tuple[str, str, str]:
