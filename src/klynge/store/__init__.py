@@ -17,18 +17,19 @@ from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
 from .keys import KeysMixin
+from .library import LibraryHit, LibraryItem, LibraryMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["Identity", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredSnapshot", "Versioned",
-           "open_store"]
+__all__ = ["Identity", "LibraryHit", "LibraryItem", "Revision", "RevisionInfo", "Store", "StoredDecision",
+           "StoredSnapshot", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin):
+            MaturityMixin, SettingsMixin, LibraryMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters
