@@ -223,7 +223,8 @@ def test_every_command_has_its_handler():
     assert set(found) == {
         "status", "db upgrade", "db backup", "db restore", "init", "export", "import", "members", "invite",
         "key revoke", "key reissue", "person export", "person erase", "demo", "serve", "batch run",
-        "canvases list", "canvases show", "travel", "partners", "meetings plan", "packages suggest"}
+        "canvases list", "canvases show", "travel", "partners", "meetings plan", "packages suggest", "library add",
+        "library search"}
     for command, handler in found.items():
         assert handler.__module__.startswith("klynge.cli."), command
         assert list(inspect.signature(handler).parameters) == ["args", "settings"], command

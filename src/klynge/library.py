@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlparse
 
+from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, field_validator
 
 from .errors import ValidationError
 from .i18n import t
 
-__all__ = ["KINDS", "LANGUAGES", "MEDIA_TYPES", "VISIBILITIES", "Checked", "LibraryEntry", "check_file",
-           "check_url", "parse_tag", "sniff"]
+__all__ = ["KINDS", "LANGUAGES", "MEDIA_TYPES", "START", "STOP", "VISIBILITIES", "Checked", "LibraryEntry",
+           "check_file", "check_url", "highlight_html", "highlight_text", "parse_tag", "sniff"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
 }
+#: What a search snippet marks a match with: control characters that indexed text never holds.
+START, STOP = "\x02", "\x03"
 MAX_TEXT = 2_000_000  # characters of a file's text that are indexed
 _MAX_UNPACKED = 300 * 1024 * 1024  # what a DOCX or XLSX may unpack to (a ZIP bomb is refused)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -258,6 +261,38 @@ def _csv(data: bytes) -> tuple[str, str | None]:
 
 
 _EXTRACT = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "csv": _csv}
+
+
+# -- snippets ------------------------------------------------------------------------------
+def highlight_html(snippet: str) -> Markup:
+    """A search snippet as safe HTML: all of its text escaped, then only the matches put in ``<mark>``.
+
+    Whatever a file holds (``<img onerror=...>``, ``<script>``) arrives as text; the marks are
+    control characters the index never holds, so a file cannot forge one.
+    """
+    return Markup(_marks(str(escape(snippet)), "<mark>", "</mark>"))  # escaping leaves the marks as they are
+
+
+def highlight_text(snippet: str, start: str = "**", stop: str = "**") -> str:
+    """A search snippet as plain text, each match between ``start`` and ``stop``."""
+    return _marks(snippet, start, stop)
+
+
+def _marks(snippet: str, start: str, stop: str) -> str:
+    """Turn the marks into ``start``/``stop``, pairing them so an unclosed mark is closed and a stray one dropped."""
+    out, open_ = [], False
+    for ch in snippet:
+        if ch == START and not open_:
+            out.append(start)
+            open_ = True
+        elif ch == STOP and open_:
+            out.append(stop)
+            open_ = False
+        elif ch not in (START, STOP):
+            out.append(ch)
+    if open_:
+        out.append(stop)
+    return " ".join("".join(out).split())
 
 
 # -- links and what a person types ----------------------------------------------------------

@@ -36,7 +36,8 @@ from .common import common_options, database_problem, language_options, shown_ur
 __all__ = ["GROUPS", "build_parser", "database_problem", "main", "run", "shown_url"]
 
 #: The modules of :mod:`klynge.cli` that add commands, in the order ``klynge --help`` lists them.
-GROUPS = ("data", "people", "apps", "batch", "canvases", "travel", "partners", "meetings", "packages")
+GROUPS = ("data", "people", "apps", "batch", "canvases", "travel", "partners", "meetings", "packages",
+          "library")
 
 
 def build_parser() -> argparse.ArgumentParser:

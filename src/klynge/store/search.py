@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from ..errors import ValidationError
+from ..library import START, STOP
 
 __all__ = ["CONFIGS", "SEARCH_TABLES", "START", "STOP", "Found", "NothingToSearch", "clean_text", "create",
            "drop", "put", "query_terms", "rebuild", "remove", "search", "tag_condition",
@@ -42,7 +43,6 @@ SEARCH_TABLES = ("library_fts", "library_fts_data", "library_fts_idx", "library_
 #: PostgreSQL's text search configuration per item language.
 CONFIGS = {"nb": "norwegian", "sv": "swedish", "en": "english"}
 
-START, STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET_BODY = 20000  # characters of a body ts_headline reads: it parses all it is given
@@ -82,7 +82,7 @@ def query_terms(query: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(query or "") if w.strip("_")]
     if not words:
         raise NothingToSearch()
-    stop = stop_words()
+    stop = stop_words(own=False)
     kept = [w for w in words if w not in stop]
     if not kept:
         raise NothingToSearch()
