@@ -4,7 +4,8 @@
 
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
-    │   └── FormProblems    the same, per field of a form, for the message beside each field
+    │   ├── FormProblems    the same, per field of a form, for the message beside each field
+    │   └── NothingToSearch a search query with no word to search for (punctuation, only stop words)
     ├── AccessDenied        the caller may not read or write this
     │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     │   └── NotAnOutput     a file asked for is not one of the batch's outputs
@@ -63,6 +64,7 @@ __all__ = [
     "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "NothingToSearch",
     "OsrmUnavailable",
     "PortTaken",
     "PortUnusable",
@@ -106,6 +108,13 @@ class FormProblems(ValidationError):
         for name, _label, message in problems:
             self.by_field.setdefault(name, message)
         super().__init__([(label, message) for _name, label, message in problems])
+
+
+class NothingToSearch(ValidationError):
+    """A search query that holds no word to search for (empty, punctuation or only stop words)."""
+
+    def __init__(self, message: str = "nothing to search for: type a word that is in what you look for"):
+        super().__init__([("", message)])
 
 
 class AccessDenied(KlyngeError):

@@ -7,10 +7,9 @@ import io
 import pytest
 from sqlalchemy import text
 
-from klynge.errors import AccessDenied, NotFound, ValidationError
+from klynge.errors import AccessDenied, NotFound, NothingToSearch, ValidationError
 from klynge.library import LibraryEntry
 from klynge.store import Identity, bulk, open_store
-from klynge.store.search import NothingToSearch
 
 MB = 1_000_000
 

@@ -42,6 +42,7 @@ class ParticipantApp:
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
+                      Page("library", "nav.library", self._library),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
         self.shell = Shell(pages, who=who.name, lang=session.lang, banner=banner)
@@ -103,6 +104,13 @@ class ParticipantApp:
         from ..widgets.packages_service import PackagesService
 
         return PackagesPage(PackagesService(self.session.store, self.session.identity, self.organisation_id))
+
+    def _library(self) -> w.Widget:
+        from ..widgets.library_page import LibraryPage
+        from ..widgets.library_service import LibraryService
+
+        return LibraryPage(LibraryService(self.session.store, self.session.identity, self.organisation_id,
+                                          max_bytes=self.session.settings.library_max_mb * 1_000_000))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

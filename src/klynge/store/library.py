@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
-from ..errors import AccessDenied, NotFound, ValidationError
+from ..errors import AccessDenied, NotFound, NothingToSearch, ValidationError
 from ..i18n import t
 from ..library import LibraryEntry, check_file, check_url, parse_tag
 from . import schema as s
@@ -158,8 +158,8 @@ class LibraryMixin:
         """
         try:
             terms = search.query_terms(query)
-        except search.NothingToSearch:
-            raise search.NothingToSearch(t("library.nothing_to_search", lang)) from None
+        except NothingToSearch:
+            raise NothingToSearch(t("library.nothing_to_search", lang)) from None
         where, params = self._search_where(who, kind, language, tag, visibility)
         with reading(self.engine, who) as c:
             found = search.search(c, terms, where=where, params=params, limit=max(1, min(limit, 200)))

@@ -17,7 +17,7 @@ own writes (:func:`put`, :func:`drop`, :func:`rebuild`), never by triggers. They
 A query is cleaned before it reaches the engine: only its words (letters and digits) are kept,
 each quoted, and stop words are dropped unless nothing else is left. FTS syntax characters,
 quotes or unbalanced brackets therefore never reach the parser; a query with no word left is
-:class:`NothingToSearch`. Snippets mark a match with the control characters :data:`START` and
+:class:`~klynge.errors.NothingToSearch`. Snippets mark a match with the control characters :data:`START` and
 :data:`STOP`, which the indexed text never holds (:func:`clean_text` removes them), so the
 caller can escape the snippet first and add only its own highlight marks afterwards.
 """
@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from ..errors import ValidationError
+from ..errors import NothingToSearch
 from ..library import START, STOP
 
-__all__ = ["CONFIGS", "SEARCH_TABLES", "START", "STOP", "Found", "NothingToSearch", "clean_text", "create",
+__all__ = ["CONFIGS", "SEARCH_TABLES", "START", "STOP", "Found", "clean_text", "create",
            "drop", "put", "query_terms", "rebuild", "remove", "search", "tag_condition",
            "tags_text"]
 
@@ -46,13 +46,6 @@ CONFIGS = {"nb": "norwegian", "sv": "swedish", "en": "english"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET_BODY = 20000  # characters of a body ts_headline reads: it parses all it is given
-
-
-class NothingToSearch(ValidationError):
-    """A query with no word to search for (empty, only punctuation, or only stop words)."""
-
-    def __init__(self, message: str = "nothing to search for: type a word that is in what you look for"):
-        super().__init__([("", message)])
 
 
 @dataclass(frozen=True)
