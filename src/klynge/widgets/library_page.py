@@ -45,7 +45,9 @@ STYLE = """
   margin:6px 0 0;font-size:.92rem}
 .klynge-library .klynge-library-problem{color:#9b1c1c;font-weight:600}
 .klynge-library .klynge-library-ok{color:#22543d;font-weight:600}
-.klynge-library .widget-textarea textarea{min-height:4rem;width:100%}
+.klynge-library .widget-textarea textarea{min-height:4rem;width:100%;background:#fff;
+  border:1px solid var(--klynge-line,#c9d2d0);border-radius:6px;padding:4px 8px;box-sizing:border-box}
+.klynge-library input::placeholder,.klynge-library textarea::placeholder{color:#7b8794;opacity:1}
 .klynge-library .widget-upload{width:auto}
 .klynge-library .klynge-library-actions{display:flex;flex-wrap:wrap;gap:6px}
 """
@@ -288,7 +290,6 @@ class LibraryPage(w.VBox):
         for widget, attribute, key in self._words():
             setattr(widget, attribute, t(key, lang))
         self._url.placeholder = "https://"
-        self._licence.placeholder = "CC BY 4.0"
         kinds = [(t(f"library.kind.{k}", lang), k) for k in KINDS]
         languages = [(t(f"library.lang.{code}", lang), code) for code in LANGUAGES]
         self._relabel_choices(self._kind, kinds)
@@ -304,6 +305,7 @@ class LibraryPage(w.VBox):
                 (self._kind, "description", "library.field.kind"),
                 (self._language, "description", "library.field.language"),
                 (self._licence, "description", "library.field.licence"),
+                (self._licence, "placeholder", "library.licence_help"),
                 (self._tags, "description", "library.field.tags"), (self._tags, "placeholder", "library.tags_help"),
                 (self._public, "description", "library.field.public"), (self._add, "description", "library.add"),
                 (self._search, "description", "library.search"),
