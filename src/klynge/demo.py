@@ -35,6 +35,7 @@ from pydantic import Field, model_validator
 
 from . import reference, resources
 from .errors import DataError, KeyRejected, NotFound, SettingsError
+from .library import load_demo_library
 from .model import (
     CanvasDocument,
     Cluster,
@@ -417,6 +418,7 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
             key = store.issue_key(system, people[email], settings.server_secret(), settings.key_days)
             links.append((_describe(demo, email), signin_link(settings, key)))
             bar.update()
+    load_demo_library(store, cid, Path(folder) if folder is not None else demo_folder())
     return DemoResult(cid, store.status(system), links, backup)
 
 

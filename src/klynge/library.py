@@ -367,3 +367,45 @@ class LibraryEntry(BaseModel):
             key, value = parse_tag(tag)
             grouped.setdefault(key, []).append(value)
         return cls(tags=grouped, **fields)
+
+
+# -- the demo's library ---------------------------------------------------------------------
+def load_demo_library(store, cluster_id: int, folder) -> int:
+    """Share the demo's library (``<folder>/library/items.yaml`` and its files), each item by its participant.
+
+    Returns how many items were added; a demo folder without a library adds none.
+
+    Raises
+    ------
+    DataError
+        The list or one of its files is not what it should be (naming the item).
+    """
+    from pathlib import Path
+
+    import yaml
+
+    from .errors import DataError, KlyngeError
+    from .store import Identity
+
+    listing = Path(folder) / "library" / "items.yaml"
+    if not listing.exists():
+        return 0
+    system = Identity.system()
+    items = yaml.safe_load(listing.read_text(encoding="utf-8")) or []
+    for n, raw in enumerate(items, 1):
+        raw = dict(raw)
+        where = f"{listing}, item {n}"
+        try:
+            person = store.person_by_email(system, raw.pop("shared_by"))
+            who = Identity(person_id=person.id, role="participant", organisation_id=person.organisation_id,
+                           cluster_id=cluster_id, name=person.name)
+            source, url = raw.pop("file", None), raw.pop("url", None)
+            entry = LibraryEntry.with_tags(raw.pop("tags", []), **raw)
+            if url:
+                store.add_library_link(who, url, entry)
+            else:
+                data = (listing.parent / source).read_bytes()
+                store.add_library_file(who, source, data, entry, max_bytes=len(data))
+        except (KlyngeError, KeyError, TypeError, OSError, ValueError) as exc:
+            raise DataError(f"{where}: {exc}") from None
+    return len(items)
