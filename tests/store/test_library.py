@@ -245,3 +245,21 @@ def test_norwegian_words_are_found_in_another_form(store, fjell):
 def test_a_system_identity_needs_a_cluster(store):
     with pytest.raises(AccessDenied, match="name the cluster"):
         store.add_library_link(Identity.system(), "https://example.org", entry("X"))
+
+
+def test_purging_items_deletes_the_bytes_no_other_item_uses(store, cluster, system):
+    from klynge.model import Cluster
+    from klynge.store.engine import writing
+
+    fjell, gard = cluster["who"]["fjell"], cluster["who"]["gard"]
+    shared = pdf_bytes("Delt fil")
+    own = store.add_library_file(fjell, "a.pdf", shared, entry("A"), max_bytes=MB)
+    only = store.add_library_file(fjell, "b.csv", b"x;y\nunikord;1\n", entry("B"), max_bytes=MB)
+    other = store.create_cluster(system, Cluster(name="Annen"))
+    kept = store.add_library_file(system, "c.pdf", shared, entry("C"), max_bytes=MB, cluster_id=other)
+    store.add_library_link(gard, "https://example.org", entry("Lenke"))
+    with writing(store.engine) as c:
+        assert store.purge_library_items(c, [own.id, only.id]) == 1  # the PDF is still used by the other cluster
+    assert store.library_blob_count(system) == 1
+    assert store.library_file(system, kept.id)[2] == shared
+    assert store.search_library(system, "unikord") == [] and [i.title for i in store.library_items(fjell)] == ["Lenke"]
