@@ -50,6 +50,8 @@ STYLE = """
 .klynge-library input::placeholder,.klynge-library textarea::placeholder{color:#7b8794;opacity:1}
 .klynge-library .widget-upload{width:auto}
 .klynge-library .klynge-library-actions{display:flex;flex-wrap:wrap;gap:6px}
+.klynge-library .klynge-library-query{flex:1 1 20rem;max-width:36rem}
+.klynge-library .klynge-library-query input{width:100%}
 """
 
 
@@ -285,8 +287,8 @@ class LibraryPage(w.VBox):
 
     def _relabel(self) -> None:
         lang = self.lang
-        self._head.value = part("heading", 2, t("library.title", lang), t("library.intro", lang))
-        self._form_head.value = part("heading", 3, t("library.add_title", lang))
+        self._head.value = part("heading", 1, t("library.title", lang), t("library.intro", lang))
+        self._form_head.value = part("heading", 2, t("library.add_title", lang))
         for widget, attribute, key in self._words():
             setattr(widget, attribute, t(key, lang))
         self._url.placeholder = "https://"
