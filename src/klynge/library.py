@@ -256,8 +256,11 @@ def _csv(data: bytes) -> tuple[str, str | None]:
         dialect = csv.Sniffer().sniff(decoded[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(decoded[:MAX_TEXT]), dialect)
-    return "\n".join(" ".join(cell for cell in row) for row in rows), None
+    try:
+        rows = csv.reader(io.StringIO(decoded[:MAX_TEXT]), dialect)
+        return "\n".join(" ".join(cell for cell in row) for row in rows), None
+    except csv.Error:  # a cell past csv's size limit, or quotes that never close: the text is still text
+        return decoded[:MAX_TEXT], None
 
 
 _EXTRACT = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "csv": _csv}

@@ -263,3 +263,21 @@ def test_purging_items_deletes_the_bytes_no_other_item_uses(store, cluster, syst
     assert store.library_blob_count(system) == 1
     assert store.library_file(system, kept.id)[2] == shared
     assert store.search_library(system, "unikord") == [] and [i.title for i in store.library_items(fjell)] == ["Lenke"]
+
+
+def test_a_file_with_a_long_text_is_indexed_to_its_end(store, fjell):
+    import random
+
+    rng = random.Random(7)
+    words = ["".join(rng.choice("abcdefghijklmnoprstuvyæøå") for _ in range(rng.randint(4, 11))) for _ in range(5000)]
+    body = " ".join(rng.choice(words) for _ in range(60_000))
+    body += " " + " ".join(f"o{n}x" for n in range(60_000)) + " sluttordet"  # many different words
+    item = store.add_library_file(fjell, "lang.csv", body.encode(), entry("Lang tekst"), max_bytes=20 * MB)
+    assert item.searchable
+    assert [h.item.id for h in store.search_library(fjell, "sluttordet")] == [item.id]
+
+
+def test_a_text_with_more_words_than_an_index_entry_holds_is_indexed_as_far_as_it_fits(store, fjell):
+    body = "startordet " + " ".join(f"w{n}q" for n in range(180_000))
+    item = store.add_library_file(fjell, "mange.csv", body.encode(), entry("Mange ord"), max_bytes=20 * MB)
+    assert [h.item.id for h in store.search_library(fjell, "startordet")] == [item.id]

@@ -7,8 +7,10 @@ so every query term is a prefix (``"reiseliv"*`` finds *reiselivet*). Hits are r
 
 PostgreSQL keeps ``library_search`` (item id, text search configuration, ``tsvector``) with a
 GIN index; the configuration follows the item's language (``norwegian``, ``swedish``,
-``english``, else ``simple``), so Norwegian and Swedish words are stemmed. Hits are ranked by
-``ts_rank`` and shown with ``ts_headline``.
+``english``, else ``simple``), so Norwegian and Swedish words are stemmed. The title and
+description keep their positions and weights; the file's text keeps its words only (a
+``tsvector`` holds at most 1 MB), and a text with more distinct words than that is indexed as far
+as it fits. Hits are ranked by ``ts_rank`` and shown with ``ts_headline``.
 
 Both tables are made by migration 0009 for their engine only and kept in step by the store's
 own writes (:func:`put`, :func:`drop`, :func:`rebuild`), never by triggers. They are not in
@@ -28,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import NothingToSearch
 from ..library import START, STOP
@@ -113,12 +116,24 @@ def put(c: Connection, item_id: int, *, title: str, description: str, body: str,
         c.execute(text("INSERT INTO library_fts (rowid, title, description, body, tags) "
                        "VALUES (:id, :title, :description, :body, :tags)"), values)
         return
-    c.execute(text(
+    # The body's words without their positions (strip): a tsvector holds at most 1 MB, and a long
+    # file's positions would fill it. A body that still does not fit is indexed as far as it fits.
+    sql = text(
         "INSERT INTO library_search (item_id, config, document) VALUES (:id, CAST(:config AS regconfig), "
         "setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') || "
         "setweight(to_tsvector(CAST(:config AS regconfig), :description), 'B') || "
-        "setweight(to_tsvector(CAST(:config AS regconfig), :body), 'C') || "
-        "setweight(to_tsvector('simple', :tags), 'B'))"), {**values, "config": _config(language)})
+        "strip(to_tsvector(CAST(:config AS regconfig), :body)) || "
+        "setweight(to_tsvector('simple', :tags), 'B'))")
+    values["config"] = _config(language)
+    while True:
+        try:
+            with c.begin_nested():
+                c.execute(sql, values)
+            return
+        except DBAPIError as exc:
+            if "too long for tsvector" not in str(exc.orig) or not values["body"]:
+                raise
+            values["body"] = values["body"][:len(values["body"]) // 2]
 
 
 def drop(c: Connection, item_id: int) -> None:
