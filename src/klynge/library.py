@@ -152,7 +152,7 @@ def check_file(filename: str, data: bytes, *, max_bytes: int, lang: str = "en") 
     if not data:
         raise _problem("library.empty", lang)
     if len(data) > max_bytes:
-        raise _problem("library.too_large", lang, size=_mb(len(data)), limit=_mb(max_bytes))
+        raise _problem("library.too_large", lang, size=_mb(len(data), lang), limit=_mb(max_bytes, lang))
     real = sniff(data)
     name = PurePath(filename.replace("\\", "/")).name or "file"
     claimed = PurePath(name).suffix.lower().lstrip(".")
@@ -176,8 +176,10 @@ def check_file(filename: str, data: bytes, *, max_bytes: int, lang: str = "en") 
                    searchable=reason is None, reason=reason)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".")
+def _mb(size: int, lang: str) -> str:
+    from .formatting import number
+
+    return number(round(size / 1_000_000, 1), lang)
 
 
 class _Encrypted(Exception):

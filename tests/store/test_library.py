@@ -281,3 +281,15 @@ def test_a_text_with_more_words_than_an_index_entry_holds_is_indexed_as_far_as_i
     body = "startordet " + " ".join(f"w{n}q" for n in range(180_000))
     item = store.add_library_file(fjell, "mange.csv", body.encode(), entry("Mange ord"), max_bytes=20 * MB)
     assert [h.item.id for h in store.search_library(fjell, "startordet")] == [item.id]
+
+
+def test_an_archive_carries_the_files_and_an_import_finds_them_again(store, fjell, system, tmp_path):
+    from klynge.archive import export_archive, import_archive
+
+    data = docx_bytes("Midnattssol over Saltfjellet i juni")
+    item = store.add_library_file(fjell, "sol.docx", data, entry("Midnattssol"), max_bytes=MB)
+    path = export_archive(store, tmp_path / "klynge.zip")
+    with open_store(f"sqlite:///{tmp_path / 'copy.db'}") as copy:
+        import_archive(copy, path)
+        assert copy.library_file(system, item.id)[2] == data
+        assert [h.item.title for h in copy.search_library(system, "midnattssol saltfjellet")] == ["Midnattssol"]

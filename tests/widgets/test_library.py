@@ -100,3 +100,12 @@ def test_a_link_is_shared_and_a_facilitator_may_remove_it(store, cluster):
     assert fac._list.children == () and "Fjernet" not in fac._status.value  # the page is in English
     page.lang = "sv"
     assert "Klustrets bibliotek" in page._head.value
+
+
+def test_a_file_past_the_limit_is_refused_with_the_sizes(store, cluster):
+    page, _sent = _page(store, cluster["who"]["fjell"], cluster["orgs"]["fjell"], lang="nb")
+    _upload(page, "stor.csv", b"a;b\n" * 400_000)
+    page._title.value = "Stor"
+    page._add.click()
+    assert "Filen er 1,6 MB; biblioteket tar filer opptil 1 MB." in page._form_status.value
+    assert page._list.children == ()
