@@ -96,7 +96,10 @@ def test_a_link_is_shared_and_a_facilitator_may_remove_it(store, cluster):
     fac._kind_filter.value = "course"
     fac._search.click()
     (remove,) = fac._list.children[0].children[1].children
-    remove.click()
+    remove.click()  # the first click asks
+    (sure,) = fac._list.children[0].children[1].children
+    assert sure.description == "Yes, remove it" and store.library_items(cluster["who"]["fjell"])
+    sure.click()
     assert fac._list.children == () and "Fjernet" not in fac._status.value  # the page is in English
     page.lang = "sv"
     assert "Klustrets bibliotek" in page._head.value

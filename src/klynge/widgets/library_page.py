@@ -68,6 +68,7 @@ class LibraryPage(w.VBox):
         self._download = Download()
         self._hits: list[Hit] = []
         self._searched = False
+        self._confirming: int | None = None  # the item whose remove button asks to be pressed again
         self._head = w.HTML()
         # -- the form
         self._form_head = w.HTML()
@@ -239,6 +240,12 @@ class LibraryPage(w.VBox):
         self._download.send_file(filename, data, media_type)
 
     def remove(self, item_id: int) -> None:
+        """Remove an item: the first click asks (the button says so), the second removes."""
+        if self._confirming != item_id:
+            self._confirming = item_id
+            self._draw()
+            return
+        self._confirming = None
         try:
             self._service.remove(item_id)
         except KlyngeError as exc:
@@ -268,7 +275,9 @@ class LibraryPage(w.VBox):
                 get.on_click(lambda _b, i=item.id: self.download(i))
                 buttons.append(get)
             if hit.removable:
-                drop = w.Button(description=t("library.remove", lang))
+                sure = self._confirming == item.id
+                drop = w.Button(description=t("library.remove_sure" if sure else "library.remove", lang),
+                                button_style="danger" if sure else "")
                 drop.add_class("klynge-library-remove")
                 drop.on_click(lambda _b, i=item.id: self.remove(i))
                 buttons.append(drop)
