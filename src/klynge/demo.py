@@ -38,6 +38,7 @@ from .contributions import load_demo_contributions
 from .errors import DataError, KeyRejected, NotFound, SettingsError
 from .events import load_demo_events
 from .invitations import load_demo_invitations
+from .library import load_demo_library
 from .model import (
     CanvasDocument,
     Cluster,
@@ -423,6 +424,7 @@ def load_demo(store: Store, settings: Settings, *, replace: bool = False, backup
     load_demo_contributions(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
     load_demo_events(store, cid, org_ids, people, Path(folder) if folder is not None else demo_folder())
     load_demo_invitations(store, cid, folder=folder)  # who invited whom, and invitations still open; no mail
+    load_demo_library(store, cid, Path(folder) if folder is not None else demo_folder())
     return DemoResult(cid, store.status(system), links, backup)
 
 

@@ -5,8 +5,9 @@
     KlyngeError
     ├── ValidationError     a value a person typed is not acceptable (per field, per language)
     │   ├── FormProblems    the same, per field of a form, for the message beside each field
-    │   └── Refused         what is stored forbids a write (a day over 24 hours, a fee already paid)
-    │   └── AlreadyRegistered   an e-mail or organisation number is already in the network (names whose)
+    │   ├── Refused         what is stored forbids a write (a day over 24 hours, a fee already paid)
+    │   ├── AlreadyRegistered   an e-mail or organisation number is already in the network (names whose)
+    │   └── NothingToSearch a search query with no word to search for (punctuation, only stop words)
     ├── AccessDenied        the caller may not read or write this
     │   ├── SessionEnded    the caller's sign-in ended (logout, key revoked or expired, erased)
     │   └── NotAnOutput     a file asked for is not one of the batch's outputs
@@ -66,6 +67,7 @@ __all__ = [
     "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "NothingToSearch",
     "OsrmUnavailable",
     "PortTaken",
     "PortUnusable",
@@ -121,6 +123,9 @@ class Refused(ValidationError):
 
     def __init__(self, field: str, message: str, key: str, **values):
         self.field, self.key, self.values = field, key, values
+        super().__init__([(field, message)])
+
+
 class AlreadyRegistered(ValidationError):
     """A duplicate: an invitee's e-mail address, or an organisation number, is already in the network.
 
@@ -137,6 +142,13 @@ class AlreadyRegistered(ValidationError):
         self.existing = existing
         self.organisation = organisation
         super().__init__([(field, message)])
+
+
+class NothingToSearch(ValidationError):
+    """A search query that holds no word to search for (empty, punctuation or only stop words)."""
+
+    def __init__(self, message: str = "nothing to search for: type a word that is in what you look for"):
+        super().__init__([("", message)])
 
 
 class AccessDenied(KlyngeError):

@@ -78,6 +78,7 @@ class Settings:
         "KLYNGE_BASE_URL", "http://localhost:8866", "address that sign-in links point to"
     )
     key_days: int = _option("KLYNGE_KEY_DAYS", 120, "days a new sign-in key stays valid")
+    library_max_mb: int = _option("KLYNGE_LIBRARY_MAX_MB", 20, "largest file a member may add to the library, in MB")
     sandbox: bool = _option(
         "KLYNGE_SANDBOX", False, "a public sandbox (Binder): the apps say that nothing typed is kept"
     )

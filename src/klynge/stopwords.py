@@ -21,11 +21,12 @@ def _read(name: str) -> frozenset[str]:
 
 
 @cache
-def stop_words(lang: str | None = None) -> frozenset[str]:
+def stop_words(lang: str | None = None, *, own: bool = True) -> frozenset[str]:
     """The stop words of ``lang`` (nb, sv or en) with Klynge's own; of all three languages for None.
 
     Members write in any of the three languages whatever the report's language, so the
-    cluster's tables leave out the words of all three.
+    cluster's tables leave out the words of all three. ``own=False`` leaves out Klynge's own
+    words (``guests``, ``lokal``): a search for them is a search for something.
     """
     langs = LANGUAGES if lang is None else (lang,)
-    return frozenset().union(*(_read(x) for x in langs), _read("klynge"))
+    return frozenset().union(*(_read(x) for x in langs), _read("klynge") if own else frozenset())

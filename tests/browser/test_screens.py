@@ -63,6 +63,7 @@ def test_a_step_card_opens_its_own_canvas(served, context):
 
 # Each step of the participant app: what shows that it is drawn, and its heading.
 STEPS = {"profile": (".klynge-profile-figure img", "nav.profile"), "sdg": (".klynge-sdg-goal", "nav.sdg"),
+         "library": (".klynge-library-query input", "nav.library"),
          "exports": (".klynge-exports-own-business_model-png", "nav.exports")}
 
 

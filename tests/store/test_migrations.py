@@ -11,6 +11,7 @@ from klynge.store import Identity, Store, open_store
 from klynge.store.engine import make_engine
 from klynge.store.migrate import current_version, head_version, upgrade
 from klynge.store.schema import metadata
+from klynge.store.search import SEARCH_TABLES
 
 from ..conftest import SECRET
 
@@ -31,7 +32,7 @@ def test_upgrade_from_first_version_keeps_every_row(db_url):
         c.execute(text("INSERT INTO keys (id, person_id, digest, created_at, expires_at)"
                        " VALUES ('k1', 1, 'x', '2026-01-01', '2099-01-01')"))
     upgrade(engine)
-    assert current_version(engine) == head_version() == "0008"
+    assert current_version(engine) == head_version() == "0009"
     store = Store(engine)
     system = Identity.system()
     assert store.organisation(system, 1).value.name == "Fjell"
@@ -71,7 +72,9 @@ def test_existing_offers_get_the_units_of_their_kind(db_url):
 def test_migrated_schema_matches_the_models(db_url):
     store = open_store(db_url)
     with store.engine.connect() as c:
-        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), metadata)
+        modelled = lambda name, kind, _parent: not (kind == "table" and name in SEARCH_TABLES)  # noqa: E731
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False, "include_name": modelled}),
+                                metadata)
     store.close()
     assert diff == []
 

@@ -46,6 +46,7 @@ class ParticipantApp:
                       Page("sdg", "nav.sdg", self._sdg),
                       Page("partners", "nav.partners", self._partners),
                       Page("packages", "nav.packages", self._packages),
+                      Page("library", "nav.library", self._library),
                       Page("invite", "nav.invite", self._invite),
                       Page("events", "nav.events", self._events),
                       Page("hours", "hours.nav", self._hours),
@@ -121,6 +122,13 @@ class ParticipantApp:
         from ..widgets.my_events_service import MyEventsService
 
         return MyEventsPage(MyEventsService(self.session.store, self.session.identity))
+
+    def _library(self) -> w.Widget:
+        from ..widgets.library_page import LibraryPage
+        from ..widgets.library_service import LibraryService
+
+        return LibraryPage(LibraryService(self.session.store, self.session.identity, self.organisation_id,
+                                          max_bytes=self.session.settings.library_max_mb * 1_000_000))
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

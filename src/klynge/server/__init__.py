@@ -82,6 +82,10 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
         # check adds nothing, and it refuses the page's own kernel shutdown (voila#1458),
         # which would leave a kernel running for every closed page.
         "disable_check_xsrf": True,
+        # A file added to the library reaches the kernel as one widget message: let one well past
+        # the library's limit through, so that the page can say it is too large (tornado stops at
+        # 10 MiB otherwise, dropping the page's connection to its kernel).
+        "websocket_max_message_size": (settings.library_max_mb * 2 + 8) * 1024 * 1024,
     }
     c.VoilaConfiguration.template = "klynge"
     c.VoilaExporter.filters = {"klynge_texts": "klynge.server.pages.texts_json"}

@@ -21,6 +21,7 @@ from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unm
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
 from .keys import KeysMixin
+from .library import LibraryHit, LibraryItem, LibraryMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
@@ -28,12 +29,14 @@ from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
 __all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
-           "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours",
-           "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
+           "LibraryHit", "LibraryItem", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent",
+           "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched",
+           "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
+            LibraryMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

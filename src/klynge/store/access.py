@@ -12,6 +12,9 @@
   findings' options, answers the self-assessment for the cluster's management and takes the
   round's snapshots; a participant reads the decisions and answers the self-assessment for
   their own organisation (and reads only those answers); a researcher does neither.
+- The library: a participant shares files and links for their own organisation (and may take
+  them away again) and reads what the cluster shares and what any cluster made public; a
+  facilitator reads the library and removes any item of the cluster; a researcher does neither.
 - The system identity (the command line on the server) may do everything, in every cluster
   (or in the one cluster it names), and sees private items.
 - A package is seen by the cluster unless it is private; a private one only by its owner's
@@ -73,11 +76,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "manage_events": ("facilitator",),                  # events, who came, attendance imports
     "invite": ("participant", "facilitator"),           # invite people; read invitations; decide who joins
     "register": ("invitee",),                           # register an organisation, or ask to join one
+    "read_library": ("participant", "facilitator"),     # the cluster's library (and public items)
+    "share_library": ("participant",),                  # add items for the caller's own organisation
+    "remove_library": ("participant", "facilitator"),   # a facilitator any item; a participant their own's
 }
 
 # Actions a participant may do only for their own organisation.
 _OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours",
-                     "invite")
+                     "invite", "share_library", "remove_library")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)

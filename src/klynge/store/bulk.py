@@ -12,6 +12,8 @@ transaction, after the caller has vetted them against what is already registered
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     Numeric,
     Table,
     func,
@@ -62,6 +65,8 @@ def _to_json(value, column):
         return value.isoformat()
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
         return str(value)
+    if isinstance(kind, LargeBinary):  # the library's files
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -85,13 +90,15 @@ def _from_json(value, column, where: str):
             return float(value)
         if isinstance(kind, Numeric):
             return Decimal(str(value))
+        if isinstance(kind, LargeBinary):
+            return base64.b64decode(value, validate=True)
         if isinstance(kind, Boolean) and not isinstance(value, bool):
             raise ValueError("not true or false")
         if isinstance(kind, Integer) and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValueError("not a whole number")
-        if not isinstance(kind, (JSON, Boolean, Integer)) and not isinstance(value, str):
+        if not isinstance(kind, (JSON, Boolean, Integer, LargeBinary)) and not isinstance(value, str):
             raise ValueError("not text")
-    except (TypeError, ValueError, InvalidOperation) as exc:
+    except (TypeError, ValueError, InvalidOperation, binascii.Error) as exc:
         raise DataError(f"{where}: {column.name} = {value!r} is not valid ({exc})") from None
     return value
 
@@ -188,6 +195,8 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
                     c.execute(insert(table), rows[start:start + _CHUNK])
             if c.dialect.name == "postgresql":
                 _reset_sequences(c)
+            from .library import reindex
+            reindex(c)  # the full-text index is not dumped: it is made again from the items
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         raise DataError(f"the data breaks the database's rules, nothing was loaded: {reason}") from None

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -417,4 +418,47 @@ hours = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", ForeignKey("people.id")),
     Column("removed_at", DateTime(timezone=True)),
+)
+
+# The library's files, stored once per content (the sha256 of the bytes is the key), in the database
+# so that a dump, a backup and an erasure see them in the same transaction as the items that use
+# them (see klynge.store.library).
+library_blobs = Table(
+    "library_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# What members share in the library: a file (a blob, by its hash) or a link, with what it is about.
+# The search index (SQLite FTS5 or PostgreSQL tsvector) is kept beside it by the store's writes.
+library_items = Table(
+    "library_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id"), index=True),
+    Column("shared_by", ForeignKey("people.id")),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("kind", String(16), nullable=False),  # report, statistics, research, video, course, other
+    Column("language", String(2), nullable=False),  # nb, sv, en, or xx (other)
+    Column("licence", String(64), nullable=False, default=""),
+    Column("tags", JSON, nullable=False),  # {"sdg": [8], "themes": [...], "months": [1], "region": [...]}
+    Column("visibility", String(8), nullable=False),  # cluster, public
+    Column("url", String(1000)),  # a link; or else the file below
+    Column("sha256", ForeignKey("library_blobs.sha256"), index=True),
+    Column("filename", String(200)),
+    Column("media_type", String(100)),
+    Column("size", Integer),
+    Column("text", Text, nullable=False, default=""),  # the text extracted from the file
+    Column("searchable", Boolean, nullable=False),
+    Column("unsearchable_reason", String(32)),  # no_text_layer, encrypted, ...
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("removed_at", DateTime(timezone=True)),
+    Column("removed_by", ForeignKey("people.id")),
 )
