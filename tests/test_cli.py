@@ -128,14 +128,19 @@ def test_every_command_finds_the_klynge_folder_of_the_project_it_runs_in(tmp_pat
     assert not (tmp_path / "user-data").exists()
 
 
-def test_export_research_writes_the_tables_and_a_dictionary(settings, tmp_path, capsys):
+def test_export_research_of_a_cluster_too_small_says_so_and_writes_nothing(settings, tmp_path, capsys):
     ops.init_cluster(settings, "Nysesong")
-    assert run(["export", "--research", str(tmp_path / "research")]) == 0
-    written = {line.removeprefix("wrote ") for line in capsys.readouterr().out.splitlines()}
-    assert {Path(p).name for p in written} == {"organisations.csv", "offers.csv", "sdg.csv", "DICTIONARY.md"}
+    with pytest.raises(SystemExit) as exited:
+        main(["export", "--research", str(tmp_path / "research"), "--key", "k1"])
+    assert exited.value.code == 1
+    assert "nothing can be published" in capsys.readouterr().err
+    assert not (tmp_path / "research").exists() or not any((tmp_path / "research").iterdir())
     with pytest.raises(SystemExit):
         main(["export"])
     assert "--research" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--research", str(tmp_path / "research"), "--k", "0"])
+    assert "--k must be 1 or more" in capsys.readouterr().err
 
 
 def test_progress_lines_count_notebooks_and_failures():
