@@ -35,7 +35,8 @@ def sector_seasons(seasonality: pd.DataFrame, value: str = "organisations") -> p
 
     1.0 is the sector's busiest month. Suppressed cells stay missing (NaN).
     """
-    table = seasonality.pivot(index="sector", columns="month", values=value).astype("float")
+    counts = seasonality.assign(**{value: pd.to_numeric(seasonality[value].astype("object"), errors="coerce")})
+    table = counts.pivot(index="sector", columns="month", values=value).astype("float")
     table = table.reindex(columns=range(1, 13))
     return table.div(table.max(axis=1), axis=0)
 
