@@ -92,6 +92,7 @@ def test_the_demo_export_names_no_one_and_every_cell_holds_k(store, system, demo
             == list(columns)
     dictionary = (tmp_path / "one" / "DICTIONARY.md").read_text(encoding="utf-8")
     assert "k = 3" in dictionary and "generalised to area" in dictionary and "the key given" in dictionary
+    assert "Cells generalised to area (place, kind, size, organisations): " in dictionary
     listed = {(r["table"], r["column"]) for r in _rows(tmp_path / "one" / "dictionary.csv")}
     assert listed == {(t, c) for t, (_, cols) in DICTIONARY.items() for c in cols}
 

@@ -198,7 +198,11 @@ def research_frames(tables: dict[str, list[dict]], k: int = 3) -> tuple[dict, di
               "partners": partners, "notes": notes}
     frames = {name: f[list(DICTIONARY[name][1])].reset_index(drop=True) for name, f in frames.items()}
     small = seasonality[seasonality["suppressed"]]
-    left_out = {"levels": {lvl: int(levels.get(lvl, 0))
+    coarse = kept[kept["place_level"].isin(["area", "country"])]
+    cells = (coarse.assign(place=coarse["area"].where(coarse["place_level"] == "area", coarse["country"]))
+             .groupby(["place_level", "place", "kind", "size"]).size().reset_index(name="n"))
+    left_out = {"cells": [tuple(r) for r in cells.itertuples(index=False)],
+                "levels": {lvl: int(levels.get(lvl, 0))
                            for lvl in ("municipality", "area", "country", "suppressed", "withheld")},
                 "small_sectors": sorted(set(members.index) - set(big)),
                 "suppressed_cells": [(r.sector, int(r.month)) for r in small.itertuples()]}
@@ -228,6 +232,11 @@ def _dictionary_text(frames: dict, left_out: dict, k: int, random_key: bool) -> 
                       f"{levels['area']} generalised to area, {levels['country']} to country, "
                       f"{levels['suppressed']} suppressed (place, kind and size blank), {levels['withheld']} "
                       "withheld from every table (too few even when suppressed).", ""]
+            for level in ("area", "country"):
+                found = [f"{place} {kind} {size} ({n})" for lvl, place, kind, size, n in left_out["cells"]
+                         if lvl == level]
+                lines += [f"Cells generalised to {level} (place, kind, size, organisations): "
+                          f"{'; '.join(found) or 'none'}.", ""]
         if table == "seasonality":
             small = ", ".join(left_out["small_sectors"]) or "none"
             cells = ", ".join(f"{s} {m}" for s, m in left_out["suppressed_cells"]) or "none"
