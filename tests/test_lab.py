@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 
@@ -28,8 +29,9 @@ def test_the_folder_gets_tables_and_notebooks_and_keeps_a_researchers_edits(fill
                 "--lang", "en"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"The research tables and example notebooks are in {folder.resolve()}."
+    root = ["--allow-root"] if os.geteuid() == 0 else []
     assert shlex.split(out[1]) == [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}",
-                                   "--no-browser"]
+                                   *root, "--no-browser"]
     names = {p.name for p in folder.iterdir()}
     assert {"organisations.parquet", "organisations.csv", "DICTIONARY.md"} <= names
     assert {p.name for p in lab.examples()} <= names and len(lab.examples()) == 3

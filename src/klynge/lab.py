@@ -10,6 +10,7 @@ JupyterLab is an optional dependency (``pip install 'klynge[lab]'``).
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -66,8 +67,14 @@ def prepare_lab(folder: Path | str, export=None) -> LabFolder:
 
 
 def lab_command(folder: Path | str, *, open_browser: bool = True, port: int | None = None) -> list[str]:
-    """The command that starts JupyterLab on ``folder`` with this Python."""
+    """The command that starts JupyterLab on ``folder`` with this Python.
+
+    As root (a container, a Binder-like sandbox) it adds ``--allow-root``: JupyterLab refuses root
+    otherwise, and the command already runs with root's rights.
+    """
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(folder).resolve()}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
     if not open_browser:
         command.append("--no-browser")
     if port is not None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import subprocess
+import sys
 from functools import partial
 
 from ..settings import Settings
@@ -44,4 +46,8 @@ def lab(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not jupyterlab_installed():
         raise MissingDependency(t("lab.missing", settings.lang))
+    if os.name == "posix":  # JupyterLab takes this process's place: a signal to it stops the lab, nothing orphaned
+        sys.stdout.flush()
+        os.chdir(ready.folder)
+        os.execv(command[0], command)
     return subprocess.call(command, cwd=ready.folder)
