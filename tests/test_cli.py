@@ -38,7 +38,7 @@ def test_status_json_has_the_agreed_keys(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"organisations", "people", "municipalities", "countries", "offers", "canvases",
                          "organisations_with_sdg_assessment", "packages", "schema_version"}
-    assert data["schema_version"] == "0009"
+    assert data["schema_version"] == "0010"
 
 
 def test_invite_revoke_reissue(settings, capsys):
@@ -128,14 +128,19 @@ def test_every_command_finds_the_klynge_folder_of_the_project_it_runs_in(tmp_pat
     assert not (tmp_path / "user-data").exists()
 
 
-def test_export_research_writes_the_tables_and_a_dictionary(settings, tmp_path, capsys):
+def test_export_research_of_a_cluster_too_small_says_so_and_writes_nothing(settings, tmp_path, capsys):
     ops.init_cluster(settings, "Nysesong")
-    assert run(["export", "--research", str(tmp_path / "research")]) == 0
-    written = {line.removeprefix("wrote ") for line in capsys.readouterr().out.splitlines()}
-    assert {Path(p).name for p in written} == {"organisations.csv", "offers.csv", "sdg.csv", "DICTIONARY.md"}
+    with pytest.raises(SystemExit) as exited:
+        main(["export", "--research", str(tmp_path / "research"), "--key", "k1"])
+    assert exited.value.code == 1
+    assert "nothing can be published" in capsys.readouterr().err
+    assert not (tmp_path / "research").exists() or not any((tmp_path / "research").iterdir())
     with pytest.raises(SystemExit):
         main(["export"])
     assert "--research" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--research", str(tmp_path / "research"), "--k", "0"])
+    assert "--k must be 1 or more" in capsys.readouterr().err
 
 
 def test_progress_lines_count_notebooks_and_failures():
@@ -224,7 +229,7 @@ def test_every_command_has_its_handler():
         "status", "db upgrade", "db backup", "db restore", "init", "export", "import", "members", "invite",
         "key revoke", "key reissue", "person export", "person erase", "demo", "serve", "batch run",
         "canvases list", "canvases show", "travel", "partners", "meetings plan", "packages suggest", "funnel",
-        "events list", "events add", "attendance import", "library add", "library search"}
+        "events list", "events add", "attendance import", "library add", "library search", "lab"}
     for command, handler in found.items():
         assert handler.__module__.startswith("klynge.cli."), command
         assert list(inspect.signature(handler).parameters) == ["args", "settings"], command

@@ -27,6 +27,7 @@
     ├── AlreadyRunning      a Klynge server already runs on the same home folder
     ├── BatchError          a batch could not run
     ├── MissingDependency   an optional feature needs a package that is not installed
+    ├── NothingToPublish    a research export of a cluster too small for anything to pass k-anonymity
     ├── MeetingError        a meeting cannot be planned (one member, no venue, no venue in reach)
     ├── NoSuggestion        no package obeys the suggestion rules (names the limit that made it impossible)
     ├── MailError           an e-mail could not be sent (``category`` names why, for the record)
@@ -67,6 +68,7 @@ __all__ = [
     "NotAnOutput",
     "NotEmpty",
     "NotFound",
+    "NothingToPublish",
     "NothingToSearch",
     "OsrmUnavailable",
     "PortTaken",
@@ -283,6 +285,10 @@ class BatchError(KlyngeError):
 
 class MissingDependency(KlyngeError):
     """An optional feature needs a package that is not installed; the message gives the fix."""
+
+
+class NothingToPublish(KlyngeError):
+    """A research export found no organisation it may publish: the cluster is too small for k-anonymity."""
 
 
 class PortUnusable(KlyngeError):

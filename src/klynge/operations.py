@@ -139,12 +139,16 @@ def export_cluster(settings: Settings, path: str) -> Path:
         return export_archive(store, Path(path))
 
 
-def export_research(settings: Settings, folder: str) -> list[Path]:
-    """Write the research tables (no names) as CSV files and a data dictionary into ``folder``."""
+def export_research(settings: Settings, folder: str, *, key: str | None = None, k: int = 3):
+    """Write the research tables (no names; Parquet and CSV) and a data dictionary into ``folder``.
+
+    Returns the :class:`klynge.research.ResearchExport`; raises
+    :class:`~klynge.errors.NothingToPublish` (writing nothing) for a cluster too small for ``k``.
+    """
     from .research import export_research as write
 
     with store_for(settings, create=False) as store:
-        return write(store, folder, SYSTEM)
+        return write(store, folder, SYSTEM, key=key, k=k)
 
 
 def import_cluster(settings: Settings, path: str, *, replace: bool = False):

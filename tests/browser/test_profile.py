@@ -114,6 +114,13 @@ def test_fill_the_profile_add_a_low_season_offer_and_see_the_season(served, brow
     assert "Mørketidsmiddag ved Namsen" in page.locator(".klynge-profile-offers").inner_text()
     whole(page, "profile-desktop-after", 1280)
 
+    # Research use of the shared notes: the box records the organisation's consent, with who and when.
+    page.locator(".klynge-profile-research-consent input").check()
+    expect(page.locator(".klynge-profile-research")).to_contain_text("Samtykke gitt av")
+    settings = load_settings({"KLYNGE_HOME": str(served.home)})
+    with ops.store_for(settings) as store:
+        assert store.research_consent(ops.SYSTEM, org_id).consented
+
     # In English, on a phone.
     page.select_option(".klynge-lang select", label="English")
     expect(share).to_have_text(f"Low-season share of capacity: {after.percent}%")

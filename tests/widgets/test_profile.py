@@ -399,3 +399,25 @@ def test_an_offer_title_with_markup_is_listed_as_text(store, cluster):
     listed = "".join(getattr(row.children[0], "value", "") for row in o._list.children)
     assert "<img" not in listed and "&lt;img src=x onerror=alert(1)&gt; tur" in listed
     assert '<div class="klynge-profile-offer-title"><b>&lt;img' in listed
+
+
+# -- research use of the shared notes ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_research_box_records_consent_and_its_withdrawal(store, cluster, lang):
+    page = ProfilePage(service(store, cluster), lang)
+    assert page._research.value is False and t("profile.research_none", lang) in page._research_state.value
+    assert page._research.description == t("profile.research_consent", lang)
+    page._research.value = True
+    fac = cluster["who"]["facilitator"]
+    assert store.research_consent(fac, cluster["orgs"]["fjell"]).consented
+    assert "Fjell Person" in page._research_state.value
+    page._research.value = False
+    assert [c.consented for c in store.research_consent_history(fac, cluster["orgs"]["fjell"])] == [True, False]
+    again = ProfilePage(service(store, cluster), lang)
+    assert again._research.value is False and "Fjell Person" in again._research_state.value
+
+
+def test_the_research_box_is_read_only_for_a_facilitator(store, cluster):
+    page = ProfilePage(ProfileService(store, cluster["who"]["facilitator"], cluster["orgs"]["fjell"]), "en")
+    assert page._research.disabled

@@ -38,7 +38,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="write the whole cluster to one portable archive (zip), or the research tables")
     p.add_argument("path", nargs="?", help="the archive to write")
     p.add_argument("--research", metavar="DIR",
-                   help="instead: the research tables (no names) as CSV files and a data dictionary in DIR")
+                   help="instead: the research tables (no names; Parquet and CSV) and a data dictionary in DIR")
+    p.add_argument("--key", help="with --research: the pseudonym key (the same key, the same pseudonyms); "
+                                 "default: a random key for this export, not kept")
+    p.add_argument("--k", type=int, default=3, metavar="K",
+                   help="with --research: the least number of organisations in a published cell (default 3)")
     p.set_defaults(run=export, usage=p.error)
     p = sub.add_parser("import", parents=[common], help="read an archive made by `klynge export`")
     p.add_argument("path")
@@ -105,8 +109,16 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
     from .. import operations as ops
 
     if args.research:
-        for path in ops.export_research(settings, args.research):
+        if args.k < 1:
+            args.usage(f"--k must be 1 or more, got {args.k}")
+        done = ops.export_research(settings, args.research, key=args.key, k=args.k)
+        for path in done.files:
             print(f"wrote {path}")
+        levels = done.levels
+        print(f"k = {done.k}: {levels['municipality']} organisations by municipality, {levels['area']} by area, "
+              f"{levels['country']} by country, {levels['suppressed']} suppressed, {levels['withheld']} withheld")
+        if done.random_key:
+            print("pseudonyms made with a random key, not kept: give --key to make them again in a later export")
     elif args.path:
         print(f"exported to {ops.export_cluster(settings, args.path)}")
     else:

@@ -12,6 +12,7 @@ from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
+from .consent import ConsentMixin, StoredConsent
 from .contributions import ContributionsMixin, StoredFee, StoredHours
 from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
@@ -29,14 +30,14 @@ from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
 __all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
-           "LibraryHit", "LibraryItem", "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent",
-           "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched",
-           "Versioned", "open_store"]
+           "LibraryHit", "LibraryItem", "Revision", "RevisionInfo", "Store", "StoredConsent", "StoredDecision",
+           "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot",
+           "Unmatched", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin):
+            LibraryMixin, ConsentMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

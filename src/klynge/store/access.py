@@ -35,6 +35,11 @@
   colleagues and board members) and reads the invitations it made; a facilitator invites for the
   cluster and reads them all. A participant of an organisation, or a facilitator, decides who may
   join it.
+- Research use of shared notes: a participant consents (or withdraws consent) for their own
+  organisation only, and reads their own organisation's consent; a facilitator reads every
+  member's consent and never gives it for them; a researcher sees only what the consent lets
+  into the research views.
+
 - An invitee (a person invited who has no organisation yet) may only register an organisation
   or ask to join one (``register``); nothing else, not even read the register.
 
@@ -79,11 +84,13 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_library": ("participant", "facilitator"),     # the cluster's library (and public items)
     "share_library": ("participant",),                  # add items for the caller's own organisation
     "remove_library": ("participant", "facilitator"),   # a facilitator any item; a participant their own's
+    "research_consent": ("participant",),               # consent (or withdraw it) to research use of notes
+    "read_research_consent": ("participant", "facilitator"),  # whether an organisation consented
 }
 
 # Actions a participant may do only for their own organisation.
 _OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours",
-                     "invite", "share_library", "remove_library")
+                     "invite", "share_library", "remove_library", "research_consent", "read_research_consent")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)

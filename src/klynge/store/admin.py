@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import secrets
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from ..errors import NotEmpty, NotFound
 from . import schema as s
 from .access import Identity, require, scope
 from .bulk import _to_json
+from .consent import consenting
 from .engine import reading, writing
 from .migrate import current_version
 
@@ -174,18 +177,24 @@ class AdminMixin:
                           *hr.columns),
         }
 
-    def research_tables(self, who: Identity) -> dict[str, list[dict]]:
-        """Tidy tables for researchers: no names, numbers, e-mails, free text or private entries.
+    def research_tables(self, who: Identity, key: bytes | None = None) -> dict[str, list[dict]]:
+        """Tidy tables for researchers: no names, numbers, e-mails, private entries or unconsented text.
 
-        Organisations appear under a pseudonym (a salted hash, stable within one database), with
-        their kind, sector, municipality code, size, phase and certifications; offers and SDG
-        entries refer to those pseudonyms. An SDG entry its organisation marked private is never
-        among them, whoever asks.
+        Organisations appear under a pseudonym: ``org-`` and twelve hex digits of an HMAC of their id
+        with ``key``, so the same key gives the same pseudonyms and another key others; without a
+        key, a salted hash stable within one database. Offers, SDG entries, shared notes and
+        package partnerships refer to those pseudonyms. An SDG entry or a note its organisation
+        marked private is never among them, whoever asks; a note is there only while its
+        organisation consents to research use (:mod:`klynge.store.consent`), with every name,
+        e-mail address and organisation number of the cluster blanked out of its text; a private
+        package gives no partnership.
         """
         cluster_id = scope(who, "research")
-        salt = self._salt()
+        salt = self._salt() if key is None else ""
 
         def alias(org_id: int) -> str:
+            if key is not None:
+                return "org-" + hmac.new(key, str(org_id).encode(), hashlib.sha256).hexdigest()[:12]
             return "org-" + hashlib.sha256(f"{salt}:{org_id}".encode()).hexdigest()[:10]
 
         with reading(self.engine, who) as c:
@@ -193,10 +202,12 @@ class AdminMixin:
             if cluster_id is not None:
                 q = q.where(s.organisations.c.cluster_id == cluster_id)
             rows = c.execute(q).mappings().all()
+            ids = [r["id"] for r in rows]
+            agreed = consenting(c, ids)
             orgs = [{"organisation": alias(r["id"]), "kind": r["kind"], "sector": r["sector"],
                      "country": r["country"], "municipality": r["municipality"], "size": r["size"],
-                     "phase": r["phase"], "certifications": list(r["certifications"])} for r in rows]
-            ids = [r["id"] for r in rows]
+                     "phase": r["phase"], "certifications": list(r["certifications"]),
+                     "notes_consented": r["id"] in agreed} for r in rows]
             offers = [{"organisation": alias(r["organisation_id"]), "kind": r["kind"],
                        "municipality": r["municipality"], "months": list(r["months"]),
                        "capacity_per_day": r["capacity_per_day"], "capacity_unit": r["capacity_unit"],
@@ -206,14 +217,32 @@ class AdminMixin:
                       for r in c.execute(select(s.offers).where(s.offers.c.removed_at.is_(None),
                                                                  s.offers.c.organisation_id.in_(ids))).mappings()]
             heads = self._heads(c, "sdg", cluster_id)
+            canvases = [rev for rev in self._heads(c, "canvas", cluster_id) if rev.organisation_id in agreed]
+            packages = self._heads(c, "package", cluster_id)
+            blank = _identifiers(c, rows, cluster_id) if canvases else None
         sdg = [{"organisation": alias(rev.organisation_id), "target": target,
                 "relevance": entry["relevance"], "impact": entry["impact"]}
                for rev in heads for target, entry in rev.items.items()
                if entry.get("confirmed", True) and entry.get("visibility", "cluster") != "private"]
+        notes = [{"organisation": alias(rev.organisation_id), "template": rev.document, "block": note.get("block", ""),
+                  "text": blank(note.get("text", ""))}
+                 for rev in canvases for note in rev.items.values()
+                 if note.get("visibility", "cluster") != "private" and str(note.get("text", "")).strip()]
+        pairs: dict[tuple[str, str], int] = {}
+        for rev in packages:
+            if rev.items.get("visibility", "cluster") == "private":
+                continue
+            members = sorted({alias(p["organisation_id"]) for p in rev.items.get("components", [])
+                              if p.get("organisation_id") in ids})
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    pairs[a, b] = pairs.get((a, b), 0) + 1
+        partners = [{"organisation_a": a, "organisation_b": b, "packages": n} for (a, b), n in sorted(pairs.items())]
         orgs.sort(key=lambda r: r["organisation"])
         offers.sort(key=lambda r: (r["organisation"], r["kind"], r["months"]))
         sdg.sort(key=lambda r: (r["organisation"], r["target"]))
-        return {"organisations": orgs, "offers": offers, "sdg": sdg}
+        notes.sort(key=lambda r: (r["organisation"], r["template"], r["block"], r["text"]))
+        return {"organisations": orgs, "offers": offers, "sdg": sdg, "notes": notes, "partners": partners}
 
     def _salt(self) -> str:
         with writing(self.engine) as c:
@@ -222,3 +251,25 @@ class AdminMixin:
                 salt = secrets.token_hex(16)
                 c.execute(s.meta.insert().values(key="pseudonym_salt", value=salt))
         return salt
+
+
+def _identifiers(c, organisations, cluster_id: int | None):
+    """A function that blanks out of a text every organisation's name and number and every person's name and e-mail.
+
+    Person names are blanked whole and word by word (a first name alone still names someone);
+    organisation numbers with or without spaces, dots or dashes between their digits.
+    """
+    p = s.people
+    q = select(p.c.name, p.c.email).where(p.c.erased_at.is_(None))
+    if cluster_id is not None:
+        q = q.where(p.c.cluster_id == cluster_id)
+    people = c.execute(q).all()
+    words = {o["name"] for o in organisations} | {e for _, e in people if e}
+    words |= {n for n, _ in people if n} | {part for n, _ in people if n for part in n.split() if len(part) >= 3}
+    patterns = [re.escape(w.strip()) for w in sorted(words, key=len, reverse=True) if w and w.strip()]
+    for o in organisations:
+        digits = re.sub(r"\D", "", o["orgnr"] or "")
+        if digits:
+            patterns.append(r"[\s.\-]?".join(digits))
+    found = re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE) if patterns else None
+    return lambda text: found.sub("[…]", str(text)) if found else str(text)

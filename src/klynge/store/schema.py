@@ -462,3 +462,15 @@ library_items = Table(
     Column("removed_at", DateTime(timezone=True)),
     Column("removed_by", ForeignKey("people.id")),
 )
+
+# Consent to research use of an organisation's shared notes: one row per decision, the latest
+# row in force. A withdrawal is a new row (consented false), so nothing is lost.
+research_consents = Table(
+    "research_consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("consented", Boolean, nullable=False),
+    Column("given_by", ForeignKey("people.id")),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 import ipywidgets as w
 import traitlets as tr
 
+from ..formatting import day
 from ..i18n import t
 from ..model import PHASES
 from ..templating import part, snippet
@@ -117,7 +118,14 @@ class ProfilePage(w.VBox):
         season = w.VBox([self._season_title, self._season])
         season.add_class("klynge-card")
         season.add_class("klynge-profile-season-card")
-        side = w.VBox([self._offers, season])
+        self._research_title, self._research_state = w.HTML(), w.HTML()
+        self._research = w.Checkbox(indent=False)
+        self._research.add_class("klynge-profile-research-consent")
+        self._research.observe(self._on_research, "value")
+        research = w.VBox([self._research_title, self._research, self._research_state])
+        research.add_class("klynge-card")
+        research.add_class("klynge-profile-research")
+        side = w.VBox([self._offers, season, research])
         side.add_class("klynge-profile-side")
         grid = w.Box([org, side])
         grid.add_class("klynge-profile-grid")
@@ -145,6 +153,7 @@ class ProfilePage(w.VBox):
             self._fill_org()
         self._offers.show(self._profile)
         self._render_season()
+        self._show_research(self._service.research_consent())
 
     def _read(self) -> None:
         """Read the profile from the store; the offer form goes on from it too."""
@@ -297,6 +306,31 @@ class ProfilePage(w.VBox):
         data = base64.b64encode(season_png(season, lang)).decode()
         self._season.value = snippet(_TEMPLATE, "season", share, area, idle, data, alt, lang)
 
+    # -- research use of the shared notes --------------------------------------------------
+    def _show_research(self, consent) -> None:
+        self._consent = consent
+        with self._filling:
+            self._research.value = bool(consent and consent.consented)
+        self._research.disabled = not self._service.may_consent
+        self._relabel_research()
+
+    def _on_research(self, change) -> None:
+        if self._filling or self._profile is None:
+            return
+        self._work(lambda: self._show_research(self._service.set_research_consent(bool(change["new"]))))
+
+    def _relabel_research(self) -> None:
+        lang, consent = self.lang, getattr(self, "_consent", None)
+        self._research_title.value = part("heading", 2, t("profile.research", lang), t("profile.research_intro", lang),
+                                          intro_css="klynge-muted")
+        self._research.description = t("profile.research_consent", lang)
+        if consent is None:
+            state = t("profile.research_none", lang)
+        else:
+            key = "profile.research_given" if consent.consented else "profile.research_withdrawn"
+            state = t(key, lang, person=consent.given_by_name, day=day(consent.given_at, lang))
+        self._research_state.value = part("para", f"{t('profile.research_help', lang)} {state}", css="klynge-muted")
+
     # -- messages and language ------------------------------------------------------------
     def _say(self, key: str, **values) -> None:
         self._said = (key, values)
@@ -347,3 +381,4 @@ class ProfilePage(w.VBox):
         self._season_title.value = part("heading", 2, t("profile.season", lang), t("profile.season_intro", lang),
                                         intro_css="klynge-muted")
         self._status.value = status_html(*self._said, lang)
+        self._relabel_research()

@@ -22,11 +22,12 @@ import pydantic
 from pydantic_core import PydanticCustomError
 
 from .. import reference
-from ..errors import FormProblems, NotFound, ValidationError
+from ..errors import AccessDenied, FormProblems, NotFound, ValidationError
 from ..i18n import t
 from ..model import Offer, Organisation, SubCluster, normalise_code
 from ..model.organisation import check_orgnr
-from ..store import Versioned
+from ..store import StoredConsent, Versioned
+from ..store.access import decide
 from ..validation import explain
 from .editing import OrganisationService
 
@@ -222,6 +223,24 @@ class ProfileService(OrganisationService):
             if "orgnr" in fields:
                 raise FormProblems([("orgnr", _label("orgnr", lang), t("profile.orgnr_taken", lang))]) from None
             raise FormProblems([(f, _label(f, lang), t("error.invalid", lang)) for f in fields]) from None
+
+    # -- research use of the shared notes --------------------------------------------------
+    def research_consent(self) -> StoredConsent | None:
+        """The decision in force on research use of the shared notes (None: never given, or not ours to read)."""
+        try:
+            return self._store.research_consent(self._who, self._organisation_id)
+        except AccessDenied:  # not this person's to read: shown as not given, and the box is read-only
+            return None
+
+    @property
+    def may_consent(self) -> bool:
+        """Whether this person may decide on research use for the organisation (its own participants only)."""
+        who = self._who
+        return decide(who, "research_consent", organisation_id=self._organisation_id, cluster_id=who.cluster_id)
+
+    def set_research_consent(self, consented: bool) -> StoredConsent:
+        """Give or withdraw consent for the organisation; the earlier decisions stay on record."""
+        return self._store.set_research_consent(self._who, self._organisation_id, consented)
 
     # -- offers ---------------------------------------------------------------------------
     def check_offer(self, form: dict, lang: str) -> Offer:
