@@ -78,6 +78,9 @@ class Settings:
         "KLYNGE_BASE_URL", "http://localhost:8866", "address that sign-in links point to"
     )
     key_days: int = _option("KLYNGE_KEY_DAYS", 120, "days a new sign-in key stays valid")
+    audit_days: int = _option(
+        "KLYNGE_AUDIT_DAYS", 730, "days the audit log keeps an entry (sign-ins, exports, erasures); 0 keeps them all"
+    )
     sandbox: bool = _option(
         "KLYNGE_SANDBOX", False, "a public sandbox (Binder): the apps say that nothing typed is kept"
     )

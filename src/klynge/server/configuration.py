@@ -37,6 +37,7 @@ class KlyngeConfiguration(Configurable):
     templates = Unicode("", help=option_help("templates")).tag(config=True)
     base_url = Unicode("http://localhost:8866", help=option_help("base_url")).tag(config=True)
     key_days = Int(120, help=option_help("key_days")).tag(config=True)
+    audit_days = Int(730, help=option_help("audit_days")).tag(config=True)
     sandbox = Bool(False, help=option_help("sandbox")).tag(config=True)
     trust_proxy = Bool(False, help=option_help("trust_proxy")).tag(config=True)
     smtp_url = _text("smtp_url")

@@ -12,11 +12,13 @@ from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
+from .audit import AuditEntry, AuditMixin
 from .contributions import ContributionsMixin, StoredFee, StoredHours
 from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
+from .erasure import ErasureMixin, ErasurePlan, ErasureResult
 from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unmatched
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
@@ -27,13 +29,15 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
-           "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours",
+__all__ = ["AttendanceImport", "AuditEntry", "ErasurePlan", "ErasureResult", "EventPerson", "FunnelData",
+           "FunnelOrganisation", "FunnelPerson", "Identity", "Revision", "RevisionInfo", "Store", "StoredDecision",
+           "StoredEvent", "StoredFee", "StoredHours",
            "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
+            AuditMixin, ErasureMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -4,7 +4,8 @@
 import``). They keep ids, so every reference between rows survives. Secrets never leave: the
 ``keys`` and ``sessions`` tables (sign-in keys and who is signed in) and the ``meta`` table (the
 pseudonym salt) are not dumped, and a load deletes any keys and sessions that were there, so after
-an import every person needs a new key.
+an import every person needs a new key. The ``audit_log`` is the server's own record of who did
+what there; it is not part of a cluster's data and stays where it was written.
 
 :func:`add_members` is what a roster import needs: organisations and people added in one
 transaction, after the caller has vetted them against what is already registered.
@@ -44,7 +45,8 @@ from .records import now
 __all__ = ["TABLES", "Existing", "NewMember", "add_members", "dump", "load"]
 
 #: The tables a dump holds, parents before children (the order a load inserts them in).
-TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables if t not in (s.keys, s.sessions, s.meta))
+TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables
+                                  if t not in (s.keys, s.sessions, s.meta, s.audit_log))
 _BY_NAME = {t.name: t for t in TABLES}
 _CHUNK = 500
 
