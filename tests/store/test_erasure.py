@@ -26,7 +26,8 @@ def writers(store, cluster, add_colleague):
         Note(id="a", block="channels", text="Ring Siri Skriver"), Note(id="b", block="channels", text="Nettbutikk"),
         Note(id="c", block="key_partners", text="Bussen")], first.number)
     store.save_canvas(siri, org, "business_model", [
-        Note(id="a", block="channels", text="Ring Siri Skriver på 99"), Note(id="b", block="channels", text="Nettbutikk"),
+        Note(id="a", block="channels", text="Ring Siri Skriver på 99"),
+        Note(id="b", block="channels", text="Nettbutikk"),
         Note(id="c", block="key_partners", text="Bussen")], second.number)
     store.save_sdg(siri, org, [SdgEntry(target="8.9", relevance=3, impact=2, evidence="Siri målte", action="Mer")],
                    None)
