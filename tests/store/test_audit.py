@@ -35,6 +35,7 @@ def test_sign_ins_key_revocations_reissues_and_invitations_are_recorded_by_ids(s
         fjell.person_id, "Fjell Person", "key", key.partition(".")[0])
     assert entries[1].details["new_key_id"] == new.partition(".")[0] and entries[1].details["keys_revoked"] >= 1
     assert entries[2].actor == "Facilitator" and entries[2].details == {"person_id": fjell.person_id}
+    assert entries[1].subject == "Fjell Person" and entries[0].subject == "Ola Ny"  # names read now, not stored
     with store.engine.connect() as c:  # no secret, no name, no address in any row
         stored = " ".join(str(tuple(r)) for r in c.execute(select(s.audit_log)))
     for secret in (key.partition(".")[2], new.partition(".")[2], "Ola Ny", "ola@example.no", "Fjell Person"):

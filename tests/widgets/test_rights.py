@@ -129,6 +129,7 @@ def test_the_audit_log_lists_and_filters_and_the_members_page_holds_the_sections
     page.lang = "en"
     audit = page.audit
     assert "Signed in" in audit.table and "Revoked a sign-in link" in audit.table and "Fjell Person" in audit.table
+    assert "person_id: " in audit.table and "The latest 2 entries" in audit.table
     audit.filter(action="sign_in")
     assert "Signed in" in audit.table and "Revoked a sign-in link" not in audit.table
     audit.filter(since=date(2999, 1, 1))
@@ -137,7 +138,7 @@ def test_the_audit_log_lists_and_filters_and_the_members_page_holds_the_sections
     page.erasure.ask()
     page.erasure.confirm()
     page.audit.filter()
-    assert "Erased a person" in page.audit.table
+    assert "Erased a person" in page.audit.table and "former participant (" in page.audit.table
     assert "Stuga Person" not in [p.name for p in page._people]
     for lang in LANGUAGES:
         page.lang = lang

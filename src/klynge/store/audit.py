@@ -50,12 +50,15 @@ class AuditEntry:
     subject_kind: str
     subject_id: str
     details: dict
+    #: The name of the person the entry concerns, now ("" once erased, or when it concerns no person).
+    subject: str = ""
 
     def as_json(self) -> dict:
         """The entry as JSON-safe values."""
         return {"id": self.id, "at": self.at.isoformat(), "cluster_id": self.cluster_id, "actor_id": self.actor_id,
                 "actor_role": self.actor_role, "actor": self.actor, "action": self.action,
-                "subject_kind": self.subject_kind, "subject_id": self.subject_id, "details": self.details}
+                "subject_kind": self.subject_kind, "subject_id": self.subject_id, "subject": self.subject,
+                "details": self.details}
 
 
 def record(c: Connection, who: Identity, action: str, *, cluster_id: int | None, subject_kind: str = "",
@@ -131,10 +134,14 @@ class AuditMixin:
             q = q.where(a.c.actor_id == actor_id)
         with reading(self.engine, who) as c:
             rows = c.execute(q).mappings().all()
+            ids = {int(r["subject_id"]) for r in rows if r["subject_kind"] == "person" and r["subject_id"].isdigit()}
+            names = dict(c.execute(select(p.c.id, p.c.name).where(p.c.id.in_(sorted(ids)))).all()) if ids else {}
         return [AuditEntry(id=r["id"], at=_aware(r["at"]), cluster_id=r["cluster_id"], actor_id=r["actor_id"],
                            actor_role=r["actor_role"], actor="system" if r["actor_id"] is None else (r["name"] or ""),
                            action=r["action"], subject_kind=r["subject_kind"], subject_id=r["subject_id"],
-                           details=dict(r["details"] or {})) for r in rows]
+                           details=dict(r["details"] or {}),
+                           subject=(names.get(int(r["subject_id"])) or "") if r["subject_kind"] == "person"
+                           and r["subject_id"].isdigit() else "") for r in rows]
 
     def prune_audit(self, who: Identity, days: int | None = None) -> int:
         """Delete entries older than ``days`` (default: the store's ``audit_days``); returns how many.

@@ -79,5 +79,5 @@ class RightsService:
         return erase(self._store, self._who, person_id, outputs=outputs, remove_text=remove_text)
 
     # -- the audit log (facilitators) ---------------------------------------------------------
-    def audit(self, *, since: date | None = None, action: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    def audit(self, *, since: date | None = None, action: str | None = None, limit: int = 50) -> list[AuditEntry]:
         return self._store.audit_log(self._who, since=since, action=action or None, limit=limit)
