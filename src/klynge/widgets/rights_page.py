@@ -63,7 +63,7 @@ class MyDataSection(w.VBox):
         self._button.add_class("klynge-rights-download")
         self._button.on_click(lambda _b: self.download())
         self.children = [w.HTML(part("style", STYLE)), self._head, self._summary,
-                         self._button, self._status, self._download]
+                         w.HBox([self._button]), self._status, self._download]  # a box: no stretching
         self.refresh()
 
     def refresh(self) -> None:
