@@ -178,9 +178,9 @@ def backup(settings: Settings, path: str | None = None) -> Path:
     from .archive import export_archive
 
     with store_for(settings, create=False) as store:
-        if path:
-            return export_archive(store, Path(path))
-        return store.backup(SYSTEM, backup_folder(settings))
+        written = export_archive(store, Path(path)) if path else store.backup(SYSTEM, backup_folder(settings))
+        _audit_export(store, "export_archive", written)
+        return written
 
 
 def restore(settings: Settings, path: str):

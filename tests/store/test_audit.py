@@ -113,3 +113,15 @@ def test_a_person_export_is_recorded_and_a_look_is_not(store, system, cluster):
     entry = store.audit_log(system)[0]
     assert (entry.action, entry.actor_id, entry.subject_id) == ("export_person", fjell.person_id,
                                                                  str(fjell.person_id))
+
+
+def test_a_backup_is_recorded_and_the_log_outlives_a_restore(store, system, cluster, db_url, tmp_path):
+    from klynge import operations as ops
+    from klynge.settings import load_settings
+
+    settings = load_settings(home=str(tmp_path / "home"), db=db_url)
+    written = ops.backup(settings, str(tmp_path / "b.zip"))
+    (entry,) = store.audit_log(system)
+    assert (entry.action, entry.subject_kind, entry.subject_id) == ("export_archive", "file", written.name)
+    ops.restore(settings, str(written))  # empties the database and loads the archive
+    assert [e.id for e in store.audit_log(system)] == [entry.id]

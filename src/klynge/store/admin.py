@@ -74,7 +74,8 @@ class AdminMixin:
     def clear(self, who: Identity, *, replace: bool, backup_folder: Path | None = None) -> Path | None:
         """Empty the database before a load. Refuses a non-empty one unless ``replace``.
 
-        With ``replace``, a backup is written first and its path returned.
+        With ``replace``, a backup is written first and its path returned. The audit log stays:
+        it is the server's record of what was done, a restore included.
 
         Raises
         ------
@@ -92,7 +93,7 @@ class AdminMixin:
         path = self.backup(who, backup_folder)
         with writing(self.engine, who) as c:
             for table in reversed(s.metadata.sorted_tables):
-                if table is not s.meta:
+                if table not in (s.meta, s.audit_log):  # the log outlives a restore
                     c.execute(table.delete())
         return path
 

@@ -163,7 +163,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
     """Insert a :func:`dump` into the database, keeping ids; returns the rows loaded per table.
 
     Everything happens in one write transaction: either the whole dump lands or nothing
-    changes. With ``replace`` the rows already there (sign-in keys included, ``meta`` kept) are
+    changes. With ``replace`` the rows already there (sign-in keys included, ``meta`` and the audit log kept) are
     deleted in the same transaction; the caller makes a backup first. On PostgreSQL the id
     sequences are moved past the loaded ids.
 
@@ -180,7 +180,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
         with writing(store.engine, who) as c:
             if replace:
                 for table in reversed(s.metadata.sorted_tables):
-                    if table is not s.meta:
+                    if table not in (s.meta, s.audit_log):  # the audit log outlives a restore
                         c.execute(table.delete())
             elif any(c.execute(select(func.count()).select_from(t)).scalar_one() for t in (*TABLES, s.keys)):
                 raise NotEmpty("the database already holds data; load into an empty database or replace it")
