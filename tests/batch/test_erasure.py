@@ -93,6 +93,8 @@ def test_without_remove_text_only_the_text_stays_under_the_neutral_label(setting
                       [Note(id="x", block="channels", text="Guided walks")], None)
     ops.erase_person(settings, EMAIL)
     assert _traces(store, ops.export_cluster(settings, str(tmp_path / "a.zip")), Path(settings.outputs)) == []
+    research = [p.read_text(encoding="utf-8").casefold() for p in ops.export_research(settings, str(tmp_path / "r"))]
+    assert research and not any(NAME.casefold() in text or EMAIL in text for text in research)
     fjell = cluster["who"]["fjell"]
     canvas, rev = store.canvas(fjell, fjell.organisation_id, "business_model")
     assert [n.text for n in canvas.notes] == ["Guided walks"] and rev.author == "former participant"
