@@ -38,7 +38,7 @@ def test_status_json_has_the_agreed_keys(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"organisations", "people", "municipalities", "countries", "offers", "canvases",
                          "organisations_with_sdg_assessment", "packages", "schema_version"}
-    assert data["schema_version"] == "0010"
+    assert data["schema_version"] == "0011"
 
 
 def test_invite_revoke_reissue(settings, capsys):
@@ -227,7 +227,7 @@ def test_every_command_has_its_handler():
     found = {" ".join(words): p.get_default("run") for words, p in leaves(build_parser())}
     assert set(found) == {
         "status", "db upgrade", "db backup", "db restore", "init", "export", "import", "members", "invite",
-        "key revoke", "key reissue", "person export", "person erase", "demo", "serve", "batch run",
+        "key revoke", "key reissue", "person export", "person erase", "audit", "demo", "serve", "batch run",
         "canvases list", "canvases show", "travel", "partners", "meetings plan", "packages suggest", "funnel",
         "events list", "events add", "attendance import", "library add", "library search", "lab"}
     for command, handler in found.items():
@@ -366,3 +366,34 @@ def test_person_erase_asks_first_and_then_forgets_name_and_email(db_url, store, 
     with pytest.raises(NotFound):
         run(["person", "erase", str(gard.person_id), "--yes", "--db", db_url])
     assert run(["person", "erase", str(cluster["who"]["stuga"].person_id), "--yes", "--db", db_url]) == 0
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_person_erase_removes_text_on_request_warns_for_the_only_person_and_refuses_the_last_facilitator(
+        db_url, store, system, cluster, capsys):
+    from klynge.model import Note
+
+    gard = cluster["who"]["gard"]
+    store.save_canvas(gard, gard.organisation_id, "business_model",
+                      [Note(id="a", block="channels", text="Ring Gard")], None)
+    assert run(["person", "erase", "gard@example.no", "--yes", "--remove-text", "--db", db_url]) == 0
+    out = capsys.readouterr()
+    assert "only person of Gardsbutikken" in out.err and "1 revisions rewritten without their text" in out.out
+    assert store.canvas(system, gard.organisation_id, "business_model")[0].notes == []
+
+    fac = cluster["who"]["facilitator"]
+    assert run(["person", "erase", "facilitator@klynge.example", "--yes", "--db", db_url]) == 1
+    assert "last facilitator" in capsys.readouterr().err
+    assert run(["person", "erase", str(fac.person_id), "--yes", "--last-facilitator", "--db", db_url]) == 0
+    capsys.readouterr()
+
+    assert run(["audit", "--json", "--db", db_url]) == 0
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["action"] for e in entries] == ["erase_person", "erase_person"]
+    assert entries[1]["subject_id"] == str(gard.person_id) and entries[1]["details"]["remove_text"] is True
+    assert run(["audit", "--since", "2999-01-01", "--db", db_url]) == 0
+    assert "no audit entries since 2999-01-01" in capsys.readouterr().err
+    with pytest.raises(Exception, match="not a date"):
+        run(["audit", "--since", "yesterday", "--db", db_url])
+    assert run(["audit", "prune", "--db", db_url]) == 0
+    assert "0 audit entries older than 730 days deleted" in capsys.readouterr().out

@@ -12,9 +12,10 @@ from .settings import Settings
 from .store import Identity, Store, open_store
 from .validation import validate
 
-__all__ = ["Invitation", "backup", "backup_folder", "erase_person", "export_cluster", "export_person",
-           "export_research", "find_person", "import_cluster", "import_members", "init_cluster", "invite", "reissue",
-           "restore", "revoke", "send_invitation", "send_reminders", "signin_link", "status", "store_for", "upgrade"]
+__all__ = ["Invitation", "audit_log", "backup", "backup_folder", "erase_person", "erasure_plan", "export_cluster",
+           "export_person", "export_research", "find_person", "import_cluster", "import_members", "init_cluster",
+           "invite", "prune_audit", "reissue", "restore", "revoke", "send_invitation", "send_reminders", "signin_link",
+           "status", "store_for", "upgrade"]
 
 SYSTEM = Identity.system()
 
@@ -31,8 +32,10 @@ class Invitation:
 
 
 def store_for(settings: Settings, *, create: bool = True) -> Store:
-    """Open the database the settings name."""
-    return open_store(settings.db, create=create)
+    """Open the database the settings name, keeping the audit log for ``settings.audit_days``."""
+    store = open_store(settings.db, create=create)
+    store.audit_days = settings.audit_days
+    return store
 
 
 def signin_link(settings: Settings, key: str) -> str:
@@ -136,7 +139,9 @@ def export_cluster(settings: Settings, path: str) -> Path:
     from .archive import export_archive
 
     with store_for(settings) as store:
-        return export_archive(store, Path(path))
+        written = export_archive(store, Path(path))
+        _audit_export(store, "export_archive", written)
+        return written
 
 
 def export_research(settings: Settings, folder: str, *, key: str | None = None, k: int = 3):
@@ -148,7 +153,20 @@ def export_research(settings: Settings, folder: str, *, key: str | None = None, 
     from .research import export_research as write
 
     with store_for(settings, create=False) as store:
-        return write(store, folder, SYSTEM, key=key, k=k)
+        written = write(store, folder, SYSTEM, key=key, k=k)
+        _audit_export(store, "export_research", Path(folder))
+        return written
+
+
+def _audit_export(store: Store, action: str, where: Path) -> None:
+    """Record an export of the whole database in the audit log of each cluster it holds."""
+    from .store import schema as s
+    from .store.engine import reading
+
+    with reading(store.engine) as c:
+        clusters = c.execute(s.clusters.select().with_only_columns(s.clusters.c.id)).scalars().all()
+    for cluster_id in clusters:
+        store.record_audit(SYSTEM, action, cluster_id=cluster_id, subject_kind="file", subject_id=where.name)
 
 
 def import_cluster(settings: Settings, path: str, *, replace: bool = False):
@@ -164,9 +182,9 @@ def backup(settings: Settings, path: str | None = None) -> Path:
     from .archive import export_archive
 
     with store_for(settings, create=False) as store:
-        if path:
-            return export_archive(store, Path(path))
-        return store.backup(SYSTEM, backup_folder(settings))
+        written = export_archive(store, Path(path)) if path else store.backup(SYSTEM, backup_folder(settings))
+        _audit_export(store, "export_archive", written)
+        return written
 
 
 def restore(settings: Settings, path: str):
@@ -187,18 +205,39 @@ def find_person(settings: Settings, ref: str) -> Person:
 def export_person(settings: Settings, ref: str) -> dict:
     """Everything stored about the person with e-mail address or id ``ref`` (see :meth:`Store.person_record`)."""
     with store_for(settings, create=False) as store:
-        return store.person_record(SYSTEM, _person_id(store, ref))
+        return store.person_record(SYSTEM, _person_id(store, ref), export=True)
 
 
-def erase_person(settings: Settings, ref: str) -> int:
-    """Erase the person with e-mail address or id ``ref``: their name and e-mail go, their keys are revoked.
-
-    Their revisions stay, under their id. Returns the id.
-    """
+def erasure_plan(settings: Settings, ref: str):
+    """What erasing the person with e-mail address or id ``ref`` would do (:class:`klynge.store.ErasurePlan`)."""
     with store_for(settings, create=False) as store:
-        person = store.person(SYSTEM, _person_id(store, ref))  # refuses an erased person as not found
-        store.erase_person(SYSTEM, person.id)
-        return person.id
+        return store.erasure_plan(SYSTEM, _person_id(store, ref))
+
+
+def erase_person(settings: Settings, ref: str, *, remove_text: bool = False, last_facilitator: bool = False):
+    """Erase the person with e-mail address or id ``ref``: their name and e-mail go, their keys are revoked,
+    and the batch outputs that may quote them are removed (see :func:`klynge.rights.erase`).
+
+    What they wrote stays under a neutral label, or with ``remove_text`` is removed. Returns the
+    :class:`klynge.store.ErasureResult`.
+    """
+    from .rights import erase
+
+    with store_for(settings, create=False) as store:
+        return erase(store, SYSTEM, _person_id(store, ref), outputs=settings.outputs, remove_text=remove_text,
+                     last_facilitator=last_facilitator)
+
+
+def audit_log(settings: Settings, *, since=None, action: str | None = None) -> list:
+    """The audit log, newest first (:meth:`klynge.store.Store.audit_log`), for the command line."""
+    with store_for(settings, create=False) as store:
+        return store.audit_log(SYSTEM, since=since, action=action)
+
+
+def prune_audit(settings: Settings) -> int:
+    """Delete audit entries older than ``settings.audit_days``; returns how many."""
+    with store_for(settings, create=False) as store:
+        return store.prune_audit(SYSTEM, settings.audit_days)
 
 
 def _person_id(store: Store, ref: str) -> int:

@@ -79,6 +79,9 @@ class Settings:
     )
     key_days: int = _option("KLYNGE_KEY_DAYS", 120, "days a new sign-in key stays valid")
     library_max_mb: int = _option("KLYNGE_LIBRARY_MAX_MB", 20, "largest file a member may add to the library, in MB")
+    audit_days: int = _option(
+        "KLYNGE_AUDIT_DAYS", 730, "days the audit log keeps an entry (sign-ins, exports, erasures); 0 keeps them all"
+    )
     sandbox: bool = _option(
         "KLYNGE_SANDBOX", False, "a public sandbox (Binder): the apps say that nothing typed is kept"
     )

@@ -26,7 +26,9 @@ DECISIONS = {
                     "read_events": "yy-", "sign_up": "yy-", "sign_up_others": "---", "manage_events": "---",
                     "invite": "y--", "register": "---",
                     "read_library": "yy-", "share_library": "y--", "remove_library": "y--",
-                    "research_consent": "y--", "read_research_consent": "y--"},
+                    "research_consent": "y--", "read_research_consent": "y--",
+                    # their own record only (require_own_record checks the person)
+                    "read_audit": "---", "own_record": "yy-"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
@@ -35,7 +37,8 @@ DECISIONS = {
                     "read_events": "yy-", "sign_up": "yy-", "sign_up_others": "yy-", "manage_events": "yy-",
                     "invite": "yy-", "register": "---",
                     "read_library": "yy-", "share_library": "---", "remove_library": "yy-",
-                    "research_consent": "---", "read_research_consent": "yy-"},
+                    "research_consent": "---", "read_research_consent": "yy-",
+                    "read_audit": "yy-", "own_record": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
@@ -43,9 +46,10 @@ DECISIONS = {
                    "read_events": "---", "sign_up": "---", "sign_up_others": "---", "manage_events": "---",
                    "invite": "---", "register": "---",
                    "read_library": "---", "share_library": "---", "remove_library": "---",
-                   "research_consent": "---", "read_research_consent": "---"},
-    # an invitee may only register an organisation (or ask to join one) in their cluster
-    "invitee": {action: "yy-" if action == "register" else "---" for action in ACTIONS},
+                   "research_consent": "---", "read_research_consent": "---",
+                   "read_audit": "---", "own_record": "yy-"},
+    # an invitee may only register an organisation (or ask to join one) in their cluster, and read their own record
+    "invitee": {action: "yy-" if action in ("register", "own_record") else "---" for action in ACTIONS},
     "system": {action: "yyy" for action in ACTIONS},
 }
 

@@ -54,6 +54,7 @@ def open_session(environ=None) -> AppSession:
         # A preheated kernel learns its request (and cookie) only now, when a page takes it.
         wait_for_page_request(environ, settings)
     store = open_store(settings.db, create=False, nullpool=True)
+    store.audit_days = settings.audit_days
     identity = identity_from_environ(settings, store, environ)
     lang = preferred_language(environ.get("HTTP_ACCEPT_LANGUAGE"), settings.lang, english=False)
     log.info("app session for person %s (%s)", identity.person_id, identity.role)

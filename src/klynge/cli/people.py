@@ -1,4 +1,5 @@
-"""``klynge invite``, ``key`` and ``person``: people, their sign-in keys and what is stored about them."""
+"""``klynge invite``, ``key``, ``person`` and ``audit``: people, their sign-in keys, what is stored about them
+and who did what."""
 
 from __future__ import annotations
 
@@ -43,9 +44,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("person", metavar="EMAIL_OR_ID")
     p.add_argument("--out", metavar="FILE", help="write the JSON to FILE instead of printing it")
     p = action("erase", erase_person,
-               "erase a person's name and e-mail and revoke their keys (their work stays, by id)")
+               "erase a person's name and e-mail and revoke their keys; what they wrote stays under a neutral "
+               "label unless --remove-text")
     p.add_argument("person", metavar="EMAIL_OR_ID")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--remove-text", action="store_true",
+                   help="remove what they wrote (canvas notes, SDG and package texts, hours notes) instead of "
+                        "keeping it under the label 'former participant'")
+    p.add_argument("--last-facilitator", action="store_true",
+                   help="erase the cluster's last facilitator too (the apps refuse it); invite another first")
+
+    p = sub.add_parser("audit", parents=[common],
+                       help="the audit log: who signed in, exported, erased, changed a role or a key, and when; "
+                            "`klynge audit prune` deletes entries older than KLYNGE_AUDIT_DAYS")
+    p.add_argument("action", nargs="?", choices=["prune"], help="prune: delete entries older than KLYNGE_AUDIT_DAYS")
+    p.add_argument("--since", metavar="DATE", help="only entries from DATE (YYYY-MM-DD) on")
+    p.add_argument("--action", dest="only", metavar="ACTION", help="only entries of one action (sign_in, "
+                   "export_archive, export_research, export_person, erase_person, role_change, revoke_key, "
+                   "reissue_key, invite)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per line")
+    p.set_defaults(run=audit)
 
 
 def invite(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,18 +141,64 @@ def export_person(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def erase_person(args: argparse.Namespace, settings: Settings) -> int:
-    """``klynge person erase EMAIL_OR_ID [--yes]``: asks before erasing unless ``--yes``."""
+    """``klynge person erase EMAIL_OR_ID [--yes] [--remove-text] [--last-facilitator]``: asks before erasing
+    unless ``--yes``, naming the person and what else goes."""
     from .. import operations as ops
 
-    person = ops.find_person(settings, args.person)
-    described = f"person {person.id} ({person.name}, {person.email}, {person.role})"
+    plan = ops.erasure_plan(settings, args.person)
+    described = f"person {plan.person_id} ({plan.name}, {plan.email}, {plan.role})"
+    if plan.last_facilitator and not args.last_facilitator:
+        print(f"{described} is the cluster's last facilitator: invite another facilitator first "
+              "(klynge invite --role facilitator ...), or add --last-facilitator to erase them anyway",
+              file=sys.stderr)
+        return 1
+    if plan.alone:
+        print(f"{described} is the only person of {plan.organisation}: after the erasure nobody can sign in for it; "
+              "invite someone (klynge invite --org ...) to take over", file=sys.stderr)
+    kept = (f"the {plan.texts} revisions with text they wrote are rewritten without it" if args.remove_text
+            else "what they wrote stays, under the label 'former participant'")
     if not args.yes:
-        print(f"Erase {described}? Their name and e-mail are deleted and their keys revoked; "
+        print(f"Erase {described}? Their name and e-mail are deleted, their keys revoked and {kept}; "
               "this cannot be undone. Type yes to erase: ", end="", file=sys.stderr, flush=True)
         answer = sys.stdin.readline().strip().lower()
         if answer != "yes":
             print("nothing was erased (add --yes to erase without being asked)", file=sys.stderr)
             return 1
-    ops.erase_person(settings, str(person.id))
-    print(f"person {person.id} erased; their revisions stay, under their id")
+    result = ops.erase_person(settings, str(plan.person_id), remove_text=args.remove_text,
+                              last_facilitator=args.last_facilitator)
+    stays = (f"{result.texts_removed} revisions rewritten without their text" if args.remove_text
+             else "their work stays under 'former participant'")
+    print(f"person {result.person_id} erased; {result.keys_revoked} keys revoked; {stays}; "
+          "the batch outputs of their organisation are removed until the next batch")
+    return 0
+
+
+def audit(args: argparse.Namespace, settings: Settings) -> int:
+    """``klynge audit [prune] [--since DATE] [--action ACTION] [--json]``."""
+    from datetime import date
+
+    from .. import operations as ops
+    from ..errors import ValidationError
+
+    if args.action == "prune":
+        gone = ops.prune_audit(settings)
+        print(f"{gone} audit entries older than {settings.audit_days} days deleted")
+        return 0
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise ValidationError([("--since", f"{args.since!r} is not a date like 2026-10-01")]) from None
+    entries = ops.audit_log(settings, since=since, action=args.only)
+    for e in entries:
+        if args.json:
+            print(json.dumps(e.as_json(), ensure_ascii=False, sort_keys=True))
+        else:
+            who = e.actor or f"person {e.actor_id} (erased)"
+            subject = f" {e.subject_kind} {e.subject_id}".rstrip() if e.subject_kind else ""
+            details = f" {json.dumps(e.details, ensure_ascii=False, sort_keys=True)}" if e.details else ""
+            print(f"{e.at:%Y-%m-%d %H:%M:%S} {who} ({e.actor_role}) {e.action}{subject}{details}")
+    if not entries and not args.json:
+        print("no audit entries" + (f" since {since}" if since else ""), file=sys.stderr)
     return 0

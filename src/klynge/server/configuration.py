@@ -38,6 +38,7 @@ class KlyngeConfiguration(Configurable):
     base_url = Unicode("http://localhost:8866", help=option_help("base_url")).tag(config=True)
     key_days = Int(120, help=option_help("key_days")).tag(config=True)
     library_max_mb = Int(20, help=option_help("library_max_mb")).tag(config=True)
+    audit_days = Int(730, help=option_help("audit_days")).tag(config=True)
     sandbox = Bool(False, help=option_help("sandbox")).tag(config=True)
     trust_proxy = Bool(False, help=option_help("trust_proxy")).tag(config=True)
     smtp_url = _text("smtp_url")

@@ -62,7 +62,9 @@ class KlyngeIdentityProvider(IdentityProvider):
 
     @cached_property
     def store(self) -> Store:
-        return open_store(self.klynge.db, create=False)
+        store = open_store(self.klynge.db, create=False)
+        store.audit_days = self.klynge.audit_days  # a sign-in's audit entry prunes what is older
+        return store
 
     def identity(self, header: str | None) -> Identity | None:
         """The live session a request's ``Cookie`` header names, or None."""

@@ -12,12 +12,14 @@ from ..errors import SchemaMismatch
 from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
+from .audit import AuditEntry, AuditMixin
 from .consent import ConsentMixin, StoredConsent
 from .contributions import ContributionsMixin, StoredFee, StoredHours
 from .decisions import DecisionsMixin, StoredDecision
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
 from .engine import make_engine
+from .erasure import ErasureMixin, ErasurePlan, ErasureResult
 from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unmatched
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
@@ -29,15 +31,15 @@ from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 
-__all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
-           "LibraryHit", "LibraryItem", "Revision", "RevisionInfo", "Store", "StoredConsent", "StoredDecision",
-           "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot",
-           "Unmatched", "Versioned", "open_store"]
+__all__ = ["AttendanceImport", "AuditEntry", "ErasurePlan", "ErasureResult", "EventPerson", "FunnelData",
+           "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem", "Revision", "RevisionInfo",
+           "Store", "StoredConsent", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation",
+           "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin, ConsentMixin):
+            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -43,6 +43,11 @@
 - An invitee (a person invited who has no organisation yet) may only register an organisation
   or ask to join one (``register``); nothing else, not even read the register.
 
+- The audit log (who signed in, exported, erased, changed a role, revoked a key): read by the
+  cluster's facilitators (``read_audit``); researchers and participants never read it.
+- A person's own record (everything stored about them): each person reads their own
+  (:func:`require_own_record`), and nobody else's; the system reads anyone's.
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -54,7 +59,7 @@ from dataclasses import dataclass
 from ..errors import AccessDenied
 
 __all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
-           "require_answer", "require_hours", "scope", "takes_part"]
+           "require_answer", "require_hours", "require_own_record", "scope", "takes_part"]
 
 ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
 
@@ -86,6 +91,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "remove_library": ("participant", "facilitator"),   # a facilitator any item; a participant their own's
     "research_consent": ("participant",),               # consent (or withdraw it) to research use of notes
     "read_research_consent": ("participant", "facilitator"),  # whether an organisation consented
+    "read_audit": ("facilitator",),                     # the audit log of the cluster
+    "own_record": ("participant", "facilitator", "researcher", "invitee"),  # one's own record (see require_own_record)
 }
 
 # Actions a participant may do only for their own organisation.
@@ -189,6 +196,17 @@ def require_hours(who: Identity, action: str, *, person_id: int | None, organisa
         raise AccessDenied("you log and read only your own hours")
     if action == "log_hours" and source != "manual":
         raise AccessDenied("hours from an attended event are the event's record; a facilitator changes them")
+
+
+def require_own_record(who: Identity, person_id: int, cluster_id: int | None) -> None:
+    """Raise :class:`AccessDenied` unless ``who`` may read everything stored about ``person_id``.
+
+    A person reads their own record, whatever their role; nobody reads another's, a facilitator
+    included (the record holds private notes); the system identity reads anyone's.
+    """
+    require(who, "own_record", cluster_id=cluster_id)
+    if not who.is_system and who.person_id != person_id:
+        raise AccessDenied("you can read only what is stored about yourself")
 
 
 def scope(who: Identity, action: str) -> int | None:

@@ -12,7 +12,7 @@ from sqlalchemy import distinct, func, select
 
 from ..errors import NotEmpty, NotFound
 from . import schema as s
-from .access import Identity, require, scope
+from .access import Identity, require, require_own_record, scope
 from .bulk import _to_json
 from .consent import consenting
 from .engine import reading, writing
@@ -77,7 +77,8 @@ class AdminMixin:
     def clear(self, who: Identity, *, replace: bool, backup_folder: Path | None = None) -> Path | None:
         """Empty the database before a load. Refuses a non-empty one unless ``replace``.
 
-        With ``replace``, a backup is written first and its path returned.
+        With ``replace``, a backup is written first and its path returned. The audit log stays:
+        it is the server's record of what was done, a restore included.
 
         Raises
         ------
@@ -95,30 +96,38 @@ class AdminMixin:
         path = self.backup(who, backup_folder)
         with writing(self.engine, who) as c:
             for table in reversed(s.metadata.sorted_tables):
-                if table is not s.meta:
+                if table not in (s.meta, s.audit_log):  # the log outlives a restore
                     c.execute(table.delete())
         return path
 
-    def person_record(self, who: Identity, person_id: int) -> dict:
+    def person_record(self, who: Identity, person_id: int, *, export: bool = False) -> dict:
         """Everything stored about one person, as JSON-safe values (what a person may ask to see).
 
         Their row; their organisation and its sub-clusters; their sign-in keys and sessions without
         the secrets (no key digest, no session id); every document revision they saved, with its
         content (private notes included); every earlier version of an organisation or offer that
         they saved over; the organisations and offers they last changed. An erased person keeps
-        their id and dates only. For the system identity only: the record holds private notes.
+        their id and dates only. For the person themself and the system identity: the record
+        holds private notes. With ``export`` (a download, not a look), the audit log records it in
+        the same transaction.
 
         Raises
         ------
         NotFound
             When no person has that id.
+        AccessDenied
+            When the caller is someone else (a facilitator included).
         """
-        require(who, "admin")
         p, k, se, d, r, h = s.people, s.keys, s.sessions, s.documents, s.revisions, s.row_history
-        with reading(self.engine, who) as c:
+        with (writing if export else reading)(self.engine, who) as c:
             person = c.execute(select(p).where(p.c.id == person_id)).mappings().first()
             if person is None:
+                require(who, "admin")  # whether an id exists is for the system to learn
                 raise NotFound(f"no person with id {person_id}")
+            require_own_record(who, person_id, person["cluster_id"])
+            if export:
+                self._audit(c, who, "export_person", cluster_id=person["cluster_id"], subject_kind="person",
+                            subject_id=person_id)
 
             def rows(q, *columns):
                 return [{col.name: _to_json(row[col.name], col) for col in columns}

@@ -4,7 +4,8 @@
 import``). They keep ids, so every reference between rows survives. Secrets never leave: the
 ``keys`` and ``sessions`` tables (sign-in keys and who is signed in) and the ``meta`` table (the
 pseudonym salt) are not dumped, and a load deletes any keys and sessions that were there, so after
-an import every person needs a new key.
+an import every person needs a new key. The ``audit_log`` is the server's own record of who did
+what there; it is not part of a cluster's data and stays where it was written.
 
 :func:`add_members` is what a roster import needs: organisations and people added in one
 transaction, after the caller has vetted them against what is already registered.
@@ -47,7 +48,8 @@ from .records import now
 __all__ = ["TABLES", "Existing", "NewMember", "add_members", "dump", "load"]
 
 #: The tables a dump holds, parents before children (the order a load inserts them in).
-TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables if t not in (s.keys, s.sessions, s.meta))
+TABLES: tuple[Table, ...] = tuple(t for t in s.metadata.sorted_tables
+                                  if t not in (s.keys, s.sessions, s.meta, s.audit_log))
 _BY_NAME = {t.name: t for t in TABLES}
 _CHUNK = 500
 
@@ -168,7 +170,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
     """Insert a :func:`dump` into the database, keeping ids; returns the rows loaded per table.
 
     Everything happens in one write transaction: either the whole dump lands or nothing
-    changes. With ``replace`` the rows already there (sign-in keys included, ``meta`` kept) are
+    changes. With ``replace`` the rows already there (sign-in keys included, ``meta`` and the audit log kept) are
     deleted in the same transaction; the caller makes a backup first. On PostgreSQL the id
     sequences are moved past the loaded ids.
 
@@ -185,7 +187,7 @@ def load(store, who: Identity, tables: Mapping[str, Sequence[Mapping]], *, repla
         with writing(store.engine, who) as c:
             if replace:
                 for table in reversed(s.metadata.sorted_tables):
-                    if table is not s.meta:
+                    if table not in (s.meta, s.audit_log):  # the audit log outlives a restore
                         c.execute(table.delete())
             elif any(c.execute(select(func.count()).select_from(t)).scalar_one() for t in (*TABLES, s.keys)):
                 raise NotEmpty("the database already holds data; load into an empty database or replace it")

@@ -219,23 +219,6 @@ class DirectoryMixin:
             return [Person.model_construct(id=r["id"], name=r["name"], email=r["email"], role=r["role"],
                                            organisation_id=r["organisation_id"]) for r in c.execute(q).mappings()]
 
-    def erase_person(self, who: Identity, person_id: int) -> None:
-        """Forget a person's name and e-mail and revoke their keys; history keeps only their id.
-
-        Their open sessions end with it: the store refuses the next call of an erased person.
-        """
-        with writing(self.engine, who) as c:
-            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
-            c.execute(update(s.people).where(s.people.c.id == person_id)
-                      .values(name=None, email=None, erased_at=now()))
-            c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
-                      .values(revoked_at=now()))
-            # an attendance report's row resolved to them keeps its minutes, not the name and address it named
-            c.execute(update(s.attendance_unmatched).where(s.attendance_unmatched.c.resolved_person_id == person_id)
-                      .values(name="", email=""))
-            # their own words to those they invited
-            c.execute(update(s.invitations).where(s.invitations.c.inviter_id == person_id).values(note=""))
-
     def _cluster_of_person(self, person_id: int, c: Connection) -> int:
         cid = c.execute(select(s.people.c.cluster_id).where(s.people.c.id == person_id)).scalar()
         if cid is None:

@@ -28,6 +28,7 @@ from ..model import CanvasDocument, Note, Package, SdgAssessment, SdgEntry
 from . import schema as s
 from .access import Identity, can_see_item, can_see_package, require, scope
 from .engine import reading, writing
+from .erasure import FORMER
 from .merge import merge
 from .records import Revision, RevisionInfo, now
 
@@ -304,4 +305,4 @@ class DocumentsMixin:
 def _author(person_id: int | None, name: str | None) -> str:
     if person_id is None:
         return "system"
-    return name or f"person {person_id} (erased)"
+    return name or FORMER  # erased: what they wrote reads under a neutral label

@@ -160,10 +160,14 @@ class InvitationsMixin:
                     cluster_id=cid, organisation_id=request.organisation_id, name=request.name,
                     email=request.email, role=role, created_at=moment, position=request.position,
                 )).inserted_primary_key[0]
-                return self._new_invitation(
+                made = self._new_invitation(
                     c, cluster_id=cid, person_id=pid, inviter_id=who.person_id, inviter_organisation_id=inviter_org,
                     organisation_id=request.organisation_id, relation=request.relation, note=request.note,
                     lang=request.lang)
+                self._audit(c, who, "invite", cluster_id=cid, subject_kind="person", subject_id=pid,
+                            details={"relation": request.relation, "role": role,
+                                     "organisation_id": request.organisation_id})
+                return made
         except IntegrityError:
             # the same address invited by someone else at the same moment: the unique e-mail caught it
             with reading(self.engine) as c:
@@ -348,6 +352,9 @@ class InvitationsMixin:
                 self._set_memberships(c, oid, who.cluster_id, org.subclusters)
                 c.execute(update(s.people).where(s.people.c.id == who.person_id)
                           .values(role="participant", organisation_id=oid, position=position))
+                self._audit(c, who, "role_change", cluster_id=who.cluster_id, subject_kind="person",
+                            subject_id=who.person_id, details={"from": "invitee", "to": "participant",
+                                                               "organisation_id": oid, "why": "registered"})
                 return oid
         except IntegrityError:
             # another registration of the same number committed between our check and our insert
@@ -431,6 +438,10 @@ class InvitationsMixin:
             if approve:
                 c.execute(update(s.people).where(s.people.c.id == row["person_id"]).values(
                     role="participant", organisation_id=row["organisation_id"], position=row["position"]))
+                self._audit(c, who, "role_change", cluster_id=row["cluster_id"], subject_kind="person",
+                            subject_id=row["person_id"], details={"from": "invitee", "to": "participant",
+                                                                  "organisation_id": row["organisation_id"],
+                                                                  "why": "join approved"})
 
     # -- helpers --------------------------------------------------------------------------------------------
     def _new_invitation(self, c: Connection, **values) -> StoredInvitation:

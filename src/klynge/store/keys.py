@@ -99,6 +99,7 @@ class KeysMixin:
             c.execute(s.sessions.insert().values(id=session_id, person_id=who.person_id,
                                                  key_id=key_id, created_at=now()))
             accept_invitation(c, who.person_id)  # the first sign-in accepts the person's invitation
+            self._audit(c, who, "sign_in", cluster_id=who.cluster_id, subject_kind="key", subject_id=key_id)
         return replace(who, session_id=session_id)
 
     def session_identity(self, session_id: str) -> Identity:
@@ -159,17 +160,25 @@ class KeysMixin:
             person_id = c.execute(select(s.keys.c.person_id).where(s.keys.c.id == key_id)).scalar()
             if person_id is None:
                 raise NotFound(f"no key with id {key_id}")
-            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
-            c.execute(update(s.keys).where(s.keys.c.id == key_id, s.keys.c.revoked_at.is_(None))
-                      .values(revoked_at=now()))
+            cluster_id = self._cluster_of_person(person_id, c)
+            require(who, "manage", cluster_id=cluster_id)
+            revoked = c.execute(update(s.keys).where(s.keys.c.id == key_id, s.keys.c.revoked_at.is_(None))
+                                .values(revoked_at=now())).rowcount
+            if revoked:
+                self._audit(c, who, "revoke_key", cluster_id=cluster_id, subject_kind="key", subject_id=key_id,
+                            details={"person_id": person_id})
 
     def reissue_key(self, who: Identity, person_id: int, server_secret: bytes, days: int = 120) -> str:
-        """Revoke every live key of a person and issue a new one."""
+        """Revoke every live key of a person and issue a new one, in one transaction."""
         with writing(self.engine, who) as c:
-            require(who, "manage", cluster_id=self._cluster_of_person(person_id, c))
-            c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
-                      .values(revoked_at=now()))
-        return self.issue_key(who, person_id, server_secret, days)
+            cluster_id = self._cluster_of_person(person_id, c)
+            require(who, "manage", cluster_id=cluster_id)
+            revoked = c.execute(update(s.keys).where(s.keys.c.person_id == person_id, s.keys.c.revoked_at.is_(None))
+                                .values(revoked_at=now())).rowcount
+            key = self._insert_key(c, person_id, server_secret, days)
+            self._audit(c, who, "reissue_key", cluster_id=cluster_id, subject_kind="person", subject_id=person_id,
+                        details={"keys_revoked": revoked, "new_key_id": split_key(key)[0]})
+        return key
 
     def keys_of(self, who: Identity, person_id: int) -> list[KeyInfo]:
         """A person's keys, newest first."""

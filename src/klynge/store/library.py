@@ -30,6 +30,7 @@ from . import schema as s
 from . import search
 from .access import Identity, decide, require, scope
 from .engine import reading, writing
+from .erasure import on_erase
 from .records import now
 
 __all__ = ["LibraryHit", "LibraryItem", "LibraryMixin", "can_remove", "reindex"]
@@ -185,12 +186,7 @@ class LibraryMixin:
 
         For an erasure: the caller has checked its right to erase. Returns the files deleted.
         """
-        for item_id in item_ids:
-            search.drop(c, item_id)
-        if item_ids:
-            c.execute(delete(_I).where(_I.c.id.in_(item_ids)))
-        used = select(_I.c.sha256).where(_I.c.sha256.is_not(None))
-        return c.execute(delete(s.library_blobs).where(s.library_blobs.c.sha256.not_in(used))).rowcount or 0
+        return _purge(c, item_ids)
 
     def library_blob_count(self, who: Identity) -> int:
         """How many distinct files the library stores (for every cluster)."""
@@ -278,3 +274,20 @@ def can_remove(who: Identity, item: LibraryItem) -> bool:
     """Whether ``who`` may remove ``item`` (a button shows only then)."""
     return decide(who, "remove_library", cluster_id=item.cluster_id, organisation_id=item.organisation_id)
 
+
+
+def _purge(c: Connection, item_ids: list[int]) -> int:
+    """Delete items for good, with the bytes no remaining item uses; returns the files deleted."""
+    for item_id in item_ids:
+        search.drop(c, item_id)
+    if item_ids:
+        c.execute(delete(_I).where(_I.c.id.in_(item_ids)))
+    used = select(_I.c.sha256).where(_I.c.sha256.is_not(None))
+    return c.execute(delete(s.library_blobs).where(s.library_blobs.c.sha256.not_in(used))).rowcount or 0
+
+
+@on_erase
+def _erase_uploads(c: Connection, person_id: int, remove_text: bool) -> dict:
+    """An erased person's library items (files and links they shared) go, with files no one else shares."""
+    ids = list(c.execute(select(_I.c.id).where(_I.c.shared_by == person_id)).scalars())
+    return {"library_items_removed": len(ids), "library_files_removed": _purge(c, ids)}

@@ -474,3 +474,21 @@ research_consents = Table(
     Column("given_by", ForeignKey("people.id")),
     Column("given_at", DateTime(timezone=True), nullable=False),
 )
+
+# Who did what and when: sign-ins, exports, erasures, role changes, key revocations and re-issues,
+# invitations. Written in the transaction of the act; read by the cluster's facilitators; pruned after
+# KLYNGE_AUDIT_DAYS. Ids only, never a name, an e-mail or a secret, so an erasure leaves nothing here
+# to forget (and no foreign keys, so a row outlives what it names). The actor is null for the system.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, index=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor_id", Integer),
+    Column("actor_role", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject_kind", String(16), nullable=False, default=""),
+    Column("subject_id", String(64), nullable=False, default=""),
+    Column("details", JSON, nullable=False),
+)

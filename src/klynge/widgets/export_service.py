@@ -184,6 +184,12 @@ class ExportService:
         data = summary_pdf(org, offers, canvas, template, score, lang, made=date.today(), cluster=cluster)
         return ExportFile(safe_filename(f"{org.name} - {t('exports.summary', lang)}.pdf"), data, _MIME["pdf"])
 
+    def rights(self):
+        """The signed-in person's own record, for the page's "My data" section (a :class:`RightsService`)."""
+        from .rights_service import RightsService
+
+        return RightsService(self._store, self._who)
+
     def json_export(self) -> ExportFile:
         """Everything of the organisation as one pretty UTF-8 JSON file."""
         data = json.dumps(self.member_data(), ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")

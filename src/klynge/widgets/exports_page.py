@@ -23,6 +23,7 @@ from ..report.poster import thumbnail
 from ..templating import part
 from .download import Download
 from .export_service import ExportFile, ExportService
+from .rights_page import MyDataSection
 
 __all__ = ["ExportsPage"]
 
@@ -73,7 +74,9 @@ class ExportsPage(w.VBox):
         self._other_rows.add_class("klynge-exports-rows")
         others = w.VBox([self._others_head, self._member, self._empty, self._other_rows])
         others.add_class("klynge-exports-section")
-        self.children = [self._head, own, others, self._download]
+        self.my_data = MyDataSection(service.rights())
+        self.my_data.add_class("klynge-exports-section")
+        self.children = [self._head, own, others, self.my_data, self._download]
         self.refresh()
 
     # -- rows -----------------------------------------------------------------------------
@@ -196,7 +199,8 @@ class ExportsPage(w.VBox):
         line.layout.display = None
 
     @observe("lang")
-    def _on_lang(self, _change) -> None:
+    def _on_lang(self, change) -> None:
+        self.my_data.lang = change["new"]
         self._relabel()
 
     def _relabel(self) -> None:

@@ -31,6 +31,7 @@ from .invitations_list import LIST_STYLE, InvitationsList, relation_label, sent_
 from .invite_page import JoinRequests
 from .invite_service import COLLEAGUES, PARTNERS, InviteService, language_options
 from .members_service import ROLES, MembersService
+from .rights_page import AuditSection, ErasureSection, MyDataSection
 
 __all__ = ["MembersPage"]
 
@@ -156,8 +157,13 @@ class MembersPage(w.VBox):
         invitations = w.VBox([self.invitations, self.requests])
         invitations.add_class("klynge-fac-section")
         invitations.add_class("klynge-members-invitations")
+        rights = service.rights()
+        self.erasure = ErasureSection(rights, on_erased=self._after_erasure)
+        self.audit = AuditSection(rights)
+        self.my_data = MyDataSection(rights)
+        self.my_data.add_class("klynge-fac-section")
         self.children = [style(), style(_STYLE + LIST_STYLE), self._head, filters, self._table, keys, invite,
-                         invitations]
+                         invitations, self.erasure, self.audit, self.my_data]
         self._read()
 
     # -- reading -------------------------------------------------------------------------
@@ -167,6 +173,8 @@ class MembersPage(w.VBox):
         self._read()
         self.invitations.refresh()
         self.requests.refresh()
+        self.erasure.refresh()
+        self.audit.refresh()
 
     def _read(self) -> None:
         self._reload.disabled = True
@@ -182,6 +190,10 @@ class MembersPage(w.VBox):
         finally:
             self._reload.disabled = False
         self._relabel()
+
+    def _after_erasure(self) -> None:
+        self._read()
+        self.audit.refresh()
 
     def stuck(self) -> list[MemberProgress]:
         """The members who may need a call, with the number of days now chosen."""
@@ -307,6 +319,7 @@ class MembersPage(w.VBox):
     @observe("lang")
     def _on_lang(self, change) -> None:
         self.invitations.lang = self.requests.lang = change["new"]
+        self.erasure.lang = self.audit.lang = self.my_data.lang = change["new"]
         self._relabel()
 
     def _relabel_relation(self) -> None:

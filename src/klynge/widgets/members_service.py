@@ -135,6 +135,12 @@ class MembersService:
 
         return InviteService(self._store, self._who, self._settings)
 
+    def rights(self):
+        """Erasures, the audit log and the facilitator's own record (a :class:`RightsService`)."""
+        from .rights_service import RightsService
+
+        return RightsService(self._store, self._who, self._settings)
+
     def renew(self, person_id: int) -> str:
         """Revoke a person's keys and return a fresh sign-in link, to be shown once."""
         return self._link(self._store.reissue_key(self._who, person_id, self._settings.server_secret(),

@@ -1,0 +1,83 @@
+"""What the personal data sections may do: show a person their own record, erase a person, read the audit log.
+
+The sections are handed a :class:`RightsService` and never see the store or the identity.
+Every call goes through the store with the signed-in person's identity, so the store checks
+again: a person reads only their own record; only a facilitator of the cluster erases and
+reads the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from ..settings import Settings
+from ..store import AuditEntry, ErasurePlan, ErasureResult, Identity, Store
+from .download import safe_filename
+from .export_service import ExportFile
+
+__all__ = ["RECORD_PARTS", "RightsService"]
+
+#: The parts of a person's record the summary counts, in the order it lists them.
+RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "invitations_received", "invitations_sent",
+                "join_requests", "events", "hours")
+
+
+@dataclass(frozen=True)
+class Erasable:
+    """A person the erasure picker lists."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+
+
+class RightsService:
+    """One person's hand on their own data, and a facilitator's on erasures and the audit log.
+
+    Parameters
+    ----------
+    store, who
+        The store and the signed-in person.
+    settings
+        For the batch outputs folder an erasure cleans (None: no outputs to clean).
+    """
+
+    def __init__(self, store: Store, who: Identity, settings: Settings | None = None):
+        self._store, self._who, self._settings = store, who, settings
+
+    # -- my data ------------------------------------------------------------------------------
+    def my_summary(self) -> tuple[dict, dict[str, int]]:
+        """The signed-in person's own row (name, e-mail, role, since) and how many items each part holds."""
+        record = self._store.person_record(self._who, self._who.person_id)
+        return record["person"], {part: len(record.get(part) or []) for part in RECORD_PARTS}
+
+    def my_file(self) -> ExportFile:
+        """Everything stored about the signed-in person as one JSON file; the audit log records the download."""
+        record = self._store.person_record(self._who, self._who.person_id, export=True)
+        data = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+        return ExportFile(safe_filename(f"klynge - {record['person']['name'] or 'me'} - {stamp}.json"), data,
+                          "application/json")
+
+    # -- erasure (facilitators) ---------------------------------------------------------------------
+    def people(self) -> list[Erasable]:
+        """Everyone of the cluster who is not erased, by name."""
+        return sorted((Erasable(p.id, p.name or "", p.email or "", p.role) for p in self._store.people(self._who)),
+                      key=lambda p: (p.name.casefold(), p.id))
+
+    def plan(self, person_id: int) -> ErasurePlan:
+        return self._store.erasure_plan(self._who, person_id)
+
+    def erase(self, person_id: int, *, remove_text: bool) -> ErasureResult:
+        """Erase a person, and the batch outputs that may quote them (:func:`klynge.rights.erase`)."""
+        from ..rights import erase
+
+        outputs = self._settings.outputs if self._settings else None
+        return erase(self._store, self._who, person_id, outputs=outputs, remove_text=remove_text)
+
+    # -- the audit log (facilitators) ---------------------------------------------------------
+    def audit(self, *, since: date | None = None, action: str | None = None, limit: int = 50) -> list[AuditEntry]:
+        return self._store.audit_log(self._who, since=since, action=action or None, limit=limit)

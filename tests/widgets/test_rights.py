@@ -1,0 +1,152 @@
+"""The personal data sections without a browser: a real SQLite store, real access rules, real files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from klynge.errors import AccessDenied
+from klynge.i18n import LANGUAGES, t
+from klynge.model import Note, Person
+from klynge.settings import load_settings
+from klynge.widgets.export_service import ExportService
+from klynge.widgets.exports_page import ExportsPage
+from klynge.widgets.members_page import MembersPage
+from klynge.widgets.members_service import MembersService
+from klynge.widgets.rights_page import AuditSection, ErasureSection, MyDataSection
+from klynge.widgets.rights_service import RightsService
+
+SECRET = b"test-secret"
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    """SQLite only: the sections read through the store's API, which the store suite runs on PostgreSQL too."""
+    return f"sqlite:///{tmp_path / 'klynge.db'}"
+
+
+@pytest.fixture
+def settings(db_url, tmp_path):
+    return load_settings(home=str(tmp_path / "home"), db=db_url, outputs=str(tmp_path / "outputs"))
+
+
+def test_a_participant_sees_and_downloads_everything_stored_about_them(store, cluster, system):
+    fjell = cluster["who"]["fjell"]
+    store.save_canvas(fjell, fjell.organisation_id, "business_model",
+                      [Note(id="a", block="channels", text="Hemmelig plan", visibility="private")], None)
+    page = ExportsPage(ExportService(store, fjell, fjell.organisation_id))
+    page.lang = "en"
+    section = page.my_data
+    summary = section._summary.value
+    assert "Fjell Person" in summary and "fjell@example.no" in summary and "Versions of documents you saved" in summary
+    made = section.download()
+    record = json.loads(made.data)
+    assert made.mime == "application/json" and made.filename.endswith(".json")
+    assert record["person"]["email"] == "fjell@example.no"
+    assert record["revisions"][0]["body"]["a"]["text"] == "Hemmelig plan"
+    assert "digest" not in made.data.decode()
+    assert "klynge - Fjell Person" in made.filename and "ready" in section._status.value
+    assert [e.action for e in store.audit_log(system)] == ["export_person"]
+    page.lang = "nb"
+    assert t("rights.mine.title", "nb") in section._head.value
+
+
+def test_nobody_reads_another_persons_record_not_even_a_facilitator(store, cluster):
+    fac, fjell = cluster["who"]["facilitator"], cluster["who"]["fjell"]
+    with pytest.raises(AccessDenied):
+        store.person_record(fac, fjell.person_id)
+    with pytest.raises(AccessDenied):
+        store.person_record(fjell, cluster["who"]["gard"].person_id)
+    assert store.person_record(fac, fac.person_id)["person"]["role"] == "facilitator"
+
+
+def test_a_failed_download_is_one_friendly_line(store, cluster, caplog):
+    class Broken(RightsService):
+        def my_file(self):
+            raise RuntimeError("disk full")
+
+    section = MyDataSection(Broken(store, cluster["who"]["fjell"]))
+    section.lang = "en"
+    assert section.download() is None
+    assert section._status.value.count("could not be downloaded") == 1 and "disk full" not in section._status.value
+
+
+def test_erasing_asks_naming_the_person_and_warns_for_the_only_one_of_an_organisation(store, cluster, settings):
+    fac = cluster["who"]["facilitator"]
+    section = ErasureSection(RightsService(store, fac, settings))
+    section.lang = "en"
+    gard = cluster["who"]["gard"]
+    section.choose(gard.person_id)
+    section.ask()
+    assert "Erase Gard Person (gard@example.no)?" in section.question
+    assert "Gardsbutikken then has nobody who can sign in" in section.question
+    section.cancel()
+    assert store.person(fac, gard.person_id).name == "Gard Person" and "Nothing was erased" in section.status
+    section.ask()
+    section.confirm()
+    assert "is erased" in section.status and gard.person_id not in [v for _, v in section._person.options]
+
+
+def test_the_last_facilitator_is_refused_with_the_command_that_can(store, cluster, settings, system):
+    fac = cluster["who"]["facilitator"]
+    section = ErasureSection(RightsService(store, fac, settings))
+    section.lang = "sv"
+    section.choose(fac.person_id)
+    section.ask()
+    assert section.question == "" and "--last-facilitator" in section.status and "sista facilitator" in section.status
+    other = store.add_person(system, Person(name="Anna", email="anna@klynge.example", role="facilitator"),
+                             cluster["id"])
+    store.issue_key(system, other, SECRET)
+    section.refresh()
+    section.choose(fac.person_id)
+    section.ask()
+    assert "Radera Facilitator" in section.question
+
+
+def test_erasing_with_remove_text_takes_the_notes_out(store, cluster, settings):
+    fac, gard = cluster["who"]["facilitator"], cluster["who"]["gard"]
+    store.save_canvas(gard, gard.organisation_id, "business_model",
+                      [Note(id="a", block="channels", text="Ring Gard")], None)
+    section = ErasureSection(RightsService(store, fac, settings))
+    section.lang = "en"
+    section.choose(gard.person_id)
+    section._remove.value = True
+    section.ask()
+    assert "1 saved versions are changed" in section.question
+    section.confirm()
+    assert store.canvas(fac, gard.organisation_id, "business_model")[0].notes == []
+
+
+def test_the_audit_log_lists_and_filters_and_the_members_page_holds_the_sections(store, cluster, settings,
+                                                                                 system):
+    fac = cluster["who"]["facilitator"]
+    key = store.issue_key(system, cluster["who"]["fjell"].person_id, SECRET)
+    store.open_session(key, SECRET)
+    store.revoke_key(fac, key.partition(".")[0])
+    page = MembersPage(MembersService(store, fac, settings))
+    page.lang = "en"
+    audit = page.audit
+    assert "Signed in" in audit.table and "Revoked a sign-in link" in audit.table and "Fjell Person" in audit.table
+    assert "person_id: " in audit.table and "The latest 2 entries" in audit.table
+    audit.filter(action="sign_in")
+    assert "Signed in" in audit.table and "Revoked a sign-in link" not in audit.table
+    audit.filter(since=date(2999, 1, 1))
+    assert "Nothing is recorded" in audit.table
+    page.erasure.choose(cluster["who"]["stuga"].person_id)
+    page.erasure.ask()
+    page.erasure.confirm()
+    page.audit.filter()
+    assert "Erased a person" in page.audit.table and "former participant (" in page.audit.table
+    assert "Stuga Person" not in [p.name for p in page._people]
+    for lang in LANGUAGES:
+        page.lang = lang
+        assert t("audit.title", lang) in page.audit._head.value and t("rights.erase.title", lang) in \
+            page.erasure._head.value and t("rights.mine.title", lang) in page.my_data._head.value
+
+
+def test_researchers_and_participants_never_read_the_audit_log(store, cluster):
+    for role in ("fjell", "researcher"):
+        section = AuditSection(RightsService(store, cluster["who"][role]))
+        assert "klynge-message" in section.table and "Signed in" not in section.table
