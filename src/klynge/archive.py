@@ -492,6 +492,7 @@ ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
     "0005": ("0006", _unchanged),
     "0006": ("0007", _unchanged),
     "0007": ("0008", _unchanged),
+    "0008": ("0012", _unchanged),
 }
 
 

@@ -26,14 +26,17 @@ from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
+from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 
 __all__ = ["AttendanceImport", "EventPerson", "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity",
            "Revision", "RevisionInfo", "Store", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours",
-           "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "open_store"]
+           "StoredInvitation", "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard",
+           "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
-            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin):
+            MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
+            WorkshopsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

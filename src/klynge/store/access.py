@@ -35,6 +35,10 @@
 - An invitee (a person invited who has no organisation yet) may only register an organisation
   or ask to join one (``register``); nothing else, not even read the register.
 
+- Workshops: a facilitator opens a round, groups and merges its ideas and closes it; everyone of
+  the cluster but researchers reads the rounds, adds ideas and comments, reacts and votes with
+  their own dots. A person edits only their own ideas (the store checks the author).
+
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
 """
@@ -73,6 +77,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "manage_events": ("facilitator",),                  # events, who came, attendance imports
     "invite": ("participant", "facilitator"),           # invite people; read invitations; decide who joins
     "register": ("invitee",),                           # register an organisation, or ask to join one
+    "workshop": ("participant", "facilitator"),         # read the rounds; add ideas, comment, react, vote
+    "run_workshops": ("facilitator",),                  # open, group, merge, extend and close rounds
 }
 
 # Actions a participant may do only for their own organisation.
