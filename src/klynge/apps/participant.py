@@ -48,6 +48,7 @@ class ParticipantApp:
                       Page("packages", "nav.packages", self._packages),
                       Page("invite", "nav.invite", self._invite),
                       Page("events", "nav.events", self._events),
+                      Page("workshop", "workshop.nav", self._workshop),
                       Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
@@ -121,6 +122,12 @@ class ParticipantApp:
         from ..widgets.my_events_service import MyEventsService
 
         return MyEventsPage(MyEventsService(self.session.store, self.session.identity))
+
+    def _workshop(self) -> w.Widget:
+        from ..widgets.workshop_service import WorkshopService
+        from ..widgets.workshops_page import WorkshopStep
+
+        return WorkshopStep(WorkshopService(self.session.store, self.session.identity), self.session.lang)
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService
