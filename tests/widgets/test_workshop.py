@@ -99,6 +99,7 @@ def test_the_facilitator_opens_groups_merges_and_closes(store, cluster):
     service = WorkshopService(store, who["facilitator"], gaps=lambda: [{"area": "5021", "area_name": "Oppdal",
                                                                         "month": 11}])
     page = WorkshopsPage(service, "en", live=False)
+    assert "Workshops" in page._title.value
     page._kind.value = "gap"
     assert page._subject.options[0][0] == "Oppdal, Nov"
     page._question.value = "How do we fill November?"

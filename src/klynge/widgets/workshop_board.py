@@ -59,7 +59,18 @@ STYLE = """
 .klynge-ws-theme{margin:14px 0 2px;border-bottom:2px solid #0f766e}
 .klynge-ws-dots{font-weight:600}
 .klynge-ws .mod-active{background:#0f766e;color:#fff}
+.klynge-ws .jupyter-button{width:auto!important;max-width:100%;white-space:normal;height:auto;min-height:40px;
+ line-height:1.3;padding:4px 14px;overflow:visible;text-overflow:clip}
+.klynge-ws .widget-label{width:auto!important;min-width:0;max-width:100%;overflow:visible;text-overflow:clip}
+.klynge-ws input[type=text],.klynge-ws input[type=number],.klynge-ws textarea{border:1px solid #c9c4b8;
+ border-radius:6px;background:#fff;box-sizing:border-box}
+.klynge-ws .widget-text,.klynge-ws .widget-dropdown,.klynge-ws .widget-textarea{max-width:100%}
+.klynge-ws-form .widget-textarea{width:100%;max-width:40rem}
+.klynge-ws-form textarea{min-height:4rem}
+.klynge-ws .widget-dropdown select{max-width:100%;min-width:0}
 """
+
+_WIDE = {"description_width": "initial"}
 
 
 def countdown(seconds: float, lang: str) -> tuple[str, bool]:
@@ -88,12 +99,13 @@ class IdeaCard(w.VBox):
         self._board = board
         self._drawn: tuple | None = None
         self._html = w.HTML()
-        self._up = _button("", lambda: board.act(lambda: board.service.vote(self.idea_id, 1)))
-        self._down = _button("", lambda: board.act(lambda: board.service.vote(self.idea_id, -1)))
+        self._up = _button("", lambda: board.act(lambda: board.service.vote(self.idea_id, 1)), css="klynge-ws-vote")
+        self._down = _button("", lambda: board.act(lambda: board.service.vote(self.idea_id, -1)),
+                             css="klynge-ws-unvote")
         self._reactions = {k: _button("", lambda k=k: board.act(lambda: board.service.react(self.idea_id, k)))
                            for k in REACTIONS}
         self._comment = w.Text()
-        self._send_comment = _button("", self._on_comment)
+        self._send_comment = _button("", self._on_comment, css="klynge-ws-send")
         comment_row = w.HBox([self._comment, self._send_comment])
         comment_row.add_class("klynge-ws-row")
         comment_row.add_class("klynge-ws-comment")
@@ -103,9 +115,11 @@ class IdeaCard(w.VBox):
         self._editing = w.VBox([self._editor, self._save])
         self._editing.add_class("klynge-ws-edit")
         self._editing.layout.display = "none"
-        self._theme = w.Dropdown()
+        self._theme = w.Dropdown(style=_WIDE)
+        self._theme.add_class("klynge-ws-theme-pick")
         self._theme.observe(self._on_theme, "value")
-        self._merge_into = w.BoundedIntText(min=0, max=10**9, value=0)
+        self._merge_into = w.BoundedIntText(min=0, max=10**9, value=0, style=_WIDE,
+                                            layout=w.Layout(width="auto"))
         self._merge = _button("", self._on_merge)
         self._buttons = w.HBox([self._up, self._down, *self._reactions.values(), self._edit])
         self._buttons.add_class("klynge-ws-row")
@@ -197,15 +211,18 @@ class WorkshopBoardView(w.VBox):
         self._themes: dict[int, w.HTML] = {}
         self._board: WorkshopBoard | None = None
         self._head, self._clock, self._dots, self._status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self._status.add_class("klynge-ws-status")
         self._dots.add_class("klynge-ws-dots")
         self._new = w.Textarea()
-        self._add = _button("", self._on_add)
+        self._add = _button("", self._on_add, css="klynge-ws-add-idea")
         self._adding = w.VBox([self._new, self._add])
         self._adding.add_class("klynge-ws-add")
         self._theme_title = w.Text()
-        self._add_theme = _button("", self._on_theme)
+        self._theme_title.add_class("klynge-ws-theme-title")
+        self._add_theme = _button("", self._on_theme, css="klynge-ws-add-theme")
         self._more_time = _button("", lambda: self.act(lambda: self.service.extend(self.round_id, 5)))
-        self._close = _button("", lambda: self.act(lambda: self.service.close(self.round_id), self._close))
+        self._close = _button("", lambda: self.act(lambda: self.service.close(self.round_id), self._close),
+                              css="klynge-ws-close")
         self._run = w.HBox([self._theme_title, self._add_theme, self._more_time, self._close])
         self._run.add_class("klynge-ws-row")
         self._prev = _button("", lambda: self._turn(-1))

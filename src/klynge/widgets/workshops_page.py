@@ -35,13 +35,15 @@ class _Rounds(w.VBox):
         self.add_class("klynge-fac")
         self.service, self._live = service, live
         self._title, self._status = w.HTML(), w.HTML()
-        self._choose = w.Dropdown()
+        self.add_class(self.css)
+        self._choose = w.Dropdown(style={"description_width": "initial"})
         self._choose.add_class("klynge-ws-choose")
         self._choose.observe(self._on_choose, "value")
         self._holder = w.VBox()
         self.board: WorkshopBoardView | None = None
         self._quiet = False
         self.lang = lang
+        self._retitle()
 
     def rounds(self):
         raise NotImplementedError
@@ -81,9 +83,12 @@ class _Rounds(w.VBox):
         if not self._quiet and change["new"] != (self.board.round_id if self.board else None):
             self.show_board(change["new"])
 
+    def _retitle(self) -> None:
+        self._title.value = part("heading", 1, t(self.title_key, self.lang), t(self.intro_key, self.lang))
+
     @observe("lang")
     def _on_lang(self, change) -> None:
-        self._title.value = part("heading", 2, t(self.title_key, change["new"]), t(self.intro_key, change["new"]))
+        self._retitle()
         if self.board is not None:
             self.board.lang = change["new"]
         if self._choose.options:
@@ -93,7 +98,7 @@ class _Rounds(w.VBox):
 class WorkshopStep(_Rounds):
     """The participant's step: the open rounds of my cluster, and the board of the one I chose."""
 
-    title_key, intro_key = "workshop.step.title", "workshop.step.intro"
+    title_key, intro_key, css = "workshop.step.title", "workshop.step.intro", "klynge-ws-step"
 
     def __init__(self, service: WorkshopService, lang: str = "nb", live: bool = True):
         super().__init__(service, lang, live)
@@ -116,7 +121,7 @@ class WorkshopStep(_Rounds):
 class WorkshopsPage(_Rounds):
     """The facilitator's page: open a round on something from the lists, and run every round."""
 
-    title_key, intro_key = "workshop.page.title", "workshop.page.intro"
+    title_key, intro_key, css = "workshop.page.title", "workshop.page.intro", "klynge-ws-page"
 
     def __init__(self, service: WorkshopService, lang: str = "nb", live: bool = True):
         super().__init__(service, lang, live)
@@ -130,6 +135,12 @@ class WorkshopsPage(_Rounds):
         self._open.button_style = "primary"
         self._open.on_click(lambda _b: self._on_open())
         self._said = w.HTML()
+        for widget, css in ((self._kind, "kind"), (self._subject, "subject"), (self._question, "question-input"),
+                            (self._minutes, "minutes"), (self._dots, "dots-each"), (self._open, "open"),
+                            (self._said, "said")):
+            widget.add_class(f"klynge-ws-{css}")
+            if hasattr(widget, "description"):
+                widget.style.description_width = "initial"
         self._form_title = w.HTML()
         form = w.VBox([self._form_title, self._kind, self._subject, self._question, self._minutes, self._dots,
                        self._open, self._said])
