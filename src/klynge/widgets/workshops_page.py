@@ -33,6 +33,7 @@ class _Rounds(w.VBox):
     def __init__(self, service: WorkshopService, lang: str, live: bool):
         super().__init__()
         self.add_class("klynge-fac")
+        self.add_class("klynge-ws")
         self.service, self._live = service, live
         self._title, self._status = w.HTML(), w.HTML()
         self.add_class(self.css)
