@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import date
 
 import pytest
 
+from klynge.model import Decision
 from klynge.widgets import workshop_board
 from klynge.widgets.workshop_board import IdeaCard, WorkshopBoardView, countdown
 from klynge.widgets.workshop_service import Poller, Subject, WorkshopService
@@ -123,6 +125,14 @@ def test_the_facilitator_opens_groups_merges_and_closes(store, cluster):
     board._close.click()
     assert "Closed by Facilitator" in board._head.value and "Food trail" in board._outcome.value
     assert step.signal.check() and step.board is None and "No round is open" in step._status.value
+    decision = store.record_decision(who["facilitator"], Decision.model_validate({
+        "finding_id": "gap:5021:11", "option_id": "food-trail", "outcome": "chosen", "reasoning": "Most dots",
+        "decided_by": ["the workshop"], "decided_on": date(2026, 11, 30)}))
+    page.show_board(rid)
+    page._decision.value = decision.id
+    page._feed.click()
+    assert "Linked." in page._fed.value and "It fed the decision on gap:5021:11" in page.board._outcome.value
+    assert store.workshop_outcome(who["fjell"], rid)["decision"]["id"] == decision.id
     page._kind.value = "decision"
     assert page._subject.value == -1
     page._open.click()

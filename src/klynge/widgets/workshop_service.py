@@ -144,6 +144,14 @@ class WorkshopService:
     def merge(self, idea_id: int, into_id: int) -> None:
         self.store.merge_ideas(self.who, idea_id, into_id)
 
+    def decisions(self) -> list[tuple[str, int]]:
+        """The cluster's decisions a round can have fed, as (label, id)."""
+        return [(f"{d.decision.finding_id}: {d.decision.option_id} ({d.decision.outcome})", d.id)
+                for d in self.store.decisions(self.who)]
+
+    def feed(self, round_id: int, decision_id: int | None) -> None:
+        self.store.feed_decision(self.who, round_id, decision_id)
+
 
 class Poller:
     """Call ``changed(value)`` on the kernel's loop whenever ``read()`` returns something new.

@@ -149,7 +149,16 @@ class WorkshopsPage(_Rounds):
         form.add_class("klynge-ws-form")
         self._list_title = w.HTML()
         self._subjects = []
-        self.children = [style(STYLE), self._title, form, self._list_title, self._status, self._choose, self._holder]
+        self._decision = w.Dropdown(style={"description_width": "initial"})
+        self._decision.add_class("klynge-ws-decision")
+        self._feed = w.Button()
+        self._feed.add_class("klynge-ws-feed")
+        self._feed.on_click(lambda _b: self._on_feed())
+        self._fed = w.HTML()
+        self._feeding = w.HBox([self._decision, self._feed, self._fed])
+        self._feeding.add_class("klynge-ws-row")
+        self.children = [style(STYLE), self._title, form, self._list_title, self._status, self._choose, self._feeding,
+                         self._holder]
         self._label()
         self.show_rounds()
 
@@ -170,6 +179,8 @@ class WorkshopsPage(_Rounds):
         self._minutes.description = t("workshop.minutes", lang)
         self._dots.description = t("workshop.dots", lang)
         self._open.description = t("workshop.open", lang)
+        self._decision.description = t("workshop.fed", lang)
+        self._feed.description = t("workshop.feed", lang)
         self._subjects = self.service.subjects(lang)
         self._fill_subjects()
 
@@ -183,6 +194,32 @@ class WorkshopsPage(_Rounds):
     def _relabel(self, _change) -> None:
         if hasattr(self, "_kind"):
             self._label()
+
+    def show_board(self, round_id: int | None) -> None:
+        super().show_board(round_id)
+        if not hasattr(self, "_decision"):
+            return
+        rounds = {r.id: r for r in self.rounds()} if round_id is not None else {}
+        options = [(t("workshop.no_decision", self.lang), 0), *self.service.decisions()]
+        self._decision.options = options
+        self._decision.value = (rounds[round_id].decision_id or 0) if round_id in rounds else 0
+        self._feeding.layout.display = None if round_id is not None else "none"
+        self._fed.value = ""
+
+    def _on_feed(self) -> None:
+        round_id = self._choose.value
+        if round_id is None:
+            return
+        self._feed.disabled = True
+        try:
+            self.service.feed(round_id, self._decision.value or None)
+            self._fed.value = part("span", t("workshop.fed_ok", self.lang), css="klynge-fac-ok", role="status")
+            if self.board is not None:
+                self.board.refresh()
+        except Exception as exc:
+            self._fed.value = part("span", error_text(exc, self.lang), css="klynge-message", role="alert")
+        finally:
+            self._feed.disabled = False
 
     def _on_open(self) -> None:
         lang = self.lang
