@@ -69,7 +69,7 @@ STYLE = """
 .klynge-ws-form textarea{min-height:4rem}
 .klynge-ws .widget-dropdown select{max-width:100%;min-width:0}
 .klynge-ws-form .jupyter-button,.klynge-ws-add .jupyter-button,.klynge-ws-edit .jupyter-button{align-self:flex-start}
-.klynge-ws-decision select,.klynge-ws-choose select{min-width:12rem}
+.klynge-ws .klynge-ws-decision select,.klynge-ws .klynge-ws-choose select{min-width:12rem}
 """
 
 _WIDE = {"description_width": "initial"}
