@@ -37,7 +37,7 @@ class _Rounds(w.VBox):
         self.service, self._live = service, live
         self._title, self._status = w.HTML(), w.HTML()
         self.add_class(self.css)
-        self._choose = w.Dropdown(style={"description_width": "initial"})
+        self._choose = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self._choose.add_class("klynge-ws-choose")
         self._choose.observe(self._on_choose, "value")
         self._holder = w.VBox()
@@ -149,7 +149,7 @@ class WorkshopsPage(_Rounds):
         form.add_class("klynge-ws-form")
         self._list_title = w.HTML()
         self._subjects = []
-        self._decision = w.Dropdown(style={"description_width": "initial"})
+        self._decision = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self._decision.add_class("klynge-ws-decision")
         self._feed = w.Button()
         self._feed.add_class("klynge-ws-feed")
