@@ -204,3 +204,22 @@ def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, m
         assert again.result("report", member).status == "ok"
     third = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
     assert third.result("cluster").status == "skipped"  # nothing changed since
+
+
+def test_a_workshop_round_closed_after_a_run_is_beside_its_finding_in_the_next_cluster_report(settings, members, store,
+                                                                                                cluster):
+    chosen = [members["fjell"], members["stuga"]]
+    assert run_batch(settings, workers=1, members=chosen, progress=False).ok
+    out = _outputs(settings)
+    found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
+    finding = next(f for f in found if f["options"])
+    fac = cluster["who"]["facilitator"]
+    rnd = store.open_round(fac, subject_kind="option", subject_id=f"{finding['id']}#{finding['options'][0]['id']}",
+                           subject_title="an option", question="Which weekend first?", minutes=30, dots=3)
+    idea = store.add_idea(cluster["who"]["fjell"], rnd.id, "The first weekend of November <b>")
+    store.vote(cluster["who"]["gard"], idea, 2)
+    store.close_round(fac, rnd.id)
+    again = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
+    assert again.ok and again.result("cluster").status == "ok"  # remade: a round was closed, the data did not change
+    page = (out / "cluster" / "cluster_summary.html").read_text()
+    assert "Which weekend first?" in page and "The first weekend of November &lt;b&gt;" in page

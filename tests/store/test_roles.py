@@ -28,7 +28,7 @@ DECISIONS = {
                     "read_library": "yy-", "share_library": "y--", "remove_library": "y--",
                     "research_consent": "y--", "read_research_consent": "y--",
                     # their own record only (require_own_record checks the person)
-                    "read_audit": "---", "own_record": "yy-"},
+                    "read_audit": "---", "own_record": "yy-", "workshop": "yy-", "run_workshops": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
@@ -38,7 +38,7 @@ DECISIONS = {
                     "invite": "yy-", "register": "---",
                     "read_library": "yy-", "share_library": "---", "remove_library": "yy-",
                     "research_consent": "---", "read_research_consent": "yy-",
-                    "read_audit": "yy-", "own_record": "yy-"},
+                    "read_audit": "yy-", "own_record": "yy-", "workshop": "yy-", "run_workshops": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
@@ -47,7 +47,7 @@ DECISIONS = {
                    "invite": "---", "register": "---",
                    "read_library": "---", "share_library": "---", "remove_library": "---",
                    "research_consent": "---", "read_research_consent": "---",
-                   "read_audit": "---", "own_record": "yy-"},
+                   "read_audit": "---", "own_record": "yy-", "workshop": "---", "run_workshops": "---"},
     # an invitee may only register an organisation (or ask to join one) in their cluster, and read their own record
     "invitee": {action: "yy-" if action in ("register", "own_record") else "---" for action in ACTIONS},
     "system": {action: "yyy" for action in ACTIONS},

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from klynge.report.html import page
-from klynge.report.strategy import concluded_section, findings_section, member_options_section
+from klynge.report.strategy import concluded_section, findings_section, member_options_section, workshops_by_finding
 from klynge.strategy import findings, findings_json
 
 from .conftest import build, member, notes, offer, org
@@ -41,6 +41,25 @@ def test_a_decision_shows_beside_its_finding_and_one_on_a_gone_finding_is_kept_a
     html = str(findings_section(document, names, "en", decisions))
     assert "Chosen with changes" in html and "only in October" in html and "the guides are busy in November" in html
     assert "Decisions on findings the data no longer gives" in html and "low_season_gap:atlantis" in html
+
+
+def test_a_closed_workshop_round_shows_beside_its_finding_with_its_ideas_as_text(document, names):
+    f = next(f for f in document["findings"] if f["options"])
+    idea = {"id": 1, "text": "<img src=x onerror=alert(1)> A food trail", "votes": 4, "group": "Food",
+            "agreed": ["Kari", "Sigrid"], "author": "Kari", "organisation": "", "comments": [], "merged": []}
+    on_option = {"round_id": 1, "subject_kind": "option", "subject_id": f"{f['id']}#{f['options'][0]['id']}",
+                 "question": "How do we fill November?", "voters": 2, "closed_at": "2026-11-30T10:00:00+00:00",
+                 "ideas": [idea], "decision": None}
+    on_decision = {**on_option, "round_id": 2, "subject_kind": "decision", "subject_id": "7",
+                   "question": "Do we agree?"}
+    elsewhere = {**on_option, "round_id": 3, "subject_kind": "gap", "subject_id": "gap:fosen:11",
+                 "question": "Fosen?"}
+    by_finding = workshops_by_finding([on_option, on_decision, elsewhere], {7: f["id"]})
+    assert [o["round_id"] for o in by_finding[f["id"]]] == [1, 2]
+    html = str(findings_section(document, names, "en", (), by_finding))
+    assert "Workshop: How do we fill November?" in html and "Workshop: Do we agree?" in html
+    assert "&lt;img src=x onerror=alert(1)&gt; A food trail" in html and "<img src=x" not in html
+    assert "Ideas: 1. People who voted: 2. Closed 2026-11-30." in html and "Kari, Sigrid" in html
 
 
 def test_what_the_options_mean_for_a_member_lists_its_own_consequences_only(document, names):

@@ -71,6 +71,7 @@ class FacilitatorApp:
                  Page("network", "nav.network", self._network),
                  Page("findings", "findings.nav", self._findings),
                  Page("decisions", "decisions.nav", self._decisions),
+                 Page("workshops", "workshops.nav", self._workshops),
                  Page("contributions", "contrib.nav", self._contributions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -146,6 +147,17 @@ class FacilitatorApp:
         store, who = session.store, session.identity
         return DecisionsMaturityPage(DecisionsService(store, who, lambda lang: findings_from_outputs(outputs, lang)),
                                      MaturityService(store, who))
+
+    def _workshops(self) -> w.Widget:
+        from ..widgets.decisions_service import findings_from_outputs
+        from ..widgets.gaps_service import GapsService
+        from ..widgets.workshop_service import WorkshopService
+        from ..widgets.workshops_page import WorkshopsPage
+
+        session = self.session
+        store, who, outputs = session.store, session.identity, session.settings.outputs
+        return WorkshopsPage(WorkshopService(store, who, lambda lang: findings_from_outputs(outputs, lang),
+                                             lambda: GapsService(store, who).picture()["gaps"]), session.lang)
 
     def _contributions(self) -> w.Widget:
         from ..widgets.contributions_page import ContributionsPage

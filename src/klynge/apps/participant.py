@@ -49,6 +49,7 @@ class ParticipantApp:
                       Page("library", "nav.library", self._library),
                       Page("invite", "nav.invite", self._invite),
                       Page("events", "nav.events", self._events),
+                      Page("workshop", "workshop.nav", self._workshop),
                       Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
@@ -129,6 +130,12 @@ class ParticipantApp:
 
         return LibraryPage(LibraryService(self.session.store, self.session.identity, self.organisation_id,
                                           max_bytes=self.session.settings.library_max_mb * 1_000_000))
+
+    def _workshop(self) -> w.Widget:
+        from ..widgets.workshop_service import WorkshopService
+        from ..widgets.workshops_page import WorkshopStep
+
+        return WorkshopStep(WorkshopService(self.session.store, self.session.identity), self.session.lang)
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

@@ -174,12 +174,20 @@ def recorded_decisions(store, who) -> list[dict]:
             for d in (stored.decision for stored in store.decisions(who))]
 
 
+def recorded_workshops(store, who) -> list[dict]:
+    """The outcomes of the cluster's closed workshop rounds (:meth:`klynge.store.Store.workshop_outcomes`)."""
+    return store.workshop_outcomes(who)
+
+
 def _strategy_sections(document: dict, picture: dict, store, who, lang: str) -> tuple[list, list]:
-    """The findings with their options and decisions (before the picture), and how they were concluded (after it)."""
-    from ..report.strategy import concluded_section, findings_section
+    """The findings with their options, decisions and workshop outcomes (before the picture), and how they were
+    concluded (after it)."""
+    from ..report.strategy import concluded_section, findings_section, workshops_by_finding
 
     names = _member_names(picture)
-    return ([findings_section(document, names, lang, recorded_decisions(store, who))],
+    decided = {d.id: d.decision.finding_id for d in store.decisions(who)}
+    workshops = workshops_by_finding(recorded_workshops(store, who), decided)
+    return ([findings_section(document, names, lang, recorded_decisions(store, who), workshops)],
             [concluded_section(document, names, lang)])
 
 

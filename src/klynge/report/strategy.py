@@ -19,7 +19,7 @@ from ..strategy import Text
 from .html import bullet_notes, details, paragraph, section, table
 
 __all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "option_totals",
-           "text_of"]
+           "text_of", "workshops_by_finding"]
 
 #: What a decision shown on a report holds (the store's decisions, as dicts).
 DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning", "decided_by", "decided_on")
@@ -72,7 +72,33 @@ def _decision(decision: Mapping, options: Mapping[str, str], lang: str) -> Marku
     return section(t("report.strategy.decision", lang), *lines, level=4)
 
 
-def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping], lang: str) -> Markup:
+def _workshop(outcome: Mapping, lang: str) -> Markup:
+    """A closed workshop round on a finding: its question, who took part, and its ideas with most dots."""
+    rows = [{"idea": x["text"], "votes": x["votes"], "theme": x.get("group") or "",
+             "agreed": ", ".join(x.get("agreed", ()))} for x in outcome["ideas"]]
+    labels = {k: t(f"report.workshop.{k}", lang) for k in ("idea", "votes", "theme", "agreed")}
+    return section(t("report.workshop.title", lang, question=outcome["question"]),
+                   paragraph(t("report.workshop.line", lang, ideas=len(outcome["ideas"]), voters=outcome["voters"],
+                               closed=(outcome.get("closed_at") or "")[:10])),
+                   table(rows, labels=labels, limit=10, lang=lang), level=4)
+
+
+def workshops_by_finding(outcomes: Sequence[Mapping], decisions: Mapping[int, str] | None = None) -> dict[str, list]:
+    """Closed rounds' outcomes by the finding they belong beside: a finding's own, its options' (``finding#option``),
+    and those on a decision (by the decision's finding, from ``decisions``: decision id to finding id)."""
+    found: dict[str, list] = {}
+    for o in outcomes:
+        subject = o["subject_id"]
+        if o["subject_kind"] == "decision":
+            subject = (decisions or {}).get(int(subject)) if subject.isdigit() else None
+            subject = subject or (o.get("decision") or {}).get("finding_id")
+        if subject:
+            found.setdefault(subject.split("#", 1)[0], []).append(o)
+    return found
+
+
+def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping], lang: str,
+             workshops: Sequence[Mapping] = ()) -> Markup:
     facts = [{"k": t("report.strategy.confidence", lang), "v": t(f["confidence_text"], lang)},
              {"k": t("report.strategy.method", lang), "v": text_of(f["method"], lang)},
              {"k": t("report.strategy.evidence", lang),
@@ -91,11 +117,13 @@ def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping],
                              level=4))
     for d in decisions:
         parts.append(_decision(d, options, lang))
+    parts += [_workshop(o, lang) for o in workshops]
     return section(text_of(f["claim"], lang), *parts, level=3)
 
 
 def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
-                     decisions: Sequence[Mapping] = ()) -> Markup:
+                     decisions: Sequence[Mapping] = (), workshops: Mapping[str, Sequence[Mapping]] | None = None
+                     ) -> Markup:
     """The findings, each with its options, their consequences per member and the decisions taken on it.
 
     Parameters
@@ -107,6 +135,9 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
     decisions
         Decisions as dicts with :data:`DECISION_FIELDS`; those on findings the document no
         longer holds are listed apart, never dropped.
+    workshops
+        The outcomes of closed workshop rounds by finding id (:func:`workshops_by_finding`), shown
+        beside their finding.
     """
     found = document["findings"]
     ids = {f["id"] for f in found}
@@ -117,7 +148,8 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
     if not found:
         parts.append(paragraph(t("report.strategy.none", lang)))
     for kind in dict.fromkeys(f["kind"] for f in found):
-        items = [_finding(f, names, by_finding.get(f["id"], ()), lang) for f in found if f["kind"] == kind]
+        items = [_finding(f, names, by_finding.get(f["id"], ()), lang, (workshops or {}).get(f["id"], ()))
+                 for f in found if f["kind"] == kind]
         parts.append(section(t(f"report.strategy.kind.{kind}", lang), *items, level=3))
     orphaned = [d for d in decisions if d["finding_id"] not in ids]
     if orphaned:

@@ -47,6 +47,9 @@
   cluster's facilitators (``read_audit``); researchers and participants never read it.
 - A person's own record (everything stored about them): each person reads their own
   (:func:`require_own_record`), and nobody else's; the system reads anyone's.
+- Workshops: a facilitator opens a round, groups and merges its ideas and closes it; everyone of
+  the cluster but researchers reads the rounds, adds ideas and comments, reacts and votes with
+  their own dots. A person edits only their own ideas (the store checks the author).
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -93,6 +96,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "read_research_consent": ("participant", "facilitator"),  # whether an organisation consented
     "read_audit": ("facilitator",),                     # the audit log of the cluster
     "own_record": ("participant", "facilitator", "researcher", "invitee"),  # one's own record (see require_own_record)
+    "workshop": ("participant", "facilitator"),         # read the rounds; add ideas, comment, react, vote
+    "run_workshops": ("facilitator",),                  # open, group, merge, extend and close rounds
 }
 
 # Actions a participant may do only for their own organisation.

@@ -492,3 +492,85 @@ audit_log = Table(
     Column("subject_id", String(64), nullable=False, default=""),
     Column("details", JSON, nullable=False),
 )
+
+# Workshop rounds: a facilitator opens a round on a finding, an option, a gap or a decision (named
+# by its string id and title, without a foreign key, as decisions do); members add ideas, comment,
+# react and vote with dots. ``changes`` counts every write to the round, bumped in the write's own
+# transaction: an open board polls it (an indexed read by primary key) to see that something changed.
+# The bump is also the round's lock: ``UPDATE ... WHERE state = 'open'`` serialises the writes of a
+# round and refuses them once it is closed.
+workshop_rounds = Table(
+    "workshop_rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", String(128), nullable=False, index=True),
+    Column("subject_title", String(300), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("dots", Integer, nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("opened_by", ForeignKey("people.id")),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", ForeignKey("people.id")),
+    Column("decision_id", ForeignKey("decisions.id")),
+    Column("version", Integer, nullable=False),
+    Column("changes", Integer, nullable=False),
+)
+
+workshop_groups = Table(
+    "workshop_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("workshop_rounds.id"), nullable=False, index=True),
+    Column("title", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", ForeignKey("people.id")),
+)
+
+workshop_ideas = Table(
+    "workshop_ideas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("workshop_rounds.id"), nullable=False, index=True),
+    Column("author_id", ForeignKey("people.id")),
+    Column("organisation_id", ForeignKey("organisations.id")),
+    Column("text", Text, nullable=False),
+    Column("group_id", ForeignKey("workshop_groups.id")),
+    Column("merged_into", ForeignKey("workshop_ideas.id")),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("edited_at", DateTime(timezone=True)),
+)
+
+workshop_comments = Table(
+    "workshop_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("workshop_rounds.id"), nullable=False, index=True),
+    Column("idea_id", ForeignKey("workshop_ideas.id"), nullable=False, index=True),
+    Column("author_id", ForeignKey("people.id")),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+workshop_reactions = Table(
+    "workshop_reactions",
+    metadata,
+    Column("round_id", ForeignKey("workshop_rounds.id"), nullable=False, index=True),
+    Column("idea_id", ForeignKey("workshop_ideas.id"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+)
+
+# A person's dots on one idea; the sum over a round never exceeds the round's ``dots``.
+workshop_votes = Table(
+    "workshop_votes",
+    metadata,
+    Column("round_id", ForeignKey("workshop_rounds.id"), nullable=False, index=True),
+    Column("idea_id", ForeignKey("workshop_ideas.id"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

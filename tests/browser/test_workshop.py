@@ -1,0 +1,96 @@
+"""A workshop round live in four browsers: three participants and the facilitator, each in their own context.
+
+The facilitator opens a round; it appears on the participants' Workshop step by itself. An idea
+added on one board shows on every other board within 3 s (Playwright's ``expect`` with a 3 000 ms
+timeout: no sleeps), with its hostile markup as text; the dots are counted on every board; the
+facilitator files the idea under a theme and closes the round, and every board says so.
+Screenshots at 1 366 and 390 px.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from klynge.i18n import t
+
+from .conftest import assert_drawn, close, open_app, screenshot, settle
+
+pytestmark = pytest.mark.browser
+
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+HOSTILE = "<img src=x onerror=window.__klyngeHit=1>"
+LIVE = 3000  # ms: what every board must show a change within
+
+
+def _board(served, browser, who: str, viewport):
+    ctx = browser.new_context(viewport=viewport, locale="nb-NO", device_scale_factor=1)
+    page = open_app(ctx, served.link(who))
+    page.click(".klynge-nav-workshop")
+    expect(page.locator(".klynge-ws-step h1")).to_have_text(t("workshop.step.title", "nb"))
+    return ctx, page
+
+
+def test_ideas_votes_themes_and_the_close_reach_every_board_within_three_seconds(served, browser):
+    boards = {who: _board(served, browser, who, PHONE if who == "stuga" else WIDE)
+              for who in ("fjell", "gard", "stuga")}
+    fac_ctx = browser.new_context(viewport=WIDE, locale="nb-NO", device_scale_factor=1)
+    fac = open_app(fac_ctx, served.link("facilitator"))
+    fac.click(".klynge-nav-workshops")
+    expect(fac.locator(".klynge-ws-page h1")).to_have_text(t("workshop.page.title", "nb"))
+    fac.locator(".klynge-ws-kind select").select_option(label=t("workshop.subject.gap", "nb"))
+    expect(fac.locator(".klynge-ws-subject select")).to_contain_text("Fosen")  # the demo's low-season gaps
+    question = "Hvordan fyller vi vinterhelgene?"
+    fac.fill(".klynge-ws-question-input textarea", question)
+    fac.fill(".klynge-ws-dots-each input", "3")
+    fac.click(".klynge-ws-open")
+    expect(fac.locator(".klynge-ws-said")).to_contain_text(t("workshop.opened", "nb"))
+    for _ctx, page in boards.values():  # the new round comes to every open step by itself
+        expect(page.locator(".klynge-ws-question")).to_have_text(question, timeout=LIVE)
+
+    kari = boards["fjell"][1]
+    idea = "Vinterens mattur " + HOSTILE
+    kari.fill(".klynge-ws-add textarea", idea)
+    kari.click(".klynge-ws-add-idea")
+    expect(kari.locator(".klynge-ws-card", has_text=idea)).to_be_visible()
+    for page in (boards["gard"][1], boards["stuga"][1], fac):
+        expect(page.locator(".klynge-ws-card", has_text=idea)).to_be_visible(timeout=LIVE)
+        assert page.evaluate("window.__klyngeHit") is None
+
+    for who in ("gard", "stuga"):
+        page = boards[who][1]
+        vote = page.locator(".klynge-ws-card", has_text=idea).locator("button.klynge-ws-vote")
+        expect(vote).to_have_text(t("workshop.vote", "nb"))
+        vote.focus()
+        page.keyboard.press("Enter")  # the vote is a real button, reachable by keyboard
+        expect(page.locator(".klynge-ws-dots")).to_contain_text("2 av 3")
+    for page in (kari, fac):
+        expect(page.locator(".klynge-ws-card", has_text=idea).locator(".klynge-ws-votes")).to_have_text(
+            "2 prikker", timeout=LIVE)
+
+    fac.fill(".klynge-ws-theme-title input", "Mat")
+    fac.click(".klynge-ws-add-theme")
+    card = fac.locator(".klynge-ws-card", has_text=idea)
+    card.locator(".klynge-ws-theme-pick select").select_option(label="Mat")
+    for page in (kari, boards["stuga"][1]):
+        expect(page.locator(".klynge-ws-theme", has_text="Mat")).to_be_visible(timeout=LIVE)
+    settle(fac)
+    assert_drawn(fac, ".klynge-ws-card")
+    screenshot(fac, "workshop-facilitator-1366")
+    settle(kari)
+    screenshot(kari, "workshop-participant-1366")
+    phone = boards["stuga"][1]
+    settle(phone)
+    assert_drawn(phone, ".klynge-ws-card")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "workshop-participant-390")
+
+    fac.click(".klynge-ws-close")
+    expect(fac.locator(".klynge-ws-closed")).to_be_visible()
+    for _ctx, page in boards.values():  # the step drops the closed round; the board said so first or goes
+        expect(page.locator(".klynge-ws-step")).to_contain_text(t("workshop.no_rounds", "nb"), timeout=LIVE)
+    expect(fac.locator(".klynge-ws-outcome")).to_contain_text("2 prikker")
+    for ctx, _page in boards.values():
+        close(ctx)
+    close(fac_ctx)
