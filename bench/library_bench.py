@@ -75,7 +75,9 @@ reading the hits' items): one word from a document's title, two words from its b
 words of its body in quotes, one word with a filter (kind, language or tag), a word with FTS
 syntax characters (`"`, `*`, `NEAR(`, `AND (`, `-`, `^` ...) or with stop words, queries of stop
 words only (answered "nothing to search" without reaching the database) and words of no document.
-*Hits* counts the searches built from a known document whose document is among the results. The
+*Hits checked* counts the searches built from a known document whose document is among the 20
+results; *else in the first 200* those of the others whose document is found when 200 hits are
+asked for (it matched, and ranked lower: many documents hold the same words). The
 target is the issue's: a search's p95 under 50 ms on SQLite.
 
 """
@@ -155,14 +157,16 @@ def _tokens(text: str) -> list[str]:
 
 def queries(docs: list[dict], n: int, seed: int = SEED) -> list[dict]:
     """``n`` searches: query, filters, and the document (its number) it was built from, if any."""
-    rng = random.Random(seed + 1)
+    from klynge.stopwords import stop_words
+
+    rng, stop = random.Random(seed + 1), stop_words(own=False)
     df: Counter = Counter()
     for doc in docs:
         doc["_tokens"] = set(_tokens(" ".join([doc["title"], doc["description"], *doc["sentences"]])))
         df.update(doc["_tokens"])
 
     def rare(words, k=1):  # the words of a document few others hold: the search can find it among 20
-        return sorted(set(words), key=lambda w: (df[w], w))[:k]
+        return sorted(set(words) - stop or set(words), key=lambda w: (df[w], w))[:k]
 
     out = []
     kinds = ["one"] * 25 + ["two"] * 20 + ["phrase"] * 20 + ["filter"] * 15 + ["syntax"] * 10 + ["stop"] * 5 + \
@@ -224,7 +228,7 @@ def bench(url: str, docs: list[dict], searches: list[dict]) -> dict:
         ids[doc["i"]] = item.id
     index_s = time.perf_counter() - t0
     reader = members[0]
-    latencies, by_kind, hits, expected, nothing, empty = [], {}, 0, 0, 0, 0
+    latencies, by_kind, hits, deeper, expected, nothing, empty = [], {}, 0, 0, 0, 0, 0
     for q in searches:
         t1 = time.perf_counter()
         try:
@@ -238,11 +242,15 @@ def bench(url: str, docs: list[dict], searches: list[dict]) -> dict:
             empty += 1
         if q["expect"] is not None:
             expected += 1
-            hits += any(h.item.id == ids[q["expect"]] for h in found or [])
+            hit = any(h.item.id == ids[q["expect"]] for h in found or [])
+            hits += hit
+            if not hit and found:  # matched, but ranked below the first 20? (not timed)
+                more = store.search_library(reader, q["query"], limit=200, **q["filters"])
+                deeper += any(h.item.id == ids[q["expect"]] for h in more)
     store.close()
     return {"docs": len(docs), "per_s": len(docs) / index_s, "index_s": index_s, "p50": statistics.median(latencies),
-            "p95": _p95(latencies), "max": max(latencies), "hits": hits, "expected": expected, "nothing": nothing,
-            "empty": empty, "kinds": {k: _p95(v) for k, v in by_kind.items()}}
+            "p95": _p95(latencies), "max": max(latencies), "hits": hits, "deeper": deeper, "expected": expected,
+            "nothing": nothing, "empty": empty, "kinds": {k: _p95(v) for k, v in by_kind.items()}}
 
 
 def _p95(values: list[float]) -> float:
@@ -274,13 +282,14 @@ def main() -> None:
              f"{sum(words)} in all) and {args.searches} searches, {os.cpu_count()} cores, "
              f"load {os.getloadavg()[0]:.1f} ({datetime.now():%Y-%m-%d %H:%M}):", "",
              "| database | indexed/s | index (s) | search p50 (ms) | p95 (ms) | max (ms) | hits checked "
-             "| nothing to search | no hit | target |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| else in the first 200 | nothing to search | no hit | target |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, r in results:
         target = (f"p95 < {TARGET_P95_MS:.0f} ms: {'PASS' if r['p95'] < TARGET_P95_MS else 'MISS'}"
                   if name == "SQLite" else "")
         lines.append(f"| {name} | {r['per_s']:.0f} | {r['index_s']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-                     f"{r['max']:.0f} | {r['hits']}/{r['expected']} | {r['nothing']} | {r['empty']} | {target} |")
+                     f"{r['max']:.0f} | {r['hits']}/{r['expected']} | {r['deeper']} | {r['nothing']} | {r['empty']} | "
+                     f"{target} |")
     lines += ["", "p95 (ms) per kind of search:", "",
               "| database | " + " | ".join(results[0][1]["kinds"]) + " |",
               "|---|" + "---:|" * len(results[0][1]["kinds"])]
