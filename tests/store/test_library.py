@@ -105,6 +105,21 @@ def test_filters_narrow_the_hits(store, fjell):
     assert ids(tag="month:1") == {b.id} and ids(tag="sdg:3") == set() and ids(visibility="public") == set()
 
 
+def test_a_limit_keeps_the_best_hits_in_order_each_with_its_snippet(store, fjell):
+    from klynge.store.search import START, STOP
+
+    for n in range(12):
+        store.add_library_file(fjell, f"d{n}.csv", f"nr;tekst\n{n};skreddersydde turer nummer {n}\n".encode(),
+                               entry(f"Dokument {n}"), max_bytes=MB)
+    best = store.add_library_link(fjell, "https://example.org/s", entry("Skreddersydde turer", description="om turer"))
+    every = store.search_library(fjell, "skreddersydde turer", limit=50)
+    hits = store.search_library(fjell, "skreddersydde turer", limit=4)
+    assert len(every) == 13 and [h.item.id for h in hits] == [h.item.id for h in every[:4]]
+    assert hits[0].item.id == best.id and [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    for hit in every:
+        assert f"{START}skreddersydde{STOP}" in hit.snippet.lower()
+
+
 @pytest.mark.parametrize("query", ['mat"', "mat AND OR NOT", "(mat", "mat*", "mat:*", "^mat", "NEAR(mat vinter)",
                                    "title:mat", "mat & | ! <->", "'mat'", "mat -vinter", "{mat}", "ø'; DROP TABLE x"])
 def test_fts_syntax_never_errors(store, fjell, query):
