@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/attendance_bench.py
 	$(BIN)/python bench/invite_bench.py
 	$(BIN)/python bench/library_bench.py
+	$(BIN)/python bench/workshop_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench
