@@ -10,7 +10,7 @@ from klynge.errors import AccessDenied, NotFound
 from klynge.model import Organisation
 from klynge.store import Identity, Store
 from klynge.store.engine import make_engine
-from klynge.store.migrate import _config, current_version, upgrade
+from klynge.store.migrate import _config, current_version, head_version, upgrade
 
 
 def test_a_participant_consents_and_withdraws_and_every_decision_is_kept(store, cluster):
@@ -44,11 +44,11 @@ def test_only_the_organisation_itself_decides_and_others_are_refused(store, clus
 
 def test_the_migration_adds_the_consents_to_a_populated_database_and_takes_them_away_again(db_url):
     engine = make_engine(db_url)
-    upgrade(engine, "0008")
+    upgrade(engine, "0009")
     with engine.begin() as c:
         c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
     upgrade(engine)
-    assert current_version(engine) == "0010"
+    assert current_version(engine) == head_version()
     store = Store(engine)
     org = Organisation(name="Fjellguidene", country="NO", orgnr="974760673", municipality="5021")
     oid = store.add_organisation(Identity.system(), org, 1)
@@ -56,7 +56,7 @@ def test_the_migration_adds_the_consents_to_a_populated_database_and_takes_them_
     config = _config()
     with engine.begin() as c:
         config.attributes["connection"] = c
-        command.downgrade(config, "0008")
+        command.downgrade(config, "0009")
     with engine.connect() as c:
         assert "research_consents" not in inspect(c).get_table_names()
     engine.dispose()

@@ -154,7 +154,10 @@ def test_the_poller_reaches_the_loop_from_a_write_in_another_thread(store, clust
         await asyncio.wait_for(done.wait(), 3)
         poller.stop()
 
-    asyncio.run(watch())
+    # a loop of its own, in a thread of its own: another test may have left a loop running in this one
+    runner = threading.Thread(target=lambda: asyncio.run(watch()))
+    runner.start()
+    runner.join(10)
     assert [x.text for x in seen[0].ideas] == ["From elsewhere"]
     assert not Poller(lambda: 1, print).start(0)  # no loop here: the caller checks itself
 
