@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select
 from klynge import operations as ops
 from klynge.i18n import t
 from klynge.settings import load_settings
+from klynge.store import Identity
 from klynge.store import schema as s
 
 from .conftest import ORGNR, PEOPLE, SHOTS, assert_drawn, close, open_app, screenshot, settle
@@ -56,7 +57,7 @@ def _tree_summary(served) -> str:
 
     with ops.store_for(load_settings({"KLYNGE_HOME": str(served.home)})) as store:
         cluster = store.cluster(ops.SYSTEM)
-        who = ops.SYSTEM.__class__(person_id=None, role="system", cluster_id=cluster.id, name="system")
+        who = Identity(person_id=None, role="system", cluster_id=cluster.id, name="system")
         summary = read_funnel(store, who).summary
     assert summary["by_members"] >= 1 and summary["depth"] >= 2  # the demo's members brought members
     return t("funnel.tree_summary", "nb", depth=summary["depth"], by_members=summary["by_members"],

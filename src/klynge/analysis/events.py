@@ -10,12 +10,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .meetings import LIMIT  # the one-hour rule of meetings holds for events too
 from .travel import TravelSource, get
 
 __all__ = ["LIMIT", "Far", "Traveller", "beyond_the_hour"]
-
-#: The longest drive to an event that is fine, in minutes.
-LIMIT = 60.0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, insert, select
 from . import schema as s
 from .access import Identity, require, scope
 from .engine import reading, writing
+from .live import aware
 from .records import now
 
 __all__ = ["AUDIT_ACTIONS", "DEFAULT_AUDIT_DAYS", "AuditEntry", "AuditMixin", "record"]
@@ -136,7 +137,7 @@ class AuditMixin:
             rows = c.execute(q).mappings().all()
             ids = {int(r["subject_id"]) for r in rows if r["subject_kind"] == "person" and r["subject_id"].isdigit()}
             names = dict(c.execute(select(p.c.id, p.c.name).where(p.c.id.in_(sorted(ids)))).all()) if ids else {}
-        return [AuditEntry(id=r["id"], at=_aware(r["at"]), cluster_id=r["cluster_id"], actor_id=r["actor_id"],
+        return [AuditEntry(id=r["id"], at=aware(r["at"]), cluster_id=r["cluster_id"], actor_id=r["actor_id"],
                            actor_role=r["actor_role"], actor="system" if r["actor_id"] is None else (r["name"] or ""),
                            action=r["action"], subject_kind=r["subject_kind"], subject_id=r["subject_id"],
                            details=dict(r["details"] or {}),
@@ -154,8 +155,3 @@ class AuditMixin:
             return 0
         with writing(self.engine, who) as c:
             return c.execute(delete(s.audit_log).where(s.audit_log.c.at < now() - timedelta(days=days))).rowcount
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; the store writes UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -31,6 +31,7 @@ from . import schema as s
 from .access import Identity, require, scope
 from .decisions import cluster_of
 from .engine import reading, writing
+from .live import aware
 from .records import now
 
 __all__ = ["AttendanceImport", "EventPerson", "EventsMixin", "StoredEvent", "Unmatched", "quarter_hours"]
@@ -40,10 +41,6 @@ ENTITY = "event"
 _IMPORTED = ("zoom", "teams", "csv")
 _EVENT_FIELDS = ("kind", "title", "starts_at", "ends_at", "online_url", "venue_organisation_id",
                  "venue_municipality", "venue_text", "agenda", "materials")
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def quarter_hours(minutes: float) -> Decimal:
@@ -195,7 +192,7 @@ class EventsMixin:
             old = c.execute(select(h).where(h.c.entity == ENTITY, h.c.entity_id == event_id)
                             .order_by(h.c.version)).mappings()
             versions = [StoredEvent(id=event_id, event=Event.model_validate(r["body"]), version=r["version"],
-                                    created_at=_aware(row["created_at"]), saved_at=_aware(r["saved_at"]),
+                                    created_at=aware(row["created_at"]), saved_at=aware(r["saved_at"]),
                                     author=self._name(c, r["author_id"])) for r in old]
             return [*versions, self._stored_event(c, row)]
 
@@ -235,7 +232,7 @@ class EventsMixin:
                  .join(p, p.c.id == ep.c.person_id).outerjoin(o, o.c.id == p.c.organisation_id)
                  .where(ep.c.event_id == event_id))
             people = [EventPerson(r["person_id"], r["name"] or f"person {r['person_id']} (erased)", r["email"] or "",
-                                  r["organisation_id"], r["organisation"] or "", _aware(r["signed_up_at"]),
+                                  r["organisation_id"], r["organisation"] or "", aware(r["signed_up_at"]),
                                   r["attended_minutes"], r["attendance_source"]) for r in c.execute(q).mappings()]
             return sorted(people, key=lambda x: (x.name.casefold(), x.person_id))
 
@@ -271,7 +268,7 @@ class EventsMixin:
         moment = now()
         with writing(self.engine, who) as c:
             row = self._event_row(c, who, event_id, "manage_events", lock=True)
-            if _aware(row["starts_at"]) > moment:
+            if aware(row["starts_at"]) > moment:
                 raise ValidationError([("event", "the event has not started yet; import its attendance afterwards")])
             cluster_people = self._cluster_people(c, row["cluster_id"])
             strangers = sorted({a.person_id for a in report.matched} - cluster_people.keys())
@@ -302,7 +299,7 @@ class EventsMixin:
                 else:
                     pending.append(a)
             source = report.source if report.source in _IMPORTED else "csv"
-            span = (_aware(row["ends_at"]) - _aware(row["starts_at"])).total_seconds() / 60
+            span = (aware(row["ends_at"]) - aware(row["starts_at"])).total_seconds() / 60
             minutes = {pid: min(mins, span) for pid, mins in minutes.items()}  # two rows of one person overlap
             present = set(c.execute(select(ep.c.person_id).where(ep.c.event_id == event_id)).scalars())
             new = [{"event_id": event_id, "person_id": pid, "attended_minutes": mins, "attendance_source": source,
@@ -337,7 +334,7 @@ class EventsMixin:
             moment = now()
             found = self._event_person(c, row["id"], person_id)
             total = ((found["attended_minutes"] or 0.0) if found is not None else 0.0) + u["minutes"]
-            span = (_aware(row["ends_at"]) - _aware(row["starts_at"])).total_seconds() / 60
+            span = (aware(row["ends_at"]) - aware(row["starts_at"])).total_seconds() / 60
             source = (found["attendance_source"] if found is not None else None) or "manual"
             total = min(total, span)
             self._set_attendance(c, row["id"], person_id, total, source, moment)
@@ -366,18 +363,18 @@ class EventsMixin:
     def _body(self, row) -> dict:
         body = {f: row[f] for f in _EVENT_FIELDS}
         for f in ("starts_at", "ends_at"):
-            body[f] = _aware(row[f]).isoformat()
+            body[f] = aware(row[f]).isoformat()
         return body
 
     def _stored_event(self, c: Connection, row) -> StoredEvent:
         body = {f: row[f] for f in _EVENT_FIELDS}
-        body["starts_at"], body["ends_at"] = _aware(row["starts_at"]), _aware(row["ends_at"])
+        body["starts_at"], body["ends_at"] = aware(row["starts_at"]), aware(row["ends_at"])
         ep = s.event_people
         signed, attended = c.execute(select(
             func.count(ep.c.signed_up_at), func.count(ep.c.attended_minutes)).where(ep.c.event_id == row["id"])).one()
         return StoredEvent(id=row["id"], event=Event.model_validate(body), version=row["version"],
-                           created_at=_aware(row["created_at"]), saved_at=_aware(row["updated_at"]),
-                           author=self._name(c, row["updated_by"]), removed_at=_aware(row["removed_at"]),
+                           created_at=aware(row["created_at"]), saved_at=aware(row["updated_at"]),
+                           author=self._name(c, row["updated_by"]), removed_at=aware(row["removed_at"]),
                            signed_up=signed, attended=attended)
 
     def _check_venue(self, c: Connection, cluster_id: int, event: Event) -> None:
@@ -425,7 +422,7 @@ class EventsMixin:
         if not replace_all:
             mine = and_(mine, h.c.person_id.in_(list(minutes)))
         c.execute(update(h).where(mine).values(removed_at=moment))
-        day = local(_aware(event["starts_at"])).date()
+        day = local(aware(event["starts_at"])).date()
         activity = Event.model_validate(self._body(event)).activity
         logged = dict(c.execute(select(h.c.person_id, func.sum(h.c.hours)).where(
             h.c.day == day, h.c.removed_at.is_(None), h.c.person_id.in_(list(minutes))).group_by(h.c.person_id)).all())
@@ -456,8 +453,8 @@ class EventsMixin:
         q = select(um).where(um.c.event_id == event_id).order_by(um.c.id)
         if pending_only:
             q = q.where(um.c.resolved_person_id.is_(None), um.c.dismissed_at.is_(None))
-        rows = [Unmatched(r["id"], r["event_id"], r["name"], r["email"], r["minutes"], _aware(r["first_join"]),
-                          _aware(r["imported_at"]), r["resolved_person_id"], r["dismissed_at"] is not None)
+        rows = [Unmatched(r["id"], r["event_id"], r["name"], r["email"], r["minutes"], aware(r["first_join"]),
+                          aware(r["imported_at"]), r["resolved_person_id"], r["dismissed_at"] is not None)
                 for r in c.execute(q).mappings()]
         return sorted(rows, key=lambda u: (u.name.casefold(), u.email, u.id))
 

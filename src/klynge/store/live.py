@@ -76,5 +76,5 @@ def check_live(c: Connection, who) -> None:
 
 
 def aware(moment):
-    """SQLite returns naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """SQLite returns naive datetimes for what was stored in UTC (None stays None)."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
