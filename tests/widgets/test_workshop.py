@@ -159,7 +159,12 @@ def test_the_poller_reaches_the_loop_from_a_write_in_another_thread(store, clust
     runner.start()
     runner.join(10)
     assert [x.text for x in seen[0].ideas] == ["From elsewhere"]
-    assert not Poller(lambda: 1, print).start(0)  # no loop here: the caller checks itself
+    # in a thread with no loop, start says so and the caller checks by itself
+    started = []
+    bare = threading.Thread(target=lambda: started.append(Poller(lambda: 1, print).start(0)))
+    bare.start()
+    bare.join(10)
+    assert started == [False]
 
 
 def test_the_countdown_says_minutes_and_seconds_and_when_time_is_up():
