@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +17,28 @@ from . import pgserver
 from .smtp import certificate, smtp_server, trusting  # noqa: F401  (fixtures: a real local SMTP server)
 
 SECRET = b"test-server-secret"
+HERE = Path(__file__).parent
+# Folders whose tests share one server for the whole session, so they run on one worker.
+SHARED_SERVER = ("browser", "server")
+
+
+def pytest_collection_modifyitems(items):
+    """Group the tests for pytest-xdist's ``--dist loadgroup`` (``make test`` runs one worker per core).
+
+    Each file is a group, so its module fixtures are made once; the browser tests are one group,
+    as are the server tests, so each folder starts one server. The two long groups come first,
+    so the other worker takes the files meanwhile.
+    """
+    def folder(item) -> str:
+        parts = Path(str(item.fspath)).relative_to(HERE).parts
+        return parts[0] if len(parts) > 1 else ""
+
+    items.sort(key=lambda item: (folder(item) not in SHARED_SERVER, SHARED_SERVER.index(folder(item))
+                                 if folder(item) in SHARED_SERVER else 0))
+    for item in items:
+        where = folder(item)
+        group = where if where in SHARED_SERVER else str(Path(str(item.fspath)).relative_to(HERE))
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)

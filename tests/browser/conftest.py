@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -21,13 +20,12 @@ from klynge import operations as ops
 from klynge.i18n import LANGUAGES, t
 from klynge.settings import load_settings
 
+from ..preflight import CHROMIUM_INSTALL, chromium
 from ..serving import free_port, klynge_serve
 from ..smtp import Inbox
 
-CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL = "apt-get update && apt-get install -y chromium"
 # How long a test waits, in milliseconds, for whatever the server and the page do: a page to load,
 # an element to show, a download, an `expect`. A page's first load starts a kernel and draws the
 # app: seconds on a quiet machine, more than Playwright's default 30 s on a busy one. One number
@@ -116,10 +114,11 @@ def _populate(home: Path, base_url: str) -> tuple[dict[str, str], dict[str, int]
 
 @pytest.fixture(scope="session")
 def chromium_path():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.exit(f"Chromium is needed for the browser tests and is not installed. Install it with:\n    {INSTALL}",
-                    returncode=3)
-    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    found = chromium()
+    if found is None:
+        pytest.exit(f"Chromium is needed for the browser tests and is not installed. Install it with:\n"
+                    f"    {CHROMIUM_INSTALL}", returncode=3)
+    return found
 
 
 @pytest.fixture(scope="session")
