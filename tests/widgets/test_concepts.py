@@ -54,12 +54,14 @@ def test_a_participant_starts_a_concept_and_promotes_it_with_the_missing_fields_
     assert t("error.not_number", "en") in page._fields["price_to"].error.value
     page.set_values(price_to="4200,50")
     page._promote.click()
-    assert t("concept.promoted", "en", stage="Concept") in page._editor_status.value
+    assert t("concept.promoted", "en", stage="Concept") in page._status.value
+    assert page._editor.layout.display == "none" and page._overview.layout.display == ""  # back to the board
     assert "Vinterens mattur" in _column(page, "concept") and "Vinterens mattur" not in _column(page, "idea")
     card = _column(page, "concept")
     assert "Gardsbutikken" in card and "Fjellguidene" in card and "Nov" in card and "Jan" in card
     stored = store.concepts(cluster["who"]["gard"])[0]
     assert (stored.stage, str(stored.body.price_from), str(stored.body.price_to)) == ("concept", "2500", "4200.50")
+    page.open_concept(stored.id)
     page._promote.click()  # on to the prototype: the package and the test plan are named
     assert t("concept.field.plan_what", "en") in page._editor_status.value
     assert page._promote.description == t("concept.promote", "en", stage="Prototype")
@@ -105,7 +107,7 @@ def test_dropping_needs_a_reason_and_a_facilitator_drops_and_re_owns(store, clus
     fac.open_concept(second.id)
     fac._reown_to.value = cluster["orgs"]["stuga"]
     fac._reown.click()
-    assert t("concept.reowned", "nb") in fac._editor_status.value
+    assert t("concept.reowned", "nb") in fac._status.value
     assert store.concept(cluster["who"]["fjell"], second.id).owner == "Stugbyn i Åre"
 
 

@@ -6,9 +6,10 @@ stack, and a chooser shows one stage at a time. Each card shows the title, the o
 and the months, with a button that opens it. Under the board, a picture of the months covered, by
 stage. A participant starts a concept from a title, or from an idea of a closed workshop round.
 
-An opened concept shows the fields of its stage and of the next one. Its owner's and partners'
-participants save it, move it to the next stage (each field the next stage still needs is said
-beside it) or drop it with a reason; a facilitator may drop it or give it another owner. A save
+An opened concept takes the board's place and shows the fields of its stage and of the next one.
+Its owner's and partners' participants save it, move it to the next stage (each field the next
+stage still needs is said beside it) or drop it with a reason; a facilitator may drop it or give
+it another owner. A move, a drop or a new owner closes it: the board shows where the card now is. A save
 made from an older version is refused (the store's conflict), said with who saved, and the
 concept is read again.
 
@@ -49,7 +50,7 @@ SECTIONS = {
 }
 
 STYLE = """
-.klynge-concepts .klynge-concepts-board{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));
+.klynge-concepts .klynge-concepts-board{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));
   gap:10px;align-items:start;width:100%}
 .klynge-concepts .klynge-concepts-column{background:#f4f7f6;border-radius:10px;padding:6px 8px;min-width:0}
 .klynge-concepts .klynge-concepts-column-head{font-size:1rem;margin:2px 0 6px}
@@ -100,6 +101,7 @@ class ConceptsPage(w.VBox):
         self._cards: list[Card] = []
         self._opened: Opened | None = None
         self._head, self._status = w.HTML(), w.HTML()
+        self._status.add_class("klynge-concepts-status")
         # starting a concept
         self._new_title = w.Text(continuous_update=False)
         self._new_title.add_class("klynge-concepts-new-title")
@@ -115,8 +117,8 @@ class ConceptsPage(w.VBox):
         self._idea_row = w.HBox([self._ideas, self._promote_idea])
         for row in (self._start_row, self._idea_row):
             row.add_class("klynge-concepts-row")
-        starting = w.VBox([self._start_row, self._idea_row])
-        starting.layout.display = "" if service.can_start else "none"
+        self._starting = w.VBox([self._start_row, self._idea_row])
+        self._starting.layout.display = "" if service.can_start else "none"
         # the board
         self._chooser = w.Dropdown(options=[])
         self._chooser.add_class("klynge-concepts-chooser")
@@ -127,8 +129,9 @@ class ConceptsPage(w.VBox):
         self._picture.add_class("klynge-concepts-picture")
         self._editor = self._build_editor()
         self._editor.layout.display = "none"
-        self.children = [style(), style(STYLE), self._head, starting, self._status, self._chooser, self._editor,
-                         self._board, self._picture]
+        # an opened concept takes the board's place (a phone has no room for both); closing it brings the board back
+        self._overview = w.VBox([self._starting, self._chooser, self._board, self._picture])
+        self.children = [style(), style(STYLE), self._head, self._status, self._overview, self._editor]
         self.lang = lang
         self._relabel()
         self.refresh()
@@ -195,6 +198,7 @@ class ConceptsPage(w.VBox):
         self._reown_row = w.HBox([self._reown_to, self._reown])
         self._reown_row.add_class("klynge-concepts-row")
         self._editor_status = w.HTML()
+        self._editor_status.add_class("klynge-concepts-said")
         editor = w.VBox([self._opened_head, self._read_only, self._fields["title"], *self._sections.values(),
                          self._fields["reason"], self._editor_status, self._buttons, self._reown_row])
         editor.add_class("klynge-concepts-editor")
@@ -279,12 +283,15 @@ class ConceptsPage(w.VBox):
             self._fail(exc, "opening a concept")
             return
         self._editor_status.value = ""
+        self._status.value = ""
         self._fill()
         self._editor.layout.display = ""
+        self._overview.layout.display = "none"
 
     def close_concept(self) -> None:
         self._opened = None
         self._editor.layout.display = "none"
+        self._overview.layout.display = ""
 
     def set_values(self, **values) -> None:
         """Fill in the opened concept's form (the tests' way in): months, partners and sdgs as lists."""
@@ -348,8 +355,12 @@ class ConceptsPage(w.VBox):
                                                  who=who_saved(exc.saved_by, self._service.person, self.lang)))
                 return
             self.refresh()
-            self.open_concept(concept.id)
-            self._say(self._editor_status, t(done, self.lang, **values), ok=True)
+            if done == "concept.saved":
+                self.open_concept(concept.id)
+                self._say(self._editor_status, t(done, self.lang, **values), ok=True)
+            else:  # moved, dropped or re-owned: back to the board, where the card now stands
+                self.close_concept()
+                self._say(self._status, t(done, self.lang, **values), ok=True)
 
         self._run(self._editor_status, work)
 

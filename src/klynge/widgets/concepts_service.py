@@ -279,10 +279,12 @@ def months_png(cards: Iterable[Card], lang: str) -> bytes:
         fig = Figure(figsize=(width, height))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((1.1 / width, 0.35 / height, 1 - 1.25 / width, 1 - 0.7 / height))
-        ax.imshow(grid, cmap="Greens", vmin=0, vmax=max(1.0, float(grid.max())) * 1.4, aspect="auto")
+        top = max(1.0, float(grid.max()))
+        ax.imshow(grid, cmap="Greens", vmin=0, vmax=top * 1.4, aspect="auto")
         for (row, col), value in np.ndenumerate(grid):
-            if value:
-                ax.text(col, row, f"{int(value)}", ha="center", va="center", fontsize=9, color="#0b3d20")
+            if value:  # dark squares get white figures
+                ax.text(col, row, f"{int(value)}", ha="center", va="center", fontsize=9,
+                        color="white" if value > top / 2 and top > 1 else "#0b3d20")
         ax.set_xticks(range(12), [names[m - 1] for m in CALENDAR])
         ax.set_yticks(range(len(stages)), [t(f"concept.stage.{s}", lang) for s in stages])
         ax.set_xticks(np.arange(-0.5, 12), minor=True)
