@@ -109,6 +109,9 @@ def test_dropping_needs_a_reason_and_a_facilitator_drops_and_re_owns(store, clus
     fac._reown.click()
     assert t("concept.reowned", "nb") in fac._status.value
     assert store.concept(cluster["who"]["fjell"], second.id).owner == "Stugbyn i Åre"
+    fac.open_concept(second.id)  # when each stage began and each change of owner, by whom
+    assert "Ny eier Stugbyn i Åre" in fac._opened_head.value and "Idé: " in fac._opened_head.value
+    assert "Facilitator" in fac._opened_head.value and "Fjell Person" in fac._opened_head.value
 
 
 def test_an_idea_of_a_closed_round_becomes_a_concept_from_the_page(store, cluster):

@@ -385,8 +385,14 @@ class ConceptsPage(w.VBox):
         history = t("concept.history", lang, n=len(opened.history), when=moment(last.saved_at, lang) if last else "",
                     who=last.author if last else "")
         origin = t("concept.from_idea_of", lang, idea=concept.idea_id) if concept.idea_id else ""
+        steps = [t("concept.reowned_to", lang, owner=names.get(r.owner_id, ""), when=moment(r.saved_at, lang),
+                   who=r.author) if r.action == "reown" else
+                 t("concept.step", lang, stage=t(f"concept.stage.{r.stage}", lang), when=moment(r.saved_at, lang),
+                   who=r.author)
+                 for r in opened.history if r.action != "edit"]  # when each stage began, and by whom
         self._opened_head.value = snippet(_T, "opened", concept.title, t(f"concept.stage.{concept.stage}", lang),
-                                          t("concept.field.owner", lang), concept.owner, history, origin)
+                                          t("concept.field.owner", lang), concept.owner, history, origin,
+                                          t("concept.steps", lang), steps)
         # the sections up to the next stage's, and the one of the stage the concept is in
         reach = STAGES.index(opened.next) if opened.next else STAGES.index("tested")
         for stage, section in self._sections.items():
