@@ -10,7 +10,7 @@ import pytest
 from klynge.errors import AccessDenied, Conflict, NotFound, Refused, ValidationError
 from klynge.model.concept import ConceptBody, Measure, TestPlan, TestResult
 
-from .test_workshops import _round
+from .test_workshops import _round, _together
 
 
 def _concept_fields(cluster, **change) -> dict:
@@ -107,6 +107,17 @@ def test_a_stale_save_is_a_conflict_not_an_overwrite(store, cluster):
     now = store.concept(who["fjell"], c.id)
     assert (now.title, now.version, now.stage) == ("Mattur i vinterferien", 2, "idea")
     assert len(store.concept_history(who["fjell"], c.id)) == 2
+
+
+def test_of_two_saves_from_the_same_version_at_once_exactly_one_lands(store, cluster, add_colleague):
+    c = _started(store, cluster)
+    people = [cluster["who"]["fjell"], add_colleague("fjell", "Ola Fjell", "ola@example.no")]
+    results = _together(2, lambda k: store.save_concept(people[k], c.id, ConceptBody(title=f"Title {k}"), 1))
+    won = [r for r in results if not isinstance(r, Exception)]
+    assert len(won) == 1 and sum(isinstance(r, Conflict) for r in results) == 1, results
+    history = store.concept_history(people[0], c.id)
+    assert [h.number for h in history] == [1, 2] and history[-1].body.title == won[0].title
+    assert store.concept(people[0], c.id).title == won[0].title
 
 
 def test_owner_and_partners_edit_others_do_not_and_a_facilitator_re_owns(store, cluster, add_colleague):
