@@ -68,6 +68,7 @@ STYLE = """
 .klynge-concepts .klynge-profile-field>.widget-inline-hbox{flex-direction:column;align-items:flex-start;height:auto}
 .klynge-concepts .klynge-profile-field input,.klynge-concepts .klynge-profile-field select,
 .klynge-concepts .klynge-profile-field textarea{width:100%;max-width:40rem;box-sizing:border-box}
+.klynge-concepts textarea{border:1px solid var(--klynge-line,#c9d2d0);border-radius:6px;background:#fff}
 .klynge-concepts .klynge-concepts-toggles{display:flex;flex-wrap:wrap;gap:4px}
 .klynge-concepts .klynge-concepts-toggles .jupyter-button{width:auto;min-width:3.2rem;padding:2px 8px}
 .klynge-concepts .klynge-concepts-row{display:flex;flex-wrap:wrap;gap:6px;align-items:center;height:auto}
