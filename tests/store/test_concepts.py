@@ -193,3 +193,19 @@ def test_concepts_stay_in_their_cluster(store, cluster, system):
     with pytest.raises(Refused):  # a partner of another cluster
         store.save_concept(cluster["who"]["fjell"], c.id, ConceptBody(title="x", partners=[org]), 1)
     assert [x.id for x in store.concepts(cluster["who"]["facilitator"])] == [c.id]
+
+
+def test_erasing_a_person_with_their_texts_empties_what_they_wrote_into_concepts(store, cluster):
+    who = cluster["who"]
+    c = _started(store, cluster)
+    c = store.save_concept(who["fjell"], c.id, ConceptBody(title="Mattur", partners=[cluster["orgs"]["gard"]],
+                                                           customer="Kari's own words"), 1)
+    c = store.save_concept(who["gard"], c.id, c.body.model_copy(update={
+        "job": "Sigrid's words", "plan": TestPlan(what="Sigrid's test")}), 2)
+    result = store.erase_person(who["facilitator"], who["gard"].person_id, remove_text=True)
+    assert result.extra["concept_texts_removed"] == 2
+    now = store.concept(who["fjell"], c.id)
+    assert (now.body.customer, now.body.job, now.body.plan.what, now.title) == ("Kari's own words", "", "", "Mattur")
+    history = store.concept_history(who["fjell"], c.id)
+    assert all("Sigrid" not in h.body.model_dump_json() for h in history)
+    assert history[1].body.customer == "Kari's own words"

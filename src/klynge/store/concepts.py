@@ -12,6 +12,10 @@ Every write is one transaction that adds a revision (who, when, the stage, the o
 whole body) and moves the concept's ``version`` on with ``UPDATE ... WHERE version = base``: a
 save made from a version that is no longer the newest changes no row and is a
 :class:`~klynge.errors.Conflict` naming who saved in between, never an overwrite.
+
+Erasing a person with their texts (:meth:`~klynge.store.erasure.ErasureMixin.erase_person`) empties
+the text fields they wrote (:data:`TEXTS`) in every revision and in the concept as it is now; a
+text someone else wrote stays, and so do the titles (the concept's name on the board).
 """
 
 from __future__ import annotations
@@ -28,12 +32,67 @@ from ..validation import validate
 from . import schema as s
 from .access import Identity, require, require_concept, scope
 from .engine import reading, writing
+from .erasure import on_erase
 from .live import aware
 from .records import now
 
-__all__ = ["ConceptRevision", "ConceptsMixin", "PromotableIdea", "StoredConcept"]
+__all__ = ["TEXTS", "ConceptRevision", "ConceptsMixin", "PromotableIdea", "StoredConcept"]
 
 c_, cr = s.concepts, s.concept_revisions
+
+#: The free-text fields of a concept a person writes (``plan.what`` is ``what`` of the ``plan``).
+TEXTS = ("customer", "job", "experience", "sustainability", "reason", "plan.what", "plan.how", "plan.with_whom",
+         "result.testers", "result.worked", "result.failed")
+
+
+def _text_of(body: dict, name: str) -> str:
+    head, _, tail = name.partition(".")
+    return (body.get(head) or {}).get(tail, "") if tail else body.get(head, "")
+
+
+def _blank(body: dict, name: str) -> dict:
+    body = {**body}
+    head, _, tail = name.partition(".")
+    if tail:
+        body[head] = {**(body.get(head) or {}), tail: ""}
+    else:
+        body[head] = ""
+    return body
+
+
+@on_erase
+def _erase_concept_texts(c: Connection, person_id: int, remove_text: bool) -> dict:
+    """With ``remove_text``, the texts an erased person wrote into concepts are emptied everywhere they stand."""
+    if not remove_text:
+        return {}
+    concepts = c.execute(select(cr.c.concept_id).where(cr.c.author_id == person_id).distinct()).scalars().all()
+    removed = 0
+    for concept_id in concepts:
+        revisions = c.execute(select(cr.c.id, cr.c.author_id, cr.c.body).where(cr.c.concept_id == concept_id)
+                              .order_by(cr.c.number)).all()
+        theirs, before = set(), {}
+        for _rid, author, body in revisions:  # the texts this person brought in, field by field
+            for name in TEXTS:
+                text = _text_of(body, name)
+                if author == person_id and text and text != _text_of(before, name):
+                    theirs.add((name, text))
+            before = body
+        for rid, _author, body in revisions:
+            new = body
+            for name, text in theirs:
+                if _text_of(new, name) == text:
+                    new = _blank(new, name)
+            if new != body:
+                c.execute(update(cr).where(cr.c.id == rid).values(body=new))
+        now_body = c.execute(select(c_.c.body).where(c_.c.id == concept_id)).scalar()
+        new = now_body
+        for name, text in theirs:
+            if _text_of(new, name) == text:
+                new = _blank(new, name)
+        if new != now_body:
+            c.execute(update(c_).where(c_.c.id == concept_id).values(body=new))
+        removed += len(theirs)
+    return {"concept_texts_removed": removed}
 
 
 @dataclass(frozen=True)
