@@ -77,20 +77,15 @@ def _erase_concept_texts(c: Connection, person_id: int, remove_text: bool) -> di
                 if author == person_id and text and text != _text_of(before, name):
                     theirs.add((name, text))
             before = body
-        for rid, _author, body in revisions:
+        rows = [(cr, rid, body) for rid, _author, body in revisions]
+        rows.append((c_, concept_id, c.execute(select(c_.c.body).where(c_.c.id == concept_id)).scalar()))
+        for table, row_id, body in rows:
             new = body
             for name, text in theirs:
                 if _text_of(new, name) == text:
                     new = _blank(new, name)
             if new != body:
-                c.execute(update(cr).where(cr.c.id == rid).values(body=new))
-        now_body = c.execute(select(c_.c.body).where(c_.c.id == concept_id)).scalar()
-        new = now_body
-        for name, text in theirs:
-            if _text_of(new, name) == text:
-                new = _blank(new, name)
-        if new != now_body:
-            c.execute(update(c_).where(c_.c.id == concept_id).values(body=new))
+                c.execute(update(table).where(table.c.id == row_id).values(body=new))
         removed += len(theirs)
     return {"concept_texts_removed": removed}
 
