@@ -209,3 +209,12 @@ def test_erasing_a_person_with_their_texts_empties_what_they_wrote_into_concepts
     history = store.concept_history(who["fjell"], c.id)
     assert all("Sigrid" not in h.body.model_dump_json() for h in history)
     assert history[1].body.customer == "Kari's own words"
+
+
+def test_a_persons_record_holds_the_concept_revisions_they_saved(store, cluster):
+    c = _started(store, cluster)
+    store.save_concept(cluster["who"]["fjell"], c.id, ConceptBody(title="Mattur", customer="Par"), 1)
+    record = store.person_record(cluster["who"]["fjell"], cluster["who"]["fjell"].person_id)
+    assert [(r["concept_id"], r["number"], r["action"], r["body"]["customer"]) for r in record["concept_revisions"]] \
+        == [(c.id, 1, "start", ""), (c.id, 2, "edit", "Par")]
+    assert store.person_record(cluster["who"]["gard"], cluster["who"]["gard"].person_id)["concept_revisions"] == []
