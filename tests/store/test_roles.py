@@ -28,7 +28,9 @@ DECISIONS = {
                     "read_library": "yy-", "share_library": "y--", "remove_library": "y--",
                     "research_consent": "y--", "read_research_consent": "y--",
                     # their own record only (require_own_record checks the person)
-                    "read_audit": "---", "own_record": "yy-", "workshop": "yy-", "run_workshops": "---"},
+                    "read_audit": "---", "own_record": "yy-", "workshop": "yy-", "run_workshops": "---",
+                    # edit only concepts their organisation owns or is a partner in (require_concept)
+                    "concepts": "yy-", "steer_concepts": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
@@ -38,7 +40,8 @@ DECISIONS = {
                     "invite": "yy-", "register": "---",
                     "read_library": "yy-", "share_library": "---", "remove_library": "yy-",
                     "research_consent": "---", "read_research_consent": "yy-",
-                    "read_audit": "yy-", "own_record": "yy-", "workshop": "yy-", "run_workshops": "yy-"},
+                    "read_audit": "yy-", "own_record": "yy-", "workshop": "yy-", "run_workshops": "yy-",
+                    "concepts": "yy-", "steer_concepts": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
@@ -47,7 +50,8 @@ DECISIONS = {
                    "invite": "---", "register": "---",
                    "read_library": "---", "share_library": "---", "remove_library": "---",
                    "research_consent": "---", "read_research_consent": "---",
-                   "read_audit": "---", "own_record": "yy-", "workshop": "---", "run_workshops": "---"},
+                   "read_audit": "---", "own_record": "yy-", "workshop": "---", "run_workshops": "---",
+                   "concepts": "---", "steer_concepts": "---"},
     # an invitee may only register an organisation (or ask to join one) in their cluster, and read their own record
     "invitee": {action: "yy-" if action in ("register", "own_record") else "---" for action in ACTIONS},
     "system": {action: "yyy" for action in ACTIONS},

@@ -72,6 +72,7 @@ class FacilitatorApp:
                  Page("findings", "findings.nav", self._findings),
                  Page("decisions", "decisions.nav", self._decisions),
                  Page("workshops", "workshops.nav", self._workshops),
+                 Page("concepts", "concept.nav", self._concepts),
                  Page("contributions", "contrib.nav", self._contributions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -158,6 +159,12 @@ class FacilitatorApp:
         store, who, outputs = session.store, session.identity, session.settings.outputs
         return WorkshopsPage(WorkshopService(store, who, lambda lang: findings_from_outputs(outputs, lang),
                                              lambda: GapsService(store, who).picture()["gaps"]), session.lang)
+
+    def _concepts(self) -> w.Widget:
+        from ..widgets.concepts_page import ConceptsPage
+        from ..widgets.concepts_service import ConceptsService
+
+        return ConceptsPage(ConceptsService(self.session.store, self.session.identity), self.session.lang)
 
     def _contributions(self) -> w.Widget:
         from ..widgets.contributions_page import ContributionsPage

@@ -50,6 +50,7 @@ class ParticipantApp:
                       Page("invite", "nav.invite", self._invite),
                       Page("events", "nav.events", self._events),
                       Page("workshop", "workshop.nav", self._workshop),
+                      Page("concepts", "concept.nav", self._concepts),
                       Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
@@ -136,6 +137,12 @@ class ParticipantApp:
         from ..widgets.workshops_page import WorkshopStep
 
         return WorkshopStep(WorkshopService(self.session.store, self.session.identity), self.session.lang)
+
+    def _concepts(self) -> w.Widget:
+        from ..widgets.concepts_page import ConceptsPage
+        from ..widgets.concepts_service import ConceptsService
+
+        return ConceptsPage(ConceptsService(self.session.store, self.session.identity), self.session.lang)
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

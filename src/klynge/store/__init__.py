@@ -13,6 +13,7 @@ from .access import Identity
 from .activity import ActivityMixin
 from .admin import AdminMixin
 from .audit import AuditEntry, AuditMixin
+from .concepts import ConceptRevision, ConceptsMixin, PromotableIdea, StoredConcept
 from .consent import ConsentMixin, StoredConsent
 from .contributions import ContributionsMixin, StoredFee, StoredHours
 from .decisions import DecisionsMixin, StoredDecision
@@ -32,16 +33,16 @@ from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
 from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 
-__all__ = ["AttendanceImport", "AuditEntry", "ErasurePlan", "ErasureResult", "EventPerson", "FunnelData",
-           "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem", "Revision", "RevisionInfo",
-           "Store", "StoredConsent", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation",
-           "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound",
-           "open_store"]
+__all__ = ["AttendanceImport", "AuditEntry", "ConceptRevision", "ErasurePlan", "ErasureResult", "EventPerson",
+           "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem",
+           "PromotableIdea", "Revision", "RevisionInfo", "Store", "StoredConcept", "StoredConsent", "StoredDecision",
+           "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot",
+           "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin):
+            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin, ConceptsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

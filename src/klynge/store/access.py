@@ -50,6 +50,11 @@
 - Workshops: a facilitator opens a round, groups and merges its ideas and closes it; everyone of
   the cluster but researchers reads the rounds, adds ideas and comments, reacts and votes with
   their own dots. A person edits only their own ideas (the store checks the author).
+- Concepts: everyone of the cluster but researchers reads the pipeline. A participant starts
+  concepts for their own organisation; the owner organisation's participants and those of its
+  partner organisations edit, promote and drop a concept (:func:`require_concept`); a
+  facilitator does not edit one, but may drop any concept or give it another owner
+  (``steer_concepts``).
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -62,7 +67,7 @@ from dataclasses import dataclass
 from ..errors import AccessDenied
 
 __all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
-           "require_answer", "require_hours", "require_own_record", "scope", "takes_part"]
+           "require_answer", "require_concept", "require_hours", "require_own_record", "scope", "takes_part"]
 
 ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
 
@@ -98,6 +103,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "own_record": ("participant", "facilitator", "researcher", "invitee"),  # one's own record (see require_own_record)
     "workshop": ("participant", "facilitator"),         # read the rounds; add ideas, comment, react, vote
     "run_workshops": ("facilitator",),                  # open, group, merge, extend and close rounds
+    "concepts": ("participant", "facilitator"),         # read the concept pipeline; edit as require_concept says
+    "steer_concepts": ("facilitator",),                 # drop any concept of the cluster, or give it another owner
 }
 
 # Actions a participant may do only for their own organisation.
@@ -271,3 +278,21 @@ def require_answer(who: Identity, organisation_id: int, owner_organisation_id: i
         raise AccessDenied("the package's own organisation does not answer it; it agrees by saving it")
     if not takes_part(organisation_id, package_items):
         raise AccessDenied("your organisation has no part in that package")
+
+
+def require_concept(who: Identity, cluster_id: int | None, owner_id: int, partners, *, drop: bool = False) -> None:
+    """Raise :class:`AccessDenied` unless ``who`` may edit (or, with ``drop``, drop) a concept of ``cluster_id``.
+
+    The concept is owned by organisation ``owner_id`` with partner organisations ``partners``: their
+    participants edit, promote and drop it; a facilitator may only drop it (``steer_concepts``).
+    """
+    require(who, "concepts", cluster_id=cluster_id)
+    if who.is_system:
+        return
+    if who.role == "facilitator" and drop:
+        require(who, "steer_concepts", cluster_id=cluster_id)
+        return
+    if who.role != "participant" or who.organisation_id is None:
+        raise AccessDenied("only the members that make a concept change it; a facilitator may drop it or re-own it")
+    if who.organisation_id != owner_id and who.organisation_id not in set(partners):
+        raise AccessDenied("only the owner organisation and its partners change this concept")

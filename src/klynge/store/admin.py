@@ -145,6 +145,7 @@ class AdminMixin:
             revision_columns = (d.c.kind, d.c.organisation_id, d.c.name, r.c.number, r.c.saved_at,
                                 r.c.restored_from, r.c.body)
             history_columns = (h.c.entity, h.c.entity_id, h.c.version, h.c.saved_at, h.c.body)
+            concept_columns = tuple(col for col in s.concept_revisions.columns if col.name != "author_id")
             return {
                 "person": {col.name: _to_json(person[col.name], col) for col in p.columns},
                 "organisation": organisation,
@@ -158,6 +159,10 @@ class AdminMixin:
                 "row_history": rows(select(*history_columns).where(h.c.author_id == person_id)
                                     .order_by(h.c.saved_at, h.c.id), *history_columns),
                 **self._mobilisation_record(c, rows, person_id),
+                # every concept revision they saved (start, edit, promote, drop), with its content
+                "concept_revisions": rows(select(*concept_columns).where(s.concept_revisions.c.author_id == person_id)
+                                          .order_by(s.concept_revisions.c.saved_at, s.concept_revisions.c.id),
+                                          *concept_columns),
                 "last_changed": {
                     "organisations": sorted(c.execute(select(s.organisations.c.id)
                                                       .where(s.organisations.c.updated_by == person_id)).scalars()),

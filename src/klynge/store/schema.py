@@ -574,3 +574,42 @@ workshop_votes = Table(
     Column("person_id", ForeignKey("people.id"), primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# The concept pipeline: a concept (from a workshop idea, or from nothing but a title) moves from idea to
+# concept, prototype, tested and launched, or is dropped. ``body`` is the current revision's content
+# (:class:`~klynge.model.concept.ConceptBody` as JSON), kept here for the board; every edit, stage change
+# and change of owner is a row of ``concept_revisions`` with who and when. ``version`` is the number of
+# the newest revision: a save names the version it started from, and ``UPDATE ... WHERE version = base``
+# lets only one of two saves from the same base through (the unique revision number backs it up).
+concepts = Table(
+    "concepts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("owner_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("owner_person_id", ForeignKey("people.id")),
+    Column("stage", String(16), nullable=False),
+    # one concept per workshop idea; NULL for a concept that started without one
+    Column("idea_id", ForeignKey("workshop_ideas.id"), unique=True),
+    Column("title", String(120), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("stage_at", DateTime(timezone=True), nullable=False),
+)
+
+concept_revisions = Table(
+    "concept_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("concept_id", ForeignKey("concepts.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("action", String(16), nullable=False),  # start, edit, promote, drop, reown
+    Column("stage", String(16), nullable=False),
+    Column("owner_id", ForeignKey("organisations.id"), nullable=False),
+    Column("author_id", ForeignKey("people.id")),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("body", JSON, nullable=False),
+    UniqueConstraint("concept_id", "number"),
+)
