@@ -24,6 +24,7 @@ from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unm
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
 from .keys import KeysMixin
+from .lessons import LessonsMixin, StoredLesson
 from .library import LibraryHit, LibraryItem, LibraryMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
@@ -35,13 +36,14 @@ from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 __all__ = ["AttendanceImport", "AuditEntry", "ErasurePlan", "ErasureResult", "EventPerson", "FunnelData",
            "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem", "Revision", "RevisionInfo",
            "Store", "StoredConsent", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation",
-           "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound",
-           "open_store"]
+           "StoredJoinRequest", "StoredLesson", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard",
+           "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin):
+            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin,
+            LessonsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

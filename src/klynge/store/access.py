@@ -50,6 +50,9 @@
 - Workshops: a facilitator opens a round, groups and merges its ideas and closes it; everyone of
   the cluster but researchers reads the rounds, adds ideas and comments, reacts and votes with
   their own dots. A person edits only their own ideas (the store checks the author).
+- The learning log: participants and facilitators read the cluster's lessons; a participant adds
+  lessons for their own organisation and edits only its lessons; a facilitator adds and edits any
+  lesson of the cluster and links lessons to the findings and options they changed.
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -98,11 +101,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "own_record": ("participant", "facilitator", "researcher", "invitee"),  # one's own record (see require_own_record)
     "workshop": ("participant", "facilitator"),         # read the rounds; add ideas, comment, react, vote
     "run_workshops": ("facilitator",),                  # open, group, merge, extend and close rounds
+    "read_lessons": ("participant", "facilitator"),     # the cluster's learning log
+    "write_lessons": ("participant", "facilitator"),    # add and edit lessons (a participant: its own organisation's)
+    "link_lessons": ("facilitator",),                   # link lessons to the findings and options they changed
 }
 
 # Actions a participant may do only for their own organisation.
 _OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours",
-                     "invite", "share_library", "remove_library", "research_consent", "read_research_consent")
+                     "invite", "share_library", "remove_library", "research_consent", "read_research_consent",
+                     "write_lessons")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)
