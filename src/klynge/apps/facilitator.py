@@ -72,6 +72,7 @@ class FacilitatorApp:
                  Page("findings", "findings.nav", self._findings),
                  Page("decisions", "decisions.nav", self._decisions),
                  Page("workshops", "workshops.nav", self._workshops),
+                 Page("lessons", "lesson.nav", self._lessons),
                  Page("contributions", "contrib.nav", self._contributions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -158,6 +159,16 @@ class FacilitatorApp:
         store, who, outputs = session.store, session.identity, session.settings.outputs
         return WorkshopsPage(WorkshopService(store, who, lambda lang: findings_from_outputs(outputs, lang),
                                              lambda: GapsService(store, who).picture()["gaps"]), session.lang)
+
+    def _lessons(self) -> w.Widget:
+        from ..widgets.decisions_service import findings_from_outputs
+        from ..widgets.lessons_page import LessonsPage
+        from ..widgets.lessons_service import LessonsService
+
+        session = self.session
+        outputs = session.settings.outputs
+        return LessonsPage(LessonsService(session.store, session.identity,
+                                          lambda lang: findings_from_outputs(outputs, lang)), session.lang)
 
     def _contributions(self) -> w.Widget:
         from ..widgets.contributions_page import ContributionsPage
