@@ -122,6 +122,7 @@ def test_the_workshops_page_offers_the_rounds_lessons_once_it_is_closed_on_the_b
     _fill(form)
     form.save_button.click()
     assert "1 lesson from this round" in lessons._list.value and "Lead the winter package" in lessons._list.value
+    assert '<article class="klynge-lesson"' in lessons._list.value  # drawn as cards, not as escaped markup
     [saved] = store.lessons(who["fjell"], round_id=rnd.id)
     assert saved.organisation_id is None and saved.source == "What fills November?"
     page.lang = "sv"

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 import ipywidgets as w
+from markupsafe import Markup
 from traitlets import Unicode, dlink, observe
 
 from .. import reference
@@ -53,6 +54,10 @@ STYLE = """
 .klynge-lessons .klynge-lesson-form .widget-textarea,.klynge-lessons .klynge-lesson-form .widget-text{width:100%;
  max-width:40rem}
 .klynge-lessons .klynge-lesson-form .widget-inline-hbox{flex-direction:column;align-items:stretch}
+.klynge-lessons .klynge-lesson-form .widget-label{text-align:left!important;font-weight:600;width:auto!important}
+.klynge-lessons .klynge-lesson-form textarea,.klynge-lessons .klynge-lesson-form input{box-sizing:border-box}
+.klynge-lessons .klynge-lesson-form .widget-dropdown select{flex:0 0 auto;height:36px}
+.klynge-lessons .klynge-lesson-form .widget-dropdown,.klynge-lessons .klynge-lesson-form .widget-text{max-width:40rem}
 .klynge-lesson-toggles.widget-box{display:flex!important;flex-wrap:wrap;gap:6px;width:100%;max-width:40rem}
 .klynge-lesson-toggles .jupyter-button{width:auto!important;min-width:2.6rem;min-height:36px;padding:0 8px}
 .klynge-lesson-toggles .jupyter-button.mod-active{background:#0f766e;color:#fff}
@@ -71,10 +76,10 @@ def month_names(lang: str) -> dict[int, str]:
     return {m: t(f"board.month.{m}", lang) for m in _CALENDAR}
 
 
-def lesson_cards(lessons: list[StoredLesson], lang: str, links: dict[str, str] | None = None) -> str:
-    """The lessons as cards (escaped HTML), newest first as given."""
+def lesson_cards(lessons: list[StoredLesson], lang: str, links: dict[str, str] | None = None) -> Markup:
+    """The lessons as cards (their text escaped), newest first as given."""
     goals, months = goal_names(lang), month_names(lang)
-    return "".join(str(snippet(_TEMPLATE, "lesson", x, goals, months, links or {}, lang)) for x in lessons)
+    return Markup("").join(snippet(_TEMPLATE, "lesson", x, goals, months, links or {}, lang) for x in lessons)
 
 
 class LessonForm(w.VBox):
@@ -249,7 +254,7 @@ class RoundLessons(w.VBox):
         self.service, self.round_id, self._closed = service, round_id, closed
         self._head, self._list = w.HTML(), w.HTML()
         self.form = LessonForm(service, lang, source=("round", round_id), on_saved=lambda _s: self.refresh())
-        self.children = [style(STYLE), self._head, self._list, self.form]
+        self.children = [style(), style(STYLE), self._head, self._list, self.form]
         self.lang = lang
         self.refresh()
 

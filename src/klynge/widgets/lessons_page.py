@@ -38,6 +38,7 @@ class LessonsPage(w.VBox):
         super().__init__()
         self.add_class("klynge-lessons")
         self.add_class("klynge-fac")
+        self.add_class("klynge-lessons-page" if service.can_link else "klynge-lessons-step")
         self.service = service
         self._rows: list[StoredLesson] = []
         self._links: dict[str, str] = {}
@@ -114,7 +115,7 @@ class LessonsPage(w.VBox):
     def _label(self) -> None:
         lang = self.lang
         key = "lesson.page" if self.service.can_link else "lesson.step"
-        self._head.value = part("heading", 2, t(f"{key}.title", lang), t(f"{key}.intro", lang))
+        self._head.value = part("heading", 1, t(f"{key}.title", lang), t(f"{key}.intro", lang))
         everything = t("lesson.filter.all", lang)
         self._quiet = True
         try:
@@ -157,6 +158,8 @@ class LessonsPage(w.VBox):
         self._links = {ref: label for label, ref in choices}
         self.links.options = choices
         self.links.value = tuple(ref for ref in linked if ref in self._links)
+        for widget in (self.links, self.link_button):
+            widget.layout.display = None if choices else "none"
         self._linked.value = "" if choices else part("para", t("lesson.no_findings", self.lang),
                                                      css="klynge-fac-muted")
 
