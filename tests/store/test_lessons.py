@@ -8,6 +8,8 @@ from klynge.errors import AccessDenied, Conflict, NotFound, Refused
 from klynge.model import Lesson
 from klynge.store import schema as s
 
+from .test_workshops import _together
+
 BASE = {"assumed": "Guests come for the skiing", "saw": "They asked for the food trail first",
         "change": "Lead the winter package with the food", "themes": ["winter food"], "goals": [12], "months": [11]}
 
@@ -138,3 +140,24 @@ def test_the_store_keeps_to_the_cluster_and_writes_one_row_per_link(store, clust
     with store.engine.connect() as c:
         rows = c.execute(s.lesson_links.select().order_by(s.lesson_links.c.finding_id)).mappings().all()
     assert [(r["finding_id"], r["option_id"]) for r in rows] == [("a:1", "x"), ("b:2", "")]
+
+
+def test_two_edits_from_the_same_version_at_once_one_wins_and_nothing_is_lost(store, cluster, add_colleague):
+    who = cluster["who"]
+    colleague = add_colleague("fjell", "Kari Fjell", "kari@example.no")
+    lesson = store.add_lesson(who["fjell"], _lesson())
+    editors = (who["fjell"], colleague)
+    results = _together(2, lambda k: store.revise_lesson(editors[k], lesson.id, _lesson(saw=f"edit {k}"), 1))
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "StoredLesson"]
+    won = next(r for r in results if not isinstance(r, Exception))
+    assert store.lesson(who["gard"], lesson.id).lesson.saw == won.lesson.saw
+    assert [h.version for h in store.lesson_history(who["gard"], lesson.id)] == [1, 2]
+
+
+def test_a_persons_record_holds_the_lessons_they_wrote(store, cluster, system):
+    who = cluster["who"]
+    lesson = store.add_lesson(who["fjell"], _lesson())
+    store.add_lesson(who["gard"], _lesson())
+    record = store.person_record(system, who["fjell"].person_id)
+    assert [x["id"] for x in record["lessons"]] == [lesson.id]
+    assert record["lessons"][0]["body"]["assumed"] == BASE["assumed"]
