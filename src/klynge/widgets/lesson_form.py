@@ -63,6 +63,7 @@ STYLE = """
 .klynge-lesson-toggles .jupyter-button.mod-active{background:#0f766e;color:#fff}
 .klynge-lessons .klynge-fac-row .jupyter-button{min-height:40px}
 .klynge-lessons select[multiple]{width:100%;min-height:8rem}
+.klynge-lessons .klynge-lessons-link{align-self:flex-start}
 .klynge-lessons .widget-select-multiple{width:100%;max-width:40rem}
 """
 
