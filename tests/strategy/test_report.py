@@ -95,6 +95,9 @@ def test_a_lesson_that_changed_a_finding_or_its_option_is_cited_beside_it_once(d
     assert html.count("Guests come for the skiing") == 1  # linked to the finding and its option: cited once
     assert "Sell two nights" in html and "42" in html
     assert title not in str(findings_section(document, names, lang))  # nothing learned, nothing cited
+    gone = {**from_concept, "id": 3, "change": "Drop the Atlantis trip", "links": ["low_season_gap:atlantis"]}
+    html = str(findings_section(document, names, lang, (), None, lessons_by_finding([gone])))
+    assert "low_season_gap:atlantis" in html and "Drop the Atlantis trip" in html  # kept, shown apart
 
 
 def test_what_the_options_mean_for_a_member_lists_its_own_consequences_only(document, names):

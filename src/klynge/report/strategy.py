@@ -201,6 +201,13 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
                  "decided_on": d.get("decided_on", "")} for d in orphaned]
         parts.append(section(t("report.strategy.orphaned", lang), paragraph(t("report.strategy.orphaned_note", lang)),
                              table(rows, labels=_labels(lang, *rows[0]), lang=lang), level=3))
+    gone = [(finding, x) for finding, cited in (lessons or {}).items() if finding not in ids for x in cited]
+    if gone:  # kept in view, as decisions are: the run no longer makes the finding they changed
+        rows = [{"finding": finding, **{k: x[k] for k in ("assumed", "saw", "change")}} for finding, x in gone]
+        labels = {"finding": t("report.strategy.col.finding", lang),
+                  **{k: t(f"report.lessons.{k}", lang) for k in ("assumed", "saw", "change")}}
+        parts.append(section(t("report.lessons.orphaned", lang), paragraph(t("report.lessons.orphaned_note", lang)),
+                             table(rows, labels=labels, lang=lang), level=3))
     return section(t("report.strategy.title", lang, n=len(found)), *parts)
 
 
