@@ -38,7 +38,7 @@ def test_status_json_has_the_agreed_keys(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"organisations", "people", "municipalities", "countries", "offers", "canvases",
                          "organisations_with_sdg_assessment", "packages", "schema_version"}
-    assert data["schema_version"] == "0013"
+    assert data["schema_version"] == "0014"
 
 
 def test_invite_revoke_reissue(settings, capsys):

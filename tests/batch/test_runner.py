@@ -15,7 +15,7 @@ from klynge.batch import format_summary, get_executor, register_executor, run_ba
 from klynge.batch.data import batch_identity, load_member, load_members
 from klynge.batch.fingerprint import member_fingerprint
 from klynge.errors import BatchError
-from klynge.model import Money, Offer
+from klynge.model import Lesson, Money, Offer
 
 from .conftest import HOSTILE, NOTEBOOKS
 
@@ -223,3 +223,28 @@ def test_a_workshop_round_closed_after_a_run_is_beside_its_finding_in_the_next_c
     assert again.ok and again.result("cluster").status == "ok"  # remade: a round was closed, the data did not change
     page = (out / "cluster" / "cluster_summary.html").read_text()
     assert "Which weekend first?" in page and "The first weekend of November &lt;b&gt;" in page
+
+
+def test_a_lesson_linked_to_a_finding_after_a_run_is_cited_beside_it_in_the_next_cluster_report(settings, members,
+                                                                                                 store, cluster):
+    chosen = [members["fjell"], members["stuga"]]
+    assert run_batch(settings, workers=1, members=chosen, progress=False).ok
+    out = _outputs(settings)
+    found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
+    finding = next(f for f in found if f["options"])
+    fac, fjell = cluster["who"]["facilitator"], cluster["who"]["fjell"]
+    rnd = store.open_round(fac, subject_kind="finding", subject_id=finding["id"], subject_title="a finding",
+                           question="What did November teach us?", minutes=30, dots=3)
+    store.close_round(fac, rnd.id)
+    lesson = store.add_lesson(fjell, Lesson(assumed="Guests come for the skiing", saw="They asked for food <b>",
+                                            change="Lead with the food trail", source_kind="round", source_id=rnd.id))
+    store.add_lesson(fjell, Lesson(assumed="Not linked", saw="Not cited", change="Nothing"))
+    again = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
+    assert again.result("cluster").status == "ok"  # remade: the round was closed
+    assert "Lead with the food trail" not in (out / "cluster" / "cluster_summary.html").read_text()  # not linked yet
+    store.link_lesson(fac, lesson.id, [f"{finding['id']}#{finding['options'][0]['id']}"])
+    third = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
+    assert third.ok and third.result("cluster").status == "ok"  # remade: a lesson now changed a finding
+    page = (out / "cluster" / "cluster_summary.html").read_text()
+    assert "What we learned" in page and "Lead with the food trail" in page and "They asked for food &lt;b&gt;" in page
+    assert "What did November teach us?" in page and "Not cited" not in page

@@ -18,7 +18,7 @@ from .conftest import close, open_app, screenshot
 
 PHONE = {"width": 390, "height": 844}
 STEPS = ("home", "profile", "canvases", "sdg", "partners", "packages", "library", "invite", "events", "workshop",
-         "concepts", "hours", "exports")
+         "concepts", "lessons", "hours", "exports")
 TABS = (*CANVASES, "coherence")
 # A member in each language: the app starts in the browser's language (bokmål or Swedish).
 WHO = {"nb": ("fjell", "nb-NO"), "sv": ("stuga", "sv-SE")}

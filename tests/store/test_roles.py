@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from klynge.errors import AccessDenied
-from klynge.model import Cluster, Money, Note, Offer, Organisation, Person
+from klynge.model import Cluster, Lesson, Money, Note, Offer, Organisation, Person
 from klynge.store import Identity, bulk
 from klynge.store import schema as s
 from klynge.store.access import ACTIONS, decide, require
@@ -30,7 +30,9 @@ DECISIONS = {
                     # their own record only (require_own_record checks the person)
                     "read_audit": "---", "own_record": "yy-", "workshop": "yy-", "run_workshops": "---",
                     # edit only concepts their organisation owns or is a partner in (require_concept)
-                    "concepts": "yy-", "steer_concepts": "---"},
+                    "concepts": "yy-", "steer_concepts": "---",
+                    # lessons: their own organisation's only
+                    "read_lessons": "yy-", "write_lessons": "y--", "link_lessons": "---"},
     "facilitator": {"read_register": "yy-", "read_documents": "yy-", "write_documents": "---",
                     "write_register": "yy-", "manage": "yy-", "research": "yy-", "status": "yy-", "admin": "---",
                     # a facilitator answers the self-assessment for the management, never for a member
@@ -41,7 +43,8 @@ DECISIONS = {
                     "read_library": "yy-", "share_library": "---", "remove_library": "yy-",
                     "research_consent": "---", "read_research_consent": "yy-",
                     "read_audit": "yy-", "own_record": "yy-", "workshop": "yy-", "run_workshops": "yy-",
-                    "concepts": "yy-", "steer_concepts": "yy-"},
+                    "concepts": "yy-", "steer_concepts": "yy-",
+                    "read_lessons": "yy-", "write_lessons": "yy-", "link_lessons": "yy-"},
     "researcher": {"read_register": "---", "read_documents": "---", "write_documents": "---",
                    "write_register": "---", "manage": "---", "research": "yy-", "status": "yy-", "admin": "---",
                    "read_decisions": "---", "decide": "---", "answer_maturity": "---",
@@ -51,7 +54,8 @@ DECISIONS = {
                    "read_library": "---", "share_library": "---", "remove_library": "---",
                    "research_consent": "---", "read_research_consent": "---",
                    "read_audit": "---", "own_record": "yy-", "workshop": "---", "run_workshops": "---",
-                   "concepts": "---", "steer_concepts": "---"},
+                   "concepts": "---", "steer_concepts": "---",
+                   "read_lessons": "---", "write_lessons": "---", "link_lessons": "---"},
     # an invitee may only register an organisation (or ask to join one) in their cluster, and read their own record
     "invitee": {action: "yy-" if action in ("register", "own_record") else "---" for action in ACTIONS},
     "system": {action: "yyy" for action in ACTIONS},
@@ -151,6 +155,8 @@ TARGETED = {
     "issue_key": ("manage", lambda st, w, o, t: st.issue_key(w, t["person_of"][o], SECRET)),
     "keys_of": ("manage", lambda st, w, o, t: st.keys_of(w, t["person_of"][o])),
     "person": ("manage", lambda st, w, o, t: st.person(w, t["person_of"][o])),
+    "add_lesson": ("write_lessons", lambda st, w, o, t: st.add_lesson(
+        w, Lesson(assumed="A", saw="B", change="C"), organisation_id=o, cluster_id=t["cluster_of"][o])),
 }
 
 
@@ -190,6 +196,7 @@ LISTINGS = {
     "count": ("admin", lambda st, w: {st.count(w, s.organisations)}),
     "dump": ("admin", lambda st, w: {len(bulk.dump(st, w)["organisations"])}),
     "create_cluster": ("admin", lambda st, w: {st.create_cluster(w, Cluster(name=f"Ny {w.role}"))}),
+    "lessons": ("read_lessons", lambda st, w: {len(st.lessons(w))}),
 }
 
 

@@ -3,9 +3,17 @@
 import json
 
 import pytest
+from markupsafe import escape
 
 from klynge.report.html import page
-from klynge.report.strategy import concluded_section, findings_section, member_options_section, workshops_by_finding
+from klynge.report.strategy import (
+    concluded_section,
+    findings_section,
+    lessons_by_finding,
+    member_options_section,
+    text_of,
+    workshops_by_finding,
+)
 from klynge.strategy import findings, findings_json
 
 from .conftest import build, member, notes, offer, org
@@ -60,6 +68,36 @@ def test_a_closed_workshop_round_shows_beside_its_finding_with_its_ideas_as_text
     assert "Workshop: How do we fill November?" in html and "Workshop: Do we agree?" in html
     assert "&lt;img src=x onerror=alert(1)&gt; A food trail" in html and "<img src=x" not in html
     assert "Ideas: 1. People who voted: 2. Closed 2026-11-30." in html and "Kari, Sigrid" in html
+
+
+@pytest.mark.parametrize("lang, title, assumed", [("en", "What we learned", "We assumed"),
+                                                  ("nb", "Det vi lærte", "Vi antok"),
+                                                  ("sv", "Det vi lärde oss", "Vi antog")])
+def test_a_lesson_that_changed_a_finding_or_its_option_is_cited_beside_it_once(document, names, lang, title, assumed):
+    f = next(f for f in document["findings"] if f["options"])
+    option = f["options"][0]
+    other = next(x for x in document["findings"] if x["id"] != f["id"])
+    base = {"themes": [], "goals": [], "months": [], "organisation": "Fjellguidene",
+            "created_at": "2026-12-01T10:00:00+00:00"}
+    from_round = {**base, "id": 1, "assumed": "Guests come for the skiing", "saw": "<img src=x onerror=alert(1)> food",
+                  "change": "Lead with the food", "source_kind": "round", "source_id": 4,
+                  "source": "What fills November?", "links": [f["id"], f"{f['id']}#{option['id']}"]}
+    from_concept = {**base, "id": 2, "assumed": "Pilgrims stay one night", "saw": "They stayed two",
+                    "change": "Sell two nights", "source_kind": "concept", "source_id": 42, "source": "",
+                    "organisation": "", "links": [other["id"]]}
+    by_finding = lessons_by_finding([from_round, from_concept])
+    assert [x["id"] for x in by_finding[f["id"]]] == [1] and by_finding[f["id"]][0]["options"] == [option["id"]]
+    html = str(findings_section(document, names, lang, (), None, by_finding))
+    mine = html[html.index(str(escape(text_of(f["claim"], lang)))):]
+    assert title in mine and assumed in mine and "Guests come for the skiing" in mine and "Lead with the food" in mine
+    assert "What fills November?" in mine and str(escape(text_of(option["text"], lang))) in mine
+    assert "&lt;img src=x onerror=alert(1)&gt; food" in html and "<img src=x" not in html
+    assert html.count("Guests come for the skiing") == 1  # linked to the finding and its option: cited once
+    assert "Sell two nights" in html and "42" in html
+    assert title not in str(findings_section(document, names, lang))  # nothing learned, nothing cited
+    gone = {**from_concept, "id": 3, "change": "Drop the Atlantis trip", "links": ["low_season_gap:atlantis"]}
+    html = str(findings_section(document, names, lang, (), None, lessons_by_finding([gone])))
+    assert "low_season_gap:atlantis" in html and "Drop the Atlantis trip" in html  # kept, shown apart
 
 
 def test_what_the_options_mean_for_a_member_lists_its_own_consequences_only(document, names):

@@ -73,6 +73,7 @@ class FacilitatorApp:
                  Page("decisions", "decisions.nav", self._decisions),
                  Page("workshops", "workshops.nav", self._workshops),
                  Page("concepts", "concept.nav", self._concepts),
+                 Page("lessons", "lesson.nav", self._lessons),
                  Page("contributions", "contrib.nav", self._contributions),
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
@@ -165,6 +166,16 @@ class FacilitatorApp:
         from ..widgets.concepts_service import ConceptsService
 
         return ConceptsPage(ConceptsService(self.session.store, self.session.identity), self.session.lang)
+
+    def _lessons(self) -> w.Widget:
+        from ..widgets.decisions_service import findings_from_outputs
+        from ..widgets.lessons_page import LessonsPage
+        from ..widgets.lessons_service import LessonsService
+
+        session = self.session
+        outputs = session.settings.outputs
+        return LessonsPage(LessonsService(session.store, session.identity,
+                                          lambda lang: findings_from_outputs(outputs, lang)), session.lang)
 
     def _contributions(self) -> w.Widget:
         from ..widgets.contributions_page import ContributionsPage

@@ -51,6 +51,7 @@ class ParticipantApp:
                       Page("events", "nav.events", self._events),
                       Page("workshop", "workshop.nav", self._workshop),
                       Page("concepts", "concept.nav", self._concepts),
+                      Page("lessons", "lesson.nav", self._lessons),
                       Page("hours", "hours.nav", self._hours),
                       Page("exports", "nav.exports", self._exports)]
         banner = "sandbox.banner" if session.settings.sandbox else ""
@@ -143,6 +144,12 @@ class ParticipantApp:
         from ..widgets.concepts_service import ConceptsService
 
         return ConceptsPage(ConceptsService(self.session.store, self.session.identity), self.session.lang)
+
+    def _lessons(self) -> w.Widget:
+        from ..widgets.lessons_page import LessonsPage
+        from ..widgets.lessons_service import LessonsService
+
+        return LessonsPage(LessonsService(self.session.store, self.session.identity), self.session.lang)
 
     def _exports(self) -> w.Widget:
         from ..widgets.export_service import ExportService

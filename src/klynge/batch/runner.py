@@ -414,15 +414,16 @@ def _read(settings: Settings, members: Sequence[int] | None):
 
 def _shared_digest(store, who) -> str:
     """A digest of what the cluster report reads besides the members' own data: the packages, their
-    suppliers' answers, the members' decisions, the closed workshop rounds and the cluster's plan. A
-    change in any of them makes the reports again."""
-    from .steps import recorded_decisions, recorded_workshops
+    suppliers' answers, the members' decisions, the closed workshop rounds, the lessons cited and the cluster's
+    plan. A change in any of them makes the reports again."""
+    from .steps import recorded_decisions, recorded_lessons, recorded_workshops
 
     packages = [(rev.organisation_id, rev.document, rev.number, package.status,
                  sorted((o, a.state) for o, a in store.package_answers(who, rev.organisation_id, rev.document).items()))
                 for package, rev in store.packages(who)]
     plan = store.cluster_plan(who).value.model_dump(mode="json")
-    return digest([sorted(packages), recorded_decisions(store, who), plan, recorded_workshops(store, who)])
+    return digest([sorted(packages), recorded_decisions(store, who), plan, recorded_workshops(store, who),
+                   recorded_lessons(store, who)])
 
 
 def _analysis_pass(run: _Run, selected: list[int]) -> dict[int, str]:

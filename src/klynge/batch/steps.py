@@ -179,15 +179,21 @@ def recorded_workshops(store, who) -> list[dict]:
     return store.workshop_outcomes(who)
 
 
+def recorded_lessons(store, who) -> list[dict]:
+    """The lessons that changed a finding or an option (:meth:`klynge.store.Store.lesson_citations`)."""
+    return store.lesson_citations(who)
+
+
 def _strategy_sections(document: dict, picture: dict, store, who, lang: str) -> tuple[list, list]:
-    """The findings with their options, decisions and workshop outcomes (before the picture), and how they were
-    concluded (after it)."""
-    from ..report.strategy import concluded_section, findings_section, workshops_by_finding
+    """The findings with their options, decisions, workshop outcomes and the lessons that changed them (before the
+    picture), and how they were concluded (after it)."""
+    from ..report.strategy import concluded_section, findings_section, lessons_by_finding, workshops_by_finding
 
     names = _member_names(picture)
     decided = {d.id: d.decision.finding_id for d in store.decisions(who)}
     workshops = workshops_by_finding(recorded_workshops(store, who), decided)
-    return ([findings_section(document, names, lang, recorded_decisions(store, who), workshops)],
+    lessons = lessons_by_finding(recorded_lessons(store, who))
+    return ([findings_section(document, names, lang, recorded_decisions(store, who), workshops, lessons)],
             [concluded_section(document, names, lang)])
 
 

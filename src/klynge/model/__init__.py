@@ -24,6 +24,7 @@ from .contribution import ACTIVITIES, FEE_STATUSES, HoursEntry, MobilisationSett
 from .decision import OUTCOMES, Decision, orphaned
 from .event import EVENT_KINDS, Event, Material
 from .invitation import POSITIONS, RELATIONS, InvitationRequest
+from .lesson import GOALS, SOURCE_KINDS, Lesson, finding_ref, split_ref
 from .maturity import (
     FACILITATOR,
     AreaChange,
@@ -69,9 +70,11 @@ __all__ = [
     "FACILITATOR",
     "FEE_STATUSES",
     "FigureChange",
+    "GOALS",
     "HoursEntry",
     "InvitationRequest",
     "LANGUAGE_CODES",
+    "Lesson",
     "Material",
     "MaturityAnswers",
     "MaturityScore",
@@ -100,6 +103,7 @@ __all__ = [
     "ROLES",
     "SECTORS",
     "SIZES",
+    "SOURCE_KINDS",
     "SdgAssessment",
     "SdgEntry",
     "SubCluster",
@@ -109,11 +113,13 @@ __all__ = [
     "VISIBILITIES",
     "check_answers",
     "check_orgnr",
+    "finding_ref",
     "next_steps",
     "normalise_code",
     "orphaned",
     "respondent",
     "respondent_organisation",
     "score",
+    "split_ref",
     "trend",
 ]

@@ -4,7 +4,8 @@ Renders the findings as :func:`klynge.strategy.findings_json` wrote them (``find
 beside the cluster report), so a member's report and the cluster's read the same document.
 The software shows options and their consequences for each member; the members decide, and
 their decisions (recorded by the facilitator) are shown beside the findings that led to them.
-A decision on a finding the data no longer gives is kept and shown apart.
+A decision on a finding the data no longer gives is kept and shown apart. The lessons of the
+learning log that changed a finding or one of its options are cited beside it ("What we learned").
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from ..i18n import t
 from ..strategy import Text
 from .html import bullet_notes, details, paragraph, section, table
 
-__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "member_options_section", "option_totals",
-           "text_of", "workshops_by_finding"]
+__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "lessons_by_finding", "member_options_section",
+           "option_totals", "text_of", "workshops_by_finding"]
 
 #: What a decision shown on a report holds (the store's decisions, as dicts).
 DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning", "decided_by", "decided_on")
@@ -97,8 +98,45 @@ def workshops_by_finding(outcomes: Sequence[Mapping], decisions: Mapping[int, st
     return found
 
 
+def lessons_by_finding(lessons: Sequence[Mapping]) -> dict[str, list]:
+    """Lessons by the finding they changed (:meth:`klynge.store.Store.lesson_citations`), once per finding, each
+    with ``options``: the ids of the finding's options it changed (empty when it changed the finding itself)."""
+    found: dict[str, dict[int, dict]] = {}
+    for x in lessons:
+        for ref in x.get("links") or ():
+            finding, _, option = ref.partition("#")
+            cited = found.setdefault(finding, {}).setdefault(x["id"], {**x, "options": []})
+            if option:
+                cited["options"].append(option)
+    return {finding: list(cited.values()) for finding, cited in found.items()}
+
+
+def _source(lesson: Mapping, lang: str) -> str:
+    kind, by = lesson.get("source_kind"), lesson.get("organisation") or t("report.lessons.cluster", lang)
+    if kind == "round":
+        where = t("report.lessons.from_round", lang, question=lesson.get("source") or f"#{lesson.get('source_id')}")
+    elif kind == "concept":
+        where = t("report.lessons.from_concept", lang, id=lesson.get("source_id"))
+    else:
+        where = t("report.lessons.from_none", lang)
+    return t("report.lessons.source_line", lang, source=where, by=by, on=(lesson.get("created_at") or "")[:10])
+
+
+def _lessons(lessons: Sequence[Mapping], options: Mapping[str, str], lang: str) -> Markup:
+    """The lessons that changed a finding or its options: what we assumed, saw and change, and where it came from."""
+    parts = []
+    for x in lessons:
+        facts = [{"k": t(f"report.lessons.{k}", lang), "v": x[k]} for k in ("assumed", "saw", "change")]
+        facts.append({"k": t("report.lessons.source", lang), "v": _source(x, lang)})
+        if x.get("options"):
+            facts.append({"k": t("report.lessons.changed", lang),
+                          "v": ", ".join(options.get(o, o) for o in x["options"])})
+        parts.append(table(facts, ["k", "v"], lang=lang, header=False))
+    return section(t("report.lessons.title", lang), *parts, level=4)
+
+
 def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping], lang: str,
-             workshops: Sequence[Mapping] = ()) -> Markup:
+             workshops: Sequence[Mapping] = (), lessons: Sequence[Mapping] = ()) -> Markup:
     facts = [{"k": t("report.strategy.confidence", lang), "v": t(f["confidence_text"], lang)},
              {"k": t("report.strategy.method", lang), "v": text_of(f["method"], lang)},
              {"k": t("report.strategy.evidence", lang),
@@ -118,12 +156,14 @@ def _finding(f: Mapping, names: Mapping[int, str], decisions: Sequence[Mapping],
     for d in decisions:
         parts.append(_decision(d, options, lang))
     parts += [_workshop(o, lang) for o in workshops]
+    if lessons:
+        parts.append(_lessons(lessons, options, lang))
     return section(text_of(f["claim"], lang), *parts, level=3)
 
 
 def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
-                     decisions: Sequence[Mapping] = (), workshops: Mapping[str, Sequence[Mapping]] | None = None
-                     ) -> Markup:
+                     decisions: Sequence[Mapping] = (), workshops: Mapping[str, Sequence[Mapping]] | None = None,
+                     lessons: Mapping[str, Sequence[Mapping]] | None = None) -> Markup:
     """The findings, each with its options, their consequences per member and the decisions taken on it.
 
     Parameters
@@ -138,6 +178,9 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
     workshops
         The outcomes of closed workshop rounds by finding id (:func:`workshops_by_finding`), shown
         beside their finding.
+    lessons
+        The lessons that changed a finding or its options by finding id (:func:`lessons_by_finding`),
+        cited beside their finding as "What we learned".
     """
     found = document["findings"]
     ids = {f["id"] for f in found}
@@ -148,8 +191,8 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
     if not found:
         parts.append(paragraph(t("report.strategy.none", lang)))
     for kind in dict.fromkeys(f["kind"] for f in found):
-        items = [_finding(f, names, by_finding.get(f["id"], ()), lang, (workshops or {}).get(f["id"], ()))
-                 for f in found if f["kind"] == kind]
+        items = [_finding(f, names, by_finding.get(f["id"], ()), lang, (workshops or {}).get(f["id"], ()),
+                          (lessons or {}).get(f["id"], ())) for f in found if f["kind"] == kind]
         parts.append(section(t(f"report.strategy.kind.{kind}", lang), *items, level=3))
     orphaned = [d for d in decisions if d["finding_id"] not in ids]
     if orphaned:
@@ -158,6 +201,13 @@ def findings_section(document: Mapping, names: Mapping[int, str], lang: str,
                  "decided_on": d.get("decided_on", "")} for d in orphaned]
         parts.append(section(t("report.strategy.orphaned", lang), paragraph(t("report.strategy.orphaned_note", lang)),
                              table(rows, labels=_labels(lang, *rows[0]), lang=lang), level=3))
+    gone = [(finding, x) for finding, cited in (lessons or {}).items() if finding not in ids for x in cited]
+    if gone:  # kept in view, as decisions are: the run no longer makes the finding they changed
+        rows = [{"finding": finding, **{k: x[k] for k in ("assumed", "saw", "change")}} for finding, x in gone]
+        labels = {"finding": t("report.strategy.col.finding", lang),
+                  **{k: t(f"report.lessons.{k}", lang) for k in ("assumed", "saw", "change")}}
+        parts.append(section(t("report.lessons.orphaned", lang), paragraph(t("report.lessons.orphaned_note", lang)),
+                             table(rows, labels=labels, lang=lang), level=3))
     return section(t("report.strategy.title", lang, n=len(found)), *parts)
 
 

@@ -25,6 +25,7 @@ from .events import AttendanceImport, EventPerson, EventsMixin, StoredEvent, Unm
 from .funnel import FunnelData, FunnelMixin, FunnelOrganisation, FunnelPerson
 from .invitations import InvitationsMixin, StoredInvitation, StoredJoinRequest
 from .keys import KeysMixin
+from .lessons import LessonsMixin, StoredLesson
 from .library import LibraryHit, LibraryItem, LibraryMixin
 from .maturity import MaturityMixin, StoredSnapshot
 from .migrate import current_version, head_version, upgrade
@@ -36,13 +37,14 @@ from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 __all__ = ["AttendanceImport", "AuditEntry", "ConceptRevision", "ErasurePlan", "ErasureResult", "EventPerson",
            "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem",
            "PromotableIdea", "Revision", "RevisionInfo", "Store", "StoredConcept", "StoredConsent", "StoredDecision",
-           "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredSnapshot",
-           "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound", "open_store"]
+           "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredLesson",
+           "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin, ConceptsMixin):
+            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin, ConceptsMixin,
+            LessonsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

@@ -55,6 +55,9 @@
   partner organisations edit, promote and drop a concept (:func:`require_concept`); a
   facilitator does not edit one, but may drop any concept or give it another owner
   (``steer_concepts``).
+- The learning log: participants and facilitators read the cluster's lessons; a participant adds
+  lessons for their own organisation and edits only its lessons; a facilitator adds and edits any
+  lesson of the cluster and links lessons to the findings and options they changed.
 
 Every identity but the system one is scoped to a cluster, and every decision names the cluster
 of what is asked for: a missing cluster on either side is refused, never allowed.
@@ -105,11 +108,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "run_workshops": ("facilitator",),                  # open, group, merge, extend and close rounds
     "concepts": ("participant", "facilitator"),         # read the concept pipeline; edit as require_concept says
     "steer_concepts": ("facilitator",),                 # drop any concept of the cluster, or give it another owner
+    "read_lessons": ("participant", "facilitator"),     # the cluster's learning log
+    "write_lessons": ("participant", "facilitator"),    # add and edit lessons (a participant: its own organisation's)
+    "link_lessons": ("facilitator",),                   # link lessons to the findings and options they changed
 }
 
 # Actions a participant may do only for their own organisation.
 _OWN_ORGANISATION = ("write_documents", "write_register", "answer_maturity", "log_hours", "read_hours",
-                     "invite", "share_library", "remove_library", "research_consent", "read_research_consent")
+                     "invite", "share_library", "remove_library", "research_consent", "read_research_consent",
+                     "write_lessons")
 # Actions a facilitator may do only for the cluster's management (no organisation named), never
 # for a member: a member's answers are the member's own.
 _AS_FACILITATOR = ("answer_maturity",)

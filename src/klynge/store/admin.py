@@ -8,7 +8,7 @@ import re
 import secrets
 from pathlib import Path
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, or_, select
 
 from ..errors import NotEmpty, NotFound
 from . import schema as s
@@ -158,6 +158,10 @@ class AdminMixin:
                                   *revision_columns),
                 "row_history": rows(select(*history_columns).where(h.c.author_id == person_id)
                                     .order_by(h.c.saved_at, h.c.id), *history_columns),
+                # lessons they wrote or last edited (earlier versions are in row_history)
+                "lessons": rows(select(*s.lessons.columns).where(or_(s.lessons.c.author_id == person_id,
+                                                                     s.lessons.c.updated_by == person_id))
+                                .order_by(s.lessons.c.id), *s.lessons.columns),
                 **self._mobilisation_record(c, rows, person_id),
                 # every concept revision they saved (start, edit, promote, drop), with its content
                 "concept_revisions": rows(select(*concept_columns).where(s.concept_revisions.c.author_id == person_id)

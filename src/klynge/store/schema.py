@@ -613,3 +613,36 @@ concept_revisions = Table(
     Column("body", JSON, nullable=False),
     UniqueConstraint("concept_id", "number"),
 )
+
+# The learning log. A lesson is written by a member organisation (or by a facilitator, with no
+# organisation) and comes from a closed workshop round, a concept's test (the concept's id, without
+# a foreign key) or neither. An edit keeps the earlier version in row_history (entity ``lesson``).
+lessons = Table(
+    "lessons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("clusters.id"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisations.id")),
+    Column("source_kind", String(8), nullable=False),
+    Column("source_id", Integer),
+    Column("body", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("author_id", ForeignKey("people.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", ForeignKey("people.id")),
+)
+
+# The findings and options a lesson changed, by their stable string ids (no foreign key, as
+# decisions): ``option_id`` is "" for the finding itself. A facilitator sets them.
+lesson_links = Table(
+    "lesson_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lesson_id", ForeignKey("lessons.id"), nullable=False),
+    Column("finding_id", String(128), nullable=False, index=True),
+    Column("option_id", String(128), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("linked_by", ForeignKey("people.id")),
+    UniqueConstraint("lesson_id", "finding_id", "option_id"),
+)

@@ -17,6 +17,7 @@ from ..i18n import t
 from ..store.workshops import SUBJECT_KINDS
 from ..templating import part
 from .facilitator_style import style
+from .lesson_form import round_lessons
 from .workshop_board import STYLE, WorkshopBoardView
 from .workshop_service import Poller, WorkshopService, error_text
 
@@ -197,6 +198,9 @@ class WorkshopsPage(_Rounds):
 
     def show_board(self, round_id: int | None) -> None:
         super().show_board(round_id)
+        lessons = round_lessons(self, self.board)  # the round's lessons, offered under its board once it is closed
+        if lessons is not None:
+            self._holder.children = (*self._holder.children, lessons)
         if not hasattr(self, "_decision"):
             return
         rounds = {r.id: r for r in self.rounds()} if round_id is not None else {}

@@ -1,0 +1,148 @@
+"""The learning log's page, form and the lessons under a closed round, headless on a real SQLite store."""
+
+from __future__ import annotations
+
+import pytest
+
+from klynge.model import Lesson
+from klynge.model.concept import ConceptBody
+from klynge.widgets.decisions_service import FindingChoice
+from klynge.widgets.lesson_form import LessonForm, RoundLessons
+from klynge.widgets.lessons_page import LessonsPage
+from klynge.widgets.lessons_service import LessonsService, split_themes
+from klynge.widgets.workshop_service import WorkshopService
+from klynge.widgets.workshops_page import WorkshopsPage
+
+FINDINGS = [FindingChoice("low_season_gap:5021", "Few guests in November", (("A winter package", "winter"),))]
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    """SQLite only: the store's own tests run the same calls on PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'klynge.db'}"
+
+
+def _fill(form: LessonForm, **values) -> None:
+    form.assumed.value = values.get("assumed", "Guests come for the skiing")
+    form.saw.value = values.get("saw", "They asked for the food trail first")
+    form.change.value = values.get("change", "Lead the winter package with the food")
+    form.themes.value = values.get("themes", "Winter food, pilgrim")
+    for g in values.get("goals", (12,)):
+        form.goals[g].value = True
+    for m in values.get("months", (11,)):
+        form.months[m].value = True
+
+
+def test_a_participant_adds_a_lesson_and_finds_it_by_theme_goal_and_month(store, cluster):
+    page = LessonsPage(LessonsService(store, cluster["who"]["fjell"]), "en")
+    assert "No lessons yet" in page._list.value and page._tools.layout.display == "none"
+    assert page._linking.layout.display == "none"  # a participant does not link lessons to findings
+    _fill(page.form, saw="<img src=x onerror=alert(1)> asked for food")
+    page.form.save_button.click()
+    assert "Saved lesson" in page.form.status.value and page.form.assumed.value == ""
+    assert "&lt;img src=x onerror=alert(1)&gt; asked for food" in page._list.value and "<img" not in page._list.value
+    assert "Fjellguidene" in page._list.value and "SDG 12" in page._list.value and "Nov" in page._list.value
+    _fill(page.form, themes="pilgrim", goals=(3,), months=(6,), change="Sell two nights")
+    page.form.save_button.click()
+    assert "2 of 2 lessons shown" in page._count.value
+    assert page._list.value.index("Sell two nights") < page._list.value.index("Lead the winter")  # newest first
+    page.theme.value = "winter food"
+    assert "1 of 2" in page._count.value and "Sell two nights" not in page._list.value
+    page.theme.value, page.goal.value = "", 3
+    assert "Sell two nights" in page._list.value and "Lead the winter" not in page._list.value
+    page.goal.value, page.month.value = 0, 12
+    assert "No lesson matches" in page._list.value
+
+
+def test_a_bad_lesson_is_refused_with_the_fields_named_in_the_readers_language(store, cluster):
+    page = LessonsPage(LessonsService(store, cluster["who"]["fjell"]), "sv")
+    _fill(page.form, change="   ")
+    page.form.save_button.click()
+    assert "Det vi ändrar" in page.form.status.value and 'role="alert"' in page.form.status.value
+    page.form.change.value = "Sälj två nätter"
+    page.form.source_kind.value = "round"
+    assert page.form.round.layout.display is None and page.form.concept.layout.display == "none"
+    page.form.save_button.click()  # no closed round to choose
+    assert "vilken workshoprunda eller vilket koncept" in page.form.status.value
+    page.form.source_kind.value = "concept"
+    page.form.concept.value = 42
+    page.form.save_button.click()
+    assert "Det finns inget koncept 42" in page.form.status.value
+    tested = store.start_concept(cluster["who"]["fjell"], ConceptBody(title="Pilegrimsuke"))
+    page.form.concept.value = tested.id
+    page.form.save_button.click()
+    assert "Lärdom" in page.form.status.value and f"testet av koncept {tested.id}" in page._list.value
+    assert len(store.lessons(cluster["who"]["gard"])) == 1
+
+
+def test_an_edit_overtaken_by_another_save_is_said_not_written_over(store, cluster, add_colleague):
+    who = cluster["who"]
+    stored = store.add_lesson(who["fjell"], Lesson(assumed="A", saw="B", change="C", themes=["x"]))
+    colleague = add_colleague("fjell", "Kari Fjell", "kari@example.no")
+    mine, theirs = (LessonsPage(LessonsService(store, w), "en") for w in (who["fjell"], colleague))
+    assert mine.pick.options == ((f"#{stored.id} · C", stored.id),)
+    for page in (mine, theirs):
+        page.edit_button.click()
+        assert page.form.themes.value == "x" and page.form.save_button.description == "Save the edit"
+    theirs.form.change.value = "C, said better"
+    theirs.form.save_button.click()
+    mine.form.change.value = "C, said otherwise"
+    mine.form.save_button.click()
+    assert "Kari Fjell saved this lesson in the meantime" in mine.form.status.value
+    assert store.lesson(who["fjell"], stored.id).lesson.change == "C, said better"
+    neighbour = LessonsPage(LessonsService(store, who["gard"]), "en")
+    assert neighbour.pick.options == () and "C, said better" in neighbour._list.value  # reads it, may not edit it
+
+
+def test_a_facilitator_links_a_lesson_to_the_findings_and_options_it_changed(store, cluster):
+    who = cluster["who"]
+    stored = store.add_lesson(who["gard"], Lesson(assumed="A", saw="B", change="C"))
+    store.link_lesson(who["facilitator"], stored.id, ["economics:old"])
+    page = LessonsPage(LessonsService(store, who["facilitator"], lambda _lang: FINDINGS), "en")
+    assert page._linking.layout.display is None and page.pick.value == stored.id
+    refs = [ref for _label, ref in page.links.options]
+    assert refs == ["low_season_gap:5021", "low_season_gap:5021#winter", "economics:old"]  # a gone link stays
+    assert page.links.value == ("economics:old",)
+    page.links.value = ("low_season_gap:5021#winter",)
+    page.link_button.click()
+    assert "Linked" in page._linked.value
+    assert store.lesson(who["fjell"], stored.id).links == ("low_season_gap:5021#winter",)
+    assert "Few guests in November → A winter package" in page._list.value
+    page.lang = "nb"
+    assert "Læringslogg" in page._head.value and page.form.save_button.description == "Lagre lærdommen"
+
+
+def test_the_workshops_page_offers_the_rounds_lessons_once_it_is_closed_on_the_board(store, cluster):
+    who = cluster["who"]
+    rnd = store.open_round(who["facilitator"], subject_kind="finding", subject_id="low_season_gap:5021",
+                           subject_title="Few guests", question="What fills November?", minutes=30, dots=3)
+    page = WorkshopsPage(WorkshopService(store, who["facilitator"]), "en", live=False)
+    [lessons] = [x for x in page._holder.children if isinstance(x, RoundLessons)]
+    assert lessons.layout.display == "none"  # the round still runs
+    page.board._close.click()
+    assert lessons.layout.display is None and "Lessons from this round" in lessons._head.value
+    assert "0 lessons from this round" in lessons._list.value
+    form = lessons.form
+    assert form.source_kind not in form.children  # the source is the round
+    _fill(form)
+    form.save_button.click()
+    assert "1 lesson from this round" in lessons._list.value and "Lead the winter package" in lessons._list.value
+    assert '<article class="klynge-lesson"' in lessons._list.value  # drawn as cards, not as escaped markup
+    [saved] = store.lessons(who["fjell"], round_id=rnd.id)
+    assert saved.organisation_id is None and saved.source == "What fills November?"
+    page.lang = "sv"
+    assert "Lärdomar från den här rundan" in lessons._head.value and form.save_button.description == "Spara lärdomen"
+
+
+def test_a_participants_workshop_step_has_no_lessons_form(store, cluster):
+    from klynge.widgets.workshops_page import WorkshopStep
+
+    who = cluster["who"]
+    store.open_round(who["facilitator"], subject_kind="finding", subject_id="x:1", subject_title="X",
+                     question="Q?", minutes=30, dots=3)
+    step = WorkshopStep(WorkshopService(store, who["fjell"]), "en", live=False)
+    assert not [x for x in step._holder.children if isinstance(x, RoundLessons)]
+
+
+def test_themes_are_split_on_commas_semicolons_and_lines():
+    assert split_themes(" winter food, pilgrim;\n\nsami culture ,") == ["winter food", "pilgrim", "sami culture"]
