@@ -496,6 +496,7 @@ ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
     "0009": ("0010", _unchanged),
     "0010": ("0011", _unchanged),
     "0011": ("0012", _unchanged),
+    "0012": ("0015", _unchanged),
 }
 
 

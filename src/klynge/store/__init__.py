@@ -30,18 +30,20 @@ from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
+from .workshop_imports import WorkshopImport, WorkshopImportsMixin
 from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 
 __all__ = ["AttendanceImport", "AuditEntry", "ErasurePlan", "ErasureResult", "EventPerson", "FunnelData",
            "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem", "Revision", "RevisionInfo",
            "Store", "StoredConsent", "StoredDecision", "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation",
-           "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound",
-           "open_store"]
+           "StoredJoinRequest", "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopImport",
+           "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
-            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin):
+            LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin,
+            WorkshopImportsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters
