@@ -184,9 +184,11 @@ def test_the_facilitator_imports_a_chat_log_into_the_round_shown_and_is_told_wha
     who = cluster["who"]
     add_colleague("fjell", "Kari Nergård", "kari@fjellglott.example")
     add_colleague("stuga", "Malin Åkerström", "malin@storsjoporten.example")
-    rnd = _open(store, who["facilitator"])
     page = WorkshopsPage(WorkshopService(store, who["facilitator"]), "en", live=False)
-    assert page.board.round_id == rnd.id
+    assert page._importing.layout.display == page._feeding.layout.display == "none"  # no round yet
+    rnd = _open(store, who["facilitator"])
+    page.show_rounds()
+    assert page.board.round_id == rnd.id and page._importing.layout.display is None
     assert "Import ideas from another tool" in page._import_title.value
     assert [label for label, _v in page._format.options] == ["Recognise it", "Mentimeter", "Miro", "QiqoChat", "Zoom"]
     # as the browser sends a chosen file

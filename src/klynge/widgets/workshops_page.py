@@ -29,28 +29,25 @@ log = logging.getLogger(__name__)
 #: The facilitator page's forms: each label above its field, every field as wide as the form (the whole
 #: width on a phone), the two numbers side by side where they fit.
 PAGE_STYLE = """
-.klynge-ws-page .klynge-ws-form,.klynge-ws-page .klynge-ws-import{max-width:40rem}
-.klynge-ws-page .klynge-ws-form .widget-inline-hbox,.klynge-ws-page .klynge-ws-import .widget-inline-hbox{
- flex-direction:column;align-items:stretch;flex-wrap:nowrap;height:auto;width:100%;max-width:100%;gap:4px;
- margin:6px 0}
-.klynge-ws-page .klynge-ws-form .widget-inline-hbox>.widget-label,
-.klynge-ws-page .klynge-ws-import .widget-inline-hbox>.widget-label{width:auto!important;max-width:100%;height:auto;
+.klynge-ws-page .klynge-ws-fields{max-width:40rem}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox{flex-direction:column;align-items:stretch;flex-wrap:nowrap;
+ height:auto;width:100%;max-width:100%;gap:4px;margin:6px 0}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox>.widget-label{width:auto!important;max-width:100%;height:auto;
  margin:0;text-align:left;font-weight:600;line-height:1.3;white-space:normal}
-.klynge-ws-page .klynge-ws-form .widget-inline-hbox select,.klynge-ws-page .klynge-ws-form .widget-inline-hbox input,
-.klynge-ws-page .klynge-ws-form .widget-inline-hbox textarea,
-.klynge-ws-page .klynge-ws-import .widget-inline-hbox select{width:100%!important;max-width:100%;min-width:0;
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox select,
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox input,
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox textarea{width:100%!important;max-width:100%;min-width:0;
  height:38px;box-sizing:border-box;flex:0 0 auto}
-.klynge-ws-page .klynge-ws-form .widget-inline-hbox textarea{height:auto;min-height:5rem;padding:6px 8px}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox textarea{height:auto;min-height:5rem;padding:6px 8px}
 .klynge-ws-page .klynge-ws-numbers{display:flex;flex-wrap:wrap;gap:0 16px;width:100%}
 .klynge-ws-page .klynge-ws-numbers>.widget-inline-hbox{flex:1 1 9rem;width:auto}
-.klynge-ws-page .klynge-ws-open,.klynge-ws-page .klynge-ws-upload{align-self:flex-start;margin-top:8px}
-.klynge-ws-page .klynge-ws-import h4{margin:0 0 4px}
+.klynge-ws-page .klynge-ws-fields .jupyter-button{align-self:flex-start;margin-top:8px}
+.klynge-ws-page .klynge-ws-fields h3,.klynge-ws-page .klynge-ws-fields h4{margin:0 0 4px}
 .klynge-ws-page .klynge-ws-imported p{margin:4px 0}
 /* the upload button writes "label (0)": its own text is hidden and the label (its title) shown */
 .klynge-ws-page .klynge-ws-upload{font-size:0!important;width:auto;max-width:100%}
 .klynge-ws-page .klynge-ws-upload i{font-size:1rem}
 .klynge-ws-page .klynge-ws-upload::after{content:attr(title);font-size:1rem;margin-left:.4em}
-.klynge-ws-page .klynge-ws-feeding{border-top:1px solid #d9e2ec;padding-top:8px}
 """
 
 
@@ -182,25 +179,29 @@ class WorkshopsPage(_Rounds):
         form = w.VBox([self._form_title, self._kind, self._subject, self._question, numbers, self._open, self._said])
         form.add_class("klynge-fac-section")
         form.add_class("klynge-ws-form")
+        form.add_class("klynge-ws-fields")
         self._import_title = w.HTML()
         self._importing = w.VBox([self._import_title, self._format, self._upload, self._imported])
         self._importing.add_class("klynge-fac-section")
         self._importing.add_class("klynge-ws-import")
+        self._importing.add_class("klynge-ws-fields")
         self._list_title = w.HTML()
         self._subjects = []
-        self._decision = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+        self._decision = w.Dropdown(style={"description_width": "initial"})
         self._decision.add_class("klynge-ws-decision")
         self._feed = w.Button()
         self._feed.add_class("klynge-ws-feed")
         self._feed.on_click(lambda _b: self._on_feed())
         self._fed = w.HTML()
-        self._feeding = w.HBox([self._decision, self._feed, self._fed])
-        self._feeding.add_class("klynge-ws-row")
+        self._feeding = w.VBox([self._decision, self._feed, self._fed])
+        self._feeding.add_class("klynge-fac-section")
         self._feeding.add_class("klynge-ws-feeding")
-        self.children = [style(STYLE), style(PAGE_STYLE), self._title, form, self._list_title, self._status,
+        self._feeding.add_class("klynge-ws-fields")
+        self.children = [style(), style(STYLE), style(PAGE_STYLE), self._title, form, self._list_title, self._status,
                          self._choose, self._importing, self._feeding, self._holder]
         self._label()
         self.show_rounds()
+        self._show_actions()
 
     def rounds(self):
         return self.service.rounds(None)
