@@ -63,6 +63,11 @@ def test_qiqochat_skips_system_messages_reactions_empty_and_repeated_messages():
     assert parsed.skipped == {"empty": 1, "system": 2, "reactions": 1, "private": 0, "duplicates": 1}
     assert [pid for _a, pid in _who(parsed)] == [1, 3, None, 2, 5]
     assert parsed.ideas[2].author == "Gæst Gjestesen" and parsed.ideas[2].email == "gjest@example.org"
+    # "... joined the room" is the room's notice when it names the sender; a person's own sentence is an idea
+    chat = ("Name,Email,Message\nKari Nergård,k@x.no,Kari Nergård joined the room\n"
+            "Kari Nergård,k@x.no,Guests who left the meeting early want a recording\n").encode()
+    parsed = parse_workshop_file(chat, "q.csv")
+    assert parsed.skipped["system"] == 1 and parsed.ideas[0].text.startswith("Guests who left")
 
 
 def test_zoom_reads_messages_on_their_own_lines_and_skips_reactions_private_messages_and_reply_quotes():

@@ -61,8 +61,10 @@ COLUMNS: dict[str, frozenset[str]] = {
 }
 _SYSTEM_NAMES = frozenset({"qiqochat", "qiqo", "system", "qiqochat bot", "bot"})
 _SYSTEM_KINDS = frozenset({"system", "event", "notification", "join", "leave"})
-_SYSTEM_TEXT = re.compile(r"^.{1,120}\s(?:has\s+)?(?:joined|left|entered|moved to)\s(?:the\s+)?\S.*$|"
-                          r"^.{1,120}\s(?:ble med|forlot|gick med|lämnade)\b.*$", re.I)
+_SYSTEM_TEXT = re.compile(r"^.{1,120}\s(?:has\s+)?(?:joined|left|entered|moved to)\s+(?:the\s+)?"
+                          r"(?:main\s+|breakout\s+)?(?:room|chat|meeting|session|breakout|table|circle)\b.*$|"
+                          r"^.{1,120}\s(?:ble med i|forlot|gikk inn i|gick med i|gick in i|lämnade)\s+"
+                          r"(?:rommet|møtet|chatten|rummet|mötet)\b.*$", re.I)
 _REACTION = re.compile(r'^(?:Reacted to\s+".*"\s+with\s+\S+|Removed an?\s+\S+\s+reaction from\s+".*")$', re.I | re.S)
 _REPLY = re.compile(r'^Replying to\s+".*?"\s*:?\s*(?:\n|$)', re.I | re.S)
 
@@ -209,7 +211,8 @@ def _read_csv(rows: list[list[str]], fmt: str) -> tuple[list[FileIdea], dict[str
         if not body:
             skipped["empty"] += 1
         elif fmt == "qiqochat" and (kind in _SYSTEM_KINDS or author.lower() in _SYSTEM_NAMES
-                                    or (not author and not cell("email")) or _SYSTEM_TEXT.match(body)):
+                                    or (not author and not cell("email"))
+                                    or (_SYSTEM_TEXT.match(body) and fold_name(body).startswith(fold_name(author)))):
             skipped["system"] += 1
         elif fmt == "qiqochat" and _is_reaction(body):
             skipped["reactions"] += 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, select, text
 
 from klynge.errors import AccessDenied, Refused
 from klynge.store import schema as s
+from klynge.store.engine import make_engine
+from klynge.store.migrate import _config, upgrade
 from klynge.store.workshop_imports import WorkshopImportsMixin
 from klynge.workshop_import import parse_workshop_file
 
@@ -103,3 +106,26 @@ def test_a_closed_round_refuses_an_import_and_only_facilitators_import(store, cl
         store.import_workshop_ideas(who["facilitator"], rnd.id, parsed)
     assert refused.value.key == "workshop.error.closed" and "Facilitator closed this round" in str(refused.value)
     assert _count(store, s.workshop_ideas) == 0
+
+
+def test_the_migration_adds_the_import_columns_to_a_populated_database_and_takes_them_away_again(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0012")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
+        c.execute(text("INSERT INTO workshop_rounds (id, cluster_id, subject_kind, subject_id, subject_title, question,"
+                       " ends_at, dots, state, opened_at, version, changes) VALUES (1, 1, 'gap', 'gap:1:1', 'G', 'Q',"
+                       " '2099-01-01', 3, 'open', '2026-01-01', 1, 1)"))
+        c.execute(text("INSERT INTO workshop_ideas (id, round_id, text, version, created_at)"
+                       " VALUES (1, 1, 'Typed on the board', 1, '2026-01-01')"))
+    upgrade(engine, "0015")
+    with engine.connect() as c:
+        row = c.execute(text("SELECT text, source, author_label, source_votes FROM workshop_ideas")).one()
+    assert tuple(row) == ("Typed on the board", None, None, None)
+    config = _config()
+    with engine.begin() as c:
+        config.attributes["connection"] = c
+        command.downgrade(config, "0012")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT text FROM workshop_ideas")).scalar() == "Typed on the board"
+    engine.dispose()
