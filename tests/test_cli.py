@@ -38,7 +38,7 @@ def test_status_json_has_the_agreed_keys(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"organisations", "people", "municipalities", "countries", "offers", "canvases",
                          "organisations_with_sdg_assessment", "packages", "schema_version"}
-    assert data["schema_version"] == "0014"
+    assert data["schema_version"] == "0015"
 
 
 def test_invite_revoke_reissue(settings, capsys):
@@ -229,7 +229,8 @@ def test_every_command_has_its_handler():
         "status", "db upgrade", "db backup", "db restore", "init", "export", "import", "members", "invite",
         "key revoke", "key reissue", "person export", "person erase", "audit", "demo", "serve", "batch run",
         "canvases list", "canvases show", "travel", "partners", "meetings plan", "packages suggest", "funnel",
-        "events list", "events add", "attendance import", "library add", "library search", "lab"}
+        "events list", "events add", "attendance import", "library add", "library search", "workshop import",
+        "lab"}
     for command, handler in found.items():
         assert handler.__module__.startswith("klynge.cli."), command
         assert list(inspect.signature(handler).parameters) == ["args", "settings"], command

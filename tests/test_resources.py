@@ -58,4 +58,4 @@ def test_wheel_in_a_fresh_venv_outside_the_repo(tmp_path):
     status = json.loads(out.stdout)
     assert status["organisations"] >= 60 and status["municipalities"] >= 12 and status["countries"] == 2
     assert status["offers"] >= 150 and status["organisations_with_sdg_assessment"] >= 40
-    assert status["packages"] >= 8 and status["schema_version"] == "0014"
+    assert status["packages"] >= 8 and status["schema_version"] == "0015"

@@ -498,6 +498,7 @@ ARCHIVE_UPGRADES: dict[str, tuple[str, Callable[[dict], None]]] = {
     "0011": ("0012", _unchanged),
     "0012": ("0013", _unchanged),
     "0013": ("0014", _unchanged),
+    "0014": ("0015", _unchanged),
 }
 
 

@@ -3,8 +3,8 @@
 The facilitator opens a round; it appears on the participants' Workshop step by itself. An idea
 added on one board shows on every other board within 3 s (Playwright's ``expect`` with a 3 000 ms
 timeout: no sleeps), with its hostile markup as text; the dots are counted on every board; the
-facilitator files the idea under a theme and closes the round, and every board says so.
-Screenshots at 1 366 and 390 px.
+facilitator imports a Zoom chat into the round, files the idea under a theme and closes the
+round, and every board says so. Screenshots at 1 366 and 390 px.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from klynge.i18n import t
 
+from ..test_workshop_import import sample
 from .conftest import assert_drawn, close, open_app, screenshot, settle
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,20 @@ def test_ideas_votes_themes_and_the_close_reach_every_board_within_three_seconds
     expect(fac.locator(".klynge-ws-said")).to_contain_text(t("workshop.opened", "nb"))
     for _ctx, page in boards.values():  # the new round comes to every open step by itself
         expect(page.locator(".klynge-ws-question")).to_have_text(question, timeout=LIVE)
+
+    # the chat of the Zoom meeting goes into the round: the demo's people are matched by name
+    expect(fac.locator(".klynge-ws-feeding")).to_be_hidden()  # a decision is fed only by a closed round
+    with fac.expect_file_chooser() as chooser:
+        fac.click(".klynge-ws-upload")
+    chooser.value.set_files(files=[{"name": "zoom.txt", "mimeType": "text/plain", "buffer": sample("zoom")}])
+    imported = fac.locator(".klynge-ws-imported")
+    expect(imported).to_contain_text(t("workshop.import.done", "nb", n=5, tool="Zoom"))
+    expect(imported).to_contain_text("Tone Tilskuer")
+    expect(fac.locator(".klynge-ws-card", has_text="Båttransport over fjorden")).to_contain_text("Sverre Bjørkmo")
+    # it reaches the members' boards by itself too (the 3 s rule is held to with the idea typed below)
+    expect(boards["gard"][1].locator(".klynge-ws-card", has_text="Kan man få dette som gavekort")).to_contain_text(
+        "Tone Tilskuer")
+    assert boards["gard"][1].evaluate("document.querySelectorAll('.klynge-ws-card script').length") == 0
 
     kari = boards["fjell"][1]
     idea = "Vinterens mattur " + HOSTILE
@@ -88,6 +103,12 @@ def test_ideas_votes_themes_and_the_close_reach_every_board_within_three_seconds
 
     fac.click(".klynge-ws-close")
     expect(fac.locator(".klynge-ws-closed")).to_be_visible()
+    expect(fac.locator(".klynge-ws-feeding")).to_be_visible()
+    expect(fac.locator(".klynge-ws-import")).to_be_hidden()
+    fac.set_viewport_size(PHONE)
+    settle(fac)
+    assert fac.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(fac, "workshop-facilitator-390")
     for _ctx, page in boards.values():  # the step drops the closed round; the board said so first or goes
         expect(page.locator(".klynge-ws-step")).to_contain_text(t("workshop.no_rounds", "nb"), timeout=LIVE)
     expect(fac.locator(".klynge-ws-outcome")).to_contain_text("2 prikker")

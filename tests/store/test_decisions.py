@@ -190,7 +190,7 @@ def test_the_migration_adds_the_tables_to_a_populated_database_and_takes_them_aw
     with engine.begin() as c:
         c.execute(text("INSERT INTO clusters (id, name, description, created_at) VALUES (1, 'K', '', '2026-01-01')"))
     upgrade(engine)
-    assert current_version(engine) == "0014"
+    assert current_version(engine) == "0015"
     store = Store(engine)
     made = store.record_decision(Identity.system(), _decision(), cluster_id=1)
     assert store.decision(Identity.system(), made.id).decision == _decision()

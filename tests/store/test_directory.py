@@ -68,7 +68,7 @@ def test_cluster_and_status(store, cluster, system):
                                                   price=Money(amount="1200", currency="SEK")))
     status = store.status(system)
     assert status["organisations"] == 3 and status["countries"] == 2 and status["municipalities"] == 3
-    assert status["offers"] == 1 and status["people"] == 5 and status["schema_version"] == "0014"
+    assert status["offers"] == 1 and status["people"] == 5 and status["schema_version"] == "0015"
 
 
 def test_a_full_database_is_not_cleared_without_replace(store, cluster, system, tmp_path):

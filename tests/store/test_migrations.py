@@ -32,7 +32,7 @@ def test_upgrade_from_first_version_keeps_every_row(db_url):
         c.execute(text("INSERT INTO keys (id, person_id, digest, created_at, expires_at)"
                        " VALUES ('k1', 1, 'x', '2026-01-01', '2099-01-01')"))
     upgrade(engine)
-    assert current_version(engine) == head_version() == "0014"
+    assert current_version(engine) == head_version() == "0015"
     store = Store(engine)
     system = Identity.system()
     assert store.organisation(system, 1).value.name == "Fjell"

@@ -110,9 +110,9 @@ def test_klynge_db_upgrade_brings_an_older_database_to_the_newest_schema(db_url)
     engine = make_engine(db_url)
     upgrade(engine, "0004")
     engine.dispose()
-    assert ops.upgrade(load_settings().with_db(db_url)) == "0014"
+    assert ops.upgrade(load_settings().with_db(db_url)) == "0015"
     engine = make_engine(db_url)
-    assert current_version(engine) == "0014"
+    assert current_version(engine) == "0015"
     engine.dispose()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,6 +13,8 @@ from klynge.widgets import workshop_board
 from klynge.widgets.workshop_board import IdeaCard, WorkshopBoardView, countdown
 from klynge.widgets.workshop_service import Poller, Subject, WorkshopService
 from klynge.widgets.workshops_page import WorkshopsPage, WorkshopStep
+
+from ..test_workshop_import import sample
 
 
 @pytest.fixture
@@ -109,6 +111,8 @@ def test_the_facilitator_opens_groups_merges_and_closes(store, cluster):
     assert "The round is open." in page._said.value
     board = page.board
     rid = board.round_id
+    # an open round takes imports; only a closed one may be said to have fed a decision
+    assert page._importing.layout.display is None and page._feeding.layout.display == "none"
     a = store.add_idea(who["fjell"], rid, "Food trail")
     b = store.add_idea(who["gard"], rid, "Food trail again")
     board.refresh()
@@ -124,6 +128,7 @@ def test_the_facilitator_opens_groups_merges_and_closes(store, cluster):
     assert step.board.round_id == rid
     board._close.click()
     assert "Closed by Facilitator" in board._head.value and "Food trail" in board._outcome.value
+    assert page._feeding.layout.display is None and page._importing.layout.display == "none"
     assert step.signal.check() and step.board is None and "No round is open" in step._status.value
     decision = store.record_decision(who["facilitator"], Decision.model_validate({
         "finding_id": "gap:5021:11", "option_id": "food-trail", "outcome": "chosen", "reasoning": "Most dots",
@@ -172,3 +177,46 @@ def test_the_countdown_says_minutes_and_seconds_and_when_time_is_up():
     assert countdown(59, "nb") == ("0:59 igjen", True)
     assert countdown(-3, "sv") == ("Tiden är slut", True)
     assert Subject("gap", "gap:5021:11", "Oppdal, Nov").kind == "gap"
+
+
+def test_the_facilitator_imports_a_chat_log_into_the_round_shown_and_is_told_what_came_in(store, cluster,
+                                                                                        add_colleague):
+    who = cluster["who"]
+    add_colleague("fjell", "Kari Nergård", "kari@fjellglott.example")
+    add_colleague("stuga", "Malin Åkerström", "malin@storsjoporten.example")
+    page = WorkshopsPage(WorkshopService(store, who["facilitator"]), "en", live=False)
+    assert page._importing.layout.display == page._feeding.layout.display == "none"  # no round yet
+    rnd = _open(store, who["facilitator"])
+    page.show_rounds()
+    assert page.board.round_id == rnd.id and page._importing.layout.display is None
+    assert "Import ideas from another tool" in page._import_title.value
+    assert [label for label, _v in page._format.options] == ["Recognise it", "Mentimeter", "Miro", "QiqoChat", "Zoom"]
+    # as the browser sends a chosen file
+    page._upload.value = ({"name": "zoom.txt", "type": "text/plain", "size": 1,
+                           "last_modified": datetime(2026, 11, 30, 14, tzinfo=UTC),
+                           "content": memoryview(sample("zoom"))},)
+    said = page._imported.value
+    assert "5 ideas from Zoom are now on the board of this round." in said
+    assert "Matched to people of the cluster: 3. Written by others (their names kept as written): 2." in said
+    assert "Not found among the people of the cluster: Sverre Bjørkmo, Tone Tilskuer." in said
+    assert "Left out: 1 empty line, 1 reaction, 1 private message, 1 duplicate." in said
+    assert page._upload.value == () and not page._upload.disabled
+    cards = {c.idea_id: c for c in _cards(page.board)}
+    assert len(cards) == 5
+    hostile = next(c for c in cards.values() if "script" in c._html.value)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile._html.value and "<script>" not in hostile._html.value
+    assert "from the Zoom chat" in hostile._html.value and "Kari Nergård" in hostile._html.value
+    guest = next(c for c in cards.values() if "gavekort" in c._html.value)
+    assert "Tone Tilskuer" in guest._html.value
+    # the same file again adds nothing, and says so; a file of another kind says what was expected
+    page.import_file(sample("zoom"), "zoom.txt")
+    assert "Nothing new: every idea in zoom.txt is already on the board" in page._imported.value
+    page._format.value = "miro"
+    page.import_file(sample("zoom"), "zoom.txt")
+    assert "zoom.txt is not a Miro file as expected: a CSV of sticky notes" in page._imported.value
+    assert 'role="alert"' in page._imported.value
+    page.lang = "sv"
+    page._format.value = ""
+    store.close_round(who["facilitator"], rnd.id)
+    page.import_file(sample("miro"), "miro.csv")
+    assert "stängde den här rundan" in page._imported.value and len(_cards(page.board)) == 5

@@ -37,7 +37,7 @@ __all__ = ["GROUPS", "build_parser", "database_problem", "main", "run", "shown_u
 
 #: The modules of :mod:`klynge.cli` that add commands, in the order ``klynge --help`` lists them.
 GROUPS = ("data", "people", "apps", "batch", "canvases", "travel", "partners", "meetings", "packages", "funnel",
-          "events", "library", "lab")
+          "events", "library", "workshop", "lab")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,19 +32,20 @@ from .migrate import current_version, head_version, upgrade
 from .packages import PackagesMixin
 from .records import Revision, RevisionInfo, Versioned
 from .settings import SettingsMixin
+from .workshop_imports import WorkshopImport, WorkshopImportsMixin
 from .workshops import WorkshopBoard, WorkshopRound, WorkshopsMixin
 
 __all__ = ["AttendanceImport", "AuditEntry", "ConceptRevision", "ErasurePlan", "ErasureResult", "EventPerson",
            "FunnelData", "FunnelOrganisation", "FunnelPerson", "Identity", "LibraryHit", "LibraryItem",
            "PromotableIdea", "Revision", "RevisionInfo", "Store", "StoredConcept", "StoredConsent", "StoredDecision",
            "StoredEvent", "StoredFee", "StoredHours", "StoredInvitation", "StoredJoinRequest", "StoredLesson",
-           "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopRound", "open_store"]
+           "StoredSnapshot", "Unmatched", "Versioned", "WorkshopBoard", "WorkshopImport", "WorkshopRound", "open_store"]
 
 
 class Store(DirectoryMixin, DocumentsMixin, PackagesMixin, KeysMixin, AdminMixin, ActivityMixin, DecisionsMixin,
             MaturityMixin, SettingsMixin, ContributionsMixin, FunnelMixin, EventsMixin, InvitationsMixin,
             LibraryMixin, ConsentMixin, AuditMixin, ErasureMixin, WorkshopsMixin, ConceptsMixin,
-            LessonsMixin):
+            LessonsMixin, WorkshopImportsMixin):
     """Klynge's data, in SQLite or PostgreSQL.
 
     Parameters

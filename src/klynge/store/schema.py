@@ -543,6 +543,12 @@ workshop_ideas = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("edited_at", DateTime(timezone=True)),
+    # An idea imported from a file: the tool (mentimeter, miro, qiqochat, zoom; NULL when typed on the
+    # board), the author's name as the file wrote it when they are not a person of the cluster
+    # (author_id is then NULL), and the votes the tool counted.
+    Column("source", String(16)),
+    Column("author_label", String(120)),
+    Column("source_votes", Integer),
 )
 
 workshop_comments = Table(

@@ -94,12 +94,14 @@ class BoardIdea:
     my_reactions: tuple
     comments: tuple  # (author, text) oldest first
     edited: bool
+    source: str = ""  # the tool an imported idea came from (mentimeter, miro, qiqochat, zoom); "" when typed here
+    source_votes: int | None = None  # the votes that tool counted
 
     def fingerprint(self) -> tuple:
         """Everything a card shows: a card is drawn again only when this changed."""
         return (self.text, self.version, self.group_id, self.merged_into, self.votes, self.my_votes,
                 tuple(sorted(self.reactions.items())), self.my_reactions, self.comments, self.author,
-                self.organisation)
+                self.organisation, self.source, self.source_votes)
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,8 @@ class WorkshopsMixin:
                 continue
             by = votes.get(idea["id"], {})
             listed.append({
-                "id": idea["id"], "text": idea["text"], "author": names.get(idea["author_id"], ""),
+                "id": idea["id"], "text": idea["text"],
+                "author": names.get(idea["author_id"], "") or idea["author_label"] or "", "source": idea["source"],
                 "organisation": orgs.get(idea["organisation_id"], ""), "group": groups.get(idea["group_id"]),
                 "votes": sum(by.values()), "agreed": sorted(names.get(p, "") for p in by),
                 "comments": comments.get(idea["id"], []),
@@ -464,7 +467,9 @@ class WorkshopsMixin:
                 .select_from(cm.outerjoin(s.people, s.people.c.id == cm.c.author_id))
                 .where(cm.c.round_id == round_id).order_by(cm.c.id)):
             comments.setdefault(idea_id, []).append((author or "", text))
-        return [BoardIdea(id=x["id"], text=x["text"], author=x["author"] or "", organisation=x["organisation"] or "",
+        return [BoardIdea(id=x["id"], text=x["text"], author=x["author"] or x["author_label"] or "",
+                          organisation=x["organisation"] or "", source=x["source"] or "",
+                          source_votes=x["source_votes"],
                           mine=person_id is not None and x["author_id"] == person_id, version=x["version"],
                           group_id=x["group_id"], merged_into=x["merged_into"], votes=votes.get(x["id"], 0),
                           my_votes=mine.get(x["id"], 0), reactions=reactions.get(x["id"], {}),

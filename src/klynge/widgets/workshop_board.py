@@ -202,6 +202,8 @@ class WorkshopBoardView(w.VBox):
     """A round's live board for one person (a participant or the facilitator)."""
 
     lang = Unicode("nb")
+    #: The shown round's state ("open" or "closed"), for a page that shows more beside the board.
+    state = Unicode("")
 
     def __init__(self, service: WorkshopService, round_id: int, lang: str = "nb", live: bool = True):
         super().__init__()
@@ -276,6 +278,7 @@ class WorkshopBoardView(w.VBox):
         self._close.description = t("workshop.close", lang)
         self._close.button_style = "danger"
         self._draw_page()
+        self.state = rnd.state
         if not rnd.is_open:
             self._outcome.value = snippet(_TEMPLATE, "outcome", self.service.outcome(self.round_id), lang)
             self.poller.stop()

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from ..errors import AccessDenied, Conflict, KlyngeError, NotFound, Refused, ValidationError
 from ..i18n import t
-from ..store import Identity, Store, WorkshopBoard, WorkshopRound
+from ..store import Identity, Store, WorkshopBoard, WorkshopImport, WorkshopRound
 from ..store.workshops import RoundState
+from ..workshop_import import parse_workshop_file
 
 __all__ = ["POLL_SECONDS", "Poller", "Subject", "WorkshopService", "error_text"]
 
@@ -151,6 +152,17 @@ class WorkshopService:
 
     def feed(self, round_id: int, decision_id: int | None) -> None:
         self.store.feed_decision(self.who, round_id, decision_id)
+
+    def import_file(self, round_id: int, data: bytes, name: str, format: str | None = None,
+                    lang: str = "nb") -> WorkshopImport:
+        """Add the ideas of a Mentimeter, Miro, QiqoChat or Zoom file to the round (all or none).
+
+        Raises
+        ------
+        DataError
+            In ``lang``: the file is of no format we read (the message says what was expected).
+        """
+        return self.store.import_workshop_ideas(self.who, round_id, parse_workshop_file(data, name, format, lang))
 
 
 class Poller:

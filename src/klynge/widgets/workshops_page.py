@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 
 import ipywidgets as w
+from markupsafe import Markup
 from traitlets import Unicode, observe
 
 from ..i18n import t
 from ..store.workshops import SUBJECT_KINDS
 from ..templating import part
+from ..workshop_import import FORMATS, TOOLS, summary
 from .facilitator_style import style
 from .lesson_form import round_lessons
 from .workshop_board import STYLE, WorkshopBoardView
@@ -24,6 +26,30 @@ from .workshop_service import Poller, WorkshopService, error_text
 __all__ = ["WorkshopStep", "WorkshopsPage"]
 
 log = logging.getLogger(__name__)
+
+#: The facilitator page's forms: each label above its field, every field as wide as the form (the whole
+#: width on a phone), the two numbers side by side where they fit.
+PAGE_STYLE = """
+.klynge-ws-page .klynge-ws-fields{max-width:40rem}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox{flex-direction:column;align-items:stretch;flex-wrap:nowrap;
+ height:auto;width:100%;max-width:100%;gap:4px;margin:6px 0}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox>.widget-label{width:auto!important;max-width:100%;height:auto;
+ margin:0;text-align:left;font-weight:600;line-height:1.3;white-space:normal}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox select,
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox input,
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox textarea{width:100%!important;max-width:100%;min-width:0;
+ height:38px;box-sizing:border-box;flex:0 0 auto}
+.klynge-ws-page .klynge-ws-fields .widget-inline-hbox textarea{height:auto;min-height:5rem;padding:6px 8px}
+.klynge-ws-page .klynge-ws-numbers{display:flex;flex-wrap:wrap;gap:0 16px;width:100%}
+.klynge-ws-page .klynge-ws-numbers>.widget-inline-hbox{flex:1 1 9rem;width:auto}
+.klynge-ws-page .klynge-ws-fields .jupyter-button{align-self:flex-start;margin-top:8px}
+.klynge-ws-page .klynge-ws-fields h3,.klynge-ws-page .klynge-ws-fields h4{margin:0 0 4px}
+.klynge-ws-page .klynge-ws-imported p{margin:4px 0}
+/* the upload button writes "label (0)": its own text is hidden and the label (its title) shown */
+.klynge-ws-page .klynge-ws-upload{font-size:0!important;width:auto;max-width:100%}
+.klynge-ws-page .klynge-ws-upload i{font-size:1rem}
+.klynge-ws-page .klynge-ws-upload::after{content:attr(title);font-size:1rem;margin-left:.4em}
+"""
 
 
 class _Rounds(w.VBox):
@@ -121,7 +147,7 @@ class WorkshopStep(_Rounds):
 
 
 class WorkshopsPage(_Rounds):
-    """The facilitator's page: open a round on something from the lists, and run every round."""
+    """The facilitator's page: open a round on something from the lists, import ideas into it, and run every round."""
 
     title_key, intro_key, css = "workshop.page.title", "workshop.page.intro", "klynge-ws-page"
 
@@ -137,31 +163,46 @@ class WorkshopsPage(_Rounds):
         self._open.button_style = "primary"
         self._open.on_click(lambda _b: self._on_open())
         self._said = w.HTML()
+        self._format = w.Dropdown()
+        self._upload = w.FileUpload(accept=".csv,.txt,text/csv,text/plain", multiple=False)
+        self._upload.observe(self._on_upload, "value")
+        self._imported = w.HTML()
         for widget, css in ((self._kind, "kind"), (self._subject, "subject"), (self._question, "question-input"),
                             (self._minutes, "minutes"), (self._dots, "dots-each"), (self._open, "open"),
-                            (self._said, "said")):
+                            (self._said, "said"), (self._format, "format"), (self._upload, "upload"),
+                            (self._imported, "imported")):
             widget.add_class(f"klynge-ws-{css}")
             if hasattr(widget, "description"):
                 widget.style.description_width = "initial"
         self._form_title = w.HTML()
-        form = w.VBox([self._form_title, self._kind, self._subject, self._question, self._minutes, self._dots,
-                       self._open, self._said])
+        numbers = w.HBox([self._minutes, self._dots])
+        numbers.add_class("klynge-ws-numbers")
+        form = w.VBox([self._form_title, self._kind, self._subject, self._question, numbers, self._open, self._said])
         form.add_class("klynge-fac-section")
         form.add_class("klynge-ws-form")
+        form.add_class("klynge-ws-fields")
+        self._import_title = w.HTML()
+        self._importing = w.VBox([self._import_title, self._format, self._upload, self._imported])
+        self._importing.add_class("klynge-fac-section")
+        self._importing.add_class("klynge-ws-import")
+        self._importing.add_class("klynge-ws-fields")
         self._list_title = w.HTML()
         self._subjects = []
-        self._decision = w.Dropdown(style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+        self._decision = w.Dropdown(style={"description_width": "initial"})
         self._decision.add_class("klynge-ws-decision")
         self._feed = w.Button()
         self._feed.add_class("klynge-ws-feed")
         self._feed.on_click(lambda _b: self._on_feed())
         self._fed = w.HTML()
-        self._feeding = w.HBox([self._decision, self._feed, self._fed])
-        self._feeding.add_class("klynge-ws-row")
-        self.children = [style(STYLE), self._title, form, self._list_title, self._status, self._choose, self._feeding,
-                         self._holder]
+        self._feeding = w.VBox([self._decision, self._feed, self._fed])
+        self._feeding.add_class("klynge-fac-section")
+        self._feeding.add_class("klynge-ws-feeding")
+        self._feeding.add_class("klynge-ws-fields")
+        self.children = [style(), style(STYLE), style(PAGE_STYLE), self._title, form, self._list_title, self._status,
+                         self._choose, self._importing, self._feeding, self._holder]
         self._label()
         self.show_rounds()
+        self._show_actions()
 
     def rounds(self):
         return self.service.rounds(None)
@@ -170,6 +211,8 @@ class WorkshopsPage(_Rounds):
         lang = self.lang
         self._form_title.value = part("heading", 3, t("workshop.open_title", lang))
         self._list_title.value = part("heading", 3, t("workshop.rounds_title", lang))
+        self._import_title.value = part("heading", 4, t("workshop.import.title", lang), t("workshop.import.help", lang),
+                                        intro_css="klynge-fac-muted")
         kind = self._kind.value
         self._kind.options = [(t(f"workshop.subject.{k}", lang), k) for k in SUBJECT_KINDS]
         self._kind.value = kind or SUBJECT_KINDS[0]
@@ -182,6 +225,11 @@ class WorkshopsPage(_Rounds):
         self._open.description = t("workshop.open", lang)
         self._decision.description = t("workshop.fed", lang)
         self._feed.description = t("workshop.feed", lang)
+        chosen = self._format.value
+        self._format.options = [(t("workshop.import.auto", lang), ""), *((TOOLS[f], f) for f in FORMATS)]
+        self._format.value = chosen or ""
+        self._format.description = t("workshop.import.format", lang)
+        self._upload.description = self._upload.tooltip = t("workshop.import.button", lang)
         self._subjects = self.service.subjects(lang)
         self._fill_subjects()
 
@@ -207,8 +255,16 @@ class WorkshopsPage(_Rounds):
         options = [(t("workshop.no_decision", self.lang), 0), *self.service.decisions()]
         self._decision.options = options
         self._decision.value = (rounds[round_id].decision_id or 0) if round_id in rounds else 0
-        self._feeding.layout.display = None if round_id is not None else "none"
-        self._fed.value = ""
+        self._fed.value = self._imported.value = ""
+        if self.board is not None:
+            self.board.observe(lambda _c: self._show_actions(), "state")
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        """Ideas are imported into an open round; a closed round's outcome may feed a decision."""
+        state = self.board.state if self.board is not None else ""
+        self._importing.layout.display = None if state == "open" else "none"
+        self._feeding.layout.display = None if state == "closed" else "none"
 
     def _on_feed(self) -> None:
         round_id = self._choose.value
@@ -224,6 +280,34 @@ class WorkshopsPage(_Rounds):
             self._fed.value = part("span", error_text(exc, self.lang), css="klynge-message", role="alert")
         finally:
             self._feed.disabled = False
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        try:
+            self.import_file(bytes(files[0]["content"]), str(files[0]["name"]))
+        finally:
+            self._upload.value = ()
+
+    def import_file(self, data: bytes, name: str) -> None:
+        """Import a file's ideas into the round shown, and say in plain words what came in and what did not."""
+        lang, round_id = self.lang, self._choose.value
+        if round_id is None or self.board is None:
+            self._imported.value = part("para", t("workshop.import.no_round", lang), css="klynge-message", role="alert")
+            return
+        self._upload.disabled = True
+        try:
+            result = self.service.import_file(round_id, data, name, self._format.value or None, lang)
+            self._imported.value = Markup("").join(part("para", line, css="klynge-fac-ok" if k == 0 else "",
+                                                         role="status" if k == 0 else "")
+                                                    for k, line in enumerate(summary(result, name, lang)))
+            self.board.refresh()
+        except Exception as exc:
+            log.info("a workshop import was refused: %s", exc)
+            self._imported.value = part("para", error_text(exc, lang), css="klynge-message", role="alert")
+        finally:
+            self._upload.disabled = False
 
     def _on_open(self) -> None:
         lang = self.lang
