@@ -68,5 +68,8 @@ def test_the_researchers_link_opens_the_lab_where_an_example_runs_and_a_private_
         assert REFUSAL in errors[0]["evalue"]
         page.evaluate("document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollTop = 1e9")
         screenshot(page, "research-lab")
+        # Signed in, the front door leads to the lab too.
+        page.goto(served.url + "/")
+        assert page.url == f"{served.url}/research/lab"
     finally:
         close(ctx)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 
@@ -19,11 +21,24 @@ def _lab_processes(server) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline"]):
         try:
-            if "jupyterlab" in (process.info["cmdline"] or []) and process.cwd().startswith(research):
+            if "klynge.server.lab" in (process.info["cmdline"] or []) and process.cwd().startswith(research):
                 found.append(process)
         except psutil.Error:
             continue
     return found
+
+
+async def _message_after_logout(server, cookie: str):
+    """What an open research websocket answers to a message sent after its session logged out (None: closed)."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = server.url.replace("http", "ws", 1) + "/research/api/events/subscribe"
+    connection = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie}))
+    await asyncio.get_running_loop().run_in_executor(None, lambda: server.request("/logout", cookie=cookie))
+    await asyncio.sleep(2.5)  # past the proxy's interval between session checks
+    await connection.write_message("{}")
+    return await asyncio.wait_for(connection.read_message(), 30)
 
 
 def test_without_a_session_the_lab_is_the_sign_in_page(server):
@@ -69,7 +84,10 @@ def test_a_researcher_reaches_the_lab_until_their_session_ends(server):
     assert socket_status(server, "/research/api/events/subscribe",
                          {"Cookie": cookie, "Origin": "http://elsewhere.example"}) == 403
     assert socket_status(server, "/research/api/events/subscribe", {"Cookie": cookie}) == 101
-    server.request("/logout", cookie=cookie)
+    with ThreadPoolExecutor(1) as pool:
+        # A websocket open before the logout: the page's next message after it closes it.
+        still_open = pool.submit(asyncio.run, _message_after_logout(server, cookie))
+        assert still_open.result(timeout=120) is None
     ended = server.request(LAB, cookie=cookie, headers={"Accept-Language": "sv"})
     assert ended.status == 403 and t("page.login.title", "sv") in ended.body
     assert server.request("/research/api/contents", cookie=cookie).status == 403

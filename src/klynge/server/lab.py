@@ -104,6 +104,21 @@ def kernel_spec(tables: Path, scratch: Path) -> dict:
             "metadata": {"debugger": False}}
 
 
+def run_lab(server_pid: int) -> None:
+    """JupyterLab, in the lab's process; on Linux it is sent SIGTERM when the server dies, however it dies."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != server_pid:  # the server died before that was set
+        sys.exit(1)
+    from jupyterlab.labapp import main
+
+    main(argv=[])
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -248,8 +263,8 @@ class ResearchLabs:
                               JUPYTER_RUNTIME_DIR=str(state / "runtime"), JUPYTER_PLATFORM_DIRS="1",
                               IPYTHONDIR=str(scratch / "ipython"), MPLCONFIGDIR=str(scratch / "matplotlib"))
         with (state / "lab.log").open("ab") as log:
-            process = subprocess.Popen([sys.executable, "-m", "jupyterlab"], cwd=folder, env=env,
-                                       stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            process = subprocess.Popen([sys.executable, "-m", "klynge.server.lab", str(os.getpid())], cwd=folder,
+                                       env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         return Lab(cluster_id=cluster_id, folder=folder, port=port, token=token, process=process)
 
     async def _wait_ready(self, lab: Lab) -> None:
@@ -273,3 +288,7 @@ class ResearchLabs:
         for lab in list(self._labs.values()):
             lab.stop()
         self._labs.clear()
+
+
+if __name__ == "__main__":
+    run_lab(int(sys.argv[1]))

@@ -15,7 +15,9 @@ that changes something, and every websocket, must come from this server's own pa
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from urllib.parse import urlsplit
 
 from tornado import httpclient, web, websocket
@@ -40,6 +42,8 @@ _WEBSOCKET_DROPPED = _REQUEST_DROPPED | {"sec-websocket-key", "sec-websocket-ver
                                         "sec-websocket-protocol", "sec-websocket-accept"}
 _RESPONSE_DROPPED = _HOP | {"server", "date"}
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# How often an open websocket asks whether its session is still live, at most (seconds).
+SESSION_CHECK_SECONDS = 2.0
 
 
 def research_identity(handler) -> Identity | None:
@@ -60,7 +64,9 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
     """Everything under ``/research/``: checked here, then passed to the lab (HTTP or websocket)."""
 
     lab: Lab | None = None
+    identity: Identity | None = None
     upstream: websocket.WebSocketClientConnection | None = None
+    checked: float = 0.0
 
     def set_default_headers(self) -> None:
         for name, value in self.settings.get("headers", {}).items():
@@ -82,6 +88,7 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
                 log.warning("a research lab request from another site was refused")
                 self.plain(403, ("page.notfound.title", "page.notfound.body"))
                 return
+        self.identity, self.checked = identity, time.monotonic()
         try:
             self.lab = await self.settings["klynge_labs"].ensure(identity)
         except LabUnavailable as gone:
@@ -177,6 +184,21 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
             log.warning("the research lab refused a websocket")
             self.close(1011, "the research lab is not answering")
 
+    async def _still_signed_in(self) -> bool:
+        """Whether the socket's session is still live, asked of the store at most every few seconds.
+
+        An open socket to a kernel outlives the request that opened it: a logout, a revoked key or
+        an erasure closes it at the next message the page sends.
+        """
+        now = time.monotonic()
+        if now - self.checked < SESSION_CHECK_SECONDS:
+            return True
+        provider = self.settings["identity_provider"]
+        dead = await asyncio.get_running_loop().run_in_executor(None, provider.store.dead_sessions,
+                                                                {self.identity.session_id})
+        self.checked = now
+        return not dead
+
     def _from_lab(self, message) -> None:
         if message is None:  # the lab closed it
             if self.ws_connection is not None:
@@ -191,6 +213,10 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
 
     async def on_message(self, message) -> None:
         if self.upstream is None:
+            return
+        if not await self._still_signed_in():
+            log.info("a research lab websocket of an ended session was closed")
+            self.close(1008, "signed out")
             return
         try:
             await self.upstream.write_message(message, binary=isinstance(message, bytes))
