@@ -66,7 +66,9 @@ def test_the_researchers_link_opens_the_lab_where_an_example_runs_and_a_private_
         errors = [o for o in outputs[-1] if o["output_type"] == "error"]
         assert errors and errors[0]["ename"] == "PermissionError", outputs[-1]
         assert REFUSAL in errors[0]["evalue"]
-        page.evaluate("document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollTop = 1e9")
+        page.evaluate("async () => { const notebook = window.jupyterapp.shell.currentWidget.content;"
+                      " await notebook.scrollToCell(notebook.activeCell, 'end'); }")
+        page.locator(".jp-OutputArea-output").filter(has_text=REFUSAL).last.wait_for()
         screenshot(page, "research-lab")
         # Signed in, the front door leads to the lab too.
         page.goto(served.url + "/")
