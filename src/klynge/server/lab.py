@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 KERNEL_NAME = "python3"
 # How long a starting lab may take to answer, in seconds.
 START_SECONDS = 90
+# How long a lab that could not start is not tried again, in seconds.
+RETRY_SECONDS = 60
 # Variables the lab and its kernels never get: Klynge's own, databases', and anything secret.
 _WITHHELD = ("KLYNGE_", "PG", "JUPYTER_", "VOILA_", "HTTP_COOKIE")
 _WITHHELD_WORDS = ("DATABASE", "PASSWORD", "SECRET", "TOKEN")
@@ -144,6 +146,7 @@ class ResearchLabs:
         self.k = k
         self._labs: dict[int, Lab] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._refused: dict[int, tuple[float, LabUnavailable]] = {}
 
     @cached_property
     def store(self):
@@ -185,6 +188,9 @@ class ResearchLabs:
                 return lab
             if not jupyterlab_installed():
                 raise LabUnavailable("missing")
+            refused = self._refused.get(cluster_id)
+            if refused is not None and time.monotonic() - refused[0] < RETRY_SECONDS:
+                raise refused[1]
             # JupyterLab takes seconds to start: it starts first, and the tables are written meanwhile.
             loop = asyncio.get_running_loop()
             lab = self._start(cluster_id)
@@ -194,6 +200,11 @@ class ResearchLabs:
                 log.info("the research tables of cluster %s are written (%.1f s)", cluster_id,
                          time.monotonic() - lab.started)
                 await self._wait_ready(lab)
+            except LabUnavailable as gone:
+                lab.stop()
+                # Not again at every reload: a small cluster stays small for a while, a failing lab fails.
+                self._refused[cluster_id] = (time.monotonic(), gone)
+                raise
             except BaseException:
                 lab.stop()
                 raise
