@@ -213,6 +213,17 @@ def install(tables: Path | str, scratch: Path | str, connection_file: str | None
     _refuse_attach()
     guard = Guard(tables, scratch, readable=[*python_folders(), *klynge_folders()],
                   files=[connection_file] if connection_file else [])
+    # subprocess starts programs through _posixsubprocess.fork_exec, which raises no audit event
+    # itself: called directly it would pass the guard.
+    try:
+        import _posixsubprocess
+    except ImportError:  # not on Windows
+        pass
+    else:
+        def fork_exec(*args, **kwargs):
+            raise guard.refuse("starting another program")
+
+        _posixsubprocess.fork_exec = fork_exec
     sys.addaudithook(guard)
     return guard
 
