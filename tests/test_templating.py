@@ -2,9 +2,10 @@
 
 import jinja2
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from klynge import templating
+from klynge.i18n import t
 from klynge.server.pages import plain_page, researcher_page
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -42,10 +43,15 @@ def test_snippet_calls_a_macro_and_returns_markup():
 
 @pytest.mark.parametrize("lang", ["nb", "sv", "en"])
 def test_plain_pages_are_whole_documents_in_the_language(lang):
-    html = researcher_page(lang)
+    html = researcher_page(lang, "missing")
     assert html.startswith("<!doctype html>") and f'<html lang="{lang}">' in html
-    assert '<pre class="command"><code>klynge export --research research-tables</code></pre>' in html
-    assert html.count("<li>") == 3 and "<script" not in html
+    assert '<pre class="command"><code>pip install &#39;klynge[lab]&#39;</code></pre>' in html
+    assert "klynge lab" in html and "<script" not in html
+    for reason in ("nothing", "failed"):
+        other = researcher_page(lang, reason)
+        assert "<pre" not in other and escape(t(f"page.researcher.{reason}", lang)) in other and "klynge lab" in other
+    with pytest.raises(ValueError, match="one of missing, nothing, failed"):
+        researcher_page(lang, "gone")
 
 
 def test_plain_page_escapes_what_it_is_given():

@@ -1,11 +1,10 @@
-"""Opening a page: the loading screen at once, a retry when the kernel does not answer, the researcher's page."""
+"""Opening a page: the loading screen at once, and a retry when the kernel does not answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from klynge.i18n import t
-from klynge.server.pages import RESEARCH_COMMAND
 
 from .conftest import TIMEOUT, screenshot
 
@@ -89,24 +88,3 @@ def test_a_page_whose_kernel_is_gone_offers_a_retry_that_opens_it(served, browse
         screenshot(page, f"opening-retry-{size}")
         button.click()
         opening.wait_drawn()
-
-
-@pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_the_researchers_link_shows_what_they_can_have_and_the_command(served, browser, size):
-    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, locale="en-GB")
-    try:
-        page = ctx.new_page()
-        response = page.goto(served.link("researcher"))
-        assert response.status == 200
-        assert page.locator("h1").inner_text() == t("page.researcher.title", "en")
-        assert page.locator("pre.command").inner_text().strip() == RESEARCH_COMMAND
-        items = page.locator("ul.tables li").all_inner_texts()
-        assert [i.split(":")[0] for i in items] == ["organisations.csv", "offers.csv", "sdg.csv"]
-        # Nothing spills sideways on a phone.
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        screenshot(page, f"researcher-{size}")
-        # Signed in: the front door leads to the same page, not to an app.
-        page.goto(served.url + "/")
-        assert page.locator("pre.command").inner_text().strip() == RESEARCH_COMMAND
-    finally:
-        ctx.close()

@@ -33,7 +33,7 @@ print("PROBE", json.dumps({"person": session.identity.person_id, "db": session.s
 """
 
 PEOPLE = {"kari": "kari@fjellglott.example", "sigrid": "sigrid@kjerringa.example",
-          "anna": "anna@fjallbrasa.example"}
+          "anna": "anna@fjallbrasa.example", "maria": "maria.ekholm@forskning.example"}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -121,11 +121,14 @@ def normalise_base_path(path: str | None) -> str:
 
 def _voila_class():
     """Voila with Klynge's options and settings, response compression, and Klynge's handlers on its routes."""
+    from functools import cached_property
+
     from traitlets import Instance, default
     from voila.app import Voila
 
     from .configuration import KlyngeConfiguration
     from .kernels import CappedKernelManager
+    from .lab import ResearchLabs
     from .routes import klynge_routes
     from .session import cookie_secret
 
@@ -141,13 +144,25 @@ def _voila_class():
         def _klynge_cookie_secret(self) -> bytes:
             return cookie_secret(self.klynge_settings)
 
+        @cached_property
+        def klynge_labs(self) -> ResearchLabs:
+            """The research labs this server runs for its researchers (started on demand)."""
+            return ResearchLabs(self.klynge_settings, self.base_url)
+
         def init_settings(self):
             # Tornado sets up gzip while it builds the application; Voila applies its extra
             # tornado_settings only afterwards, too late for compression.
-            return {**super().init_settings(), "compress_response": True, "klynge_settings": self.klynge_settings}
+            return {**super().init_settings(), "compress_response": True, "klynge_settings": self.klynge_settings,
+                    "klynge_labs": self.klynge_labs}
 
         def init_handlers(self):
-            return klynge_routes(super().init_handlers())
+            return klynge_routes(super().init_handlers(), self.base_url)
+
+        def stop(self):
+            try:
+                self.klynge_labs.stop_all()
+            finally:
+                super().stop()
 
     return KlyngeVoila
 

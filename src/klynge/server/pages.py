@@ -7,10 +7,13 @@ import json
 from ..i18n import LANGUAGES, t
 from ..templating import render
 
-__all__ = ["RESEARCH_COMMAND", "in_every_language", "plain_page", "researcher_page", "texts_json"]
+__all__ = ["INSTALL_LAB", "LAB_REASONS", "in_every_language", "plain_page", "researcher_page", "texts_json"]
 
-#: The command that writes the research tables, as the researcher's page shows it.
-RESEARCH_COMMAND = "klynge export --research research-tables"
+#: The command that installs JupyterLab for the research lab, as the researcher's page shows it.
+INSTALL_LAB = "pip install 'klynge[lab]'"
+#: Why a researcher sees their page instead of the lab: no JupyterLab on the server, a cluster too
+#: small to publish anything, or a lab that did not start.
+LAB_REASONS = ("missing", "nothing", "failed")
 
 
 def plain_page(lang: str, title_key: str, *body_keys: str, item_keys: tuple[str, ...] = (),
@@ -28,11 +31,16 @@ def plain_page(lang: str, title_key: str, *body_keys: str, item_keys: tuple[str,
                   command=command[1] if command else "", closing=say(closing_keys))
 
 
-def researcher_page(lang: str) -> str:
-    """What a researcher can do today: the tables without names, and the command that writes them."""
-    return plain_page(lang, "page.researcher.title", "page.researcher.body",
-                      item_keys=tuple(f"page.researcher.{name}" for name in ("organisations", "offers", "sdg")),
-                      command=("page.researcher.command", RESEARCH_COMMAND), closing_keys=("page.researcher.later",))
+def researcher_page(lang: str, reason: str = "missing") -> str:
+    """A researcher's page when their lab cannot open: what the lab is, why it is not there, and ``klynge lab``.
+
+    ``reason`` is one of :data:`LAB_REASONS`; without JupyterLab the page gives the command that installs it.
+    """
+    if reason not in LAB_REASONS:
+        raise ValueError(f"unknown reason {reason!r}; one of {', '.join(LAB_REASONS)}")
+    return plain_page(lang, f"page.researcher.{reason}.title", "page.researcher.body", f"page.researcher.{reason}",
+                      command=("page.researcher.install", INSTALL_LAB) if reason == "missing" else None,
+                      closing_keys=("page.researcher.local",))
 
 
 def texts_json(key: str) -> str:

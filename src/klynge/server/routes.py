@@ -7,7 +7,8 @@
   included) accepts only the kernel itself, which proves itself with :func:`kernel_token`;
 - ``/voila/api/shutdown/<kernel id>`` shuts down only the caller's own kernel;
 - static files and the template's own files answer a bad path with a plain page, never a 500;
-- the notebook listing API is not served.
+- the notebook listing API is not served;
+- ``/research/…`` is the research lab, behind :class:`klynge.server.proxy.ResearchProxy`.
 """
 
 from __future__ import annotations
@@ -137,9 +138,13 @@ _SWAPS = {
 }
 
 
-def klynge_routes(routes: list) -> list:
-    """Voila's routes with Klynge's handlers swapped in and the notebook listing left out."""
-    swapped = []
+def klynge_routes(routes: list, base_url: str = "/") -> list:
+    """Voila's routes with Klynge's handlers swapped in, the notebook listing left out, and the research lab."""
+    from jupyter_server.utils import url_path_join
+
+    from .proxy import ResearchProxy
+
+    swapped = [(url_path_join(base_url, r"/research/.*"), ResearchProxy)]
     for route in routes:
         handler = route[1]
         if handler is VoilaContentsHandler:

@@ -24,7 +24,7 @@ from .configuration import settings_of
 from .pages import plain_page, researcher_page
 from .session import COOKIE, COOKIE_DAYS, is_https, make_cookie, preferred_language, session_from_header
 
-__all__ = ["APPS", "KlyngeIdentityProvider", "app_path"]
+__all__ = ["APPS", "KlyngeIdentityProvider", "app_path", "lab_path"]
 
 # The app each role opens, relative to the served folder (notebooks/apps).
 # An invitee opens the participant app, which shows them only the registration page.
@@ -35,6 +35,11 @@ def app_path(base_url: str, role: str) -> str | None:
     """The URL path of a role's app, or None when the role has no app."""
     app = APPS.get(role)
     return f"{base_url.rstrip('/')}/voila/render/{app}" if app else None
+
+
+def lab_path(base_url: str) -> str:
+    """The URL path of the research lab, where a researcher's sign-in leads."""
+    return f"{base_url.rstrip('/')}/research/lab"
 
 
 class KlyngeIdentityProvider(IdentityProvider):
@@ -135,9 +140,14 @@ class _PlainHandler(JupyterHandler):
         self.finish(plain_page(self.lang, title, *body))
 
     def researcher(self) -> None:
-        """A researcher has no app yet: the page that says what they can have and how."""
+        """A researcher's app is the research lab (:mod:`klynge.server.proxy`), or the page that says why not."""
+        from ..lab import jupyterlab_installed
+
+        if jupyterlab_installed():
+            self.redirect(lab_path(self.base_url))
+            return
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(researcher_page(self.lang))
+        self.finish(researcher_page(self.lang, "missing"))
 
 
 class SignInHandler(_PlainHandler):
