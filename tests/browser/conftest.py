@@ -162,7 +162,9 @@ class Chromium:
         return ctx
 
 
-@pytest.fixture(scope="session")
+# Package-scoped: Playwright's sync API keeps an event loop running in this thread while it is
+# open, and the tests a worker runs after the browser tests (asyncio.run among them) need none.
+@pytest.fixture(scope="package")
 def browser(chromium_path):
     from importlib.metadata import version
 
