@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/klynge db upgrade
 	$(BIN)/klynge demo --serve --no-browser
 
-# One pytest worker per core (pytest-xdist); tests/conftest.py groups the tests so each folder
-# that starts a server (browser, server) runs on one worker. The preflight says what to install first.
+# One pytest worker per core (pytest-xdist); tests/conftest.py puts the browser and server tests
+# first. The preflight says what to install first.
 test: $(STAMP)
 	$(BIN)/python -m tests.preflight
 	$(BIN)/python -m pytest -q -n auto --dist loadgroup

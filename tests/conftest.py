@@ -18,27 +18,19 @@ from .smtp import certificate, smtp_server, trusting  # noqa: F401  (fixtures: a
 
 SECRET = b"test-server-secret"
 HERE = Path(__file__).parent
-# Folders whose tests share one server for the whole session, so they run on one worker.
+# Folders whose tests start a server (one per pytest process) and take longest.
 SHARED_SERVER = ("browser", "server")
 
 
 def pytest_collection_modifyitems(items):
-    """Group the tests for pytest-xdist's ``--dist loadgroup`` (``make test`` runs one worker per core).
-
-    Each file is a group, so its module fixtures are made once; the browser tests are one group,
-    as are the server tests, so each folder starts one server. The two long groups come first,
-    so the other worker takes the files meanwhile.
-    """
+    """The browser and server tests first, so the longest tests start early (``make test`` runs one
+    pytest-xdist worker per core, and each worker starts the servers for the tests it is given)."""
     def folder(item) -> str:
         parts = Path(str(item.fspath)).relative_to(HERE).parts
         return parts[0] if len(parts) > 1 else ""
 
     items.sort(key=lambda item: (folder(item) not in SHARED_SERVER, SHARED_SERVER.index(folder(item))
                                  if folder(item) in SHARED_SERVER else 0))
-    for item in items:
-        where = folder(item)
-        group = where if where in SHARED_SERVER else str(Path(str(item.fspath)).relative_to(HERE))
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""One real ``klynge serve`` shared by every browser test, and a real headless Chromium.
+"""One real ``klynge serve`` per pytest process, shared by its browser tests, and a real headless Chromium.
 
 The server runs on the demo cluster in a SQLite file of its own; its log is kept for the
 tests that read it. It sends mail to a local SMTP server (aiosmtpd) that runs for the whole
