@@ -14,6 +14,7 @@ import ipaddress
 import socket
 import ssl
 import subprocess
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -52,6 +53,20 @@ class Inbox:
         self.envelopes.append(envelope)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        """The messages to ``address`` received so far."""
+        return [m for m in self.messages if any(a.addr_spec == address for a in m["To"].addresses)]
+
+    def arrived(self, address: str, before: int = 0, timeout: float = 30) -> email.message.EmailMessage:
+        """The latest message to ``address``, once more than ``before`` have come (waiting up to ``timeout`` s)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.to(address)
+            if len(found) > before:
+                return found[-1]
+            time.sleep(0.2)
+        raise AssertionError(f"no new e-mail to {address} arrived; the server got {len(self.messages)}")
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):

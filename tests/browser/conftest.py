@@ -1,8 +1,9 @@
 """One real ``klynge serve`` per pytest process, shared by its browser tests, and a real headless Chromium.
 
 The server runs on the demo cluster in a SQLite file of its own; its log is kept for the
-tests that read it. It sends mail to a local SMTP server (aiosmtpd) that runs for the whole
-session: what it received is ``served.inbox``. Every page, element, download and ``expect`` waits up to :data:`TIMEOUT`.
+tests that read it. It sends mail to a local SMTP server (aiosmtpd, with a login and a password) that
+runs for the whole session: what it received is ``served.inbox``. Every page, element, download and
+``expect`` waits up to :data:`TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from klynge.settings import load_settings
 
 from ..preflight import CHROMIUM_INSTALL, chromium
 from ..serving import free_port, klynge_serve
-from ..smtp import Inbox
+from ..smtp import PASSWORD, USER, Inbox, authenticator
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -123,14 +124,20 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def mail_inbox():
-    """A local SMTP server for the whole session: (its inbox, its KLYNGE_SMTP_URL)."""
+    """A local SMTP server for the whole session: (its inbox, its KLYNGE_SMTP_URL).
+
+    It takes mail only after a login with :data:`tests.smtp.PASSWORD` (over plain SMTP, which
+    Klynge allows only to this machine), so the tests can check that no page, log or file of the
+    server ever holds the password.
+    """
     from aiosmtpd.controller import Controller
 
     inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
     controller.start()
     try:
-        yield inbox, f"smtp://127.0.0.1:{port}?from=post@klynge.example"
+        yield inbox, f"smtp://{USER}@127.0.0.1:{port}?from=post@klynge.example"
     finally:
         controller.stop()
 
@@ -143,7 +150,7 @@ def served(tmp_path_factory, chromium_path, mail_inbox):
     url = f"http://127.0.0.1:{port}"
     links, ids = _populate(home, url)
     inbox, smtp_url = mail_inbox
-    with klynge_serve(home, url, port, env={"KLYNGE_SMTP_URL": smtp_url}) as process:
+    with klynge_serve(home, url, port, env={"KLYNGE_SMTP_URL": smtp_url, "KLYNGE_SMTP_PASSWORD": PASSWORD}) as process:
         yield Served(url=url, home=home, log=home / "server.log", links=links, ids=ids, process=process,
                      inbox=inbox)
 

@@ -2,32 +2,28 @@
 
 The member is Kobberkjelen Bakeri og Kafé (Ingvild), whom no other browser test signs in as, with a
 sign-in link of its own. The shared server sends its mail to the session's local SMTP server
-(``served.inbox``, see ``conftest.py``). The last test, on the facilitator's Mobilisation page,
-runs when that page is part of the app.
+(``served.inbox``, see ``conftest.py``), which wants a login and a password. The whole way is one
+test, so that the facilitator's Mobilisation page is always checked with the partner who just
+registered (tests of one file may run in different pytest-xdist workers, each with its own server).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import time
 
-import pytest
 from playwright.sync_api import expect
 
 from klynge import operations as ops
 from klynge.i18n import t
 from klynge.settings import load_settings
 
+from ..smtp import PASSWORD
 from .conftest import PEOPLE, SHOTS, assert_drawn, close, open_app, screenshot, settle
 
 MEMBER = "ingvild@kobberkjelen.example"
 PARTNER, PARTNER_EMAIL = "Sigrun Sjöberg", "sigrun@fjallpartner.example"
 NEW_ORG, NEW_PLACE = "Fjällpartner AB", "Åre"
 PHONE = 390
-
-#: What the first test made, for the Mobilisation page's test.
-REGISTERED: dict[str, object] = {}
 
 
 def sign_in_link(served, email: str) -> str:
@@ -77,17 +73,6 @@ def parts_at_both_widths(page, name: str, *selectors: str) -> None:
     at_both_widths(page, name, shoot)
 
 
-def arrived(inbox, address: str, timeout: float = 30) -> object:
-    """The message to ``address`` the SMTP server received (waiting for it a little)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = [m for m in inbox.messages if any(a.addr_spec == address for a in m["To"].addresses)]
-        if found:
-            return found[-1]
-        time.sleep(0.2)
-    raise AssertionError(f"no e-mail to {address} arrived; the server got {len(inbox.messages)}")
-
-
 def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(served, browser):
     # 1. The member opens "Invite" and invites a partner, in Swedish, with a note; all by keyboard at the end.
     ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO", device_scale_factor=1)
@@ -125,7 +110,7 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
     close(ctx)
 
     # 2. The e-mail arrived, in Swedish, with the member's note and a sign-in link.
-    message = arrived(served.inbox, PARTNER_EMAIL)
+    message = served.inbox.arrived(PARTNER_EMAIL)
     assert message["Content-Language"] == "sv"
     assert "bjuder in dig" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
@@ -173,13 +158,15 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
         org = store.organisation(ops.SYSTEM, person.organisation_id).value
         assert (person.role, org.name, org.orgnr, org.kind, org.municipality) == (
             "participant", NEW_ORG, "556912-3408", "supplier", "2321")
-        REGISTERED.update(organisation_id=person.organisation_id, person=PARTNER)
+        registered = person.organisation_id
+        member_org = store.person_by_email(ops.SYSTEM, MEMBER).organisation_id
+        cluster = store.cluster(ops.SYSTEM).name
 
     # 5. The facilitator's member page lists the new organisation and its person, and the invitation accepted.
     ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO", device_scale_factor=1)
     page = open_app(ctx, served.link("facilitator"))
     page.wait_for_selector(".klynge-members-row")
-    member = page.locator(f".klynge-members-row[data-org='{REGISTERED['organisation_id']}']")
+    member = page.locator(f".klynge-members-row[data-org='{registered}']")
     expect(member).to_contain_text(NEW_ORG)
     expect(member).to_contain_text(PARTNER)
     row = page.locator(".klynge-invite-row").filter(has_text=PARTNER_EMAIL)
@@ -188,36 +175,55 @@ def test_a_member_invites_a_partner_who_registers_and_the_facilitator_sees_them(
     expect(page.locator(".klynge-members-send")).to_be_enabled()  # a mail server is set up
     assert_drawn(page, ".klynge-members-relation", ".klynge-members-language")
     parts_at_both_widths(page, "members-invitations", ".klynge-members-invite-box", ".klynge-members-invitations")
-    close(ctx)
 
-
-@pytest.mark.skipif(importlib.util.find_spec("klynge.widgets.funnel_page") is None,
-                    reason="the facilitator's Mobilisation page is not part of this app yet")
-def test_the_mobilisation_page_shows_the_registered_partner_in_the_funnel_and_the_referral_tree(served, browser):
-    """The last step of the way: the partner the member brought is in the funnel and hangs under the member."""
-    if not REGISTERED:
-        pytest.skip("the partner did not register (the test above did not run or failed)")
-    from klynge.widgets.funnel_service import read_funnel
-
-    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO", device_scale_factor=1)
-    page = open_app(ctx, served.link("facilitator"))
+    # 6. On the Mobilisation page the partner is counted as registered, hangs under the member in the
+    # referral tree, and waits in the follow-up list, from where one click mails them a reminder.
     page.click(".klynge-nav-funnel")
     page.wait_for_selector(".klynge-funnel-tree img")
     assert_drawn(page, ".klynge-funnel-funnel img", ".klynge-funnel-tree img", ".klynge-funnel-follow",
                  heading=t("funnel.title", "nb"))
-    expect(page.locator(".klynge-funnel-stages")).to_contain_text(t("funnel.stage.registered", "nb"))
+    view = _funnel(served)  # what the page drew, read the way the page reads it
+    node = f"org:{registered}"
+    assert view.tree.nodes[node]["label"] == NEW_ORG
+    assert list(view.tree.predecessors(node)) == [f"org:{member_org}"], "the partner does not hang under the member"
+    stage = page.locator(".klynge-funnel-stages li").nth(1)
+    registered_now = f"{t('funnel.stage.registered', 'nb')}: {view.funnel.count('registered')}"
+    expect(stage).to_have_text(re.compile(rf"^{re.escape(registered_now)}\b"))
+    summary = view.summary
+    expect(page.locator(".klynge-funnel-tree")).to_contain_text(t(
+        "funnel.tree_summary", "nb", depth=summary["depth"], by_members=summary["by_members"],
+        by_facilitators=summary["by_facilitators"]))
+    waiting = page.locator(".klynge-funnel-not-started")
+    row = waiting.locator(".klynge-funnel-row").filter(has_text=PARTNER)
+    while not row.count() and waiting.locator(".klynge-funnel-more").is_visible():
+        waiting.locator(".klynge-funnel-more").click()
+        settle(page)
+    expect(row).to_contain_text(NEW_ORG)
     parts_at_both_widths(page, "mobilisation-with-partner", ".klynge-funnel-funnel", ".klynge-funnel-tree")
+    mails = len(served.inbox.to(PARTNER_EMAIL))
+    row.locator(".klynge-funnel-remind").click()
+    expect(row.locator(".klynge-funnel-outcome")).to_have_text(t("funnel.sent", "nb", name=PARTNER))
+    reminder = served.inbox.arrived(PARTNER_EMAIL, before=mails)
+    assert reminder["Content-Language"] == "sv"
+    assert reminder["Subject"] == t("mail.follow_up.subject", "sv", cluster=cluster)
+    assert re.search(rf"{re.escape(served.url)}/signin\?key=", reminder.get_body(("plain",)).get_content())
+    assert PASSWORD not in page.content()
     close(ctx)
 
-    # What the page drew, read the way the page reads it: the new organisation is registered, under the member.
+    # 7. The mail server's password is in no page, log or file of the server (it logged in for every mail).
+    assert served.inbox.messages and PASSWORD not in served.log.read_text(errors="replace")
+    for path in served.home.rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), f"the SMTP password is in {path}"
+
+
+def _funnel(served):
+    """The funnel as the facilitator's page reads it."""
+    from klynge.widgets.funnel_service import read_funnel
+
     settings = load_settings({"KLYNGE_HOME": str(served.home)})
     with ops.store_for(settings) as store:
         facilitator = store.person_by_email(ops.SYSTEM, PEOPLE["facilitator"])
         secret = settings.server_secret()
         who = store.check_key(store.issue_key(ops.SYSTEM, facilitator.id, secret, 1), secret)
-        member = store.person_by_email(ops.SYSTEM, MEMBER).organisation_id
-        view = read_funnel(store, who)
-    node = f"org:{REGISTERED['organisation_id']}"
-    assert view.tree.nodes[node]["label"] == NEW_ORG
-    assert list(view.tree.predecessors(node)) == [f"org:{member}"], "the partner does not hang under the member"
-    assert view.funnel.count("registered") >= 1
+        return read_funnel(store, who)
