@@ -23,7 +23,8 @@ from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 from klynge.widgets.batch_panel import BatchPanel
 
-pytestmark = pytest.mark.slow
+# One group, so pytest-xdist gives all three tests to one worker and the batch runs once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("private_batch")]
 
 MARKER = "PRIVATE-MARKER"
 
