@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 
 from klynge import templating
 from klynge.i18n import t
-from klynge.server.pages import plain_page, researcher_page
+from klynge.server.pages import lab_starting_page, plain_page, researcher_page
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -52,6 +52,18 @@ def test_plain_pages_are_whole_documents_in_the_language(lang):
         assert "<pre" not in other and escape(t(f"page.researcher.{reason}", lang)) in other and "klynge lab" in other
     with pytest.raises(ValueError, match="one of missing, nothing, failed"):
         researcher_page(lang, "gone")
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+def test_the_lab_starting_page_says_so_in_the_language_and_asks_its_status(lang):
+    html = lab_starting_page(lang, "/base/research/lab-status")
+    assert html.startswith("<!doctype html>") and f'<html lang="{lang}">' in html
+    assert escape(t("page.lab_starting.title", lang)) in html and escape(t("page.researcher.body", lang)) in html
+    assert 'var STATUS = "/base/research/lab-status";' in html and 'role="progressbar"' in html
+    assert '<meta http-equiv="refresh" content="5">' in html  # without JavaScript it loads itself again
+    hostile = lab_starting_page(lang, HOSTILE + '";alert(1);"')
+    assert HOSTILE not in hostile  # a JSON string inside the script, its tags and quotes escaped
+    assert 'var STATUS = "\\u003cimg src=x onerror=alert(1)\\u003e\\";alert(1);\\"";' in hostile
 
 
 def test_plain_page_escapes_what_it_is_given():

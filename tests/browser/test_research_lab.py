@@ -1,7 +1,9 @@
-"""A researcher's link opens JupyterLab through ``klynge serve``; an example notebook runs, a member's note does not."""
+"""A researcher's link opens JupyterLab through ``klynge serve``: first a page while it starts, then the lab,
+where an example notebook runs and a member's note does not."""
 
 from __future__ import annotations
 
+from klynge.i18n import t
 from klynge.research_kernel import REFUSAL
 
 from .conftest import close, screenshot
@@ -39,10 +41,24 @@ def _run_all(page) -> list:
 
 def test_the_researchers_link_opens_the_lab_where_an_example_runs_and_a_private_note_stays_out(served, browser):
     ctx = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-GB")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO", is_mobile=True,
+                                has_touch=True)
     try:
+        # Nobody has opened the lab on this server: the link shows at once that it is being prepared.
         page = ctx.new_page()
         page.goto(served.link("researcher"))
         assert page.url == f"{served.url}/research/lab"
+        page.get_by_role("heading", name=t("page.lab_starting.title", "en")).wait_for()
+        assert page.get_by_role("progressbar").is_visible()
+        screenshot(page, "research-lab-starting-desktop")
+        small = phone.new_page()
+        small.goto(served.link("researcher"))
+        small.get_by_role("heading", name=t("page.lab_starting.title", "nb")).wait_for()
+        assert small.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(small, "research-lab-starting-phone")
+        # When the lab answers, the page moves on to it by itself.
+        small.wait_for_selector(".jp-LabShell")
+        close(phone)
         page.wait_for_function("window.jupyterapp && window.jupyterapp.shell && document.querySelector('.jp-LabShell')")
         page.evaluate("window.jupyterapp.commands.execute('docmanager:open', {path: 'sdg_cooccurrence.ipynb'})")
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-cell")
@@ -75,3 +91,4 @@ def test_the_researchers_link_opens_the_lab_where_an_example_runs_and_a_private_
         assert page.url == f"{served.url}/research/lab"
     finally:
         close(ctx)
+        close(phone)

@@ -6,8 +6,10 @@ database outside its home folder (given as ``--db``) and in Swedish (given as ``
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -75,6 +77,35 @@ class Server:
         assert reply.status == 302, reply.body
         set_cookie = reply.headers["Set-Cookie"]
         return set_cookie.split(";")[0], set_cookie
+
+    def lab_processes(self) -> list:
+        """The JupyterLab processes (:class:`psutil.Process`) that run on this server's research folders."""
+        import psutil
+
+        research = str(self.settings.home_path / "research")
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            try:
+                if "klynge.server.lab" in (process.info["cmdline"] or []) and process.cwd().startswith(research):
+                    found.append(process)
+            except psutil.Error:
+                continue
+        return found
+
+    def lab_state(self, cookie: str) -> str:
+        """How far the research lab of a signed-in researcher is: ``starting``, ``ready`` or why there is none."""
+        reply = self.request("/research/lab-status", cookie=cookie)
+        assert reply.status == 200 and reply.headers["Content-Type"] == "application/json", reply.body
+        return json.loads(reply.body)["state"]
+
+    def wait_for_lab(self, cookie: str, wait: float = 240) -> str:
+        """The lab's state once it is no longer starting (asking starts it), after at most ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        state = self.lab_state(cookie)
+        while state == "starting" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            state = self.lab_state(cookie)
+        return state
 
     def open_page(self, cookie: str, app: str = "participant") -> tuple[Reply, str | None]:
         """Open an app page as a browser would; returns the reply and the page's kernel id."""

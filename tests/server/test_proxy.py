@@ -6,26 +6,11 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-import psutil
-
 from klynge.i18n import t
 
 from .test_routes import socket_status
 
 LAB = "/research/lab"
-
-
-def _lab_processes(server) -> list[psutil.Process]:
-    """The JupyterLab processes that run on the server's research folders."""
-    research = str(server.settings.home_path / "research")
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        try:
-            if "klynge.server.lab" in (process.info["cmdline"] or []) and process.cwd().startswith(research):
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
 
 
 async def _message_after_logout(server, cookie: str):
@@ -65,9 +50,10 @@ def test_a_researcher_reaches_the_lab_until_their_session_ends(server):
     cookie, set_cookie = server.sign_in("maria")
     signed_in = server.request(f"/signin?key={server.keys['maria']}")
     assert signed_in.status == 302 and signed_in.headers["Location"] == LAB
+    assert server.wait_for_lab(cookie) == "ready"
     lab = server.request(LAB, cookie=cookie)
     assert lab.status == 200 and "jupyter-config-data" in lab.body
-    lab_process = _lab_processes(server)
+    lab_process = server.lab_processes()
     assert len(lab_process) == 1
     # The lab's page holds no token (the proxy adds it), and the lab offers one kernel: the guarded one.
     assert '"token": ""' in lab.body

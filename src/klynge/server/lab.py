@@ -1,6 +1,8 @@
 """The research lab of ``klynge serve``: one JupyterLab per cluster, a child of the server, for its researchers.
 
-A lab starts when a researcher of its cluster first needs it (:meth:`ResearchLabs.ensure`):
+A lab starts when a researcher of its cluster first needs it (:meth:`ResearchLabs.begin`), in the
+background: JupyterLab takes 15 to 35 s to start, and the server answers meanwhile (the proxy shows a
+page that says the lab is being prepared). One start runs per cluster at a time:
 
 - the research tables are written afresh into ``KLYNGE_HOME/research/<cluster id>/`` (through
   :func:`klynge.research.export_research`, seen as that researcher, with a pseudonym key derived
@@ -70,6 +72,8 @@ class Lab:
     token: str
     process: subprocess.Popen
     started: float = field(default_factory=time.monotonic)
+    #: Whether JupyterLab has answered: until then the proxy sends nothing on to it.
+    ready: bool = False
 
     @property
     def url(self) -> str:
@@ -145,7 +149,7 @@ class ResearchLabs:
         self.base_path = base_path.rstrip("/") + "/research/"
         self.k = k
         self._labs: dict[int, Lab] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._starts: dict[int, asyncio.Task] = {}
         self._refused: dict[int, tuple[float, LabUnavailable]] = {}
 
     @cached_property
@@ -163,53 +167,98 @@ class ResearchLabs:
         return self.settings.home_path / "research" / ".lab" / str(int(cluster_id))
 
     def running(self, cluster_id: int | None) -> Lab | None:
-        """The cluster's lab when it runs, else None."""
+        """The cluster's lab when it runs and has answered, else None."""
         lab = self._labs.get(cluster_id) if cluster_id is not None else None
-        return lab if lab is not None and lab.running() else None
+        return lab if lab is not None and lab.ready and lab.running() else None
 
-    async def ensure(self, identity: Identity) -> Lab:
-        """The lab of ``identity``'s cluster, started first when it does not run.
+    def starting(self, cluster_id: int | None) -> bool:
+        """Whether the cluster's lab is being started now."""
+        task = self._starts.get(cluster_id) if cluster_id is not None else None
+        return task is not None and not task.done()
+
+    def begin(self, identity: Identity) -> Lab | None:
+        """The lab of ``identity``'s cluster when it runs; else None, and it is being started in the background.
+
+        It never waits: a first call starts the lab (as a task of the running event loop), and the
+        calls that follow, however many at once, see that start and start nothing more.
 
         Raises
         ------
         LabUnavailable
-            When JupyterLab is not installed, the cluster is too small to publish anything, or the
-            lab did not start.
+            When JupyterLab is not installed, or the cluster's last start failed less than
+            :data:`RETRY_SECONDS` ago (the cluster is too small to publish anything, or the lab did
+            not start).
         """
         from ..lab import jupyterlab_installed
 
         cluster_id = identity.cluster_id
         if cluster_id is None:
             raise LabUnavailable("failed", "no cluster")
-        lock = self._locks.setdefault(cluster_id, asyncio.Lock())
-        async with lock:
-            lab = self.running(cluster_id)
-            if lab is not None:
-                return lab
-            if not jupyterlab_installed():
-                raise LabUnavailable("missing")
-            refused = self._refused.get(cluster_id)
-            if refused is not None and time.monotonic() - refused[0] < RETRY_SECONDS:
-                raise refused[1]
+        lab = self.running(cluster_id)
+        if lab is not None:
+            return lab
+        if self.starting(cluster_id):
+            return None
+        if not jupyterlab_installed():
+            raise LabUnavailable("missing")
+        refused = self._refused.get(cluster_id)
+        if refused is not None and time.monotonic() - refused[0] < RETRY_SECONDS:
+            raise refused[1]
+        # Nothing is awaited between the check above and this line, so no second start slips in.
+        self._starts[cluster_id] = asyncio.get_running_loop().create_task(self._start_lab(identity))
+        return None
+
+    async def ensure(self, identity: Identity) -> Lab:
+        """The lab of ``identity``'s cluster, started first and waited for when it does not run.
+
+        Raises
+        ------
+        LabUnavailable
+            As :meth:`begin`, or when the start this call waited for failed.
+        """
+        lab = self.begin(identity)
+        if lab is not None:
+            return lab
+        await asyncio.shield(self._starts[identity.cluster_id])
+        lab = self.running(identity.cluster_id)
+        if lab is None:
+            raise self._refused[identity.cluster_id][1]
+        return lab
+
+    async def _start_lab(self, identity: Identity) -> None:
+        """Start the cluster's lab and wait until it answers; a failure is remembered, never raised."""
+        cluster_id = identity.cluster_id
+        lab = None
+        try:
             # JupyterLab takes seconds to start: it starts first, and the tables are written meanwhile.
-            loop = asyncio.get_running_loop()
             lab = self._start(cluster_id)
             self._labs[cluster_id] = lab
-            try:
-                await loop.run_in_executor(None, self._prepare, identity)
-                log.info("the research tables of cluster %s are written (%.1f s)", cluster_id,
-                         time.monotonic() - lab.started)
-                await self._wait_ready(lab)
-            except LabUnavailable as gone:
+            await asyncio.get_running_loop().run_in_executor(None, self._prepare, identity)
+            log.info("the research tables of cluster %s are written (%.1f s)", cluster_id,
+                     time.monotonic() - lab.started)
+            await self._wait_ready(lab)
+        except LabUnavailable as gone:
+            self._failed(cluster_id, lab, gone)
+            log.warning("%s", gone)
+            return
+        except Exception as exc:
+            # Said once here, with its traceback; the researcher sees a plain page, never this.
+            log.exception("the research lab of cluster %s did not start", cluster_id)
+            self._failed(cluster_id, lab, LabUnavailable("failed", type(exc).__name__))
+            return
+        except BaseException:  # the server stops
+            if lab is not None:
                 lab.stop()
-                # Not again at every reload: a small cluster stays small for a while, a failing lab fails.
-                self._refused[cluster_id] = (time.monotonic(), gone)
-                raise
-            except BaseException:
-                lab.stop()
-                raise
-            log.info("the research lab of cluster %s runs (%.1f s)", cluster_id, time.monotonic() - lab.started)
-            return lab
+            raise
+        lab.ready = True
+        self._refused.pop(cluster_id, None)
+        log.info("the research lab of cluster %s runs (%.1f s)", cluster_id, time.monotonic() - lab.started)
+
+    def _failed(self, cluster_id: int, lab: Lab | None, gone: LabUnavailable) -> None:
+        if lab is not None:
+            lab.stop()
+        # Not again at every reload: a small cluster stays small for a while, a failing lab fails.
+        self._refused[cluster_id] = (time.monotonic(), gone)
 
     def _prepare(self, identity: Identity) -> None:
         """Write the research tables afresh and copy in the example notebooks the folder lacks."""
@@ -295,7 +344,9 @@ class ResearchLabs:
         raise LabUnavailable("failed", f"JupyterLab did not answer in {START_SECONDS} s")
 
     def stop_all(self) -> None:
-        """Stop every lab (and so their kernels)."""
+        """Stop every lab (and so their kernels), those still starting too."""
+        for task in list(self._starts.values()):
+            task.cancel()
         for lab in list(self._labs.values()):
             lab.stop()
         self._labs.clear()

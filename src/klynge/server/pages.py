@@ -7,7 +7,8 @@ import json
 from ..i18n import LANGUAGES, t
 from ..templating import render
 
-__all__ = ["INSTALL_LAB", "LAB_REASONS", "in_every_language", "plain_page", "researcher_page", "texts_json"]
+__all__ = ["INSTALL_LAB", "LAB_REASONS", "in_every_language", "lab_starting_page", "plain_page", "researcher_page",
+           "texts_json"]
 
 #: The command that installs JupyterLab for the research lab, as the researcher's page shows it.
 INSTALL_LAB = "pip install 'klynge[lab]'"
@@ -41,6 +42,19 @@ def researcher_page(lang: str, reason: str = "missing") -> str:
     return plain_page(lang, f"page.researcher.{reason}.title", "page.researcher.body", f"page.researcher.{reason}",
                       command=("page.researcher.install", INSTALL_LAB) if reason == "missing" else None,
                       closing_keys=("page.researcher.local",))
+
+
+def lab_starting_page(lang: str, status_url: str) -> str:
+    """A researcher's page while their lab starts: it is being prepared, a bar that moves, and the lab once ready.
+
+    The page asks ``status_url`` every second and loads itself again once the state is no longer
+    ``starting`` (the lab then answers, or the researcher's page says why it did not start);
+    without JavaScript it reloads every few seconds.
+    """
+    return render("server/lab_starting.html.j2", lang=lang, title=t("page.lab_starting.title", lang),
+                  paragraphs=[t("page.lab_starting.body", lang), t("page.researcher.body", lang)],
+                  progress=t("page.lab_starting.progress", lang), slow=t("page.lab_starting.slow", lang),
+                  status_url=status_url)
 
 
 def texts_json(key: str) -> str:

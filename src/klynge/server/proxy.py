@@ -7,6 +7,13 @@ reaches the lab: no cookie or an ended session the sign-in page, a participant "
 lab that is not installed, has nothing to publish or did not start gives the researcher's page
 that says so.
 
+A lab starts in the background the first time it is asked for (:meth:`ResearchLabs.begin`).
+Meanwhile a browser's navigation to any page under ``/research/`` gets, at once, a page that says
+the lab is being prepared; it asks ``/research/lab-status`` (:class:`LabStatus`, behind the same
+check) every second and loads itself again when the lab is ready, or when it failed (and then
+shows the researcher's page that says so). Any other request (the lab's own API calls, its
+websockets) gets a 503 with ``Retry-After`` rather than waiting.
+
 What passes is sent on to the lab of the person's own cluster with the lab's token added.
 Klynge's session cookie, the browser's ``Authorization``, ``Origin`` and ``Referer`` headers stay
 here: the lab trusts the token, and this handler checks a request's origin itself (a request
@@ -16,20 +23,22 @@ that changes something, and every websocket, must come from this server's own pa
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from urllib.parse import urlsplit
 
 from tornado import httpclient, web, websocket
 
+from ..i18n import t
 from ..store import Identity
 from ..store.access import decide
 from .lab import Lab, LabUnavailable
-from .pages import researcher_page
+from .pages import lab_starting_page, researcher_page
 from .routes import PlainErrors
 from .session import COOKIE, preferred_language
 
-__all__ = ["ResearchProxy", "research_identity"]
+__all__ = ["LabStatus", "ResearchProxy", "STATUS_PATH", "research_identity"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +53,10 @@ _RESPONSE_DROPPED = _HOP | {"server", "date"}
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How often an open websocket asks whether its session is still live, at most (seconds).
 SESSION_CHECK_SECONDS = 2.0
+#: Where the page shown while a lab starts asks how far it is, under the labs' path (``<base path>research/``).
+STATUS_PATH = "lab-status"
+# What a request that is not a page gets told while the lab starts: ask again in this many seconds.
+RETRY_AFTER_SECONDS = 5
 
 
 def research_identity(handler) -> Identity | None:
@@ -52,6 +65,52 @@ def research_identity(handler) -> Identity | None:
     if identity is None or identity.cluster_id is None:
         return None
     return identity if decide(identity, "research", cluster_id=identity.cluster_id) else None
+
+
+def _admitted(handler) -> Identity | None:
+    """The identity of a request that may use the research lab; any other is answered here, and gets None.
+
+    No session: the sign-in page (403). Signed in without the right: "not found" (404).
+    """
+    identity = research_identity(handler)
+    if identity is not None:
+        return identity
+    signed_in = handler.settings["identity_provider"].identity(handler.request.headers.get("Cookie"))
+    if signed_in is None:
+        handler.plain(403, ("page.login.title", "page.login.body"))
+    else:
+        log.warning("person-%s (%s) was refused the research lab", signed_in.person_id, signed_in.role)
+        handler.plain(404, ("page.notfound.title", "page.notfound.body"))
+    return None
+
+
+def _language(handler) -> str:
+    return preferred_language(handler.request.headers.get("Accept-Language"), handler.settings["klynge_settings"].lang)
+
+
+class LabStatus(PlainErrors, web.RequestHandler):
+    """``/research/lab-status``: how far the caller's lab is, as ``{"state": ...}``; asking starts it.
+
+    The state is ``ready``, ``starting``, or why there is no lab (``missing``, ``nothing``,
+    ``failed``). Only those who may use the lab get an answer; anyone else gets the proxy's refusal.
+    """
+
+    def set_default_headers(self) -> None:
+        for name, value in self.settings.get("headers", {}).items():
+            self.set_header(name, value)
+        self.set_header("Cache-Control", "no-store")
+
+    def get(self) -> None:
+        identity = _admitted(self)
+        if identity is None:
+            return
+        try:
+            lab = self.settings["klynge_labs"].begin(identity)
+            state = "starting" if lab is None else "ready"
+        except LabUnavailable as gone:
+            state = gone.reason
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"state": state}))
 
 
 def _without_session_cookie(header: str | None) -> str:
@@ -74,14 +133,8 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
         self.set_header("Cache-Control", "no-store")
 
     async def prepare(self) -> None:
-        identity = research_identity(self)
+        identity = _admitted(self)
         if identity is None:
-            signed_in = self.settings["identity_provider"].identity(self.request.headers.get("Cookie"))
-            if signed_in is None:
-                self.plain(403, ("page.login.title", "page.login.body"))
-            else:
-                log.warning("person-%s (%s) was refused the research lab", signed_in.person_id, signed_in.role)
-                self.plain(404, ("page.notfound.title", "page.notfound.body"))
             return
         if self.request.method not in _SAFE_METHODS or self._is_websocket():
             if not self._same_origin():
@@ -89,15 +142,33 @@ class ResearchProxy(PlainErrors, websocket.WebSocketHandler):
                 self.plain(403, ("page.notfound.title", "page.notfound.body"))
                 return
         self.identity, self.checked = identity, time.monotonic()
+        labs = self.settings["klynge_labs"]
         try:
-            self.lab = await self.settings["klynge_labs"].ensure(identity)
+            self.lab = labs.begin(identity)
         except LabUnavailable as gone:
-            log.warning("%s", gone)
-            lang = preferred_language(self.request.headers.get("Accept-Language"),
-                                      self.settings["klynge_settings"].lang)
             self.set_status(200 if gone.reason == "missing" else 503)
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(researcher_page(lang, gone.reason))
+            self.finish(researcher_page(_language(self), gone.reason))
+            return
+        if self.lab is not None:
+            return
+        lang = _language(self)
+        if self._is_navigation():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(lab_starting_page(lang, labs.base_path + STATUS_PATH))
+            return
+        self.set_status(503)
+        self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": t("page.lab_starting.retry", lang)}, ensure_ascii=False))
+
+    def _is_navigation(self) -> bool:
+        """Whether the request is a browser opening a page (a GET that accepts HTML), not a script's call."""
+        if self.request.method != "GET" or self._is_websocket():
+            return False
+        if self.request.headers.get("Sec-Fetch-Mode", "").lower() == "navigate":
+            return True
+        return "text/html" in self.request.headers.get("Accept", "").lower()
 
     def _is_websocket(self) -> bool:
         return self.request.headers.get("Upgrade", "").lower() == "websocket"

@@ -8,7 +8,8 @@
 - ``/voila/api/shutdown/<kernel id>`` shuts down only the caller's own kernel;
 - static files and the template's own files answer a bad path with a plain page, never a 500;
 - the notebook listing API is not served;
-- ``/research/…`` is the research lab, behind :class:`klynge.server.proxy.ResearchProxy`.
+- ``/research/…`` is the research lab, behind :class:`klynge.server.proxy.ResearchProxy`, and
+  ``/research/lab-status`` says how far its start is (:class:`klynge.server.proxy.LabStatus`).
 """
 
 from __future__ import annotations
@@ -142,9 +143,11 @@ def klynge_routes(routes: list, base_url: str = "/") -> list:
     """Voila's routes with Klynge's handlers swapped in, the notebook listing left out, and the research lab."""
     from jupyter_server.utils import url_path_join
 
-    from .proxy import ResearchProxy
+    from .proxy import STATUS_PATH, LabStatus, ResearchProxy
 
-    swapped = [(url_path_join(base_url, r"/research/.*"), ResearchProxy)]
+    # The lab's status first: the proxy's route would take it otherwise.
+    swapped = [(url_path_join(base_url, "research", STATUS_PATH), LabStatus),
+               (url_path_join(base_url, r"/research/.*"), ResearchProxy)]
     for route in routes:
         handler = route[1]
         if handler is VoilaContentsHandler:
