@@ -58,6 +58,7 @@ STYLE = """
 .klynge-lessons .klynge-lesson-form .widget-inline-hbox{flex-direction:column;align-items:stretch}
 .klynge-lessons .klynge-lesson-form .widget-label{text-align:left!important;font-weight:600;width:auto!important}
 .klynge-lessons .klynge-lesson-form textarea,.klynge-lessons .klynge-lesson-form input{box-sizing:border-box}
+.klynge-lessons .klynge-lesson-form ::placeholder{color:#8b9593;opacity:1}
 .klynge-lessons .klynge-lesson-form .widget-dropdown select{flex:0 0 auto;height:36px}
 .klynge-lessons .klynge-lesson-form .widget-dropdown,.klynge-lessons .klynge-lesson-form .widget-text{max-width:40rem}
 .klynge-lesson-toggles.widget-box{display:flex!important;flex-wrap:wrap;gap:6px;width:100%;max-width:40rem}
