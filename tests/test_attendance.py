@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from klynge.attendance import parse_attendance, read_attendance
+from klynge.attendance import decode, parse_attendance, read_attendance
 from klynge.errors import DataError
 
 SAMPLES = Path(__file__).parent / "fixtures" / "attendance"
@@ -110,6 +110,20 @@ def test_windows_1252_is_read_when_the_file_is_not_utf8():
     data = "Name,Email,Join Time,Leave Time\r\nÅse Bjørkås,ase@bjorkas-gard.no,2026-12-03 10:00,2026-12-03 11:00\r\n"
     [ase] = read_attendance(data.encode("cp1252"), PEOPLE).matched
     assert ase.name == "Åse Bjørkås"
+
+
+@pytest.mark.parametrize("data", [codecs.BOM_UTF16_LE + "Åse Bjørkås;☃".encode("utf-16-le"),
+                                  codecs.BOM_UTF16_BE + "Åse Bjørkås;☃".encode("utf-16-be"),
+                                  codecs.BOM_UTF8 + "Åse Bjørkås;☃".encode(), "Åse Bjørkås;☃".encode(),
+                                  "Åse Bjørkås;☃".encode("utf-16-le")])
+def test_decode_reads_each_encoding_the_tools_write_without_its_byte_order_mark(data):
+    assert decode(data) == "Åse Bjørkås;☃"
+
+
+def test_decode_falls_back_to_windows_1252_and_never_fails():
+    assert decode("Åse Bjørkås – 5 €".encode("cp1252")) == "Åse Bjørkås – 5 €"
+    assert decode(codecs.BOM_UTF8 + b"Kari \xe5") == "Kari \ufffd"  # after a UTF-8 mark, a stray byte is replaced
+    assert decode(b"") == ""
 
 
 def test_repeated_rows_count_once_and_are_reported():

@@ -51,7 +51,7 @@ from pathlib import Path
 
 from .errors import DataError
 
-__all__ = ["Attendance", "AttendanceReport", "COLUMNS", "parse_attendance", "read_attendance"]
+__all__ = ["Attendance", "AttendanceReport", "COLUMNS", "decode", "parse_attendance", "read_attendance"]
 
 #: Each column Klynge reads, with the headers Zoom, Teams and hand-made files give it (lower case).
 COLUMNS: dict[str, frozenset[str]] = {
@@ -121,7 +121,25 @@ class _Row:
     duration: str
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """The text of an uploaded file, whichever encoding the tool that wrote it chose.
+
+    UTF-16 with a byte-order mark (Teams), UTF-8 with or without one (Zoom, Mentimeter, Miro),
+    UTF-16 LE without a mark (recognised by the zero bytes of its ASCII), and else Windows-1252,
+    which Excel on Windows writes for "CSV"; a byte UTF-8 with a BOM cannot read becomes U+FFFD
+    rather than an error. The workshop imports (:mod:`klynge.workshop_import`) read their files
+    the same way.
+
+    Parameters
+    ----------
+    data
+        The file's bytes, as uploaded.
+
+    Returns
+    -------
+    str
+        The text, without a byte-order mark.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if data.startswith(codecs.BOM_UTF8):
@@ -271,7 +289,7 @@ def parse_attendance(data: bytes, name: str = "the file", *, day_first: bool | N
     if data.startswith(b"PK\x03\x04"):
         raise DataError(f"{name} is an Excel (or other zipped) file, not CSV; export the attendance report as CSV "
                         f"(Zoom) or download it as CSV (Teams)")
-    text = _decode(data)
+    text = decode(data)
     if not text.strip():
         raise DataError(f"{name} is empty; expected {_EXPECTED}")
     for delimiter in ("\t", ",", ";"):

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .attendance import _decode
+from .attendance import decode
 from .errors import DataError
 from .i18n import t
 
@@ -275,7 +275,7 @@ def parse_workshop_file(data: bytes, name: str = "the file", format: str | None 
         raise DataError(t("workshop.import.error.format", lang, format=format, formats=", ".join(FORMATS)))
     if data.startswith(b"PK\x03\x04"):
         raise DataError(t("workshop.import.error.zipped", lang, name=name))
-    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DataError(t("workshop.import.error.empty", lang, name=name))
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]

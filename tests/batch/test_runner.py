@@ -16,6 +16,7 @@ from klynge.batch.data import batch_identity, load_member, load_members
 from klynge.batch.fingerprint import member_fingerprint
 from klynge.errors import BatchError
 from klynge.model import Lesson, Money, Offer
+from klynge.model.concept import ConceptBody
 
 from .conftest import HOSTILE, NOTEBOOKS
 
@@ -243,8 +244,14 @@ def test_a_lesson_linked_to_a_finding_after_a_run_is_cited_beside_it_in_the_next
     assert again.result("cluster").status == "ok"  # remade: the round was closed
     assert "Lead with the food trail" not in (out / "cluster" / "cluster_summary.html").read_text()  # not linked yet
     store.link_lesson(fac, lesson.id, [f"{finding['id']}#{finding['options'][0]['id']}"])
+    concept = store.start_concept(fjell, ConceptBody(title="Vinterens mattur"))
+    tested = store.add_lesson(fjell, Lesson(assumed="Couples want a guide", saw="They wanted a map",
+                                            change="Sell the trail with a map", source_kind="concept",
+                                            source_id=concept.id))
+    store.link_lesson(fac, tested.id, [finding["id"]])
     third = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
     assert third.ok and third.result("cluster").status == "ok"  # remade: a lesson now changed a finding
     page = (out / "cluster" / "cluster_summary.html").read_text()
     assert "What we learned" in page and "Lead with the food trail" in page and "They asked for food &lt;b&gt;" in page
     assert "What did November teach us?" in page and "Not cited" not in page
+    assert "Sell the trail with a map" in page and "the test of the concept “Vinterens mattur” (Idea)" in page

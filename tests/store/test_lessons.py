@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from klynge.errors import AccessDenied, Conflict, NotFound, Refused
 from klynge.model import Lesson
@@ -95,9 +96,54 @@ def test_a_lesson_from_a_round_needs_a_closed_round_of_the_cluster(store, cluste
     assert caught.value.key == "lesson.error.no_concept" and caught.value.values == {"id": 9999}
     tested = store.start_concept(who["gard"], ConceptBody(title="Gardsmat i november"))
     concept = store.add_lesson(who["fjell"], _lesson(source_kind="concept", source_id=tested.id))
-    assert (concept.lesson.source_kind, concept.lesson.source_id, concept.source) == ("concept", tested.id, "")
+    assert (concept.lesson.source_kind, concept.lesson.source_id, concept.source, concept.source_stage) == (
+        "concept", tested.id, "Gardsmat i november", "idea")
     with pytest.raises(NotFound):
         store.revise_lesson(who["fjell"], 9999, _lesson(), 1)
+
+
+def test_a_lesson_from_a_concept_reads_its_title_and_stage_as_they_are_now_and_says_when_it_is_gone(store, cluster):
+    who = cluster["who"]
+    concept = store.start_concept(who["gard"], ConceptBody(title="Gardsmat i november"))
+    lesson = store.add_lesson(who["fjell"], _lesson(source_kind="concept", source_id=concept.id))
+    assert (lesson.source, lesson.source_stage) == ("Gardsmat i november", "idea")
+    store.drop_concept(who["gard"], concept.id, "Too few guests in November", 1)
+    store.link_lesson(who["facilitator"], lesson.id, ["low_season_gap:5021"])
+    [cited] = store.lesson_citations(who["facilitator"])
+    assert (cited["source_kind"], cited["source"], cited["source_stage"]) == ("concept", "Gardsmat i november",
+                                                                              "dropped")
+    with store.engine.begin() as c:  # the lesson keeps the concept's id only: the concept may be gone
+        c.execute(delete(s.concept_revisions).where(s.concept_revisions.c.concept_id == concept.id))
+        c.execute(delete(s.concepts).where(s.concepts.c.id == concept.id))
+    gone = store.lesson(who["stuga"], lesson.id)
+    assert (gone.lesson.source_id, gone.source, gone.source_stage) == (concept.id, "", "")
+    assert [(x["source"], x["source_stage"]) for x in store.lesson_citations(who["facilitator"])] == [("", "")]
+    with pytest.raises(Refused) as caught:  # nor can an edit name it again
+        store.revise_lesson(who["fjell"], lesson.id, _lesson(source_kind="concept", source_id=concept.id), 1)
+    assert caught.value.key == "lesson.error.no_concept"
+
+
+def test_a_concept_of_another_cluster_is_neither_a_source_nor_named(store, cluster, system):
+    from klynge.model import Cluster, Organisation, Person
+
+    from ..conftest import SECRET
+
+    other = store.create_cluster(system, Cluster(name="Fjordklyngen"))
+    org = store.add_organisation(system, Organisation(name="Havbris", country="NO", orgnr="984851006",
+                                                      municipality="5001"), other)
+    pid = store.add_person(system, Person(name="Hav", email="hav@example.no", organisation_id=org), other)
+    away = store.check_key(store.issue_key(system, pid, SECRET), SECRET)
+    theirs = store.start_concept(away, ConceptBody(title="Hemmelig fjordkonsept"))
+    with pytest.raises(Refused) as caught:
+        store.add_lesson(cluster["who"]["fjell"], _lesson(source_kind="concept", source_id=theirs.id))
+    assert caught.value.key == "lesson.error.no_concept"
+    lesson = store.add_lesson(cluster["who"]["fjell"], _lesson())
+    with store.engine.begin() as c:  # written past the store's check: still never named in this cluster
+        body = {**lesson.lesson.model_dump(mode="json"), "source_kind": "concept", "source_id": theirs.id}
+        c.execute(s.lessons.update().where(s.lessons.c.id == lesson.id).values(source_kind="concept",
+                                                                               source_id=theirs.id, body=body))
+    read = store.lesson(cluster["who"]["gard"], lesson.id)
+    assert (read.lesson.source_id, read.source, read.source_stage) == (theirs.id, "", "")
 
 
 def test_a_round_of_another_cluster_is_not_a_source(store, cluster, system):

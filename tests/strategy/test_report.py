@@ -5,6 +5,7 @@ import json
 import pytest
 from markupsafe import escape
 
+from klynge.i18n import t
 from klynge.report.html import page
 from klynge.report.strategy import (
     concluded_section,
@@ -83,9 +84,11 @@ def test_a_lesson_that_changed_a_finding_or_its_option_is_cited_beside_it_once(d
                   "change": "Lead with the food", "source_kind": "round", "source_id": 4,
                   "source": "What fills November?", "links": [f["id"], f"{f['id']}#{option['id']}"]}
     from_concept = {**base, "id": 2, "assumed": "Pilgrims stay one night", "saw": "They stayed two",
-                    "change": "Sell two nights", "source_kind": "concept", "source_id": 42, "source": "",
-                    "organisation": "", "links": [other["id"]]}
-    by_finding = lessons_by_finding([from_round, from_concept])
+                    "change": "Sell two nights", "source_kind": "concept", "source_id": 42,
+                    "source": "Pilegrimsuka <b>to</b>", "source_stage": "tested", "organisation": "",
+                    "links": [other["id"]]}
+    erased = {**from_concept, "id": 4, "change": "Ask the herders first", "source": "", "source_stage": ""}
+    by_finding = lessons_by_finding([from_round, from_concept, erased])
     assert [x["id"] for x in by_finding[f["id"]]] == [1] and by_finding[f["id"]][0]["options"] == [option["id"]]
     html = str(findings_section(document, names, lang, (), None, by_finding))
     mine = html[html.index(str(escape(text_of(f["claim"], lang)))):]
@@ -93,7 +96,10 @@ def test_a_lesson_that_changed_a_finding_or_its_option_is_cited_beside_it_once(d
     assert "What fills November?" in mine and str(escape(text_of(option["text"], lang))) in mine
     assert "&lt;img src=x onerror=alert(1)&gt; food" in html and "<img src=x" not in html
     assert html.count("Guests come for the skiing") == 1  # linked to the finding and its option: cited once
-    assert "Sell two nights" in html and "42" in html
+    assert "Sell two nights" in html  # from a concept: named by its title and its stage now, escaped
+    assert t("report.lessons.from_concept", lang, title=escape("Pilegrimsuka <b>to</b>"),
+             stage=t("concept.stage.tested", lang)) in html
+    assert t("report.lessons.from_concept_gone", lang) in html and "Ask the herders first" in html
     assert title not in str(findings_section(document, names, lang))  # nothing learned, nothing cited
     gone = {**from_concept, "id": 3, "change": "Drop the Atlantis trip", "links": ["low_season_gap:atlantis"]}
     html = str(findings_section(document, names, lang, (), None, lessons_by_finding([gone])))

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
+from klynge.errors import Refused
+from klynge.i18n import t
 from klynge.model import Lesson
 from klynge.model.concept import ConceptBody
+from klynge.store import schema as s
 from klynge.widgets.decisions_service import FindingChoice
 from klynge.widgets.lesson_form import LessonForm, RoundLessons
 from klynge.widgets.lessons_page import LessonsPage
-from klynge.widgets.lessons_service import LessonsService, split_themes
+from klynge.widgets.lessons_service import LessonsService, error_text, split_themes
 from klynge.widgets.workshop_service import WorkshopService
 from klynge.widgets.workshops_page import WorkshopsPage
+
+from ..factories import concept_at
 
 FINDINGS = [FindingChoice("low_season_gap:5021", "Few guests in November", (("A winter package", "winter"),))]
 
@@ -64,15 +70,78 @@ def test_a_bad_lesson_is_refused_with_the_fields_named_in_the_readers_language(s
     assert page.form.round.layout.display is None and page.form.concept.layout.display == "none"
     page.form.save_button.click()  # no closed round to choose
     assert "vilken workshoprunda eller vilket koncept" in page.form.status.value
-    page.form.source_kind.value = "concept"
-    page.form.concept.value = 42
+    page.form.source_kind.value = "concept"  # no concept in the cluster yet: the chooser offers none
+    assert page.form.concept.options == (("Inget koncept", 0),) and page.form.concept.layout.display is None
     page.form.save_button.click()
-    assert "Det finns inget koncept 42" in page.form.status.value
+    assert "vilken workshoprunda eller vilket koncept" in page.form.status.value
+    with pytest.raises(Refused) as caught:  # the store still checks the concept is the cluster's
+        page.service.save({**page.form.values(), "source_id": 42}, "sv")
+    assert error_text(caught.value, "sv") == t("lesson.error.no_concept", "sv")
+    assert error_text(caught.value, "sv").startswith("Det konceptet finns inte (längre) i det här klustret.")
     tested = store.start_concept(cluster["who"]["fjell"], ConceptBody(title="Pilegrimsuke"))
+    page.form.source_kind.value = "none"
+    page.form.source_kind.value = "concept"  # chosen again: the cluster's concepts are read afresh
+    assert page.form.concept.options == (("Inget koncept", 0), ("Pilegrimsuke · Idé", tested.id))
     page.form.concept.value = tested.id
     page.form.save_button.click()
-    assert "Lärdom" in page.form.status.value and f"testet av koncept {tested.id}" in page._list.value
+    assert "Lärdom" in page.form.status.value and "testet av konceptet ”Pilegrimsuke” (Idé)" in page._list.value
+    assert f"koncept {tested.id}" not in page._list.value
     assert len(store.lessons(cluster["who"]["gard"])) == 1
+
+
+def test_the_concept_chooser_lists_tested_and_launched_first_and_dropped_last_by_name_and_stage(store, cluster):
+    who, gard = cluster["who"], cluster["orgs"]["gard"]
+    made = {title: concept_at(store, who["fjell"], title, stage, gard).id for title, stage in (
+        ("Åpen gård", "idea"), ("Isfiske <b>i mars</b>", "dropped"), ("Vinterens mattur", "tested"),
+        ("Nordlysmiddag", "launched"), ("Fjellbad", "prototype"), ("Bærplukking", "concept"),
+        ("Adventsmarked", "tested"))}
+    concept_at(store, who["gard"], "Åpen gård", "idea", cluster["orgs"]["fjell"])  # the same name and stage twice
+    page = LessonsPage(LessonsService(store, who["facilitator"]), "en")
+    form = page.form
+    form.source_kind.value = "concept"
+    labels = [label for label, _id in form.concept.options]
+    assert labels == ["No concept", "Adventsmarked · Tested", "Vinterens mattur · Tested", "Nordlysmiddag · Launched",
+                      "Fjellbad · Prototype", "Bærplukking · Concept", "Åpen gård · Idea · Fjellguidene",
+                      "Åpen gård · Idea · Gardsbutikken", "Isfiske <b>i mars</b> · Dropped"]
+    assert form.concept.value == 0  # none until one is chosen: no concept is named by accident
+    form.concept.value = made["Vinterens mattur"]
+    _fill(form)
+    form.save_button.click()
+    assert "Saved lesson" in form.status.value
+    assert "From the test of the concept “Vinterens mattur” (Tested)" in page._list.value
+    page.lang = "nb"  # the chooser and the card follow the reader's language
+    assert ("Vinterens mattur · Testet", made["Vinterens mattur"]) in form.concept.options
+    assert form.concept.value == made["Vinterens mattur"]
+    assert "Fra testen av konseptet «Vinterens mattur» (Testet)" in page._list.value
+    form.concept.value = made["Isfiske <b>i mars</b>"]
+    _fill(form, change="Ikke isfiske før vi vet at isen holder")
+    form.save_button.click()
+    assert "Fra testen av konseptet «Isfiske &lt;b&gt;i mars&lt;/b&gt;» (Lagt bort)" in page._list.value
+
+
+def test_a_lesson_whose_concept_is_gone_says_so_and_keeps_it_when_edited(store, cluster):
+    who = cluster["who"]
+    concept = store.start_concept(who["gard"], ConceptBody(title="Gardsmat i november"))
+    stored = store.add_lesson(who["fjell"], Lesson(assumed="A", saw="B", change="C", source_kind="concept",
+                                                   source_id=concept.id))
+    with store.engine.begin() as c:  # a lesson keeps only the concept's id
+        c.execute(delete(s.concept_revisions).where(s.concept_revisions.c.concept_id == concept.id))
+        c.execute(delete(s.concepts).where(s.concepts.c.id == concept.id))
+    for lang, said in (("en", "From the test of a concept that was erased or is no longer there"),
+                       ("nb", "Fra testen av et konsept som er slettet eller ikke finnes lenger"),
+                       ("sv", "Från testet av ett koncept som har raderats eller inte finns längre")):
+        page = LessonsPage(LessonsService(store, who["fjell"]), lang)
+        assert said in page._list.value and f"{concept.id}" not in page._list.value.split("klynge-lesson-source")[1]
+    page.edit_button.click()
+    assert page.form.concept.options == (("Inget koncept", 0), ("Ett koncept som har raderats eller inte finns längre",
+                                                                 concept.id))
+    page.form.change.value = "C, said better"
+    page.form.save_button.click()  # the concept is no longer the cluster's: said, not saved
+    assert "Det konceptet finns inte (längre)" in page.form.status.value
+    page.form.concept.value = 0
+    page.form.source_kind.value = "none"
+    page.form.save_button.click()
+    assert store.lesson(who["fjell"], stored.id).lesson.source_kind == "none"
 
 
 def test_an_edit_overtaken_by_another_save_is_said_not_written_over(store, cluster, add_colleague):

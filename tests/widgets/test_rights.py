@@ -10,6 +10,7 @@ import pytest
 from klynge.errors import AccessDenied
 from klynge.i18n import LANGUAGES, t
 from klynge.model import Note, Person
+from klynge.model.concept import ConceptBody
 from klynge.settings import load_settings
 from klynge.widgets.export_service import ExportService
 from klynge.widgets.exports_page import ExportsPage
@@ -51,6 +52,21 @@ def test_a_participant_sees_and_downloads_everything_stored_about_them(store, cl
     assert [e.action for e in store.audit_log(system)] == ["export_person"]
     page.lang = "nb"
     assert t("rights.mine.title", "nb") in section._head.value
+
+
+def test_my_data_counts_the_concept_revisions_i_saved_as_the_download_holds_them(store, cluster):
+    fjell, gard = cluster["who"]["fjell"], cluster["who"]["gard"]
+    concept = store.start_concept(fjell, ConceptBody(title="Vinterens mattur"))
+    store.save_concept(fjell, concept.id, ConceptBody(title="Vinterens mattur", customer="Par fra Trondheim"), 1)
+    store.start_concept(gard, ConceptBody(title="Gardsmat i november"))  # someone else's: not counted
+    section = MyDataSection(RightsService(store, fjell))
+    _person, counts = RightsService(store, fjell).my_summary()
+    assert counts["concept_revisions"] == 2
+    assert len(json.loads(section.download().data)["concept_revisions"]) == 2
+    for lang in LANGUAGES:
+        section.lang = lang
+        assert f"<dt>{t('rights.part.concept_revisions', lang)}</dt><dd>2</dd>" in section._summary.value
+    assert RightsService(store, gard).my_summary()[1]["concept_revisions"] == 1
 
 
 def test_nobody_reads_another_persons_record_not_even_a_facilitator(store, cluster):

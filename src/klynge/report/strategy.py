@@ -115,8 +115,11 @@ def _source(lesson: Mapping, lang: str) -> str:
     kind, by = lesson.get("source_kind"), lesson.get("organisation") or t("report.lessons.cluster", lang)
     if kind == "round":
         where = t("report.lessons.from_round", lang, question=lesson.get("source") or f"#{lesson.get('source_id')}")
-    elif kind == "concept":
-        where = t("report.lessons.from_concept", lang, id=lesson.get("source_id"))
+    elif kind == "concept" and lesson.get("source"):  # the concept's title and stage as they are now
+        where = t("report.lessons.from_concept", lang, title=lesson["source"],
+                  stage=t(f"concept.stage.{lesson.get('source_stage')}", lang))
+    elif kind == "concept":  # erased, or no longer in the cluster: said so, never as a bare number
+        where = t("report.lessons.from_concept_gone", lang)
     else:
         where = t("report.lessons.from_none", lang)
     return t("report.lessons.source_line", lang, source=where, by=by, on=(lesson.get("created_at") or "")[:10])

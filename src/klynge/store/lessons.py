@@ -4,9 +4,11 @@ A participant writes lessons for their own organisation (its author) and edits o
 facilitator writes and edits any lesson of the cluster and links lessons to the findings and
 options they changed (:mod:`klynge.store.access`: ``read_lessons``, ``write_lessons``,
 ``link_lessons``). A lesson from a workshop round must name a closed round of the same cluster;
-a lesson from a concept's test names the concept by its id. An edit names the version it started
-from and keeps the earlier one in ``row_history`` (entity ``lesson``): a stale edit is a
-:class:`~klynge.errors.Conflict`, never an overwrite. Every write is one transaction.
+a lesson from a concept's test names a concept of the same cluster by its id, and is read back
+with the concept's title and stage as they are now (none when the concept is no longer there).
+An edit names the version it started from and keeps the earlier one in ``row_history`` (entity
+``lesson``): a stale edit is a :class:`~klynge.errors.Conflict`, never an overwrite. Every write
+is one transaction.
 
 Links name a finding and an option by their stable string ids, without a foreign key (as
 decisions do): findings are remade by every batch run, and a link to one that is gone is kept.
@@ -43,7 +45,8 @@ class StoredLesson:
     """A lesson as stored: its id, the version an edit must name, its author and what it changed.
 
     ``links`` are references (``"finding"`` or ``"finding#option"``); ``source`` says where it
-    came from in words the store knows (a round's question; empty for a concept or none).
+    came from in words the store knows: a round's question, or a concept's title with its stage now
+    in ``source_stage`` (both empty when that concept is no longer in the cluster, and for none).
     """
 
     id: int
@@ -56,6 +59,7 @@ class StoredLesson:
     saved_at: datetime
     links: tuple[str, ...] = ()
     source: str = ""
+    source_stage: str = ""
     can_edit: bool = False
 
 
@@ -174,11 +178,12 @@ class LessonsMixin:
         """Every lesson of the cluster linked to a finding or an option, as plain data for the report, oldest first.
 
         Each holds ``id``, ``assumed``, ``saw``, ``change``, ``themes``, ``goals``, ``months``,
-        ``source_kind``, ``source_id``, ``source`` (a round's question), ``organisation``,
-        ``created_at`` and ``links`` (references).
+        ``source_kind``, ``source_id``, ``source`` (a round's question or a concept's title, empty when the
+        concept is gone), ``source_stage`` (the concept's stage), ``organisation``, ``created_at`` and ``links``
+        (references).
         """
-        return [{"id": x.id, **x.lesson.model_dump(mode="json"), "source": x.source, "organisation": x.organisation,
-                 "created_at": x.created_at.isoformat(), "links": list(x.links)}
+        return [{"id": x.id, **x.lesson.model_dump(mode="json"), "source": x.source, "source_stage": x.source_stage,
+                 "organisation": x.organisation, "created_at": x.created_at.isoformat(), "links": list(x.links)}
                 for x in reversed(self.lessons(who)) if x.links]
 
     # -- helpers --------------------------------------------------------------------------
@@ -223,12 +228,18 @@ class LessonsMixin:
         if row["organisation_id"] is not None:
             organisation = c.execute(select(s.organisations.c.name)
                                      .where(s.organisations.c.id == row["organisation_id"])).scalar() or ""
-        source = ""
+        source, stage = "", ""
         if row["source_kind"] == "round":
             source = c.execute(select(s.workshop_rounds.c.question)
                                .where(s.workshop_rounds.c.id == row["source_id"])).scalar() or ""
+        elif row["source_kind"] == "concept":  # only a concept of the lesson's own cluster is named
+            found = c.execute(select(s.concepts.c.title, s.concepts.c.stage).where(
+                s.concepts.c.id == row["source_id"], s.concepts.c.cluster_id == row["cluster_id"])).first()
+            if found is not None and found.title:
+                source, stage = found.title, found.stage
         can_edit = decide(who, "write_lessons", organisation_id=row["organisation_id"], cluster_id=row["cluster_id"])
         return StoredLesson(id=row["id"], lesson=Lesson.model_validate(row["body"]), version=row["version"],
                             organisation_id=row["organisation_id"], organisation=organisation,
                             author=self._name(c, row["updated_by"]), created_at=aware(row["created_at"]),
-                            saved_at=aware(row["updated_at"]), links=links, source=source, can_edit=can_edit)
+                            saved_at=aware(row["updated_at"]), links=links, source=source, source_stage=stage,
+                            can_edit=can_edit)

@@ -3,9 +3,11 @@
 :class:`LessonForm` asks what we assumed, what we saw and what we change, the themes (short
 tags, separated by commas), the SDG goals and the months (toggle buttons: real buttons, reachable
 by keyboard, that wrap on a phone), and where the lesson comes from: a closed workshop round, a
-concept's test (its id) or neither. A form made for one round (``source``) asks nothing about
-the source. Saving an edit names the version it started from: a save someone else's overtook is
-said, never written over.
+concept's test or neither. The concept is chosen from the cluster's concepts by name and stage
+(:meth:`~klynge.widgets.lessons_service.LessonsService.concepts`: tested and launched first, dropped
+last), after a first choice of none, so that no concept is named by accident. A form made for one
+round (``source``) asks nothing about the source. Saving an edit names the version it started
+from: a save someone else's overtook is said, never written over.
 
 :class:`RoundLessons` sits under a closed round's board on the facilitator's Workshops page
 (:func:`round_lessons` makes it): the lessons the round gave so far and the form to add one.
@@ -56,6 +58,7 @@ STYLE = """
 .klynge-lessons .klynge-lesson-form .widget-inline-hbox{flex-direction:column;align-items:stretch}
 .klynge-lessons .klynge-lesson-form .widget-label{text-align:left!important;font-weight:600;width:auto!important}
 .klynge-lessons .klynge-lesson-form textarea,.klynge-lessons .klynge-lesson-form input{box-sizing:border-box}
+.klynge-lessons .klynge-lesson-form ::placeholder{color:#8b9593;opacity:1}
 .klynge-lessons .klynge-lesson-form .widget-dropdown select{flex:0 0 auto;height:36px}
 .klynge-lessons .klynge-lesson-form .widget-dropdown,.klynge-lessons .klynge-lesson-form .widget-text{max-width:40rem}
 .klynge-lesson-toggles.widget-box{display:flex!important;flex-wrap:wrap;gap:6px;width:100%;max-width:40rem}
@@ -103,9 +106,9 @@ class LessonForm(w.VBox):
         for box in (goals_box, months_box):
             box.add_class("klynge-lesson-toggles")
         self.source_kind = w.Dropdown(options=[(k, k) for k in SOURCE_KINDS], value="none")
-        self.source_kind.observe(lambda _c: self._show_source(), "value")
+        self.source_kind.observe(lambda c: self._source_chosen(c["new"]), "value")
         self.round = w.Dropdown(options=[])
-        self.concept = w.BoundedIntText(value=0, min=0, max=10**9)
+        self.concept = w.Dropdown(options=[])  # (name · stage, id), after ("none", 0): filled when asked for
         self.save_button = w.Button(button_style="primary")
         self.save_button.on_click(lambda _b: self.save())
         self.new_button = w.Button()
@@ -169,8 +172,9 @@ class LessonForm(w.VBox):
         tick(self.months, lesson.months)
         if not self.source:
             self._fill_rounds(lesson.source_id if lesson.source_kind == "round" else None)
+            if lesson.source_kind == "concept":
+                self._fill_concepts(lesson.source_id)
             self.source_kind.value = lesson.source_kind
-            self.concept.value = lesson.source_id if lesson.source_kind == "concept" else 0
         self.status.value = ""
         self._label()
 
@@ -199,16 +203,41 @@ class LessonForm(w.VBox):
         self.round.options = rounds
         self.round.value = current if current in {rid for _q, rid in rounds} else (rounds[0][1] if rounds else None)
 
+    def _fill_concepts(self, keep: int | None = None) -> None:
+        """List the cluster's concepts afresh, in the form's language; the one chosen (or ``keep``) stays chosen,
+        also when it is no longer there (it is then said to be gone, never shown as a number)."""
+        lang = self.lang
+        keep = (self.concept.value or 0) if keep is None else keep
+        try:
+            concepts = self.service.concepts(lang)
+        except Exception:  # the form still works without the list; the reason is in the log
+            log.exception("the concepts could not be read")
+            concepts = []
+        options = [(t("lesson.concept_none", lang), 0), *concepts]
+        if keep and keep not in {cid for _label, cid in concepts}:
+            options.append((t("lesson.concept_gone", lang), keep))
+        self.concept.options = options
+        self.concept.value = keep
+
+    def _source_chosen(self, kind: str) -> None:
+        if kind == "concept":  # read again: a concept may have been started or moved on since
+            self._fill_concepts()
+        self._show_source()
+
     def _show_source(self) -> None:
         kind = self.source_kind.value
         if kind == "round" and not self.round.options:
             self._fill_rounds()
+        if kind == "concept" and not self.concept.options:
+            self._fill_concepts()
         self.round.layout.display = None if kind == "round" else "none"
         self.concept.layout.display = None if kind == "concept" else "none"
 
     @observe("lang")
     def _relabel(self, _change) -> None:
         if hasattr(self, "source_kind"):
+            if self.concept.options:  # the stages are named in the new language
+                self._fill_concepts()
             self._label()
 
     def _label(self) -> None:

@@ -22,11 +22,15 @@ from ..store.access import decide
 from ..validation import validate
 from .decisions_service import FindingChoice
 
-__all__ = ["LessonsService", "error_text", "split_themes"]
+__all__ = ["CONCEPT_ORDER", "LessonsService", "error_text", "split_themes"]
 
 log = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"[,;\n]")
+#: The order the concept chooser lists a cluster's concepts in: tested and launched first (a test is where a
+#: lesson comes from), then those still on their way, furthest first; dropped ones last, not hidden: a concept
+#: dropped after its test is often the one with most to teach.
+CONCEPT_ORDER = ("tested", "launched", "prototype", "concept", "idea", "dropped")
 
 
 def split_themes(text: str) -> list[str]:
@@ -87,6 +91,17 @@ class LessonsService:
     def rounds(self) -> list[tuple[str, int]]:
         """The closed workshop rounds a lesson can come from, as (question, id), newest first."""
         return [(r.question, r.id) for r in self.store.workshop_rounds(self.who, state="closed")]
+
+    def concepts(self, lang: str) -> list[tuple[str, int]]:
+        """The cluster's concepts a lesson can come from, as (name and stage in ``lang``, id), in
+        :data:`CONCEPT_ORDER` and by name within a stage; two of the same name and stage are told apart by
+        their owner organisation."""
+        found = sorted(self.store.concepts(self.who),
+                       key=lambda c: (CONCEPT_ORDER.index(c.stage), c.title.casefold(), c.id))
+        labels = [t("lesson.concept_option", lang, title=c.title, stage=t(f"concept.stage.{c.stage}", lang))
+                  for c in found]
+        twice = {label for label in labels if labels.count(label) > 1}
+        return [(f"{label} · {c.owner}" if label in twice else label, c.id) for label, c in zip(labels, found)]
 
     def round_question(self, round_id: int) -> str:
         return next((q for q, rid in self.rounds() if rid == round_id), f"#{round_id}")

@@ -20,8 +20,8 @@ from .export_service import ExportFile
 __all__ = ["RECORD_PARTS", "RightsService"]
 
 #: The parts of a person's record the summary counts, in the order it lists them.
-RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "invitations_received", "invitations_sent",
-                "join_requests", "events", "hours")
+RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "concept_revisions", "invitations_received",
+                "invitations_sent", "join_requests", "events", "hours")
 
 
 @dataclass(frozen=True)
