@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from decimal import Decimal
 
 import numpy as np
@@ -413,7 +412,7 @@ class _Counting(Estimate):
         return super().matrix(origins, destinations)
 
 
-def test_a_package_of_40_parts_checks_fast_with_one_matrix_call():
+def test_a_package_of_40_parts_is_checked_with_one_matrix_call():
     codes = [m.code for m in reference.municipalities()]
     offers = {i: _offer(i, 1 + i % 5, ("activity", "meal", "accommodation", "culture", "transport")[i % 5],
                         codes[i % len(codes)], "100") for i in range(1, 41)}
@@ -421,12 +420,9 @@ def test_a_package_of_40_parts_checks_fast_with_one_matrix_call():
     source = _Counting()
     check_package(package, offers, ORGS, NOK, travel=source)  # warm the reference caches
     _Counting.calls = 0
-    started = time.perf_counter()
     check = check_package(package, offers, ORGS, NOK, travel=source)
-    elapsed = time.perf_counter() - started
     assert _Counting.calls == 1
     assert len(check.legs) == 39 and check.arrival is not None
-    assert elapsed < 1.0, f"checking 40 parts took {elapsed:.2f} s"
 
 
 def test_every_message_fills_in_every_language():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from decimal import Decimal
 
 import numpy as np
@@ -306,14 +305,13 @@ def test_bad_questions_are_refused():
 
 # ---------------------------------------------------------------- a thousand offers
 
-def test_a_thousand_offers_within_the_time_limit():
+def test_a_thousand_offers_under_a_time_limit_give_five_checked_suggestions():
+    """The limit cuts the search short (no exhaustive search); the wall time is measured in
+    bench/optimiser_bench.py, not asserted here."""
     offers, orgs = synthetic_offers(1000, seed=11)
     settings = PackageSettings(rates={"SEK": Decimal("0.97")}, price_max=Decimal(5000))
     travel = P_estimate()
-    began = time.monotonic()
     found = P.suggest(offers, orgs, settings, count=5, time_limit=10, travel=travel)
-    took = time.monotonic() - began
-    assert took < 10 + 1.5, f"{took:.1f} s"  # CBC's start and the answer's reading over the limit
     assert len(found) == 5
     check(found, offers, orgs, settings, travel)
     assert all(s.optimal or (s.gap is not None and math.isfinite(s.gap)) for s in found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import networkx as nx
@@ -36,12 +35,10 @@ def test_the_pictures_render(n):
     people, orgs = _cluster(n) if n else ([], [])
     f = funnel(people, orgs)
     tree = referral_tree(people, orgs)
-    start = time.perf_counter()
     for lang in ("nb", "en"):
         assert funnel_png(f.stages, lang).startswith(PNG)
         assert tree_png(tree, lang).startswith(PNG)
     assert "<svg" in funnel_svg(f.stages, "sv") and "<svg" in tree_svg(tree, "sv")
-    assert time.perf_counter() - start < 20
 
 
 def test_the_svg_names_the_stages_and_the_root_in_the_language_asked_for():
