@@ -59,7 +59,8 @@ log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=10)
 
 NO_SERVER = "no mail server is set (KLYNGE_SMTP_URL): copy the sign-in link and send it yourself"
-KEPT = "the invitation is kept as not sent and is tried again by `klynge invite remind` or Resend"
+KEPT = ("the invitation is kept as not sent and is tried again by the next reminder pass (`klynge serve` or "
+        "`klynge invite remind`) or Resend")
 
 # Failures of the mail server itself, not of one address (by :attr:`MailError.category`): a run of
 # reminders stops at the first, since every other mail would fail the same way; the rest stay due.
