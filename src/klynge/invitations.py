@@ -49,7 +49,7 @@ from .settings import Settings
 from .store import Identity, Store, StoredInvitation
 from .store.records import now
 
-__all__ = ["CLAIM", "SERVER_DOWN", "Outcome", "follow_up", "invite", "invite_members", "load_demo_invitations",
+__all__ = ["CLAIM", "Outcome", "SERVER_DOWN", "follow_up", "invite", "invite_members", "load_demo_invitations",
            "reminder_days", "resend", "send_reminders", "taken_message"]
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,8 @@ def invite_members(settings: Settings, store: Store, who: Identity, person_ids, 
 
     Each gets an invitation from the cluster's team in ``lang`` (the settings' language by default), so
     their mail is recorded, reminded and followed up like any other. A run stops at the first failure
-    of the mail server itself; the invitations made stay queued for ``klynge invite remind``.
+    of the mail server itself; the invitations made stay queued, and the reminder passes (``klynge serve``,
+    ``klynge invite remind``) send them once their hold (:data:`CLAIM`) has run out.
     """
     held = now() + CLAIM
     made = [store.invite_member(who, pid, lang=lang or settings.lang, held_until=held) for pid in person_ids]
