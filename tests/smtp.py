@@ -120,11 +120,15 @@ def server_context(certificate) -> ssl.SSLContext:
 
 @pytest.fixture
 def smtp_server():
-    """Start aiosmtpd with the given options; yields a function returning (inbox, port). Stops them all after."""
+    """Start aiosmtpd with the given options; yields a function returning (inbox, port). Stops them all after.
+
+    ``inbox`` is the handler (a new :class:`Inbox` by default), ``port`` the port to listen on (a free one
+    by default: a test that brings a server back gives the port it had).
+    """
     started = []
 
-    def start(**options):
-        inbox, port = Inbox(), free_port()
+    def start(*, inbox: Inbox | None = None, port: int | None = None, **options):
+        inbox, port = inbox or Inbox(), port or free_port()
         controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
         controller.start()
         started.append(controller)

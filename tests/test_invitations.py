@@ -389,6 +389,26 @@ def test_members_from_a_file_are_invited_and_sent(tmp_path, store, cluster, serv
                                                                  cluster["orgs"]["fjell"])]
 
 
+
+def test_members_left_unsent_by_a_mail_server_that_is_down_go_out_with_the_pass_after_their_hold(
+        tmp_path, store, cluster, server, monkeypatch, capsys):
+    _cli_env(monkeypatch, tmp_path, free_port())  # nothing answers there
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("Organisation,Organisation number,Country,Municipality,Name,Email\n"
+                     "Fjellguidene,974760673,NO,5021,Karin Lund,karin@example.se\n"
+                     "Fjellguidene,974760673,NO,5021,Nils Berg,nils@example.no\n", encoding="utf-8")
+    assert run(["members", str(sheet), "--invite", "--send", "--lang", "en"]) == 1
+    assert "1 invitations are queued, not sent; from 10 minutes on" in capsys.readouterr().err
+    fac = cluster["who"]["facilitator"]
+    [failed, queued] = store.invitations(fac)
+    assert (failed.delivery, queued.delivery) == ("failed", "queued")
+    up = _settings(tmp_path, f"smtp://{USER}@127.0.0.1:{server[1]}")
+    assert [o.invitation.id for o in service.send_reminders(up, store, fac)] == [failed.id]  # the other is held
+    later = queued.next_reminder_at
+    assert [o.invitation.id for o in service.send_reminders(up, store, fac, later)] == [queued.id]
+    assert sorted(m["To"].addresses[0].addr_spec for m in server[0].messages) == ["karin@example.se",
+                                                                                   "nils@example.no"]
+
 # -- the demo ---------------------------------------------------------------------------------------------------
 
 

@@ -108,3 +108,21 @@ def test_the_mail_server_settings_are_read_and_the_secret_ones_masked(tmp_path):
     assert "KLYNGE_SMTP_URL" in settings_help() and "KLYNGE_SMTP_PASSWORD" in settings_help()
     # an app kernel gets the settings it sends mail with (in its environment, not in a notebook)
     assert settings_from_json(settings.to_json()).smtp_password == "pw-Kq81x"
+
+
+def test_the_reminder_passes_are_every_hour_by_default_and_any_minutes_or_off(tmp_path):
+    home = {"KLYNGE_HOME": str(tmp_path)}
+    assert load_settings(home).remind_every == 60
+    assert load_settings({**home, "KLYNGE_REMIND_EVERY": ""}).remind_every == 60  # empty is unset
+    assert load_settings({**home, "KLYNGE_REMIND_EVERY": "0"}).remind_every == 0
+    every = load_settings({**home, "KLYNGE_REMIND_EVERY": "0.05"})  # three seconds, for a test
+    assert every.remind_every == 0.05 and settings_from_json(every.to_json()) == every
+    assert "KLYNGE_REMIND_EVERY" in settings_help()
+
+
+@pytest.mark.parametrize("value", ["-5", "hourly", "nan", "inf"])
+def test_a_reminder_interval_that_is_no_number_of_minutes_is_named(tmp_path, value):
+    with pytest.raises(SettingsError, match="KLYNGE_REMIND_EVERY must be a number of minutes, 0 or more"):
+        load_settings({"KLYNGE_HOME": str(tmp_path), "KLYNGE_REMIND_EVERY": value})
+    with pytest.raises(SettingsError, match="KLYNGE_REMIND_EVERY"):
+        settings_from_json(f'{{"remind_every": "{value}"}}')

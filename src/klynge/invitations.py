@@ -8,9 +8,15 @@ so only the latest link signs in. What happened is recorded on the invitation (s
   (:func:`klynge.mail.next_reminder`, at most :data:`klynge.mail.MAX_REMINDERS`, none after the
   invitee signed in);
 - ``failed``: the server could not be reached, refused the login, timed out ...; the invitation is
-  kept, and :func:`resend` or the next :func:`send_reminders` run tries again;
+  kept, and :func:`resend` or the next :func:`send_reminders` pass tries again;
 - ``bounced``: the server refused the address;
 - ``link``: no mail server is set (``KLYNGE_SMTP_URL``): the link is returned to be copied.
+
+Reminder passes may run at once (two ``klynge serve`` on one database, or a server and the cron job's
+``klynge invite remind``): each invitation is claimed before its mail goes out
+(:meth:`~klynge.store.invitations.InvitationsMixin.claim_reminder`, for :data:`CLAIM`), so only one
+pass sends it. A new invitation is held for its maker for as long, so no pass mails it while its maker
+sends it or shows its link.
 
 A failure is returned as an :class:`Outcome` with the error in plain words and the link to copy,
 never raised: the invitation exists either way. No password reaches a log, an outcome or the
@@ -43,19 +49,22 @@ from .settings import Settings
 from .store import Identity, Store, StoredInvitation
 from .store.records import now
 
-__all__ = ["Outcome", "follow_up", "invite", "invite_members", "load_demo_invitations",
+__all__ = ["CLAIM", "Outcome", "SERVER_DOWN", "follow_up", "invite", "invite_members", "load_demo_invitations",
            "reminder_days", "resend", "send_reminders", "taken_message"]
 
 log = logging.getLogger(__name__)
 
-#: Days before a reminder when the cluster has set none.
+#: How long a sender holds an invitation it claimed (or made) before another pass may take it: far longer
+#: than one mail takes, so that it runs out only for a sender that stopped mid-send.
+CLAIM = timedelta(minutes=10)
 
 NO_SERVER = "no mail server is set (KLYNGE_SMTP_URL): copy the sign-in link and send it yourself"
-KEPT = "the invitation is kept as not sent and is tried again by `klynge invite remind` or Resend"
+KEPT = ("the invitation is kept as not sent and is tried again by the next reminder pass (`klynge serve` or "
+        "`klynge invite remind`) or Resend")
 
 # Failures of the mail server itself, not of one address (by :attr:`MailError.category`): a run of
 # reminders stops at the first, since every other mail would fail the same way; the rest stay due.
-_SERVER_DOWN = {"settings", "login_rejected", "connection_refused", "timed_out", "tls_failed"}
+SERVER_DOWN = {"settings", "login_rejected", "connection_refused", "timed_out", "tls_failed"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ def invite(settings: Settings, store: Store, who: Identity, request: InvitationR
         The caller may not invite, or not for that organisation.
     """
     cluster_id = store.cluster(who).id if who.is_system and who.cluster_id is None else None
-    made = store.create_invitation(who, request, cluster_id=cluster_id)
+    made = store.create_invitation(who, request, cluster_id=cluster_id, held_until=now() + CLAIM)
     if not send:
         key = store.invitation_key(who, made.id, settings.server_secret(), settings.key_days)
         recorded = store.record_delivery(who, made.id, delivery="link", key_id=key.partition(".")[0])
@@ -119,13 +128,15 @@ def invite_members(settings: Settings, store: Store, who: Identity, person_ids, 
 
     Each gets an invitation from the cluster's team in ``lang`` (the settings' language by default), so
     their mail is recorded, reminded and followed up like any other. A run stops at the first failure
-    of the mail server itself; the invitations made stay queued for ``klynge invite remind``.
+    of the mail server itself; the invitations made stay queued, and the reminder passes (``klynge serve``,
+    ``klynge invite remind``) send them once their hold (:data:`CLAIM`) has run out.
     """
-    made = [store.invite_member(who, pid, lang=lang or settings.lang) for pid in person_ids]
+    held = now() + CLAIM
+    made = [store.invite_member(who, pid, lang=lang or settings.lang, held_until=held) for pid in person_ids]
     outcomes = []
     for found in made:
         outcomes.append(_send(settings, store, who, found, number=0))
-        if outcomes[-1].category in _SERVER_DOWN:
+        if outcomes[-1].category in SERVER_DOWN:
             break
     return outcomes
 
@@ -145,8 +156,10 @@ def resend(settings: Settings, store: Store, who: Identity, invitation_id: int) 
 def send_reminders(settings: Settings, store: Store, who: Identity, moment: datetime | None = None) -> list[Outcome]:
     """Send the reminders due at ``moment`` (now by default) and try again the mails that failed.
 
-    For the command line's cron job (as the system identity: every cluster) or a facilitator. A run
-    stops at the first failure of the mail server itself (login, connection, TLS): the rest stay due.
+    For ``klynge serve``'s reminder passes and the command line's cron job (as the system identity: every
+    cluster) or a facilitator. Each invitation is claimed before its mail goes out, so passes that run at
+    once never send one twice. A run stops at the first failure of the mail server itself (login,
+    connection, TLS): the rest stay due.
 
     Raises
     ------
@@ -160,9 +173,12 @@ def send_reminders(settings: Settings, store: Store, who: Identity, moment: date
     for found in store.due_reminders(who, moment):
         if found.sent_at is not None and len(found.reminders) >= mail.MAX_REMINDERS:
             continue  # both reminders went out; the last one's retry is not a third
+        found = store.claim_reminder(who, found.id, moment, moment + CLAIM)
+        if found is None:
+            continue  # another pass sends it, or it was accepted or erased meanwhile
         outcome = _send(settings, store, who, found, number=_next_number(found), moment=moment)
         outcomes.append(outcome)
-        if outcome.category in _SERVER_DOWN:
+        if outcome.category in SERVER_DOWN:
             break
     return outcomes
 
@@ -252,8 +268,9 @@ def _send(settings: Settings, store: Store, who: Identity, found: StoredInvitati
                                          at=moment)
         return Outcome(recorded, link, str(error), error.category)
     except MailError as error:
+        # due again at once: the next pass (or Resend) tries it again
         recorded = store.record_delivery(who, found.id, delivery="failed", error=str(error), key_id=key_id,
-                                         at=moment, next_reminder_at=found.next_reminder_at)
+                                         at=moment)
         return Outcome(recorded, link, f"{error}; {KEPT}", error.category)
     reminders = (*found.reminders, moment) if number else ()
     due = mail.next_reminder(found.sent_at or moment, reminder_days(store, who), reminders)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -98,6 +99,11 @@ class Settings:
         "KLYNGE_SMTP_PASSWORD", None, "password of the mail server's user (never put it in KLYNGE_SMTP_URL)",
         secret=True,
     )
+    remind_every: float = _option(
+        "KLYNGE_REMIND_EVERY", 60.0,
+        "minutes between the reminder passes of klynge serve (the invitations' reminders due, and failed mails "
+        "again; only with KLYNGE_SMTP_URL); 0 turns them off",
+    )
 
     def __repr__(self) -> str:
         shown = (f"{f.name}={MASK if f.metadata['secret'] and getattr(self, f.name) else getattr(self, f.name)!r}"
@@ -170,6 +176,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
                 raw = int(raw)
             except ValueError:
                 raise SettingsError(f"{f.metadata['env']} must be a whole number, got {raw!r}") from None
+        elif f.type == "float":
+            raw = _minutes(f.metadata["env"], raw)
         elif f.type == "bool" and not isinstance(raw, bool):
             if str(raw).strip().lower() not in _BOOLS:
                 raise SettingsError(f"{f.metadata['env']} must be 1 or 0 (yes or no), got {raw!r}")
@@ -184,6 +192,17 @@ def load_settings(environ: Mapping[str, str] | None = None, *, cwd: str | Path |
     return Settings(**values)
 
 
+def _minutes(env: str, raw) -> float:
+    """A number of minutes, 0 or more (fractions allowed: 0.05 is three seconds)."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(raw, bool) or not math.isfinite(value) or value < 0:
+        raise SettingsError(f"{env} must be a number of minutes, 0 or more (0 turns it off), got {raw!r}")
+    return value
+
+
 def settings_from_json(text: str) -> Settings:
     """The settings :meth:`Settings.to_json` wrote, checked as :func:`load_settings` checks them.
 
@@ -196,7 +215,7 @@ def settings_from_json(text: str) -> Settings:
         values = json.loads(text)
     except ValueError:
         values = None
-    if not isinstance(values, dict) or not all(v is None or isinstance(v, (str, int)) for v in values.values()):
+    if not isinstance(values, dict) or not all(v is None or isinstance(v, (str, int, float)) for v in values.values()):
         raise SettingsError(f"{SETTINGS_ENV} must hold the settings as a JSON object of plain values")
     unknown = sorted(set(values) - {f.name for f in fields(Settings)})
     if unknown:

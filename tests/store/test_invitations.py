@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from klynge import invitations as service
 from klynge.errors import AccessDenied, AlreadyRegistered, KeyRejected, NotFound, ValidationError
 from klynge.model import InvitationRequest, Organisation
+from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 from klynge.store import schema as s
 from klynge.validation import validate
 
 from ..conftest import SECRET
+from ..smtp import Inbox
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -126,6 +130,82 @@ def test_deliveries_reminders_and_the_key_of_the_latest_link(store, cluster, sys
     assert again.reminders == (T0 + timedelta(days=8),) and again.sent_at == T0 + timedelta(hours=1)
     with pytest.raises(ValueError):
         store.record_delivery(fjell, made.id, delivery="lost")
+
+
+def test_a_claimed_invitation_is_one_senders_until_its_claim_runs_out(store, cluster, system):
+    fac = cluster["who"]["facilitator"]
+    made = store.create_invitation(fac, _request())
+    store.record_delivery(fac, made.id, delivery="sent", next_reminder_at=T0 + timedelta(days=7), at=T0)
+    due, until = T0 + timedelta(days=8), T0 + timedelta(days=8, minutes=10)
+    assert store.claim_reminder(system, made.id, T0 + timedelta(days=6), until) is None  # not due yet
+    claimed = store.claim_reminder(system, made.id, due, until)
+    assert claimed.id == made.id and claimed.next_reminder_at == T0 + timedelta(days=7)  # as it was
+    assert store.claim_reminder(fac, made.id, due, until) is None  # the second sender gets nothing
+    assert store.due_reminders(system, due) == []
+    # a sender that stopped mid-send leaves it claimed: it is due again once the claim runs out
+    assert [i.id for i in store.due_reminders(system, until)] == [made.id]
+    assert store.claim_reminder(system, made.id, until, until + timedelta(minutes=10)).id == made.id
+    with pytest.raises(AccessDenied):
+        store.claim_reminder(cluster["who"]["gard"], made.id, until + timedelta(hours=1), until + timedelta(hours=2))
+
+
+def test_a_new_invitation_held_for_its_maker_is_not_due_until_the_hold_ends(store, cluster, system):
+    fac = cluster["who"]["facilitator"]
+    held = store.create_invitation(fac, _request(), held_until=T0 + timedelta(minutes=10))
+    free = store.create_invitation(fac, _request(name="Per", email="per@example.no"))
+    assert (held.delivery, held.next_reminder_at) == ("queued", T0 + timedelta(minutes=10))
+    assert [i.id for i in store.due_reminders(system, T0)] == [free.id]
+    assert [i.id for i in store.due_reminders(system, T0 + timedelta(minutes=10))] == [held.id, free.id]
+    accepted = store.create_invitation(fac, _request(name="Siv", email="siv@example.no"))
+    _sign_in(store, system, accepted.person_id)
+    assert store.claim_reminder(system, accepted.id, T0, T0 + timedelta(minutes=10)) is None
+
+
+class _SlowInbox(Inbox):
+    """An inbox that takes a while over each mail, so that racing passes overlap while they send."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_reminder_passes_racing_send_each_reminder_once(db_url, store, cluster, system, smtp_server, tmp_path):
+    inbox, port = smtp_server(inbox=_SlowInbox())
+    settings = load_settings({"KLYNGE_HOME": str(tmp_path / "home"), "KLYNGE_DB": db_url,
+                              "KLYNGE_SMTP_URL": f"smtp://127.0.0.1:{port}?from=post@klynge.example"})
+    fac = cluster["who"]["facilitator"]
+    addresses = [f"gjest{n}@example.no" for n in range(6)]
+    for n, address in enumerate(addresses):
+        made = store.create_invitation(fac, _request(name=f"Gjest {n}", email=address))
+        store.record_delivery(fac, made.id, delivery="sent", next_reminder_at=T0 + timedelta(days=7), at=T0)
+    moment = T0 + timedelta(days=8)
+    # Both passes read every reminder as due before either sends one: each has to win or lose every claim.
+    barrier, results = threading.Barrier(2, timeout=60), [None, None]
+
+    def run(n: int) -> None:
+        with open_store(db_url) as own:
+            read = own.due_reminders
+
+            def due_then_wait(who, at):
+                found = read(who, at)
+                barrier.wait()
+                return found
+
+            own.due_reminders = due_then_wait
+            results[n] = service.send_reminders(settings, own, system, moment)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert all(r is not None for r in results), "a pass did not finish"
+    assert sorted(o.invitation.email for r in results for o in r) == sorted(addresses)
+    assert all(o.sent for r in results for o in r)
+    assert sorted(m["To"].addresses[0].addr_spec for m in inbox.messages) == sorted(addresses)
+    stored = store.invitations(fac)
+    assert [(len(i.reminders), i.attempts, i.delivery) for i in stored] == [(1, 2, "sent")] * 6
+    assert all(i.next_reminder_at > moment for i in stored)
 
 
 def test_the_first_sign_in_accepts_the_invitation_and_stops_reminders(store, cluster, system):

@@ -152,8 +152,11 @@ def members(args: argparse.Namespace, settings: Settings) -> int:
     if args.send:
         codes = [print_outcome(outcome) for outcome in invitations]
         if len(invitations) < len(result.people_added):
+            from ..invitations import CLAIM
+
             print(f"klynge: {len(result.people_added) - len(invitations)} invitations are queued, not sent; "
-                  f"`klynge invite remind` sends them once the mail server answers", file=sys.stderr)
+                  f"from {int(CLAIM.total_seconds() // 60)} minutes on, the reminder passes of `klynge serve` or "
+                  f"`klynge invite remind` send them once the mail server answers", file=sys.stderr)
             codes.append(1)
         return max(codes, default=0)
     for inv in invitations:

@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="invite a person: print their sign-in link (shown once) or, with --send, e-mail it; "
                             "`klynge invite remind` sends the reminders due")
     p.add_argument("action", nargs="?", choices=["remind"],
-                   help="remind: send the reminders due now and retry failed mails (for cron)")
+                   help="remind: send the reminders due now and retry failed mails (for cron, where `klynge serve`, "
+                        "which does it every KLYNGE_REMIND_EVERY minutes, does not run)")
     p.add_argument("--name", help="the person's name (required to invite)")
     p.add_argument("--email", help="the person's e-mail address (required to invite)")
     # The roles are checked (and named in the error) by the model, which is too heavy to load for --help.

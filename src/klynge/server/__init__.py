@@ -1,7 +1,8 @@
 """``klynge serve``: Voila with Klynge's template, apps, sign-in and limits.
 
 Voila serves only ``notebooks/apps``; sign-in happens in :mod:`klynge.server.signin` before any
-kernel starts; kernels learn who they serve from the session cookie
+kernel starts; with a mail server set, the server sends the invitations' reminders itself
+(:mod:`klynge.server.reminders`); kernels learn who they serve from the session cookie
 (:func:`klynge.server.session.identity_from_environ`). Klynge's own options are traitlets
 (:class:`klynge.server.configuration.KlyngeConfiguration`), made into one settings object when the
 server starts and handed from there to its handlers, its identity provider and every kernel.
@@ -272,13 +273,19 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = False, p
     url = f"http://localhost:{port}{base_path}"
     from tornado.ioloop import IOLoop
 
+    from .reminders import ReminderPasses
+
+    reminders = ReminderPasses(settings)
+
     def running() -> None:
         # Said once the loop runs, that is once the port is ours; `klynge demo --serve` finds the note.
         print(f"Klynge is running at {url} (Ctrl+C stops it)", flush=True)
         write_run_file(settings, port, url)
+        reminders.start()
 
     IOLoop.current().add_callback(running)
     try:
         app.start()
     finally:
+        reminders.stop()
         remove_run_file(settings)

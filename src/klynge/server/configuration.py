@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from traitlets import Bool, Enum, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 from traitlets.config import Config, Configurable
 
 from ..settings import LANGUAGES, Settings, load_settings, option_help
@@ -43,6 +43,7 @@ class KlyngeConfiguration(Configurable):
     trust_proxy = Bool(False, help=option_help("trust_proxy")).tag(config=True)
     smtp_url = _text("smtp_url")
     smtp_password = _text("smtp_password")
+    remind_every = Float(60.0, help=option_help("remind_every")).tag(config=True)
 
     def settings(self) -> Settings:
         """These options as Klynge's one settings object, checked as the environment's would be.

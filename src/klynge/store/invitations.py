@@ -116,6 +116,17 @@ def _stored(row) -> StoredInvitation:
         cluster_id=row["cluster_id"])
 
 
+def _due(moment: datetime):
+    """The condition of an invitation to mail at ``moment``: not accepted, and its reminder due, or its mail
+    failed or never tried; in either case not claimed by a sender until after ``moment``."""
+    i = s.invitations
+    free = or_(i.c.next_reminder_at.is_(None), i.c.next_reminder_at <= moment)
+    return and_(i.c.accepted_at.is_(None), free, or_(
+        and_(i.c.delivery == "sent", i.c.next_reminder_at.is_not(None)),
+        i.c.delivery.in_(("failed", "queued")),
+    ))
+
+
 def accept_invitation(c: Connection, person_id: int | None) -> None:
     """Mark the invitation of ``person_id`` accepted, in ``c``'s transaction; no more reminders follow."""
     if person_id is None:
@@ -129,13 +140,14 @@ class InvitationsMixin:
     """Invite people, record how their mail went, and let invitees register or join an organisation."""
 
     # -- invitations ----------------------------------------------------------------------------------------
-    def create_invitation(self, who: Identity, request: InvitationRequest, *,
-                          cluster_id: int | None = None) -> StoredInvitation:
+    def create_invitation(self, who: Identity, request: InvitationRequest, *, cluster_id: int | None = None,
+                          held_until: datetime | None = None) -> StoredInvitation:
         """Invite a person into the caller's cluster (the system identity names one with ``cluster_id``).
 
         Makes the invitee's person row: an ``invitee`` without an organisation, or for a colleague
         or board member a participant of ``request.organisation_id`` (the inviter's own organisation,
-        for a participant) with that position. The delivery starts as ``queued``.
+        for a participant) with that position. The delivery starts as ``queued``; with ``held_until`` the
+        invitation is its maker's to send until then (no reminder pass mails it meanwhile).
 
         Raises
         ------
@@ -163,7 +175,7 @@ class InvitationsMixin:
                 made = self._new_invitation(
                     c, cluster_id=cid, person_id=pid, inviter_id=who.person_id, inviter_organisation_id=inviter_org,
                     organisation_id=request.organisation_id, relation=request.relation, note=request.note,
-                    lang=request.lang)
+                    lang=request.lang, next_reminder_at=held_until)
                 self._audit(c, who, "invite", cluster_id=cid, subject_kind="person", subject_id=pid,
                             details={"relation": request.relation, "role": role,
                                      "organisation_id": request.organisation_id})
@@ -174,10 +186,11 @@ class InvitationsMixin:
                 self._check_new_address(c, request.email)
             raise
 
-    def invite_member(self, who: Identity, person_id: int, *, relation: str = "other",
-                      lang: str = "nb") -> StoredInvitation:
+    def invite_member(self, who: Identity, person_id: int, *, relation: str = "other", lang: str = "nb",
+                      held_until: datetime | None = None) -> StoredInvitation:
         """An invitation for a person already registered (a member from the facilitator's spreadsheet), so
         their sign-in link can be mailed and followed like any other; the cluster's team invites them.
+        ``held_until`` as for :meth:`create_invitation`.
 
         Raises
         ------
@@ -195,7 +208,7 @@ class InvitationsMixin:
             return self._new_invitation(
                 c, cluster_id=person["cluster_id"], person_id=person_id, inviter_id=who.person_id,
                 inviter_organisation_id=None, organisation_id=person["organisation_id"], relation=relation, note="",
-                lang=lang)
+                lang=lang, next_reminder_at=held_until)
 
     def load_invitations(self, who: Identity, cluster_id: int, rows: Sequence[Mapping]) -> list[int]:
         """Write invitations as they happened (the demo's history), in one transaction; for the system.
@@ -310,21 +323,42 @@ class InvitationsMixin:
             return self._invitation_row(c, invitation_id)
 
     def due_reminders(self, who: Identity, moment: datetime) -> list[StoredInvitation]:
-        """Invitations not accepted whose reminder is due at ``moment``, and those whose mail failed (to try
-        again), oldest first; of the caller's cluster, or of every cluster for the system identity."""
+        """Invitations not accepted whose reminder is due at ``moment``, and those whose mail failed or was
+        never tried (to try again), oldest first; of the caller's cluster, or of every cluster for the system
+        identity. One claimed by a sender (:meth:`claim_reminder`) is not due until its claim runs out."""
         cid = who.cluster_id
         require(who, "invite", organisation_id=who.organisation_id, cluster_id=cid)
         i = s.invitations
         with reading(self.engine, who) as c:
-            q = _QUERY.where(i.c.accepted_at.is_(None), _invitee.c.erased_at.is_(None), or_(
-                and_(i.c.delivery == "sent", i.c.next_reminder_at <= moment),
-                i.c.delivery.in_(("failed", "queued")),
-            )).order_by(i.c.created_at, i.c.id)
+            q = _QUERY.where(_invitee.c.erased_at.is_(None), _due(moment)).order_by(i.c.created_at, i.c.id)
             if cid is not None:
                 q = q.where(i.c.cluster_id == cid)
             if who.role == "participant":
                 q = q.where(i.c.inviter_organisation_id == who.organisation_id)
             return [_stored(r) for r in c.execute(q).mappings()]
+
+    def claim_reminder(self, who: Identity, invitation_id: int, moment: datetime,
+                       until: datetime) -> StoredInvitation | None:
+        """Claim an invitation due at ``moment`` for one sender, until ``until``; None when it is no longer due.
+
+        The claim is one transaction that locks the invitation's row and moves its ``next_reminder_at`` to
+        ``until`` only if it is still due (a conditional update): of two senders that race (two servers, or a
+        server and ``klynge invite remind``), one gets the invitation and the other None, so no mail goes out
+        twice. The sender then records the delivery (:meth:`record_delivery`), which sets the real next
+        reminder; if it never does (it stopped mid-send), the invitation is due again at ``until``.
+
+        Returns the invitation as it was before the claim (its ``next_reminder_at`` the due one).
+        """
+        i = s.invitations
+        with writing(self.engine, who) as c:
+            c.execute(select(i.c.id).where(i.c.id == invitation_id).with_for_update())
+            found = self._invitation_row(c, invitation_id)
+            self._require_invitation(who, found)
+            if not found.email:  # erased since it was found due
+                return None
+            claimed = c.execute(update(i).where(i.c.id == invitation_id, _due(moment))
+                                .values(next_reminder_at=until))
+            return found if claimed.rowcount == 1 else None
 
     # -- registration -----------------------------------------------------------------------------------------
     def register_organisation(self, who: Identity, org: Organisation, position: str = "staff") -> int:
