@@ -381,7 +381,7 @@ def test_members_from_a_file_are_invited_and_sent(tmp_path, store, cluster, serv
     out = capsys.readouterr()
     assert code == 1 and "karin@example.se" in out.out and "nils@refused.example" in out.err
     assert [m["To"].addresses[0].addr_spec for m in server[0].messages] == ["karin@example.se"]
-    assert server[0].messages[0]["Subject"] == "The Nysesong team invites you to Nysesong"
+    assert server[0].messages[0]["Subject"] == "The facilitator team invites you to Nysesong"
     assert "1 organisations added" not in out.out and "already known" in out.out
     invited = store.invitations(cluster["who"]["facilitator"])
     assert [(i.email, i.delivery, i.organisation_id) for i in invited] == [

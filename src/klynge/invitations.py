@@ -210,7 +210,7 @@ def follow_up(settings: Settings, store: Store, who: Identity, person_id: int) -
         return Outcome(found, link, server, _category(server))
     cluster = store.cluster(who, cluster_id).name
     message = mail.follow_up_message(mail.Invite(
-        email=email, name=name, link=link, inviter=t("mail.the_facilitators", lang, cluster=cluster),
+        email=email, name=name, link=link, inviter=t("mail.the_facilitators", lang),
         relation="other", cluster=cluster, lang=lang), server.sender)
     try:
         mail.send(message, server, timeout=mail.TIMEOUT)
@@ -283,7 +283,7 @@ def _send(settings: Settings, store: Store, who: Identity, found: StoredInvitati
 def _message(store: Store, who: Identity, found: StoredInvitation, link: str, number: int, sender: str):
     cluster = store.cluster(who, found.cluster_id).name
     if found.inviter_id is None:
-        inviter = t("mail.the_facilitators", found.lang, cluster=cluster)
+        inviter = t("mail.the_facilitators", found.lang)
     elif found.inviter_organisation_id is not None:
         organisation = store.organisation(who, found.inviter_organisation_id).value.name
         inviter = f"{found.inviter_name} ({organisation})"

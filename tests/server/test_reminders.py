@@ -71,7 +71,7 @@ def test_a_served_klynge_sends_a_due_reminder_without_any_command(tmp_path, smtp
     port = free_port()
     with klynge_serve(home, f"http://127.0.0.1:{port}", port, "--no-preheat", env=_env(smtp_port)):
         reminder = inbox.arrived(INVITEE, timeout=90)
-        assert reminder["Subject"] == "Reminder: The Nysesong team invites you to Nysesong"
+        assert reminder["Subject"] == "Reminder: The facilitator team invites you to Nysesong"
         log = home / "server.log"
         assert _wait_for_lines(log, r"reminders: \d+ sent")[0].endswith("reminders: 1 sent, 0 failed, 0 bounced")
         # the passes after it find nothing due: the reminder went out once
