@@ -1,12 +1,16 @@
 """Adding a lesson in the participant's "Lessons" step on a phone, by keyboard: it shows at the top of the log;
-and a facilitator names the concept a lesson comes from with the chooser, at 1 366 and 390 px, and reads its name."""
+a facilitator names the concept a lesson comes from with the chooser, at 1 366 and 390 px, and reads its name;
+and a lesson names its workshop round and the day it closed, or says the round is gone."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import delete
 
 from klynge.i18n import t
+from klynge.model import Lesson
+from klynge.store import schema as s
 
 from ..factories import concept_at
 from .conftest import assert_drawn, close, open_app, screenshot, settle
@@ -144,3 +148,47 @@ def test_a_facilitator_picks_the_concept_a_lesson_comes_from_and_sees_its_name_i
         _shots(page, "390")
     finally:
         close(ctx)
+
+
+# -- a lesson names its workshop round, or says the round is gone ---------------------------------------
+
+ASKED, GONE_ASKED = "Hva fyller november på fjellet?", "Hva gjør vi i påsken?"
+
+
+def test_a_lesson_names_its_round_and_the_day_it_closed_or_says_the_round_is_gone(served, browser):
+    with store_of(served) as store:
+        fac, kari = as_person(store, "facilitator"), as_person(store, "fjell")
+        stored = {}
+        for question, change in ((GONE_ASKED, "Påskefjellet selger seg selv"),
+                                 (ASKED, "Vi selger november med nordlys og mat")):
+            rnd = store.open_round(fac, subject_kind="finding", subject_id="low_season_gap:5021",
+                                   subject_title="Få gjester i november", question=question, minutes=30, dots=3)
+            store.close_round(fac, rnd.id)
+            stored[question] = store.add_lesson(kari, Lesson(assumed="Gjestene vil ha ski", saw="De spurte om mat",
+                                                             change=change, source_kind="round", source_id=rnd.id))
+        gone = stored[GONE_ASKED].lesson.source_id
+        with store.engine.begin() as c:  # the lesson keeps only the round's id: the round may be gone
+            c.execute(delete(s.workshop_rounds).where(s.workshop_rounds.c.id == gone))
+    named = t("lesson.from_round", "nb", question=ASKED, day=stored[ASKED].source_day)
+    for viewport, width in ((WIDE, "1366"), (PHONE, "390")):
+        ctx = browser.new_context(viewport=viewport, locale="nb-NO", device_scale_factor=1)
+        try:
+            page = open_app(ctx, served.link("gard"))
+            page.click(".klynge-nav-lessons")
+            cards = page.locator(".klynge-lesson")
+            named_card = cards.filter(has_text="Vi selger november med nordlys og mat")
+            gone_card = cards.filter(has_text="Påskefjellet selger seg selv")
+            expect(named_card.locator(".klynge-lesson-source")).to_have_text(named)
+            expect(gone_card.locator(".klynge-lesson-source")).to_have_text(t("lesson.from_round_gone", "nb"))
+            assert str(gone) not in gone_card.locator(".klynge-lesson-source").inner_text()  # never the round's id
+            width_now = page.evaluate("document.documentElement.scrollWidth")
+            assert width_now <= viewport["width"], f"the step is {width_now} px wide at {width} px"
+            named_card.scroll_into_view_if_needed()
+            settle(page)
+            assert_drawn(page, ".klynge-lesson")
+            screenshot(page, f"lessons-round-source-{width}")
+            gone_card.locator(".klynge-lesson-source").scroll_into_view_if_needed()
+            settle(page)
+            screenshot(page, f"lessons-round-gone-{width}")
+        finally:
+            close(ctx)

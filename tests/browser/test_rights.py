@@ -7,8 +7,10 @@ import json
 import pytest
 
 from klynge import operations as ops
-from klynge.model import Organisation, Person
+from klynge.i18n import t
+from klynge.model import Lesson, Organisation, Person
 from klynge.settings import load_settings
+from klynge.store import Identity
 
 from ..factories import fictional_orgnr
 from .conftest import assert_drawn, close, open_app, screenshot, settle
@@ -25,6 +27,11 @@ def people(served):
         rita = store.add_person(ops.SYSTEM, Person(name="Rita Rettighet", email="rita@rights-browser.example",
                                                    organisation_id=served.ids["fjell"]), cluster)
         key = store.issue_key(ops.SYSTEM, rita, settings.server_secret(), settings.key_days)
+        as_rita = Identity(person_id=rita, role="participant", organisation_id=served.ids["fjell"], cluster_id=cluster,
+                           name="Rita Rettighet")
+        said = {"assumed": "Gjestene bestiller tidlig", "saw": "De bestilte en uke før", "change": "Åpne salget senere"}
+        lesson = store.add_lesson(as_rita, Lesson.model_validate(said))  # a lesson she wrote, and edited once
+        store.revise_lesson(as_rita, lesson.id, Lesson.model_validate({**said, "change": "Åpne salget i oktober"}), 1)
         org = store.add_organisation(ops.SYSTEM, Organisation(
             name="Einebu Gard", country="NO", orgnr=fictional_orgnr("NO", 1, start=93_500_000, step=17),
             municipality="5021", sector="food"), cluster)
@@ -40,7 +47,11 @@ def test_a_participant_downloads_their_data(served, browser, people):
     button = page.locator(".klynge-rights-download")
     button.wait_for()
     button.scroll_into_view_if_needed()
-    assert "rita@rights-browser.example" in page.inner_text(".klynge-rights-mine")
+    summary = page.inner_text(".klynge-rights-mine")
+    assert "rita@rights-browser.example" in summary
+    for part in ("lessons", "attendance_rows_resolved_to_them", "last_changed.offers"):  # what the download holds
+        assert t(f"rights.part.{part}", "nb") in summary
+    assert page.inner_text(".klynge-rights-of") == f"({t('rights.history.lesson', 'nb')}: 1)"  # what she saved over
     with page.expect_download() as info:
         button.click()
     record = json.loads(open(info.value.path(), encoding="utf-8").read())

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from klynge.errors import AccessDenied, Conflict, NotFound, Refused
 from klynge.model import Lesson
 from klynge.model.concept import ConceptBody
+from klynge.model.event import local
 from klynge.store import schema as s
 
 from .test_workshops import _together
@@ -26,6 +27,16 @@ def _closed_round(store, fac, close=True):
     if close:
         store.close_round(fac, rnd.id)
     return rnd
+
+
+def _written_past_the_check(store, who, kind: str, source_id: int):
+    """A lesson of ``who`` that names ``kind`` ``source_id`` without the store's check (as a hand-edited row would)."""
+    lesson = store.add_lesson(who, _lesson())
+    with store.engine.begin() as c:
+        body = {**lesson.lesson.model_dump(mode="json"), "source_kind": kind, "source_id": source_id}
+        c.execute(s.lessons.update().where(s.lessons.c.id == lesson.id).values(source_kind=kind, source_id=source_id,
+                                                                               body=body))
+    return lesson
 
 
 def test_a_participant_writes_for_their_organisation_and_edits_only_its_lessons(store, cluster):
@@ -123,6 +134,25 @@ def test_a_lesson_from_a_concept_reads_its_title_and_stage_as_they_are_now_and_s
     assert caught.value.key == "lesson.error.no_concept"
 
 
+def test_a_lesson_from_a_round_reads_its_question_and_the_day_it_closed_and_says_when_it_is_gone(store, cluster):
+    who = cluster["who"]
+    rnd = _closed_round(store, who["facilitator"])
+    [closed] = store.workshop_rounds(who["facilitator"], state="closed")
+    lesson = store.add_lesson(who["fjell"], _lesson(source_kind="round", source_id=rnd.id))
+    day = local(closed.closed_at).date()  # the day on the cluster's clock, as the store read it back
+    assert (lesson.source, lesson.source_day) == ("What fills November?", day)
+    store.link_lesson(who["facilitator"], lesson.id, ["low_season_gap:5021"])
+    [cited] = store.lesson_citations(who["facilitator"])
+    assert (cited["source"], cited["source_day"]) == ("What fills November?", day.isoformat())
+    with store.engine.begin() as c:  # the lesson keeps the round's id only: the round may be gone
+        c.execute(delete(s.workshop_rounds).where(s.workshop_rounds.c.id == rnd.id))
+    gone = store.lesson(who["stuga"], lesson.id)
+    assert (gone.lesson.source_kind, gone.lesson.source_id, gone.source, gone.source_day) == (
+        "round", rnd.id, "", None)
+    assert [(x["source"], x["source_day"]) for x in store.lesson_citations(who["facilitator"])] == [("", "")]
+    assert [h.source for h in store.lesson_history(who["gard"], lesson.id)] == [""]
+
+
 def test_a_concept_of_another_cluster_is_neither_a_source_nor_named(store, cluster, system):
     from klynge.model import Cluster, Organisation, Person
 
@@ -137,11 +167,7 @@ def test_a_concept_of_another_cluster_is_neither_a_source_nor_named(store, clust
     with pytest.raises(Refused) as caught:
         store.add_lesson(cluster["who"]["fjell"], _lesson(source_kind="concept", source_id=theirs.id))
     assert caught.value.key == "lesson.error.no_concept"
-    lesson = store.add_lesson(cluster["who"]["fjell"], _lesson())
-    with store.engine.begin() as c:  # written past the store's check: still never named in this cluster
-        body = {**lesson.lesson.model_dump(mode="json"), "source_kind": "concept", "source_id": theirs.id}
-        c.execute(s.lessons.update().where(s.lessons.c.id == lesson.id).values(source_kind="concept",
-                                                                               source_id=theirs.id, body=body))
+    lesson = _written_past_the_check(store, cluster["who"]["fjell"], "concept", theirs.id)  # still never named here
     read = store.lesson(cluster["who"]["gard"], lesson.id)
     assert (read.lesson.source_id, read.source, read.source_stage) == (theirs.id, "", "")
 
@@ -155,6 +181,9 @@ def test_a_round_of_another_cluster_is_not_a_source(store, cluster, system):
     store.close_round(system, rnd.id)
     with pytest.raises(Refused):
         store.add_lesson(cluster["who"]["fjell"], _lesson(source_kind="round", source_id=rnd.id))
+    lesson = _written_past_the_check(store, cluster["who"]["fjell"], "round", rnd.id)  # still never named here
+    read = store.lesson(cluster["who"]["gard"], lesson.id)
+    assert (read.lesson.source_id, read.source, read.source_day) == (rnd.id, "", None)
 
 
 def test_the_log_is_newest_first_and_filters_by_theme_goal_month_and_finding(store, cluster):

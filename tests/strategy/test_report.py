@@ -1,6 +1,7 @@
 """The findings on the report pages: options with consequences, decisions, how we concluded, what it means for you."""
 
 import json
+from datetime import date
 
 import pytest
 from markupsafe import escape
@@ -82,18 +83,25 @@ def test_a_lesson_that_changed_a_finding_or_its_option_is_cited_beside_it_once(d
             "created_at": "2026-12-01T10:00:00+00:00"}
     from_round = {**base, "id": 1, "assumed": "Guests come for the skiing", "saw": "<img src=x onerror=alert(1)> food",
                   "change": "Lead with the food", "source_kind": "round", "source_id": 4,
-                  "source": "What fills November?", "links": [f["id"], f"{f['id']}#{option['id']}"]}
+                  "source": "What fills November?", "source_day": "2026-11-30",
+                  "links": [f["id"], f"{f['id']}#{option['id']}"]}
     from_concept = {**base, "id": 2, "assumed": "Pilgrims stay one night", "saw": "They stayed two",
                     "change": "Sell two nights", "source_kind": "concept", "source_id": 42,
                     "source": "Pilegrimsuka <b>to</b>", "source_stage": "tested", "organisation": "",
                     "links": [other["id"]]}
     erased = {**from_concept, "id": 4, "change": "Ask the herders first", "source": "", "source_stage": ""}
-    by_finding = lessons_by_finding([from_round, from_concept, erased])
+    round_gone = {**from_round, "id": 5, "assumed": "Hosts plan in spring", "change": "Ask the hosts in October",
+                  "saw": "They plan in August", "source_id": 9191, "source": "",
+                  "source_day": "", "links": [other["id"]]}
+    by_finding = lessons_by_finding([from_round, from_concept, erased, round_gone])
     assert [x["id"] for x in by_finding[f["id"]]] == [1] and by_finding[f["id"]][0]["options"] == [option["id"]]
     html = str(findings_section(document, names, lang, (), None, by_finding))
     mine = html[html.index(str(escape(text_of(f["claim"], lang)))):]
     assert title in mine and assumed in mine and "Guests come for the skiing" in mine and "Lead with the food" in mine
     assert "What fills November?" in mine and str(escape(text_of(option["text"], lang))) in mine
+    assert t("report.lessons.from_round", lang, question="What fills November?", day=date(2026, 11, 30)) in mine
+    assert t("report.lessons.from_round_gone", lang) in html and "Ask the hosts in October" in html
+    assert "9191" not in html  # a round that is gone is said so, never shown as a number
     assert "&lt;img src=x onerror=alert(1)&gt; food" in html and "<img src=x" not in html
     assert html.count("Guests come for the skiing") == 1  # linked to the finding and its option: cited once
     assert "Sell two nights" in html  # from a concept: named by its title and its stage now, escaped

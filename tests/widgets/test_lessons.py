@@ -181,6 +181,36 @@ def test_a_facilitator_links_a_lesson_to_the_findings_and_options_it_changed(sto
     assert "Læringslogg" in page._head.value and page.form.save_button.description == "Lagre lærdommen"
 
 
+def test_a_lesson_names_its_round_and_the_day_it_closed_and_says_when_the_round_is_gone(store, cluster):
+    who = cluster["who"]
+    rnd = store.open_round(who["facilitator"], subject_kind="finding", subject_id="low_season_gap:5021",
+                           subject_title="Few guests", question="Hva fyller <b>november</b>?", minutes=30, dots=3)
+    store.close_round(who["facilitator"], rnd.id)
+    stored = store.add_lesson(who["fjell"], Lesson(assumed="A", saw="B", change="C", source_kind="round",
+                                                   source_id=rnd.id))
+    for lang in ("nb", "sv", "en"):
+        cards = LessonsPage(LessonsService(store, who["fjell"]), lang)._list.value
+        said = t("lesson.from_round", lang, question="Hva fyller &lt;b&gt;november&lt;/b&gt;?", day=stored.source_day)
+        assert said in cards and "<b>november" not in cards  # the question as text, with the day it closed
+    with store.engine.begin() as c:  # a lesson keeps only the round's id
+        c.execute(delete(s.workshop_rounds).where(s.workshop_rounds.c.id == rnd.id))
+    for lang, said in (("en", "From a workshop round that is no longer there"),
+                       ("nb", "Fra en workshoprunde som ikke finnes lenger"),
+                       ("sv", "Från en workshoprunda som inte finns längre")):
+        page = LessonsPage(LessonsService(store, who["fjell"]), lang)
+        source = page._list.value.split("klynge-lesson-source")[1].split("</p>")[0]
+        assert said in source and f"{rnd.id}" not in source
+    page.edit_button.click()  # the form keeps the round chosen and says it is gone, in the reader's language
+    assert page.form.round.options == (("En workshoprunda som inte finns längre", rnd.id),)
+    assert page.form.round.value == rnd.id
+    page.form.lang = "en"
+    assert page.form.round.options == (("A workshop round that is no longer there", rnd.id),)
+    page.form.change.value = "C, said better"
+    page.form.save_button.click()  # the round is no longer the cluster's: said, not saved
+    assert t("lesson.error.no_round", "en", id=rnd.id) in page.form.status.value
+    assert store.lesson(who["fjell"], stored.id).version == 1
+
+
 def test_the_workshops_page_offers_the_rounds_lessons_once_it_is_closed_on_the_board(store, cluster):
     who = cluster["who"]
     rnd = store.open_round(who["facilitator"], subject_kind="finding", subject_id="low_season_gap:5021",

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
+from klynge.attendance import read_attendance
 from klynge.errors import AccessDenied
 from klynge.i18n import LANGUAGES, t
-from klynge.model import Note, Person
+from klynge.model import Event, Lesson, Note, Person
 from klynge.model.concept import ConceptBody
 from klynge.settings import load_settings
+from klynge.store.schema import HISTORY_ENTITIES
 from klynge.widgets.export_service import ExportService
 from klynge.widgets.exports_page import ExportsPage
 from klynge.widgets.members_page import MembersPage
 from klynge.widgets.members_service import MembersService
 from klynge.widgets.rights_page import AuditSection, ErasureSection, MyDataSection
-from klynge.widgets.rights_service import RightsService
+from klynge.widgets.rights_service import RECORD_PARTS, RECORD_SHOWN, RightsService
 
 SECRET = b"test-secret"
+ATTENDANCE = Path(__file__).parent.parent / "fixtures" / "attendance"
 
 
 @pytest.fixture
@@ -60,13 +64,81 @@ def test_my_data_counts_the_concept_revisions_i_saved_as_the_download_holds_them
     store.save_concept(fjell, concept.id, ConceptBody(title="Vinterens mattur", customer="Par fra Trondheim"), 1)
     store.start_concept(gard, ConceptBody(title="Gardsmat i november"))  # someone else's: not counted
     section = MyDataSection(RightsService(store, fjell))
-    _person, counts = RightsService(store, fjell).my_summary()
+    counts = RightsService(store, fjell).my_summary().counts
     assert counts["concept_revisions"] == 2
     assert len(json.loads(section.download().data)["concept_revisions"]) == 2
     for lang in LANGUAGES:
         section.lang = lang
         assert f"<dt>{t('rights.part.concept_revisions', lang)}</dt><dd>2</dd>" in section._summary.value
-    assert RightsService(store, gard).my_summary()[1]["concept_revisions"] == 1
+    assert RightsService(store, gard).my_summary().counts["concept_revisions"] == 1
+
+
+def _lists(record: dict, prefix: str = "") -> set[str]:
+    """The name of every list in a record, a list inside a part named with a dot ("last_changed.offers")."""
+    found = set()
+    for name, value in record.items():
+        if isinstance(value, list):
+            found.add(prefix + name)
+        elif isinstance(value, dict):
+            found |= _lists(value, f"{prefix}{name}.")
+    return found
+
+
+def test_every_list_the_download_holds_is_counted_in_the_summary_and_labelled(store, cluster):
+    """When the download gains a part, the summary must count it (RECORD_PARTS) and name it in each language."""
+    fjell = cluster["who"]["fjell"]
+    record = json.loads(RightsService(store, fjell).my_file().data)
+    shown = {name for name in record if name in RECORD_SHOWN}
+    assert shown == set(RECORD_SHOWN) and record["organisation"]["name"] == "Fjellguidene"
+    assert _lists({k: v for k, v in record.items() if k not in RECORD_SHOWN}) == set(RECORD_PARTS)
+    assert len(RECORD_PARTS) == len(set(RECORD_PARTS))
+    for lang in LANGUAGES:
+        for key in [f"rights.part.{p}" for p in RECORD_PARTS] + [f"rights.history.{e}" for e in HISTORY_ENTITIES]:
+            assert t(key, lang) != key, f"{key} has no text in {lang}"
+    assert _lists({"a": [], "b": {"c": [], "d": 1}, "e": "x"}) == {"a", "b.c"}  # the walk finds nested lists
+
+
+def test_my_data_counts_my_lessons_the_attendance_rows_matched_to_me_and_what_i_changed(store, cluster):
+    fac, fjell, gard = cluster["who"]["facilitator"], cluster["who"]["fjell"], cluster["who"]["gard"]
+    base = {"assumed": "Gjestene kommer for skiene", "saw": "De spurte etter matstien",
+            "change": "Vinterpakken leder med maten"}
+    mine = store.add_lesson(fjell, Lesson.model_validate(base))
+    store.revise_lesson(fjell, mine.id, Lesson.model_validate({**base, "saw": "De spurte etter matstien først"}), 1)
+    store.revise_lesson(fac, mine.id, Lesson.model_validate({**base, "change": "Maten først"}), 2)
+    store.add_lesson(gard, Lesson.model_validate(base))  # someone else's: not counted
+    profile = store.organisation(fjell, fjell.organisation_id)
+    for phase in ("concept", "prototype"):  # the first version is the system's; fjell's second replaces fjell's
+        store.update_organisation(fjell, profile.value.model_copy(update={"phase": phase}),
+                                  store.organisation(fjell, fjell.organisation_id).version)
+    event = store.add_event(fac, Event.model_validate({
+        "kind": "workshop", "title": "Workshop 2: Vinterpakker", "starts_at": datetime(2026, 12, 3, 9, 55),
+        "ends_at": datetime(2026, 12, 3, 12, 5), "online_url": "https://zoom.example/j/81234567890"}))
+    report = read_attendance(ATTENDANCE / "zoom_participants.csv", store.attendance_people(fac, event.id))
+    unmatched = store.import_attendance(fac, event.id, report).unmatched
+    store.resolve_unmatched(fac, unmatched[0].id, fjell.person_id)  # a second device of fjell's, say
+
+    service = RightsService(store, fjell)
+    summary, record = service.my_summary(), json.loads(service.my_file().data)
+    assert summary.counts["lessons"] == 1 and summary.counts["attendance_rows_resolved_to_them"] == 1
+    assert summary.counts["last_changed.organisations"] == 1 and summary.organisation == "Fjellguidene"
+    for name in RECORD_PARTS:  # every count is the number of items the download holds
+        held = record
+        for step in name.split("."):
+            held = held[step]
+        assert summary.counts[name] == len(held), name
+    # fjell saved the lesson's versions 1 and 2 and the profile's version 2, each replaced since
+    assert summary.history == {"organisation": 1, "lesson": 2} and summary.counts["row_history"] == 3
+    section = MyDataSection(service)
+    for lang in LANGUAGES:
+        section.lang = lang
+        html = section._summary.value
+        for part in ("lessons", "attendance_rows_resolved_to_them"):
+            assert f"<dt>{t('rights.part.' + part, lang)}</dt><dd>1</dd>" in html
+        assert (f"<dt>{t('rights.part.row_history', lang)}</dt><dd>3 <span class=\"klynge-rights-of\">("
+                f"{t('rights.history.organisation', lang)}: 1, {t('rights.history.lesson', lang)}: 2)</span></dd>"
+                in html)
+        assert f"<dt>{t('rights.organisation', lang)}</dt><dd>Fjellguidene</dd>" in html
+    assert RightsService(store, fac).my_summary().history == {}  # the lesson's version 3 is current, not history
 
 
 def test_nobody_reads_another_persons_record_not_even_a_facilitator(store, cluster):

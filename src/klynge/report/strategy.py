@@ -11,6 +11,7 @@ learning log that changed a finding or one of its options are cited beside it ("
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from markupsafe import Markup
 
@@ -113,8 +114,11 @@ def lessons_by_finding(lessons: Sequence[Mapping]) -> dict[str, list]:
 
 def _source(lesson: Mapping, lang: str) -> str:
     kind, by = lesson.get("source_kind"), lesson.get("organisation") or t("report.lessons.cluster", lang)
-    if kind == "round":
-        where = t("report.lessons.from_round", lang, question=lesson.get("source") or f"#{lesson.get('source_id')}")
+    if kind == "round" and lesson.get("source"):  # the round's question and the day it closed
+        where = t("report.lessons.from_round", lang, question=lesson["source"],
+                  day=date.fromisoformat(lesson["source_day"]) if lesson.get("source_day") else "")
+    elif kind == "round":  # no longer in the cluster: said so, never as a bare number
+        where = t("report.lessons.from_round_gone", lang)
     elif kind == "concept" and lesson.get("source"):  # the concept's title and stage as they are now
         where = t("report.lessons.from_concept", lang, title=lesson["source"],
                   stage=t(f"concept.stage.{lesson.get('source_stage')}", lang))

@@ -105,11 +105,15 @@ class AdminMixin:
 
         Their row; their organisation and its sub-clusters; their sign-in keys and sessions without
         the secrets (no key digest, no session id); every document revision they saved, with its
-        content (private notes included); every earlier version of an organisation or offer that
-        they saved over; the organisations and offers they last changed. An erased person keeps
-        their id and dates only. For the person themself and the system identity: the record
-        holds private notes. With ``export`` (a download, not a look), the audit log records it in
-        the same transaction.
+        content (private notes included); every earlier version they saved of a row that keeps its
+        history (``row_history``: profiles, offers, lessons, events, decisions, fees, maturity
+        answers, see :data:`~klynge.store.schema.HISTORY_ENTITIES`); the lessons they wrote or last
+        edited; their concept revisions; their invitations, requests to join, events, the attendance
+        rows resolved to them and their hours; the organisations and offers they last changed. An
+        erased person keeps their id and dates only. For the person themself and the system
+        identity: the record holds private notes. With ``export`` (a download, not a look), the
+        audit log records it in the same transaction. Every list in it is counted in the person's
+        summary (:data:`klynge.widgets.rights_service.RECORD_PARTS`).
 
         Raises
         ------

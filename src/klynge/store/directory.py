@@ -151,6 +151,8 @@ class DirectoryMixin:
     def _bump(self, c: Connection, table: Table, entity: str, row, base_version: int,
               who: Identity, old_body: dict, values: dict) -> int:
         """Keep the old row in the history and write the new one, if nobody saved in between."""
+        if entity not in s.HISTORY_ENTITIES:  # a person's summary names each kind: a new one is named first
+            raise ValueError(f"row_history keeps no {entity!r}; add it to schema.HISTORY_ENTITIES")
         if row["version"] != base_version:
             by = self._name(c, row["updated_by"])
             raise Conflict([Clash(item_id=f"{entity} {row['id']}", base=None, theirs=None, mine=None)],

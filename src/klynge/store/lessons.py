@@ -5,7 +5,9 @@ facilitator writes and edits any lesson of the cluster and links lessons to the 
 options they changed (:mod:`klynge.store.access`: ``read_lessons``, ``write_lessons``,
 ``link_lessons``). A lesson from a workshop round must name a closed round of the same cluster;
 a lesson from a concept's test names a concept of the same cluster by its id, and is read back
-with the concept's title and stage as they are now (none when the concept is no longer there).
+with the concept's title and stage as they are now; a lesson from a round is read back with the
+round's question and the day it closed (none, for either, when it is no longer in the cluster: the
+reader is told so, never shown a bare id).
 An edit names the version it started from and keeps the earlier one in ``row_history`` (entity
 ``lesson``): a stale edit is a :class:`~klynge.errors.Conflict`, never an overwrite. Every write
 is one transaction.
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
 from ..errors import NotFound, Refused
 from ..model import Lesson, split_ref
+from ..model.event import local
 from . import schema as s
 from .access import Identity, decide, require, scope
 from .decisions import cluster_of
@@ -45,8 +48,9 @@ class StoredLesson:
     """A lesson as stored: its id, the version an edit must name, its author and what it changed.
 
     ``links`` are references (``"finding"`` or ``"finding#option"``); ``source`` says where it
-    came from in words the store knows: a round's question, or a concept's title with its stage now
-    in ``source_stage`` (both empty when that concept is no longer in the cluster, and for none).
+    came from in words the store knows: a round's question with the day it closed in ``source_day``,
+    or a concept's title with its stage now in ``source_stage`` (all empty when that round or concept
+    is no longer in the cluster, and for none).
     """
 
     id: int
@@ -60,6 +64,7 @@ class StoredLesson:
     links: tuple[str, ...] = ()
     source: str = ""
     source_stage: str = ""
+    source_day: date | None = None
     can_edit: bool = False
 
 
@@ -179,10 +184,11 @@ class LessonsMixin:
 
         Each holds ``id``, ``assumed``, ``saw``, ``change``, ``themes``, ``goals``, ``months``,
         ``source_kind``, ``source_id``, ``source`` (a round's question or a concept's title, empty when the
-        concept is gone), ``source_stage`` (the concept's stage), ``organisation``, ``created_at`` and ``links``
-        (references).
+        round or concept is gone), ``source_stage`` (the concept's stage), ``source_day`` (the day the round
+        closed, ISO; empty when gone), ``organisation``, ``created_at`` and ``links`` (references).
         """
         return [{"id": x.id, **x.lesson.model_dump(mode="json"), "source": x.source, "source_stage": x.source_stage,
+                 "source_day": x.source_day.isoformat() if x.source_day else "",
                  "organisation": x.organisation, "created_at": x.created_at.isoformat(), "links": list(x.links)}
                 for x in reversed(self.lessons(who)) if x.links]
 
@@ -228,10 +234,13 @@ class LessonsMixin:
         if row["organisation_id"] is not None:
             organisation = c.execute(select(s.organisations.c.name)
                                      .where(s.organisations.c.id == row["organisation_id"])).scalar() or ""
-        source, stage = "", ""
-        if row["source_kind"] == "round":
-            source = c.execute(select(s.workshop_rounds.c.question)
-                               .where(s.workshop_rounds.c.id == row["source_id"])).scalar() or ""
+        source, stage, day = "", "", None
+        if row["source_kind"] == "round":  # only a round of the lesson's own cluster is named
+            r = s.workshop_rounds
+            found = c.execute(select(r.c.question, r.c.closed_at, r.c.opened_at).where(
+                r.c.id == row["source_id"], r.c.cluster_id == row["cluster_id"])).first()
+            if found is not None and found.question:
+                source, day = found.question, local(aware(found.closed_at or found.opened_at)).date()
         elif row["source_kind"] == "concept":  # only a concept of the lesson's own cluster is named
             found = c.execute(select(s.concepts.c.title, s.concepts.c.stage).where(
                 s.concepts.c.id == row["source_id"], s.concepts.c.cluster_id == row["cluster_id"])).first()
@@ -242,4 +251,4 @@ class LessonsMixin:
                             organisation_id=row["organisation_id"], organisation=organisation,
                             author=self._name(c, row["updated_by"]), created_at=aware(row["created_at"]),
                             saved_at=aware(row["updated_at"]), links=links, source=source, source_stage=stage,
-                            can_edit=can_edit)
+                            source_day=day, can_edit=can_edit)

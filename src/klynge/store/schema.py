@@ -133,7 +133,12 @@ offers = Table(
     Column("removed_at", DateTime(timezone=True)),
 )
 
-# Every earlier version of an organisation or offer row, so an edit never loses what was typed.
+#: What ``row_history`` keeps earlier versions of (its ``entity``), in the order a person's summary lists them:
+#: organisations (profiles), offers, lessons, events, decisions, fees and maturity self-assessment answers.
+#: The store writes no other entity there; a kind of row that keeps its history there is added here first.
+HISTORY_ENTITIES = ("organisation", "offer", "lesson", "event", "decision", "fee", "maturity_answer")
+
+# Every earlier version of an edited row of a kind in HISTORY_ENTITIES, so an edit never loses what was typed.
 row_history = Table(
     "row_history",
     metadata,

@@ -196,12 +196,14 @@ class LessonForm(w.VBox):
                                  role="alert" if problem else "status")
 
     def _fill_rounds(self, keep: int | None = None) -> None:
+        """List the closed rounds; the one chosen (or ``keep``) stays chosen, also when it is no longer there
+        (it is then said to be gone, never shown as a number)."""
+        keep = self.round.value if keep is None else keep
         rounds = self.service.rounds()
         if keep is not None and keep not in {rid for _q, rid in rounds}:
-            rounds.append((f"#{keep}", keep))
-        current = keep if keep is not None else self.round.value
+            rounds.append((t("lesson.round_gone", self.lang), keep))
         self.round.options = rounds
-        self.round.value = current if current in {rid for _q, rid in rounds} else (rounds[0][1] if rounds else None)
+        self.round.value = keep if keep is not None else (rounds[0][1] if rounds else None)
 
     def _fill_concepts(self, keep: int | None = None) -> None:
         """List the cluster's concepts afresh, in the form's language; the one chosen (or ``keep``) stays chosen,
@@ -238,6 +240,8 @@ class LessonForm(w.VBox):
         if hasattr(self, "source_kind"):
             if self.concept.options:  # the stages are named in the new language
                 self._fill_concepts()
+            if self.round.options:  # a round that is gone is said so in the new language
+                self._fill_rounds()
             self._label()
 
     def _label(self) -> None:

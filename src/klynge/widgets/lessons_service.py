@@ -103,9 +103,6 @@ class LessonsService:
         twice = {label for label in labels if labels.count(label) > 1}
         return [(f"{label} · {c.owner}" if label in twice else label, c.id) for label, c in zip(labels, found)]
 
-    def round_question(self, round_id: int) -> str:
-        return next((q for q, rid in self.rounds() if rid == round_id), f"#{round_id}")
-
     def choices(self, lang: str, linked: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         """The findings and options a lesson can be linked to, as (label, reference); links a lesson already has
         but the latest run no longer makes stay choosable, under their ids."""

@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 _TEMPLATE = "widgets/rights.html.j2"
 
 STYLE = """
-.klynge-rights-summary{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0 10px}
+.klynge-rights-summary{display:grid;grid-template-columns:fit-content(28em) 1fr;gap:2px 14px;margin:6px 0 10px}
 .klynge-rights-summary dt{font-weight:600}.klynge-rights-summary dd{margin:0;overflow-wrap:anywhere}
+.klynge-rights-of{color:#52606d}
 .klynge-rights .jupyter-button{width:auto;max-width:100%;white-space:normal;height:auto;min-height:32px}
 .klynge-rights .widget-hbox{flex-wrap:wrap;gap:6px 10px;align-items:center}
 .klynge-rights .widget-dropdown select{max-width:100%}
@@ -68,8 +69,7 @@ class MyDataSection(w.VBox):
 
     def refresh(self) -> None:
         try:
-            person, counts = self._service.my_summary()
-            self._summary.value = snippet(_TEMPLATE, "summary", person, counts, self.lang)
+            self._summary.value = snippet(_TEMPLATE, "summary", self._service.my_summary(), self.lang)
         except Exception:
             log.exception("a person's own record could not be read")
             self._summary.value = _line(t("page.error.body", self.lang), problem=True)

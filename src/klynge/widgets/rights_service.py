@@ -14,14 +14,39 @@ from datetime import UTC, date, datetime
 
 from ..settings import Settings
 from ..store import AuditEntry, ErasurePlan, ErasureResult, Identity, Store
+from ..store.schema import HISTORY_ENTITIES
 from .download import safe_filename
 from .export_service import ExportFile
 
-__all__ = ["RECORD_PARTS", "RightsService"]
+__all__ = ["RECORD_PARTS", "RECORD_SHOWN", "MySummary", "RightsService"]
 
-#: The parts of a person's record the summary counts, in the order it lists them.
-RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "concept_revisions", "invitations_received",
-                "invitations_sent", "join_requests", "events", "hours")
+#: The parts of a person's record (:meth:`~klynge.store.Store.person_record`) the summary counts, in the order
+#: it lists them; a part inside another is named with a dot. Every list the download holds is one of them.
+RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "lessons", "concept_revisions",
+                "invitations_received", "invitations_sent", "join_requests", "events",
+                "attendance_rows_resolved_to_them", "hours", "last_changed.organisations", "last_changed.offers")
+#: The parts of the record the summary shows as they are rather than counts.
+RECORD_SHOWN = ("person", "organisation")
+
+
+def _part(record: dict, name: str) -> list:
+    """The part of ``record`` at ``name`` ("keys", "last_changed.offers"); empty when the record has none."""
+    found = record
+    for step in name.split("."):
+        found = (found or {}).get(step)
+    return found or []
+
+
+@dataclass(frozen=True)
+class MySummary:
+    """A person's record in brief: their row, their organisation's name, a count per part of
+    :data:`RECORD_PARTS`, and the earlier versions (``row_history``) by what they are of, in the
+    order of :data:`~klynge.store.schema.HISTORY_ENTITIES` (only kinds there are some of)."""
+
+    person: dict
+    organisation: str
+    counts: dict[str, int]
+    history: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -49,10 +74,14 @@ class RightsService:
         self._store, self._who, self._settings = store, who, settings
 
     # -- my data ------------------------------------------------------------------------------
-    def my_summary(self) -> tuple[dict, dict[str, int]]:
-        """The signed-in person's own row (name, e-mail, role, since) and how many items each part holds."""
+    def my_summary(self) -> MySummary:
+        """The signed-in person's own row (name, e-mail, role, since), their organisation, and how many items
+        each part of their record holds."""
         record = self._store.person_record(self._who, self._who.person_id)
-        return record["person"], {part: len(record.get(part) or []) for part in RECORD_PARTS}
+        kinds = [row["entity"] for row in record.get("row_history") or []]
+        return MySummary(person=record["person"], organisation=(record.get("organisation") or {}).get("name") or "",
+                         counts={part: len(_part(record, part)) for part in RECORD_PARTS},
+                         history={e: kinds.count(e) for e in HISTORY_ENTITIES if e in kinds})
 
     def my_file(self) -> ExportFile:
         """Everything stored about the signed-in person as one JSON file; the audit log records the download."""
