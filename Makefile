@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/invite_bench.py
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/workshop_bench.py
+	$(BIN)/python bench/funnel_bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check src tests bench

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from klynge.apps.facilitator import FacilitatorApp
 from klynge.apps.session import AppSession
 from klynge.errors import AccessDenied, NotFound
-from klynge.model import ClusterPlan, Note
+from klynge.model import ClusterPlan, Note, SdgEntry
 from klynge.settings import load_settings
 from klynge.store import schema as s
 from klynge.widgets.funnel_page import FunnelPage
@@ -163,3 +163,95 @@ def test_the_facilitator_app_has_the_mobilisation_page_after_members(store, clus
     assert list(app.shell._pages)[:2] == ["members", "funnel"]
     app.shell.show("funnel")
     assert isinstance(app.shell.page("funnel"), FunnelPage)
+
+
+class _Drawn(FunnelService):
+    """The page's real service, noting each picture it draws."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drawn: list[tuple[str, str]] = []
+
+    def funnel_png(self, view, lang):
+        self.drawn.append(("funnel", lang))
+        return super().funnel_png(view, lang)
+
+    def tree_png(self, view, lang):
+        self.drawn.append(("tree", lang))
+        return super().tree_png(view, lang)
+
+
+def _run(pending: list) -> None:
+    """What the kernel does once the page has gone to the browser: the drawing it was asked for."""
+    while pending:
+        pending.pop(0)()
+
+
+def test_the_numbers_and_the_list_come_first_and_each_picture_says_it_is_being_drawn(store, invited):
+    pending: list = []
+    service = _Drawn(store, invited["who"]["facilitator"])
+    page = FunnelPage(service, "en", later=pending.append)
+    assert service.drawn == [] and page.drawing == ("funnel", "tree")
+    for box in (page._funnel, page._tree):
+        assert "klynge-funnel-drawing" in box.value and 'role="status"' in box.value
+        assert "Drawing the picture…" in box.value and "<img" not in box.value
+    assert "<strong>Invited</strong>: 5" in page._funnel.value and "Fjellguidene — 1 directly" in page._tree.value
+    assert _row(page, "silent", invited["silent"]).button.description == "Send a reminder"
+    pending.pop(0)()  # the funnel first: it is on screen while the tree is drawn
+    assert "data:image/png;base64," in page._funnel.value and "Drawing" not in page._funnel.value
+    assert "Drawing the picture…" in page._tree.value and page.drawing == ("tree",)
+    _run(pending)
+    assert "data:image/png;base64," in page._tree.value and page.drawing == ()
+    assert service.drawn == [("funnel", "en"), ("tree", "en")]  # in the page's language only, once each
+
+
+def test_a_picture_is_drawn_once_for_its_data_and_language(store, invited):
+    pending: list = []
+    service = _Drawn(store, invited["who"]["facilitator"])
+    page = FunnelPage(service, "en", later=pending.append)
+    page.lang = "sv"  # switched before the pictures were drawn: drawn in Swedish only
+    _run(pending)
+    assert service.drawn == [("funnel", "sv"), ("tree", "sv")] and "Tratten" in page._funnel.value
+    page.refresh()  # shown again, nothing changed: the pictures stay as they are
+    assert pending == [] and "data:image/png;base64," in page._tree.value
+    page.lang = "en"
+    _run(pending)
+    page.lang = "sv"  # back to a language drawn before
+    assert pending == [] and len(service.drawn) == 4
+    store.save_sdg(invited["who"]["gard"], invited["orgs"]["gard"], [SdgEntry(target="8.9", relevance=3)], None)
+    page.refresh()  # one more member active: the funnel is drawn again, the tree (who brought whom) is not
+    assert "Ritar bilden …" in page._funnel.value and "data:image/png;base64," in page._tree.value
+    _run(pending)
+    assert service.drawn[4:] == [("funnel", "sv")] and "<strong>Aktiva</strong>: 2" in page._funnel.value
+
+
+def test_opening_the_page_reads_the_same_few_statements_whatever_the_cluster_size(store, cluster):
+    def statements() -> list[str]:
+        seen: list[str] = []
+        listen = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(store.engine, "before_cursor_execute", listen)
+        try:
+            page = FunnelPage(FunnelService(store, cluster["who"]["facilitator"]), "en")
+            page.groups["silent"]._more.click()
+        finally:
+            event.remove(store.engine, "before_cursor_execute", listen)
+        assert "data:image/png;base64," in page._tree.value
+        return [q for q in seen if q.lstrip().upper().startswith("SELECT")]
+
+    small = statements()
+    now = datetime.now(UTC)
+    with store.engine.begin() as c:
+        ids = c.execute(insert(s.organisations).returning(s.organisations.c.id), [dict(
+            cluster_id=cluster["id"], name=f"Org {i}", kind="company", sector="food", country="NO", orgnr=f"X{i}",
+            municipality="5001", size="micro", phase="idea", certifications=[], version=1, updated_at=now)
+            for i in range(300)]).scalars().all()
+        people = c.execute(insert(s.people).returning(s.people.c.id), [dict(
+            cluster_id=cluster["id"], organisation_id=oid, name=f"P {oid}", email=f"p{oid}@x.no", role="participant",
+            created_at=now) for oid in ids]).scalars().all()
+        c.execute(insert(s.invitations), [dict(
+            cluster_id=cluster["id"], person_id=pid, inviter_organisation_id=ids[i - 1] if i else None,
+            relation="supplier", note="", lang="nb", created_at=now, delivery="sent", reminders=[], attempts=1,
+            last_error="") for i, pid in enumerate(people)])
+    large = statements()
+    # the funnel's three queries, the plan and the settings (each after checking the caller), never one per row
+    assert len(large) == len(small) <= 7

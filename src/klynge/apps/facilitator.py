@@ -14,6 +14,7 @@ from ..errors import KeyRejected
 from ..store.access import decide
 from ..templating import snippet
 from ..widgets.batch_panel import BatchPanel
+from ..widgets.deferred import after_this_message
 from ..widgets.members_page import MembersPage
 from ..widgets.shell import Page, Shell
 from .batch_service import BatchService
@@ -78,6 +79,7 @@ class FacilitatorApp:
                  Page("batch", "nav.batch", lambda: BatchPanel(service)),
                  Page("overview", "nav.overview", lambda: Overview(session))]
         self.shell = Shell(pages, who=session.identity.name, lang=session.lang)
+        after_this_message(_warm_up)
 
     def _members(self) -> MembersPage:
         from ..widgets.members_service import MembersService
@@ -90,7 +92,7 @@ class FacilitatorApp:
         from ..widgets.funnel_service import FunnelService
 
         session = self.session
-        return FunnelPage(FunnelService(session.store, session.identity, session.settings))
+        return FunnelPage(FunnelService(session.store, session.identity, session.settings), self.shell.lang)
 
     def _meetings(self) -> w.Widget:
         from ..widgets.meetings_page import MeetingsPage
@@ -182,6 +184,12 @@ class FacilitatorApp:
         from ..widgets.contributions_service import ContributionsService
 
         return ContributionsPage(ContributionsService(self.session.store, self.session.identity))
+
+
+def _warm_up() -> None:
+    """Import what the Mobilisation page reads with (networkx, half a second), once the app is on its way to
+    the browser, so that the page's first opening does not wait for it."""
+    from ..widgets import funnel_service  # noqa: F401
 
 
 def app() -> w.Widget:

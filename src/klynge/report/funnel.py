@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib
 import networkx as nx
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -88,11 +89,13 @@ def funnel_svg(stages: Sequence[Any], lang: str) -> str:
 # -- the referral tree ------------------------------------------------------------------------------
 def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_root: int = 30,
              max_depth: int = 5) -> nx.DiGraph:
-    """The tree cut to at most about ``budget`` nodes and ``max_depth`` levels, each node with at most
+    """The tree cut to at most ``budget`` nodes and ``max_depth`` levels, each node with at most
     ``per_parent`` children shown (the root, whose children are often most of a young cluster, ``from_root``).
 
     The biggest branches are kept; the children left out (and all below them) become one node of
     type ``more`` whose label is ``+N``, ``N`` being how many organisations and people it stands for.
+    Each node shown that has children of its own keeps a place in the budget for its ``+N``, so
+    the "+N" nodes count too and the picture never grows past the budget.
     """
     if ROOT not in tree:
         return nx.DiGraph()
@@ -100,13 +103,27 @@ def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_ro
     shown = nx.DiGraph()
     shown.add_node(ROOT, **tree.nodes[ROOT])
     queue = [ROOT]
+    # Places taken (the nodes shown), and places kept for the "+N" of the nodes shown whose
+    # children are not looked at yet; taken + kept never passes the budget.
+    taken, kept = 1, 1 if tree.out_degree(ROOT) else 0
     while queue:
         node = queue.pop(0)
         children = sorted(tree.successors(node), key=lambda c: (-below[c], str(tree.nodes[c].get("label", c))))
-        room = max(0, min(from_root if node == ROOT else per_parent, budget - shown.number_of_nodes()))
-        if shown.nodes[node].get("depth", 0) >= max_depth:
-            room = 0
-        keep = children if len(children) <= room else children[:max(room - 1, 0)]  # one place for "+N"
+        if not children:
+            continue
+        kept -= 1  # this node's place for its "+N": now its children's, if no "+N" is needed
+        most = 0 if shown.nodes[node].get("depth", 0) >= max_depth else from_root if node == ROOT else per_parent
+        if len(children) > most:
+            most = max(most - 1, 0)  # one place among them for "+N"
+        room = max(budget - taken - kept, 1)
+        keep: list[str] = []
+        for i, child in enumerate(children):
+            cost = 1 + bool(tree.out_degree(child))  # the child, and the place kept for its own "+N"
+            if len(keep) == most or cost + (i < len(children) - 1) > room:  # leave one place for our "+N"
+                break
+            keep.append(child)
+            room -= cost
+            taken, kept = taken + 1, kept + cost - 1
         for child in keep:
             shown.add_node(child, **tree.nodes[child])
             shown.add_edge(node, child, **tree.edges[node, child])
@@ -118,6 +135,7 @@ def collapse(tree: nx.DiGraph, *, per_parent: int = 8, budget: int = 80, from_ro
             shown.add_node(more, label=f"+{hidden}", type="more", kind="more",
                            depth=tree.nodes[node].get("depth", 0) + 1, hidden=hidden)
             shown.add_edge(node, more, relation="", at=None)
+            taken += 1
     return shown
 
 
@@ -176,16 +194,19 @@ def tree_figure(tree: nx.DiGraph, lang: str, *, per_parent: int = 8, budget: int
         legend_room = 0.25 + 0.2 * ((len(kinds) + 2) // 3) if kinds else 0.2
         ax = fg._axes(fig, 0.15, legend_room, 0.15, 0.15)
         ax.set_axis_off()
-        for a, b in shown.edges:
-            (x0, y0), (x1, y1) = pos[a], pos[b]
-            bend = x1 - 0.12  # past the parent's label, which hides the line under it
-            ax.plot([x0, bend, bend, x1], [y0, y0, y1, y1], color="#a0aec0", lw=0.8, zorder=1,
-                    solid_joinstyle="round")
-        for node, attrs in shown.nodes(data=True):
+        # One collection for all the lines and one for all the dots: an artist per edge and per node
+        # cost more to draw than the picture's text.
+        bends = [[(x0, y0), (x1 - 0.12, y0), (x1 - 0.12, y1), (x1, y1)]  # past the parent's label, which
+                 for (x0, y0), (x1, y1) in ((pos[a], pos[b]) for a, b in shown.edges)]  # hides the line under it
+        ax.add_collection(LineCollection(bends, colors="#a0aec0", linewidths=0.8, zorder=1, joinstyle="round"),
+                          autolim=False)
+        nodes = list(shown.nodes(data=True))
+        ax.scatter([pos[n][0] for n, _ in nodes], [pos[n][1] for n, _ in nodes],
+                   s=[60 if a.get("type") == "root" else 38 for _, a in nodes], c=[_colour(a) for _, a in nodes],
+                   edgecolors=["#4a5568" if a.get("type") == "more" else "white" for _, a in nodes],
+                   linewidths=0.8, zorder=3)
+        for node, attrs in nodes:
             x, y = pos[node]
-            colour = _colour(attrs)
-            ax.scatter([x], [y], s=60 if attrs.get("type") == "root" else 38, color=colour, zorder=3,
-                       edgecolors="#4a5568" if attrs.get("type") == "more" else "white", linewidths=0.8)
             kind = attrs.get("type")
             label = t("funnel.tree.root", lang) if kind == "root" else fg._short(attrs.get("label", ""), 24)
             weight = "bold" if attrs.get("type") in ("root", "more") else "normal"

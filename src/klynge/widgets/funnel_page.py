@@ -12,8 +12,11 @@ plain words. HTML comes from ``widgets/funnel_page.html.j2``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Hashable
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
+from markupsafe import Markup
 from traitlets import Unicode, observe
 
 from ..analysis.funnel import GROUPS, SIGNALS, FollowUp
@@ -21,6 +24,7 @@ from ..errors import KlyngeError
 from ..formatting import percent
 from ..i18n import t
 from ..templating import part, snippet
+from .deferred import after_this_message
 from .facilitator_style import style
 from .funnel_service import FunnelService, FunnelView
 from .meetings_page import image, message
@@ -43,6 +47,15 @@ STYLE = """
 .klynge-funnel-who .ago{display:block;color:var(--klynge-muted,#55615f);font-size:.9rem}
 .klynge-funnel .klynge-message{color:#b91c1c;margin:2px 0}
 .klynge-funnel .klynge-funnel-group{margin-top:10px}
+.klynge-funnel-drawing{display:flex;align-items:center;justify-content:center;gap:8px;box-sizing:border-box;
+  max-width:100%;margin:8px 0;border:1px dashed #a0aec0;border-radius:6px;background:#f7fafc;
+  color:var(--klynge-muted,#55615f)}
+.klynge-funnel-drawing::before{content:"";width:14px;height:14px;border:2px solid currentColor;
+  border-right-color:transparent;border-radius:50%;animation:klynge-funnel-spin 1s linear infinite}
+@keyframes klynge-funnel-spin{to{transform:rotate(360deg)}}
+@media (prefers-reduced-motion:reduce){.klynge-funnel-drawing::before{animation:none}}
+.klynge-funnel-drawing-funnel{width:480px;aspect-ratio:480/220}
+.klynge-funnel-drawing-tree{width:660px;height:16rem}
 @media (max-width:700px){
   .klynge-funnel,.klynge-funnel .widget-vbox,.klynge-funnel .widget-html,.klynge-funnel .widget-html-content{
     min-width:0;max-width:100%}
@@ -51,17 +64,37 @@ STYLE = """
 """
 
 
+class _Shared:
+    """Layouts and styles that the rows of a group share: each is a widget of its own in the kernel and the
+    browser, and no row changes them, so a group of 25 rows makes 5 of them rather than 175."""
+
+    def __init__(self):
+        self.row, self.who, self.button = w.Layout(), w.Layout(), w.Layout()
+        self.who_style, self.button_style = HTMLStyle(), w.ButtonStyle()
+
+
 class FollowUpRow(w.HBox):
     """One member to follow up: who, since when, a "Send a reminder" button and the outcome."""
 
-    def __init__(self, row: FollowUp, service: FunnelService, lang: str):
-        super().__init__()
+    def __init__(self, row: FollowUp, service: FunnelService, lang: str, shared: _Shared | None = None):
+        shared = shared or _Shared()
+        super().__init__(layout=shared.row)
         self.add_class("klynge-funnel-row")
         self.row, self._service, self.lang = row, service, lang
-        self._who = w.HTML()
-        self.button = w.Button(button_style="", icon="envelope")
+        self._who = w.HTML(layout=shared.who, style=shared.who_style)
+        self.button = w.Button(button_style="", icon="envelope", layout=shared.button, style=shared.button_style)
         self.button.add_class("klynge-funnel-remind")
         self.button.on_click(lambda _b: self.remind())
+        self._said: w.HTML | None = None
+        self._link: w.Text | None = None
+        self.children = [self._who, self.button]
+        self.outcome: str | None = None
+        self.relabel(lang)
+
+    def _outcome_box(self) -> None:
+        """The place for the outcome, made at the first reminder: a page of rows opens with half the widgets."""
+        if self._said is not None:
+            return
         self._said = w.HTML()
         self._link = w.Text(layout=w.Layout(display="none"))
         self._link.add_class("klynge-funnel-link")
@@ -69,8 +102,6 @@ class FollowUpRow(w.HBox):
         outcome.add_class("klynge-funnel-outcome")
         outcome.add_class("klynge-fac-link")
         self.children = [self._who, self.button, outcome]
-        self.outcome: str | None = None
-        self.relabel(lang)
 
     def relabel(self, lang: str) -> None:
         self.lang = lang
@@ -88,6 +119,7 @@ class FollowUpRow(w.HBox):
         """Send the reminder and show the outcome beside the button; never a traceback."""
         lang = self.lang
         self.button.disabled = True
+        self._outcome_box()
         self._link.layout.display = "none"
         try:
             outcome = self._service.remind(self.row.person_id)
@@ -131,6 +163,7 @@ class _Group(w.VBox):
         self._head = w.HTML()
         self._rows = w.VBox()
         self.rows: list[FollowUpRow] = []
+        self._shared = _Shared()
         self._more = w.Button()
         self._more.add_class("klynge-funnel-more")
         self._more.on_click(lambda _b: self.show_more())
@@ -140,7 +173,7 @@ class _Group(w.VBox):
 
     def show_more(self) -> None:
         start = len(self.rows)
-        self.rows += [FollowUpRow(r, self._service, self.lang) for r in self._all[start:start + PAGE]]
+        self.rows += [FollowUpRow(r, self._service, self.lang, self._shared) for r in self._all[start:start + PAGE]]
         self._rows.children = self.rows
         self.relabel(self.lang)
 
@@ -158,17 +191,36 @@ class _Group(w.VBox):
 
 
 class FunnelPage(w.VBox):
-    """The mobilisation funnel, the referral tree, what is missing and the follow-up list."""
+    """The mobilisation funnel, the referral tree, what is missing and the follow-up list.
+
+    Parameters
+    ----------
+    service
+        What the page reads, draws and sends reminders through.
+    lang
+        The language the page opens in (the shell's), so nothing is drawn in another one first.
+    later
+        How the pictures are drawn after the page is shown: ``later(work)`` runs ``work`` once the
+        page's numbers and follow-up list are on their way to the browser
+        (:func:`~klynge.widgets.deferred.after_this_message` by default). Until then each picture's
+        place says it is being drawn.
+    """
 
     lang = Unicode("nb")
 
-    def __init__(self, service: FunnelService):
+    def __init__(self, service: FunnelService, lang: str = "nb", *,
+                 later: Callable[[Callable[[], None]], None] | None = None):
         super().__init__()
         self.add_class("klynge-funnel")
         self.add_class("klynge-fac")
         self._service = service
+        self._later = later or after_this_message
         self.view: FunnelView | None = None
-        self._pngs: dict[tuple[str, str], bytes] = {}
+        self._ready = False
+        #: (picture, language, what it shows) -> PNG; b"" when it could not be drawn
+        self._pngs: dict[tuple[str, str, Hashable], bytes] = {}
+        self._queued: set[str] = set()
+        self._shows: dict[str, Hashable] = {}
         self._head = w.HTML()
         self._reload = w.Button(icon="refresh", layout=w.Layout(width="auto", align_self="flex-start"))
         self._reload.add_class("klynge-funnel-reload")
@@ -188,17 +240,26 @@ class FunnelPage(w.VBox):
         follow.add_class("klynge-fac-section")
         follow.add_class("klynge-funnel-follow")
         self.children = [style(), style(STYLE), self._head, self._reload, *sections, follow]
+        self.lang = lang
+        self._ready = True
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the funnel again and draw it all."""
+        """Read the funnel again and show it: the numbers and the list at once, the pictures after.
+
+        A picture already drawn of the same data in the same language is shown again as it is.
+        """
         self._reload.disabled = True
         try:
             self.view = self._service.read()
-            self._pngs = {}
+            self._shows = {"funnel": self.view.funnel.stages, "tree": _tree_shows(self.view.tree)}
+            self._pngs = {k: v for k, v in self._pngs.items() if self._shows.get(k[0]) == k[2]}
+            old = list(self._follow.children)
             self.groups = {g: _Group(g, self.view.follow_up[g], self._service, self.lang, self.view.stopped_weeks)
                            for g in GROUPS}
             self._follow.children = list(self.groups.values())
+            for widget in old:  # else every refresh leaves its rows' widgets behind, in the kernel and the browser
+                close(widget)
         except KlyngeError as exc:
             log.info("the funnel could not be read: %s", exc)
             self.view, self._error = None, str(exc)
@@ -207,24 +268,56 @@ class FunnelPage(w.VBox):
             self.view, self._error = None, t("page.error.body", self.lang)
         finally:
             self._reload.disabled = False
-        self._relabel()
+        self._relabel(groups=False)
 
-    def _png(self, which: str) -> bytes:
-        key = (which, self.lang)
+    @property
+    def drawing(self) -> tuple[str, ...]:
+        """The pictures still being drawn (``funnel``, ``tree``)."""
+        return tuple(sorted(self._queued))
+
+    def _key(self, which: str) -> tuple[str, str, Hashable]:
+        return which, self.lang, self._shows.get(which)
+
+    def _picture(self, which: str, alt: str) -> Markup:
+        """The picture when it is drawn; else its place, saying it is being drawn."""
+        png = self._pngs.get(self._key(which))
+        if png is None:
+            return snippet(_T, "drawing", t("funnel.drawing", self.lang), f"klynge-funnel-drawing-{which}")
+        return image(png, alt, "klynge-funnel-figure")
+
+    def _queue_pictures(self) -> None:
+        """Ask for the pictures not drawn yet in this language, the funnel first."""
+        if self.view is None:
+            return
+        for which in ("funnel", "tree") if self.view.funnel.count("invited") else ("tree",):
+            if self._key(which) not in self._pngs and which not in self._queued:
+                self._queued.add(which)
+                self._later(lambda which=which: self._draw(which))
+
+    def _draw(self, which: str) -> None:
+        """Draw ``which`` for the data and language shown now, and put it in its place."""
+        self._queued.discard(which)
+        view, key = self.view, self._key(which)
+        if view is None:
+            return
         if key not in self._pngs:
             try:
                 draw = self._service.funnel_png if which == "funnel" else self._service.tree_png
-                self._pngs[key] = draw(self.view, self.lang)
+                self._pngs[key] = draw(view, self.lang)
             except Exception:
                 log.exception("the %s picture could not be drawn", which)
                 self._pngs[key] = b""
-        return self._pngs[key]
+        if which == "funnel":
+            self._funnel.value = self._funnel_html(view, self.lang)
+        else:
+            self._tree.value = self._tree_html(view, self.lang)
 
     @observe("lang")
     def _on_lang(self, _change) -> None:
-        self._relabel()
+        if self._ready:
+            self._relabel()
 
-    def _relabel(self) -> None:
+    def _relabel(self, groups: bool = True) -> None:
         lang = self.lang
         self._head.value = part("heading", 1, t("funnel.title", lang), t("funnel.intro", lang))
         self._reload.description = t("members.reload", lang)
@@ -237,8 +330,10 @@ class FunnelPage(w.VBox):
         self._funnel.value = self._funnel_html(view, lang)
         self._tree.value = self._tree_html(view, lang)
         self._missing.value = self._missing_html(view, lang)
-        for group in self.groups.values():
-            group.relabel(lang)
+        if groups:
+            for group in self.groups.values():
+                group.relabel(lang)
+        self._queue_pictures()
 
     def _funnel_html(self, view: FunnelView, lang: str):
         f = view.funnel
@@ -247,7 +342,7 @@ class FunnelPage(w.VBox):
         organisations = t("funnel.organisations", lang, n=f.organisations, active=f.active_organisations)
         signals = [(t(f"funnel.signal.{sig}", lang), f.by_signal.get(sig, 0)) for sig in SIGNALS] \
             if f.count("active") else []
-        figure = image(self._png("funnel"), t("funnel.funnel_alt", lang), "klynge-funnel-figure")
+        figure = self._picture("funnel", t("funnel.funnel_alt", lang))
         if not f.count("invited"):
             figure = part("para", t("funnel.nobody", lang), css="klynge-fac-muted", role="status")
         return snippet(_T, "funnel", figure, stages, organisations, signals, lang)
@@ -258,7 +353,7 @@ class FunnelPage(w.VBox):
                     by_facilitators=s["by_facilitators"])
         brought = [(name, t("funnel.brought", lang, direct=direct, all=everyone))
                    for name, direct, everyone in s["brought_most"]]
-        figure = image(self._png("tree"), t("funnel.tree_alt", lang), "klynge-funnel-figure")
+        figure = self._picture("tree", t("funnel.tree_alt", lang))
         return snippet(_T, "tree", part("div", figure, css="klynge-fac-scroll"), summary, brought, lang)
 
     def _missing_html(self, view: FunnelView, lang: str):
@@ -276,3 +371,20 @@ class FunnelPage(w.VBox):
         else:
             note = ""
         return snippet(_T, "missing", rows, met, places, note, lang)
+
+
+def close(widget: w.Widget) -> None:
+    """Close ``widget`` and every widget below it (children, layouts, styles), in the kernel and the browser."""
+    for child in getattr(widget, "children", ()):
+        close(child)
+    for part_ in ("layout", "style"):
+        owned = getattr(widget, part_, None)
+        if isinstance(owned, w.Widget):
+            owned.close()
+    widget.close()
+
+
+def _tree_shows(tree) -> Hashable:
+    """What the tree picture shows, to know whether a picture drawn before still holds: nodes and edges."""
+    return (tuple((n, a.get("label"), a.get("kind"), a.get("type")) for n, a in tree.nodes(data=True)),
+            tuple(tree.edges))
