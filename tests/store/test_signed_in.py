@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from klynge.errors import AccessDenied, SessionEnded
-from klynge.model import Money, Note, Offer, SdgEntry
+from klynge.model import Money, Note, Offer, Person, SdgEntry
 
 from ..conftest import SECRET
 
@@ -83,3 +83,17 @@ def test_the_check_is_one_lookup_by_primary_key_in_the_calls_transaction(store, 
     queries = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
     assert "sessions.id = " in queries[0] and "JOIN keys" in queries[0] and "JOIN people" in queries[0]
     assert sum("FROM sessions" in q for q in queries) == 1
+
+
+def test_a_facilitators_ended_session_stops_the_mobilisation_reads(store, system, cluster):
+    """The funnel, the members' last activity and their keys are read only while the facilitator is signed in."""
+    pid = store.add_person(system, Person(name="Frida Fasilitator", email="frida@example.no", role="facilitator"),
+                           cluster["id"])
+    who = store.open_session(store.issue_key(system, pid, SECRET), SECRET)
+    reads = (store.funnel_data, store.last_activity, store.key_states)
+    for read in reads:
+        read(who)
+    store.end_session(who.session_id)
+    for read in reads:
+        with pytest.raises(SessionEnded):
+            read(who)

@@ -55,7 +55,7 @@ class ActivityMixin:
              .group_by(moments.c.oid))
         if who.cluster_id:
             q = q.where(org.c.cluster_id == who.cluster_id)
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             return {oid: _aware(at) for oid, at in c.execute(q) if at is not None}
 
     def key_states(self, who: Identity) -> dict[int, KeyState]:
@@ -68,7 +68,7 @@ class ActivityMixin:
             q = q.where(p.c.cluster_id == who.cluster_id)
         states: dict[int, KeyState] = {}
         moment = datetime.now(UTC)
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             for pid, created, expires, revoked, used in c.execute(q):
                 old = states.get(pid)
                 live = (old.live if old else 0) + (revoked is None and _aware(expires) > moment)

@@ -87,7 +87,7 @@ class FunnelMixin:
             The caller is not a facilitator of a cluster (or the system identity).
         """
         cluster_id = scope(who, "funnel")
-        with reading(self.engine) as c:
+        with reading(self.engine, who) as c:
             people = [self._funnel_person(row) for row in c.execute(_people_query(cluster_id))]
             signals: dict[int, dict[str, datetime]] = {}
             for oid, signal, at in c.execute(_signals_query(cluster_id)):
