@@ -48,9 +48,13 @@ def test_a_participant_downloads_their_data(served, browser, people):
     button.wait_for()
     button.scroll_into_view_if_needed()
     summary = page.inner_text(".klynge-rights-mine")
-    assert "rita@rights-browser.example" in summary
-    for part in ("lessons", "attendance_rows_resolved_to_them", "last_changed.offers"):  # what the download holds
+    assert "rita@rights-browser.example" in summary and t("rights.part.lessons", "nb") in summary
+    assert t("rights.part.workshop_votes", "nb") not in summary  # a part with nothing of hers is folded away
+    page.click(".klynge-rights-empty summary")
+    summary = page.inner_text(".klynge-rights-mine")
+    for part in ("attendance_rows_resolved_to_them", "last_changed.offers", "workshop_votes"):  # and listed there
         assert t(f"rights.part.{part}", "nb") in summary
+    page.click(".klynge-rights-empty summary")  # folded again for the pictures
     assert page.inner_text(".klynge-rights-of") == f"({t('rights.history.lesson', 'nb')}: 1)"  # what she saved over
     with page.expect_download() as info:
         button.click()

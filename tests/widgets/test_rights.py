@@ -138,6 +138,10 @@ def test_my_data_counts_my_lessons_the_attendance_rows_matched_to_me_and_what_i_
                 f"{t('rights.history.organisation', lang)}: 1, {t('rights.history.lesson', lang)}: 2)</span></dd>"
                 in html)
         assert f"<dt>{t('rights.organisation', lang)}</dt><dd>Fjellguidene</dd>" in html
+        empty = [name for name in RECORD_PARTS if not summary.counts[name]]  # listed folded, not as zeros
+        assert f"<summary>{t('rights.mine.empty', lang, n=len(empty))}</summary>" in html
+        assert all(f"<li>{t('rights.part.' + name, lang)}</li>" in html for name in empty)
+        assert "<dd>0</dd>" not in html
     assert RightsService(store, fac).my_summary().history == {}  # the lesson's version 3 is current, not history
 
 

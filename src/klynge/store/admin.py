@@ -18,7 +18,51 @@ from .consent import consenting
 from .engine import reading, writing
 from .migrate import current_version
 
-__all__ = ["AdminMixin"]
+__all__ = ["RECORD_SOURCES", "AdminMixin"]
+
+#: Every column that names a person (a foreign key to ``people.id``, or a person id kept without one), as
+#: ``table.column``, and the part of :meth:`AdminMixin.person_record` that holds the rows naming them there.
+#: A test walks the schema against it, so a new table that names people cannot be left out of the download.
+RECORD_SOURCES: dict[str, str] = {
+    "keys.person_id": "keys",
+    "sessions.person_id": "sessions",
+    "revisions.author_id": "revisions",
+    "row_history.author_id": "row_history",
+    "lessons.author_id": "lessons",
+    "lessons.updated_by": "lessons",
+    "concept_revisions.author_id": "concept_revisions",
+    "invitations.person_id": "invitations_received",
+    "invitations.inviter_id": "invitations_sent",
+    "join_requests.person_id": "join_requests",
+    "join_requests.decided_by": "join_requests_decided",
+    "event_people.person_id": "events",
+    "attendance_unmatched.resolved_person_id": "attendance_rows_resolved_to_them",
+    "hours.person_id": "hours",
+    "hours.created_by": "hours_entered",
+    "decisions.author_id": "decisions",
+    "decisions.updated_by": "decisions",
+    "maturity_answers.updated_by": "maturity_answers",
+    "maturity_snapshots.author_id": "maturity_snapshots",
+    "library_items.shared_by": "library_items",
+    "library_items.removed_by": "library_items",
+    "research_consents.given_by": "research_consents",
+    "workshop_rounds.opened_by": "workshop_rounds",
+    "workshop_rounds.closed_by": "workshop_rounds",
+    "workshop_groups.created_by": "workshop_groups",
+    "workshop_ideas.author_id": "workshop_ideas",
+    "workshop_comments.author_id": "workshop_comments",
+    "workshop_reactions.person_id": "workshop_reactions",
+    "workshop_votes.person_id": "workshop_votes",
+    "concepts.owner_person_id": "concepts",
+    "lesson_links.linked_by": "lesson_links",
+    "organisations.updated_by": "last_changed.organisations",
+    "offers.updated_by": "last_changed.offers",
+    "events.updated_by": "last_changed.events",
+    "fees.updated_by": "last_changed.fees",
+    "package_settings.updated_by": "last_changed.package_settings",
+    "cluster_plans.updated_by": "last_changed.cluster_plans",
+    "mobilisation_settings.updated_by": "last_changed.mobilisation_settings",
+}
 
 
 class AdminMixin:
@@ -110,7 +154,16 @@ class AdminMixin:
         answers, see :data:`~klynge.store.schema.HISTORY_ENTITIES`); the lessons they wrote or last
         edited; their concept revisions; their invitations, requests to join, events, the attendance
         rows resolved to them and their hours; the organisations and offers they last changed. An
-        erased person keeps their id and dates only. For the person themself and the system
+        erased person keeps their id and dates only. Also what they did in the cluster's work: the
+        decisions they wrote or last edited, the maturity answers they last saved and the snapshots they
+        took, the library items they shared or removed (without the text read out of a file), the
+        research consents they gave, the join requests they decided (without who asked), the hours they
+        entered for others (without whose), the workshop rounds they opened or closed, the groups,
+        ideas and comments they made, their reactions and dots (with the idea's text, never other
+        people's), the concepts they own (without the body; their versions are in
+        ``concept_revisions``), the lesson links they set, and the events, fees and settings they last
+        changed. :data:`RECORD_SOURCES` names the part for every column that names a person. For the
+        person themself and the system
         identity: the record holds private notes. With ``export`` (a download, not a look), the
         audit log records it in the same transaction. Every list in it is counted in the person's
         summary (:data:`klynge.widgets.rights_service.RECORD_PARTS`).
@@ -167,6 +220,8 @@ class AdminMixin:
                                                                      s.lessons.c.updated_by == person_id))
                                 .order_by(s.lessons.c.id), *s.lessons.columns),
                 **self._mobilisation_record(c, rows, person_id),
+                **self._work_record(c, rows, person_id),
+                **self._workshop_record(c, rows, person_id),
                 # every concept revision they saved (start, edit, promote, drop), with its content
                 "concept_revisions": rows(select(*concept_columns).where(s.concept_revisions.c.author_id == person_id)
                                           .order_by(s.concept_revisions.c.saved_at, s.concept_revisions.c.id),
@@ -176,6 +231,12 @@ class AdminMixin:
                                                       .where(s.organisations.c.updated_by == person_id)).scalars()),
                     "offers": sorted(c.execute(select(s.offers.c.id)
                                                .where(s.offers.c.updated_by == person_id)).scalars()),
+                    "events": sorted(c.execute(select(s.events.c.id)
+                                               .where(s.events.c.updated_by == person_id)).scalars()),
+                    "fees": sorted(c.execute(select(s.fees.c.id).where(s.fees.c.updated_by == person_id)).scalars()),
+                    # the cluster's settings (one row per cluster): the cluster's id
+                    **{t.name: sorted(c.execute(select(t.c.cluster_id).where(t.c.updated_by == person_id)).scalars())
+                       for t in (s.package_settings, s.cluster_plans, s.mobilisation_settings)},
                 },
             }
 
@@ -197,6 +258,64 @@ class AdminMixin:
                 select(*au.columns).where(au.c.resolved_person_id == person_id).order_by(au.c.id), *au.columns),
             "hours": rows(select(*hr.columns).where(hr.c.person_id == person_id).order_by(hr.c.day, hr.c.id),
                           *hr.columns),
+        }
+
+    @staticmethod
+    def _work_record(c, rows, person_id: int) -> dict:
+        """The decisions, maturity answers and snapshots, library items, research consents, join requests
+        decided, hours entered for others, concepts owned and lesson links of one person."""
+        de, ma, ms, li, rc = s.decisions, s.maturity_answers, s.maturity_snapshots, s.library_items, s.research_consents
+        jr, hr, co, ll = s.join_requests, s.hours, s.concepts, s.lesson_links
+        library_columns = [col for col in li.columns if col.name != "text"]  # the text read out of a file
+        decided_columns = [col for col in jr.columns if col.name != "person_id"]  # who asked is theirs
+        entered_columns = [col for col in hr.columns if col.name != "person_id"]  # whose hours is theirs
+        concept_columns = [col for col in co.columns if col.name != "body"]
+        return {
+            "decisions": rows(select(*de.columns).where(or_(de.c.author_id == person_id, de.c.updated_by == person_id))
+                              .order_by(de.c.id), *de.columns),
+            "maturity_answers": rows(select(*ma.columns).where(ma.c.updated_by == person_id).order_by(ma.c.id),
+                                     *ma.columns),
+            "maturity_snapshots": rows(select(*ms.columns).where(ms.c.author_id == person_id).order_by(ms.c.id),
+                                       *ms.columns),
+            "library_items": rows(select(*library_columns).where(or_(li.c.shared_by == person_id,
+                                                                     li.c.removed_by == person_id))
+                                  .order_by(li.c.id), *library_columns),
+            "research_consents": rows(select(*rc.columns).where(rc.c.given_by == person_id).order_by(rc.c.id),
+                                      *rc.columns),
+            "join_requests_decided": rows(select(*decided_columns).where(jr.c.decided_by == person_id)
+                                          .order_by(jr.c.id), *decided_columns),
+            "hours_entered": rows(select(*entered_columns).where(hr.c.created_by == person_id,
+                                                                 hr.c.person_id != person_id)
+                                  .order_by(hr.c.day, hr.c.id), *entered_columns),
+            "concepts": rows(select(*concept_columns).where(co.c.owner_person_id == person_id).order_by(co.c.id),
+                             *concept_columns),
+            "lesson_links": rows(select(*ll.columns).where(ll.c.linked_by == person_id).order_by(ll.c.id),
+                                 *ll.columns),
+        }
+
+    @staticmethod
+    def _workshop_record(c, rows, person_id: int) -> dict:
+        """The workshop rounds one person opened or closed, and the groups, ideas, comments, reactions and dots
+        they made; a reaction or a dot comes with the idea's text, never with who else reacted or voted."""
+        wr, wg, wi, wc = s.workshop_rounds, s.workshop_groups, s.workshop_ideas, s.workshop_comments
+        re_, wv = s.workshop_reactions, s.workshop_votes
+        idea_text = wi.c.text.label("idea_text")
+        reaction_columns, vote_columns = (*re_.columns, idea_text), (*wv.columns, idea_text)
+        return {
+            "workshop_rounds": rows(select(*wr.columns).where(or_(wr.c.opened_by == person_id,
+                                                                  wr.c.closed_by == person_id))
+                                    .order_by(wr.c.id), *wr.columns),
+            "workshop_groups": rows(select(*wg.columns).where(wg.c.created_by == person_id).order_by(wg.c.id),
+                                    *wg.columns),
+            "workshop_ideas": rows(select(*wi.columns).where(wi.c.author_id == person_id).order_by(wi.c.id),
+                                   *wi.columns),
+            "workshop_comments": rows(select(*wc.columns).where(wc.c.author_id == person_id).order_by(wc.c.id),
+                                      *wc.columns),
+            "workshop_reactions": rows(select(*reaction_columns).join(wi, wi.c.id == re_.c.idea_id)
+                                       .where(re_.c.person_id == person_id).order_by(re_.c.idea_id, re_.c.kind),
+                                       *reaction_columns),
+            "workshop_votes": rows(select(*vote_columns).join(wi, wi.c.id == wv.c.idea_id)
+                                   .where(wv.c.person_id == person_id).order_by(wv.c.idea_id), *vote_columns),
         }
 
     def research_tables(self, who: Identity, key: bytes | None = None) -> dict[str, list[dict]]:

@@ -33,6 +33,8 @@ STYLE = """
 .klynge-rights-summary{display:grid;grid-template-columns:fit-content(28em) 1fr;gap:2px 14px;margin:6px 0 10px}
 .klynge-rights-summary dt{font-weight:600}.klynge-rights-summary dd{margin:0;overflow-wrap:anywhere}
 .klynge-rights-of{color:#52606d}
+.klynge-rights-empty{margin:0 0 10px}.klynge-rights-empty summary{cursor:pointer;color:#52606d}
+.klynge-rights-empty ul{margin:4px 0 0;padding-left:1.2em;columns:2 22em}
 .klynge-rights .jupyter-button{width:auto;max-width:100%;white-space:normal;height:auto;min-height:32px}
 .klynge-rights .widget-hbox{flex-wrap:wrap;gap:6px 10px;align-items:center}
 .klynge-rights .widget-dropdown select{max-width:100%}

@@ -22,9 +22,14 @@ __all__ = ["RECORD_PARTS", "RECORD_SHOWN", "MySummary", "RightsService"]
 
 #: The parts of a person's record (:meth:`~klynge.store.Store.person_record`) the summary counts, in the order
 #: it lists them; a part inside another is named with a dot. Every list the download holds is one of them.
-RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "lessons", "concept_revisions",
-                "invitations_received", "invitations_sent", "join_requests", "events",
-                "attendance_rows_resolved_to_them", "hours", "last_changed.organisations", "last_changed.offers")
+RECORD_PARTS = ("keys", "sessions", "revisions", "row_history", "lessons", "concept_revisions", "concepts",
+                "invitations_received", "invitations_sent", "join_requests", "join_requests_decided", "events",
+                "attendance_rows_resolved_to_them", "hours", "hours_entered",
+                "workshop_ideas", "workshop_comments", "workshop_reactions", "workshop_votes", "workshop_groups",
+                "workshop_rounds", "decisions", "maturity_answers", "maturity_snapshots", "library_items",
+                "research_consents", "lesson_links", "last_changed.organisations", "last_changed.offers",
+                "last_changed.events", "last_changed.fees", "last_changed.package_settings",
+                "last_changed.cluster_plans", "last_changed.mobilisation_settings")
 #: The parts of the record the summary shows as they are rather than counts.
 RECORD_SHOWN = ("person", "organisation")
 
