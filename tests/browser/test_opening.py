@@ -64,6 +64,7 @@ def test_the_loading_screen_shows_before_the_app_draws_itself(served, browser, s
         assert loading.is_visible()
         assert loading.inner_text().strip() == t("page.loading", "nb")
         assert page.locator(".klynge-app").count() == 0
+        assert page.title() == "Klynge"  # the product's name in the tab, not the notebook's
         screenshot(page, f"opening-loading-{size}")
         opening.release()
         opening.wait_drawn()
