@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 from klynge import operations as ops
 from klynge.batch import run_batch
 from klynge.library import LibraryEntry
-from klynge.model import HoursEntry, InvitationRequest, Note, SdgEntry
+from klynge.model import Decision, HoursEntry, InvitationRequest, Note, SdgEntry
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -42,6 +42,18 @@ def _write_as(store, person, organisation_id) -> None:
     store.add_library_file(person, "gjester.csv", f"guide,kontakt\n{NAME},{EMAIL}\n".encode(),
                            LibraryEntry(title=f"Gjester hos {NAME}", description=f"Skriv til {EMAIL}"),
                            max_bytes=1_000_000)
+
+
+def _workshop_and_decision(store, facilitator, person) -> None:
+    """An idea and a comment the person wrote in a round, and a decision with their name typed as a decider."""
+    rnd = store.open_round(facilitator, subject_kind="finding", subject_id="gap:oppdal:11",
+                           subject_title="Few winter beds", question="How do we fill the winter weekends?",
+                           minutes=30, dots=2)
+    idea = store.add_idea(person, rnd.id, f"Winter walks guided by {NAME}")
+    store.comment(person, idea, f"Write to {EMAIL}")
+    store.record_decision(facilitator, Decision(
+        finding_id="gap:oppdal:11", option_id="winter_walks", outcome="chosen", reasoning="Enough beds",
+        decided_by=[f" {NAME.upper()} ", "Fjellguidene"], decided_on=date(2026, 10, 1)))
 
 
 def _traces(store, archive: Path, outputs: Path) -> list[str]:
@@ -69,12 +81,14 @@ def test_erasing_after_a_batch_leaves_no_name_or_address_anywhere(settings, memb
     org = members["fjell"]
     siri = add_colleague("fjell", NAME, EMAIL)
     _write_as(store, siri, org)
+    _workshop_and_decision(store, cluster["who"]["facilitator"], siri)
     summary = run_batch(settings, workers=1, members=[org, members["gard"]], progress=False)
     assert summary.ok
     outputs = Path(settings.outputs)
     before = _traces(store, ops.export_cluster(settings, str(tmp_path / "before.zip")), outputs)
     assert any(t.startswith("output members/") for t in before), before  # the scan finds what it looks for
     assert any(t.startswith("archive ") for t in before) and "table people" in before
+    assert {"table workshop_ideas", "table workshop_comments", "table decisions"} <= set(before)
 
     result = ops.erase_person(settings, EMAIL, remove_text=True)
     assert result.texts_removed >= 2
@@ -95,6 +109,9 @@ def test_without_remove_text_only_the_text_stays_under_the_neutral_label(setting
     store.log_hours(siri, HoursEntry(activity="workshop", day=date(2026, 10, 1), hours=Decimal("2")))
     store.save_canvas(siri, siri.organisation_id, "business_model",
                       [Note(id="x", block="channels", text="Guided walks")], None)
+    decided = store.record_decision(cluster["who"]["facilitator"], Decision(
+        finding_id="gap:oppdal:11", option_id="winter_walks", outcome="chosen", reasoning="Enough beds",
+        decided_by=[NAME.lower()], decided_on=date(2026, 10, 1)))
     ops.erase_person(settings, EMAIL)
     assert _traces(store, ops.export_cluster(settings, str(tmp_path / "a.zip")), Path(settings.outputs)) == []
     export = ops.export_research(settings, str(tmp_path / "r"), k=1)  # three members: k = 1 publishes them
@@ -103,3 +120,4 @@ def test_without_remove_text_only_the_text_stays_under_the_neutral_label(setting
     fjell = cluster["who"]["fjell"]
     canvas, rev = store.canvas(fjell, fjell.organisation_id, "business_model")
     assert [n.text for n in canvas.notes] == ["Guided walks"] and rev.author == "former participant"
+    assert store.decision(system, decided.id).decision.decided_by == [siri.person_id]  # the name goes always

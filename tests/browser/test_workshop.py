@@ -12,7 +12,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from klynge import operations as ops
 from klynge.i18n import t
+from klynge.model import Person
+from klynge.settings import load_settings
+from klynge.store import Identity
 
 from ..test_workshop_import import sample
 from .conftest import assert_drawn, close, open_app, screenshot, settle
@@ -115,3 +119,42 @@ def test_ideas_votes_themes_and_the_close_reach_every_board_within_three_seconds
     for ctx, _page in boards.values():
         close(ctx)
     close(fac_ctx)
+
+
+def test_an_erased_persons_removed_idea_and_comment_read_as_removed_on_the_board(served, browser):
+    """Someone writes an idea and a comment, and is erased with their texts: the board says so, at 1 366 and 390 px."""
+    with ops.store_for(load_settings({"KLYNGE_HOME": str(served.home)})) as store:
+        cluster = store.cluster(ops.SYSTEM).id
+        pid = store.add_person(ops.SYSTEM, Person(name="Eva Glemt", email="eva.glemt@fjellglott.example",
+                                                  organisation_id=served.ids["fjell"]), cluster)
+        eva = Identity(person_id=pid, role="participant", organisation_id=served.ids["fjell"], cluster_id=cluster,
+                       name="Eva Glemt")
+        fjell = store.person_by_email(ops.SYSTEM, "kari@fjellglott.example")
+        kari = Identity(person_id=fjell.id, role=fjell.role, organisation_id=fjell.organisation_id,
+                        cluster_id=cluster, name=fjell.name)
+        rnd = store.open_round(ops.SYSTEM, subject_kind="finding", subject_id="gap:erased", cluster_id=cluster,
+                               subject_title="Et glemt forslag", question="Hva gjør vi med høstferien?",
+                               minutes=30, dots=2)
+        idea = store.add_idea(eva, rnd.id, "Eva Glemt viser vei i høstferien")
+        store.comment(eva, idea, "Ring Eva Glemt")
+        store.comment(kari, idea, "Godt forslag, vi er med")
+        store.vote(kari, idea, 1)
+        store.erase_person(ops.SYSTEM, pid, remove_text=True)
+    try:
+        for viewport, shot in ((WIDE, "workshop-erased-1366"), (PHONE, "workshop-erased-390")):
+            ctx, page = _board(served, browser, "fjell", viewport)
+            card = page.locator(".klynge-ws-card", has_text="Godt forslag, vi er med")
+            expect(card.locator(".klynge-ws-idea-text")).to_have_text(t("workshop.removed", "nb"))
+            expect(card.locator(".klynge-ws-meta")).to_contain_text(t("rights.former", "nb"))
+            expect(card.locator(".klynge-ws-comments li").first).to_have_text(
+                f"{t('rights.former', 'nb')}: {t('workshop.removed', 'nb')}")
+            expect(card).not_to_contain_text("Eva")
+            card.scroll_into_view_if_needed()
+            settle(page)
+            assert_drawn(page, ".klynge-ws-card")
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            screenshot(page, shot)
+            close(ctx)
+    finally:
+        with ops.store_for(load_settings({"KLYNGE_HOME": str(served.home)})) as store:
+            store.close_round(ops.SYSTEM, rnd.id)

@@ -220,3 +220,24 @@ def test_the_facilitator_imports_a_chat_log_into_the_round_shown_and_is_told_wha
     store.close_round(who["facilitator"], rnd.id)
     page.import_file(sample("miro"), "miro.csv")
     assert "stängde den här rundan" in page._imported.value and len(_cards(page.board)) == 5
+
+
+@pytest.mark.parametrize(("lang", "removed", "former"), [("nb", "(teksten er fjernet)", "tidligere deltaker"),
+                                                         ("sv", "(texten är borttagen)", "tidigare deltagare"),
+                                                         ("en", "(text removed)", "former participant")])
+def test_an_erased_persons_removed_idea_and_comment_read_as_removed(store, system, cluster, add_colleague, lang,
+                                                                    removed, former):
+    who = cluster["who"]
+    rnd = _open(store, who["facilitator"])
+    siri = add_colleague("fjell", "Siri Skriver", "siri@example.no")
+    hers = store.add_idea(siri, rnd.id, "Siri Skriver guides a winter walk")
+    his = store.add_idea(who["gard"], rnd.id, "A food trail")
+    store.comment(siri, his, "Ring Siri Skriver")
+    store.vote(who["gard"], hers, 2)
+    board = WorkshopBoardView(WorkshopService(store, who["gard"]), rnd.id, lang, live=False)
+    store.erase_person(who["facilitator"], siri.person_id, remove_text=True)
+    assert board.poller.check()
+    cards = {c.idea_id: c._html.value for c in _cards(board)}
+    assert removed in cards[hers] and former in cards[hers] and "Siri" not in cards[hers]
+    assert f"<b>{former}:</b>" in cards[his] and removed in cards[his] and "Siri" not in cards[his]
+    assert "A food trail" in cards[his]

@@ -180,7 +180,7 @@ class ConceptsMixin:
             q = (select(i.c.id, i.c.text, i.c.round_id, r.c.question, s.organisations.c.name)
                  .select_from(i.join(r, r.c.id == i.c.round_id)
                               .outerjoin(s.organisations, s.organisations.c.id == i.c.organisation_id))
-                 .where(r.c.state == "closed", i.c.merged_into.is_(None),
+                 .where(r.c.state == "closed", i.c.merged_into.is_(None), i.c.text != "",
                         i.c.id.not_in(select(c_.c.idea_id).where(c_.c.idea_id.is_not(None)))))
             if cid is not None:
                 q = q.where(r.c.cluster_id == cid)

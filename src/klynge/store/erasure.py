@@ -16,7 +16,19 @@ participant (:data:`FORMER`).
   title, parts, months and prices stay (the organisation's product);
 - a supplier's answer: the reason they wrote is emptied; accepted or withdrawn stays;
 - their in-kind hours: the notes they typed are emptied; the hours stay (the organisation's
-  co-funding record).
+  co-funding record);
+- their workshop ideas and comments: the text is emptied (the board shows it as removed); the
+  idea's votes, reactions, theme and merges stay, as the round's outcome.
+
+Their name typed where the cluster names people by hand goes always, with or without
+``remove_text``: a decision's ``decided_by`` that names them as typed (case and spaces aside)
+names them by id instead, as a new version of the decision, and its earlier versions are
+rewritten the same way (else the name would live on in the history); an imported workshop idea
+whose author is their name as the file wrote it becomes theirs by id.
+
+Texts that are the organisation's or the round's, not the person's own words, stay: maturity
+answers and snapshots (the respondent is the organisation or the facilitator's programme), a
+round's question and subject, and the titles of a round's themes.
 
 Every revision stays a valid body of items (a note gone reads as a note deleted), and its
 number, parent and author stay, so history and merging keep working. Profiles and offers are the
@@ -28,6 +40,7 @@ the person's uploads there); each step runs in the erasure's transaction.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -125,6 +138,23 @@ def _without(kind: str, body: dict, units: set[tuple[str, str | None]]) -> dict:
     return body
 
 
+def _fold(name: object) -> str:
+    """A typed name without case or extra spaces: ``"  kari  NERGÅRD "`` and ``"Kari Nergård"`` are one."""
+    return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
+
+
+def _by_id(deciders: list, name: str, person_id: int) -> list | None:
+    """``deciders`` with the typed ``name`` (folded) as ``person_id``, or None when it is not among them."""
+    if not any(isinstance(d, str) and _fold(d) == name for d in deciders):
+        return None
+    out: list = []
+    for d in deciders:
+        d = person_id if isinstance(d, str) and _fold(d) == name else d
+        if not (d == person_id and not isinstance(d, str) and person_id in out):
+            out.append(d)
+    return out
+
+
 def _their_texts(c: Connection, person_id: int) -> dict[int, dict]:
     """Revision id -> the body without the texts ``person_id`` wrote, for each revision that changes.
 
@@ -198,6 +228,7 @@ class ErasureMixin:
                                   f"erase from the command line: klynge person erase {person_id} --last-facilitator",
                               "rights.erase.last_facilitator", id=person_id)
             alone = self._alone(c, person)
+            named = self._name_to_id(c, who, person)
             texts = _their_texts(c, person_id) if remove_text else {}
             for revision_id, body in texts.items():
                 c.execute(update(s.revisions).where(s.revisions.c.id == revision_id).values(body=body))
@@ -219,9 +250,44 @@ class ErasureMixin:
             self._audit(c, who, "erase_person", cluster_id=person["cluster_id"], subject_kind="person",
                         subject_id=person_id, details={"remove_text": remove_text, "keys_revoked": keys,
                                                        "revisions_changed": len(texts), "alone": alone,
-                                                       "organisation_id": person["organisation_id"], **extra})
+                                                       "organisation_id": person["organisation_id"], **named,
+                                                       **extra})
         return ErasureResult(person_id=person_id, organisation_id=person["organisation_id"], keys_revoked=keys,
                              texts_removed=len(texts), alone=alone, extra=extra)
+
+    def _name_to_id(self, c: Connection, who: Identity, person) -> dict:
+        """Where the person's name is typed in their cluster, their id instead; counts for the audit log.
+
+        A decision that names them among ``decided_by`` gets a new version (an editor holding the
+        old one meets a conflict, not a silent return of the name), and its earlier versions in
+        ``row_history`` are rewritten the same way. An imported idea whose ``author_label`` is
+        their name becomes theirs by ``author_id``.
+        """
+        name, pid, cid = _fold(person["name"] or ""), person["id"], person["cluster_id"]
+        if not name:
+            return {}
+        d, h, wi, wr = s.decisions, s.row_history, s.workshop_ideas, s.workshop_rounds
+        changed = []
+        for row in c.execute(select(d).where(d.c.cluster_id == cid).order_by(d.c.id)).mappings().all():
+            deciders = _by_id(list((row["body"] or {}).get("decided_by") or []), name, pid)
+            if deciders is not None:
+                self._bump(c, d, "decision", row, row["version"], who, row["body"],
+                           {"body": {**row["body"], "decided_by": deciders}})
+                changed.append(row["id"])
+        versions = 0
+        for hid, body in c.execute(select(h.c.id, h.c.body).where(
+                h.c.entity == "decision", h.c.entity_id.in_(select(d.c.id).where(d.c.cluster_id == cid)))).all():
+            deciders = _by_id(list((body or {}).get("decided_by") or []), name, pid)
+            if deciders is not None:
+                c.execute(update(h).where(h.c.id == hid).values(body={**body, "decided_by": deciders}))
+                versions += 1
+        ideas = [x for x, label in c.execute(select(wi.c.id, wi.c.author_label).select_from(
+            wi.join(wr, wr.c.id == wi.c.round_id)).where(wr.c.cluster_id == cid, wi.c.author_label.is_not(None)))
+            if _fold(label) == name]
+        if ideas:
+            c.execute(update(wi).where(wi.c.id.in_(ideas)).values(author_id=pid, author_label=None))
+        return {"decisions_named_by_id": changed, "decision_versions_named_by_id": versions,
+                "imported_ideas_named_by_id": len(ideas)}
 
     def _erasable(self, c: Connection, who: Identity, person_id: int):
         person = c.execute(select(s.people).where(s.people.c.id == person_id)).mappings().first()

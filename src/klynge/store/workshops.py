@@ -27,6 +27,7 @@ from . import schema as s
 from .access import Identity, decide, require, scope
 from .decisions import cluster_of
 from .engine import reading, writing
+from .erasure import on_erase
 from .live import aware
 from .records import now
 
@@ -42,6 +43,24 @@ MAX_MINUTES = 8 * 60
 
 r, i, g = s.workshop_rounds, s.workshop_ideas, s.workshop_groups
 cm, rx, v = s.workshop_comments, s.workshop_reactions, s.workshop_votes
+
+
+@on_erase
+def _erase_workshop_texts(c: Connection, person_id: int, remove_text: bool) -> dict:
+    """With ``remove_text``, an erased person's ideas and comments are emptied (boards show them as removed).
+
+    Votes, reactions, themes and merges stay, as the round's outcome; each round touched counts a
+    change, so its open boards draw again.
+    """
+    if not remove_text:
+        return {}
+    rounds = set(c.execute(select(i.c.round_id).where(i.c.author_id == person_id, i.c.text != "")).scalars())
+    rounds |= set(c.execute(select(cm.c.round_id).where(cm.c.author_id == person_id, cm.c.text != "")).scalars())
+    ideas = c.execute(update(i).where(i.c.author_id == person_id, i.c.text != "").values(text="")).rowcount
+    comments = c.execute(update(cm).where(cm.c.author_id == person_id, cm.c.text != "").values(text="")).rowcount
+    if rounds:
+        c.execute(update(r).where(r.c.id.in_(rounds)).values(changes=r.c.changes + 1))
+    return {"workshop_ideas_removed": ideas, "workshop_comments_removed": comments}
 
 
 @dataclass(frozen=True)
@@ -96,12 +115,13 @@ class BoardIdea:
     edited: bool
     source: str = ""  # the tool an imported idea came from (mentimeter, miro, qiqochat, zoom); "" when typed here
     source_votes: int | None = None  # the votes that tool counted
+    former: bool = False  # its author has been erased: it reads as by a former participant
 
     def fingerprint(self) -> tuple:
         """Everything a card shows: a card is drawn again only when this changed."""
         return (self.text, self.version, self.group_id, self.merged_into, self.votes, self.my_votes,
                 tuple(sorted(self.reactions.items())), self.my_reactions, self.comments, self.author,
-                self.organisation, self.source, self.source_votes)
+                self.organisation, self.source, self.source_votes, self.former)
 
 
 @dataclass(frozen=True)
@@ -469,7 +489,7 @@ class WorkshopsMixin:
             comments.setdefault(idea_id, []).append((author or "", text))
         return [BoardIdea(id=x["id"], text=x["text"], author=x["author"] or x["author_label"] or "",
                           organisation=x["organisation"] or "", source=x["source"] or "",
-                          source_votes=x["source_votes"],
+                          source_votes=x["source_votes"], former=x["author_id"] is not None and not x["author"],
                           mine=person_id is not None and x["author_id"] == person_id, version=x["version"],
                           group_id=x["group_id"], merged_into=x["merged_into"], votes=votes.get(x["id"], 0),
                           my_votes=mine.get(x["id"], 0), reactions=reactions.get(x["id"], {}),

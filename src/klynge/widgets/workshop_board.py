@@ -48,6 +48,7 @@ STYLE = """
 .klynge-ws-card.mine{border-left:4px solid #0f766e}
 .klynge-ws-idea-text{font-size:1.05rem;white-space:pre-wrap;overflow-wrap:anywhere}
 .klynge-ws-meta{color:#555;font-size:.9rem}
+.klynge-ws-removed{color:#6b6b6b;font-style:italic}
 .klynge-ws-counts{margin:.3em 0}
 .klynge-ws-comments{margin:.3em 0;padding-left:1.2em;overflow-wrap:anywhere}
 .klynge-ws .klynge-ws-row{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
