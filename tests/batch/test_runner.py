@@ -181,7 +181,8 @@ def test_what_cannot_run_says_why(settings, members):
     assert not list(Path(settings.outputs).parent.glob(".outputs.work/*"))
 
 
-def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, members, store, cluster):
+def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, members, store, cluster, add_colleague,
+                                                                      system):
     from datetime import date
 
     from klynge.model import Decision
@@ -193,13 +194,18 @@ def test_a_decision_recorded_after_a_run_is_in_the_next_runs_reports(settings, m
     found = json.loads((out / "cluster" / "findings.json").read_text())["findings"]
     finding = next(f for f in found if f["options"])
     option = finding["options"][0]
+    gone = add_colleague("gard", "Gunn Gone", "gunn@example.no")
+    store.erase_person(system, gone.person_id)
     store.record_decision(cluster["who"]["facilitator"], Decision(
         finding_id=finding["id"], option_id=option["id"], outcome="chosen", reasoning="agreed at the kick-off <b>",
-        decided_by=["the members at the kick-off"], decided_on=date(2026, 11, 30)))
+        decided_by=["the members at the kick-off", cluster["who"]["fjell"].person_id, gone.person_id],
+        decided_on=date(2026, 11, 30)))
     again = run_batch(settings, workers=1, members=chosen, resume=True, progress=False)
     assert again.ok and again.result("cluster").status == "ok"  # remade: the decisions changed, the data did not
     page = (out / "cluster" / "cluster_summary.html").read_text()
     assert "agreed at the kick-off &lt;b&gt;" in page and "the members at the kick-off" in page
+    # the cluster's report is read by every member: a person is not named, an erased one is a former participant
+    assert "a former participant" in page and "a member&#39;s participant" in page and "Fjell Person" not in page
     member = option["consequences"][0]["member"] if option["consequences"] else None
     if member in chosen:
         assert again.result("report", member).status == "ok"

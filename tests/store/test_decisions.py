@@ -87,6 +87,48 @@ def test_who_may_record_and_read_decisions(store, cluster):
     assert store.record_decision(Identity.system(), _decision(), cluster_id=cluster["id"]).author == "the system"
 
 
+def test_an_edit_that_leaves_the_deciders_keeps_the_peoples_ids(store, cluster):
+    """The form shows people by name; saving the names unchanged keeps the ids, on SQLite and PostgreSQL."""
+    from klynge.widgets.decisions_service import DecisionsService
+
+    who = cluster["who"]
+    fjell, gard = who["fjell"].person_id, who["gard"].person_id
+    service = DecisionsService(store, who["facilitator"])
+    first = store.record_decision(who["facilitator"], _decision(decided_by=[fjell, "Gardsbutikken", gard]))
+    store.erase_person(Identity.system(), gard)
+    shown = service.shown(first.decision)
+    text = ", ".join(service.names(first.decision, "nb"))
+    assert text == "Fjell Person, Gardsbutikken, en tidligere deltaker"
+    edited = service.save({**first.decision.model_dump(), "reasoning": "Only the reasoning changed",
+                           "decided_by": text}, "en", decision_id=first.id, base_version=first.version, shown=shown)
+    assert edited.version == 2 and edited.decision.decided_by == [fjell, "Gardsbutikken", gard]
+    assert store.decision(who["facilitator"], first.id).decision.decided_by == [fjell, "Gardsbutikken", gard]
+    # a name typed over is a typed name; the other ids stay
+    typed = "Kari Berg, Gardsbutikken, en tidligere deltaker"
+    again = service.save({**edited.decision.model_dump(), "decided_by": typed}, "en", decision_id=first.id,
+                         base_version=edited.version, shown=service.shown(edited.decision))
+    assert again.decision.decided_by == ["Kari Berg", "Gardsbutikken", gard]
+
+
+def test_deciders_are_named_only_for_who_may_read_them(store, cluster):
+    who = cluster["who"]
+    fjell, gard, stuga = (who[k].person_id for k in ("fjell", "gard", "stuga"))
+    store.erase_person(Identity.system(), stuga)
+    ids = [fjell, gard, stuga, 99999]
+    assert store.decider_names(who["facilitator"], ids) == {fjell: "Fjell Person", gard: "Gard Person", stuga: None}
+    # a participant reads their own organisation's people; another's stays unnamed (left out), the erased are told
+    assert store.decider_names(who["fjell"], ids) == {fjell: "Fjell Person", stuga: None}
+    # a member's report names only that member's people; the cluster's report nobody
+    system = Identity.system()
+    assert store.decider_names(system, ids, organisation_id=cluster["orgs"]["gard"]) == {gard: "Gard Person",
+                                                                                         stuga: None}
+    assert store.decider_names(system, ids, named=False) == {stuga: None}
+    other = Identity(person_id=None, role="facilitator", cluster_id=cluster["id"] + 1, name="elsewhere")
+    assert store.decider_names(other, ids) == {}  # another cluster's people: not even the erased are told
+    with pytest.raises(AccessDenied):
+        store.decider_names(who["researcher"], ids)
+
+
 # -- the maturity self-assessment ---------------------------------------------------------
 def _answers(key: str, round: str = "Spring 2026", **values) -> MaturityAnswers:
     return MaturityAnswers(round=round, respondent=key, answers=values)

@@ -11,11 +11,13 @@ from klynge.apps.facilitator import FacilitatorApp
 from klynge.apps.session import AppSession
 from klynge.model import Decision, MemberFigures, respondent
 from klynge.settings import load_settings
+from klynge.store import Identity
 from klynge.widgets.decisions_page import DecisionsMaturityPage, DecisionsPage
 from klynge.widgets.decisions_service import (
     DecisionsService,
     MaturityService,
     findings_from_outputs,
+    kept_ids,
     member_figures,
 )
 from klynge.widgets.maturity_page import MaturityPage
@@ -142,6 +144,40 @@ def test_editing_a_decision_whose_option_is_gone_keeps_that_option(store, cluste
     page._reasoning.value = "Still chosen"
     page._save.click()
     assert store.decisions(fac)[0].decision.option_id == "old-option"
+
+
+def test_the_form_keeps_people_named_by_id_and_an_erased_person_reads_as_a_former_participant(store, cluster,
+                                                                                               outputs):
+    fac, who = cluster["who"]["facilitator"], cluster["who"]
+    fjell, gard = who["fjell"].person_id, who["gard"].person_id
+    store.record_decision(fac, Decision(finding_id="gap:oppdal:11", option_id="winter-weekend", outcome="chosen",
+                                        reasoning="Three members can host it", decided_by=[fjell, "Stugbyn", gard],
+                                        decided_on=date(2026, 4, 1)))
+    store.erase_person(Identity.system(), gard)
+    page = _page(store, cluster, outputs)
+    assert "Fjell Person, Stugbyn, a former participant" in page._list.value
+    assert f"#{gard}" not in page._list.value
+    page.edit(store.decisions(fac)[0].id)
+    assert page._decided_by.value == "Fjell Person, Stugbyn, a former participant"
+    page.lang = "nb"  # the language changes while editing: the form keeps what it shows, and the ids
+    page._reasoning.value = "Only the reasoning changed"
+    page._save.click()
+    assert "Lagret (versjon 2)" in page._status.value
+    assert store.decisions(fac)[0].decision.decided_by == [fjell, "Stugbyn", gard]
+    assert "Fjell Person, Stugbyn, en tidligere deltaker" in page._list.value
+    page._decided_by.value = "Fjell Person, Gard Nyman"  # the erased person is taken off, a name typed on
+    page._save.click()
+    assert store.decisions(fac)[0].decision.decided_by == [fjell, "Gard Nyman"]
+    page.new()
+    page._reasoning.value = "A new decision"
+    page._decided_by.value = "Fjell Person"  # a new decision takes names as typed
+    page._save.click()
+    assert store.decisions(fac)[-1].decision.decided_by == ["Fjell Person"]
+
+
+def test_a_decider_label_with_a_comma_keeps_its_id():
+    assert kept_ids("Berg, Kari, Stugbyn, Berg, Kari", [("Berg, Kari", 7), ("Berg, Kari", 9)]) == [7, "Stugbyn", 9]
+    assert kept_ids("Berg\nOla,, ", [("Berg, Kari", 7)]) == ["Berg", "Ola"]
 
 
 def test_the_decisions_page_speaks_each_language(store, cluster, outputs):

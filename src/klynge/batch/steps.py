@@ -166,12 +166,23 @@ def _member_names(picture: dict) -> dict[int, str]:
     return {row["id"]: row["name"] for row in picture["members"]["rows"]}
 
 
-def recorded_decisions(store, who) -> list[dict]:
-    """The members' decisions on the findings, as reports show them (``report.strategy.DECISION_FIELDS``)."""
+def recorded_decisions(store, who, lang: str = "en", organisation_id: int | None = None) -> list[dict]:
+    """The members' decisions on the findings, as reports show them (``report.strategy.DECISION_FIELDS``).
+
+    Who decided reads as typed, or for a person's id: their name in one member's report
+    (``organisation_id``) when they are of that member, "a former participant" when erased, and
+    "a member's participant" otherwise (the cluster's report is read by every member, and a
+    participant does not read another organisation's people).
+    """
+    from ..report.strategy import decider_labels
+
+    decisions = [stored.decision for stored in store.decisions(who)]
+    people = store.decider_names(who, [i for d in decisions for i in d.decided_by if isinstance(i, int)],
+                                 organisation_id=organisation_id, named=organisation_id is not None)
     return [{"finding_id": d.finding_id, "option_id": d.option_id, "outcome": d.outcome, "amendment": d.amendment,
-             "reasoning": d.reasoning, "decided_by": ", ".join(str(who) for who in d.decided_by),
+             "reasoning": d.reasoning, "decided_by": ", ".join(decider_labels(d.decided_by, people, lang)),
              "decided_on": d.decided_on.isoformat()}
-            for d in (stored.decision for stored in store.decisions(who))]
+            for d in decisions]
 
 
 def recorded_workshops(store, who) -> list[dict]:
@@ -193,7 +204,7 @@ def _strategy_sections(document: dict, picture: dict, store, who, lang: str) -> 
     decided = {d.id: d.decision.finding_id for d in store.decisions(who)}
     workshops = workshops_by_finding(recorded_workshops(store, who), decided)
     lessons = lessons_by_finding(recorded_lessons(store, who))
-    return ([findings_section(document, names, lang, recorded_decisions(store, who), workshops, lessons)],
+    return ([findings_section(document, names, lang, recorded_decisions(store, who, lang), workshops, lessons)],
             [concluded_section(document, names, lang)])
 
 
@@ -256,7 +267,7 @@ def member_report(organisation_id: int, lang: str = "nb", analysis_json: str = A
         from ..report.strategy import member_options_section
 
         appendix.append(member_options_section(read_json(findings_path), organisation_id, _member_names(cluster), lang,
-                                               recorded_decisions(store, who)))
+                                               recorded_decisions(store, who, lang, organisation_id)))
     page = member_report_html(member, analysis, cluster, template, lang, stamp, appendix)
     path = write_bytes(Path(output_dir) / REPORT, page.encode("utf-8"))
     return {"member": organisation_id, "fingerprint": fingerprint,

@@ -20,8 +20,8 @@ from ..i18n import t
 from ..strategy import Text
 from .html import bullet_notes, details, paragraph, section, table
 
-__all__ = ["DECISION_FIELDS", "concluded_section", "findings_section", "lessons_by_finding", "member_options_section",
-           "option_totals", "text_of", "workshops_by_finding"]
+__all__ = ["DECISION_FIELDS", "concluded_section", "decider_labels", "findings_section", "lessons_by_finding",
+           "member_options_section", "option_totals", "text_of", "workshops_by_finding"]
 
 #: What a decision shown on a report holds (the store's decisions, as dicts).
 DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning", "decided_by", "decided_on")
@@ -30,6 +30,24 @@ DECISION_FIELDS = ("finding_id", "option_id", "outcome", "amendment", "reasoning
 def text_of(data: Mapping, lang: str) -> str:
     """A finding's text (``{"key": ..., "params": {...}}`` from ``findings.json``) in ``lang``."""
     return Text.of(data["key"], **data.get("params", {})).render(lang)
+
+
+def decider_labels(decided_by: Sequence, people: Mapping[int, str | None], lang: str) -> list[str]:
+    """Who decided, as a reader reads it: a typed name as typed, a person's id as their name.
+
+    ``people`` is what :meth:`klynge.store.Store.decider_names` gave the reader: an erased person
+    (None) reads as "a former participant", a person the reader may not read (left out) as "a
+    member's participant", never as a bare id.
+    """
+    labels = []
+    for d in decided_by:
+        if isinstance(d, str):
+            labels.append(d)
+        elif people.get(d):
+            labels.append(people[d])
+        else:
+            labels.append(t("decisions.decider.former" if d in people else "decisions.decider.hidden", lang))
+    return labels
 
 
 def _name(names: Mapping[int, str], member) -> str:

@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 from ..errors import AccessDenied
 
-__all__ = ["ACTIONS", "ROLES", "Identity", "can_see_item", "can_see_package", "decide", "require",
+__all__ = ["ACTIONS", "ROLES", "Identity", "can_read_person", "can_see_item", "can_see_package", "decide", "require",
            "require_answer", "require_concept", "require_hours", "require_own_record", "scope", "takes_part"]
 
 ROLES = ("participant", "facilitator", "researcher", "invitee", "system")
@@ -240,6 +240,18 @@ def scope(who: Identity, action: str) -> int | None:
     """
     require(who, action, cluster_id=who.cluster_id)
     return who.cluster_id
+
+
+def can_read_person(who: Identity, cluster_id: int | None, organisation_id: int | None) -> bool:
+    """Whether ``who`` reads the name of a person of ``organisation_id`` in ``cluster_id`` (a decision's decider).
+
+    The system and the cluster's facilitators read everyone of the cluster; a participant only the
+    people of their own organisation; anyone else nobody (a person with no organisation included).
+    """
+    if decide(who, "manage", cluster_id=cluster_id):
+        return True
+    return (who.role == "participant" and organisation_id is not None and organisation_id == who.organisation_id
+            and decide(who, "read_register", cluster_id=cluster_id))
 
 
 def can_see_item(who: Identity, owner_organisation_id: int, item: dict) -> bool:

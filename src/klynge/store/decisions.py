@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, select
 from ..errors import AccessDenied, NotFound, ValidationError
 from ..model import Decision
 from . import schema as s
-from .access import Identity, require, scope
+from .access import Identity, can_read_person, require, scope
 from .engine import reading, writing
 from .records import now
 
@@ -96,6 +96,47 @@ class DecisionsMixin:
             if finding_id is not None:
                 q = q.where(s.decisions.c.finding_id == finding_id)
             return [self._stored(c, row) for row in c.execute(q).mappings()]
+
+    def decider_names(self, who: Identity, ids, *, organisation_id: int | None = None,
+                      named: bool = True) -> dict[int, str | None]:
+        """Who the people ``ids`` among a decision's deciders are, as the caller may read them.
+
+        Parameters
+        ----------
+        who
+            The caller; they must read decisions.
+        ids
+            People's ids as decisions hold them.
+        organisation_id
+            For what one organisation's participants read (its report): only its own people are named.
+        named
+            False for what the whole cluster reads: nobody is named, only the erased are told apart.
+
+        Returns
+        -------
+        dict
+            A living person's name by id when the caller (and the reader) may read it; None for an
+            erased person of the caller's cluster (a former participant). An id the caller may not
+            read, or of another cluster, is left out: the reader learns nothing of that person.
+        """
+        cid = scope(who, "read_decisions")
+        wanted = sorted({i for i in ids if isinstance(i, int)})
+        if not wanted:
+            return {}
+        p = s.people
+        with reading(self.engine, who) as c:
+            rows = c.execute(select(p.c.id, p.c.name, p.c.cluster_id, p.c.organisation_id, p.c.erased_at)
+                             .where(p.c.id.in_(wanted))).mappings().all()
+        found: dict[int, str | None] = {}
+        for r in rows:
+            if cid is not None and r["cluster_id"] != cid:
+                continue
+            if r["erased_at"] is not None:
+                found[r["id"]] = None
+            elif (named and can_read_person(who, r["cluster_id"], r["organisation_id"])
+                  and (organisation_id is None or r["organisation_id"] == organisation_id) and r["name"]):
+                found[r["id"]] = r["name"]
+        return found
 
     def decision_history(self, who: Identity, decision_id: int) -> list[StoredDecision]:
         """Every version of a decision, oldest first, the current one last."""

@@ -50,6 +50,7 @@ class DecisionsPage(w.VBox):
         self._findings: list[FindingChoice] | None = None
         self._rows = []
         self._editing: tuple[int, int] | None = None  # (decision id, the version the edit started from)
+        self._shown: list[tuple[str, int]] = []  # (label, id) of the people the edited decision names by id
         self._head = w.HTML()
         self._form_head = w.HTML()
         self._finding = w.Dropdown(options=[], layout=_wide())
@@ -132,8 +133,9 @@ class DecisionsPage(w.VBox):
         def save() -> None:
             editing = self._editing
             stored = self._service.save(self.values(), lang, decision_id=editing and editing[0],
-                                        base_version=editing and editing[1])
+                                        base_version=editing and editing[1], shown=self._shown if editing else ())
             self._editing = (stored.id, stored.version) if editing else None
+            self._shown = self._service.shown(stored.decision) if editing else []
             self._rows = self._service.decisions()
             if not editing:
                 self._clear()
@@ -166,7 +168,9 @@ class DecisionsPage(w.VBox):
         self._outcome.value = d.outcome
         self._amendment.value = d.amendment
         self._reasoning.value = d.reasoning
-        self._decided_by.value = ", ".join(self._service.names(d))
+        # people named by id show as their names; a name left unchanged keeps its id when saved
+        self._shown = self._service.shown(d)
+        self._decided_by.value = ", ".join(self._service.names(d, self.lang))
         self._decided_on.value = d.decided_on
         self._relabel()
 
@@ -198,6 +202,7 @@ class DecisionsPage(w.VBox):
     def new(self) -> None:
         """Leave an edit: the form records a new decision."""
         self._editing = None
+        self._shown = []
         self._clear()
         self._relabel()
 
@@ -297,7 +302,8 @@ class DecisionsPage(w.VBox):
     def _entry(self, stored, option_label: str | None, lang: str) -> dict:
         d = stored.decision
         return {"outcome": d.outcome, "option": option_label or d.option_id, "amendment": d.amendment,
-                "reasoning": d.reasoning, "names": ", ".join(self._service.names(d)), "date": day(d.decided_on, lang),
+                "reasoning": d.reasoning, "names": ", ".join(self._service.names(d, lang)),
+                "date": day(d.decided_on, lang),
                 "version": stored.version, "author": stored.author}
 
 

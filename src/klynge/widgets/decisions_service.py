@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..batch.layout import cluster_dir
 from ..errors import ValidationError
-from ..i18n import t
+from ..i18n import LANGUAGES, t
 from ..model import (
     Decision,
     MaturityAnswers,
@@ -37,11 +37,12 @@ from ..model import (
     score,
     trend,
 )
+from ..report.strategy import decider_labels
 from ..store import Identity, Store, StoredDecision, StoredSnapshot, Versioned
 from ..validation import validate
 
 __all__ = ["DecisionsService", "FindingChoice", "MaturityService", "findings_document", "findings_from_outputs",
-           "member_figures"]
+           "kept_ids", "member_figures"]
 
 log = logging.getLogger(__name__)
 
@@ -140,11 +141,13 @@ class DecisionsService:
         return set() if known is None else {d.id for d in orphaned(decisions, [f.id for f in known])}
 
     def save(self, values: dict, lang: str, *, decision_id: int | None = None,
-             base_version: int | None = None) -> StoredDecision:
+             base_version: int | None = None, shown: Sequence[tuple[str, int]] = ()) -> StoredDecision:
         """Record a new decision, or save an edit of ``decision_id`` made from ``base_version``.
 
         ``values`` are the form's: ``decided_by`` is text, names or organisations separated by
-        commas or new lines.
+        commas or new lines. ``shown`` are the (label, id) pairs the form showed for people's ids
+        (:meth:`shown`): a label left as it was keeps its person's id, so an edit never turns a
+        person into a typed name.
 
         Raises
         ------
@@ -153,17 +156,60 @@ class DecisionsService:
         Conflict
             Someone saved the decision in between.
         """
-        people = [p.strip() for p in str(values.get("decided_by", "")).replace("\n", ",").split(",")]
-        decision = validate(Decision, {**values, "decided_by": [p for p in people if p]}, lang)
+        people = kept_ids(str(values.get("decided_by", "")), shown)
+        decision = validate(Decision, {**values, "decided_by": people}, lang)
         if decision_id is None:
             return self._store.record_decision(self._who, decision)
         return self._store.revise_decision(self._who, decision_id, decision, base_version or 0)
 
-    def names(self, decision: Decision) -> list[str]:
-        """Who decided, with people's ids read as their names."""
-        ids = [d for d in decision.decided_by if isinstance(d, int)]
-        known = {p.id: p.name for p in self._store.people(self._who)} if ids else {}
-        return [known.get(d, f"#{d}") if isinstance(d, int) else d for d in decision.decided_by]
+    def _people(self, decisions: Iterable[Decision]) -> dict[int, str | None]:
+        return self._store.decider_names(self._who, [i for d in decisions for i in d.decided_by if isinstance(i, int)])
+
+    def names(self, decision: Decision, lang: str) -> list[str]:
+        """Who decided, with people's ids read as their names (an erased person as a former participant)."""
+        return decider_labels(decision.decided_by, self._people([decision]), lang)
+
+    def shown(self, decision: Decision) -> list[tuple[str, int]]:
+        """The (label, id) of each person's id among who decided, in every language the page speaks.
+
+        An erased person's label differs by language, so a facilitator who switches language while
+        editing still keeps the id.
+        """
+        people = self._people([decision])
+        return list(dict.fromkeys((label, d) for lang in LANGUAGES for d in decision.decided_by if isinstance(d, int)
+                                  for label in decider_labels([d], people, lang)))
+
+
+def kept_ids(text: str, shown: Sequence[tuple[str, int]] = ()) -> list[str | int]:
+    """Who decided from the form's text: each name as typed, or the person's id where a label shown for it is unchanged.
+
+    A shown label may hold a comma (a name such as "Berg, Kari"), so neighbouring parts are
+    joined again when together they make one. Two people shown with the same label keep their
+    ids in the order shown.
+    """
+    parts = [p.strip() for p in text.replace("\n", ",").split(",")]
+    ids: dict[str, list[int]] = {}
+    for label, pid in shown:
+        ids.setdefault(label.strip(), [])
+        if pid not in ids[label.strip()]:
+            ids[label.strip()].append(pid)
+    used: set[int] = set()
+    people: list[str | int] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            label = ", ".join(parts[i:j])
+            free = [pid for pid in ids.get(label, ()) if pid not in used]
+            if free:
+                used.add(free[0])
+                people.append(free[0])
+                i = j
+                break
+        else:
+            if parts[i]:
+                people.append(parts[i])
+            i += 1
+    return people
 
 
 def member_figures(store: Store, who: Identity) -> dict[str, MemberFigures]:

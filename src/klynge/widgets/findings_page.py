@@ -331,7 +331,7 @@ class FindingsPage(w.VBox):
             d = stored.decision
             decisions.append({"outcome": d.outcome, "option": options.get(d.option_id, d.option_id),
                               "amendment": d.amendment, "reasoning": d.reasoning,
-                              "names": ", ".join(self._service.names(d)), "date": day(d.decided_on, lang)})
+                              "names": ", ".join(self._service.names(d, lang)), "date": day(d.decided_on, lang)})
         assumptions = [{"text": t(a["text"], lang), "value": a.get("value"),
                         "holds": t("report.strategy.holds" if a.get("robust") else "report.strategy.fragile", lang)}
                        for a in f.get("assumptions") or [] if isinstance(a, Mapping) and a.get("text")]

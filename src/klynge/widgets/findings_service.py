@@ -152,9 +152,9 @@ class FindingsService:
         """The decisions recorded on a finding (on every finding when None)."""
         return self._store.decisions(self._who, finding_id)
 
-    def names(self, decision) -> list[str]:
-        """Who decided, with people's ids read as their names."""
-        return self._decisions.names(decision)
+    def names(self, decision, lang: str) -> list[str]:
+        """Who decided, with people's ids read as their names (an erased person as a former participant)."""
+        return self._decisions.names(decision, lang)
 
     def note(self, member: int, template: str, note_id: str, lang: str) -> NoteView | None:
         """The shared note as the store holds it now, or None when it is gone or no longer shared."""
