@@ -52,3 +52,48 @@ def test_a_facilitator_records_a_decision_and_answers_the_self_assessment_on_a_p
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "maturity-phone")
     close(ctx)
+
+
+def test_an_edit_keeps_the_people_named_by_id_and_an_erased_one_reads_as_a_former_participant(served, browser):
+    """A decision names a member's participant and an erased person by id: the form shows the name and "a former
+    participant", and saving an edit of the reasoning keeps both ids; on a wide screen and on a phone."""
+    from datetime import date
+
+    from klynge import operations as ops
+    from klynge.model import Decision, Person
+    from klynge.settings import load_settings
+
+    from .conftest import PEOPLE
+
+    with ops.store_for(load_settings({"KLYNGE_HOME": str(served.home)})) as store:
+        cid = store.cluster(ops.SYSTEM).id
+        living = store.person_by_email(ops.SYSTEM, PEOPLE["dnt2"])
+        gone = store.add_person(ops.SYSTEM, Person(name="Gunn Borte", email="gunn.borte@example.no",
+                                                   organisation_id=living.organisation_id), cid)
+        store.erase_person(ops.SYSTEM, gone)
+        stored = store.record_decision(ops.SYSTEM, Decision(
+            finding_id="gap:ids", option_id="winter-weekend", outcome="chosen", reasoning="Ids are kept",
+            decided_by=[living.id, "Museet", gone], decided_on=date(2026, 11, 5)), cluster_id=cid)
+    for name, viewport, lang in (("desktop", {"width": 1366, "height": 900}, "sv"), ("phone", PHONE, "nb")):
+        ctx = browser.new_context(viewport=viewport, locale="nb-NO", device_scale_factor=1)
+        page = open_app(ctx, served.link("facilitator"))
+        if lang == "sv":
+            page.select_option(".klynge-lang select", label="Svenska")
+        page.click(".klynge-nav-decisions")
+        shown = f"{living.name}, Museet, {t('decisions.decider.former', lang)}"
+        expect(page.locator(".klynge-decisions-list")).to_contain_text(shown)
+        pick = page.locator(".klynge-decisions-pick select")
+        pick.select_option(value=pick.locator("option", has_text="gap:ids").first.get_attribute("value"))
+        page.click(".klynge-decisions-edit")
+        expect(page.locator(".klynge-decisions-by input")).to_have_value(shown)
+        page.fill(".klynge-decisions-reasoning textarea", f"Ids are kept ({name})")
+        page.click(".klynge-decisions-save")
+        expect(page.locator(".klynge-decisions-status")).to_contain_text(t("decisions.saved_ok", lang, version="")[:5])
+        settle(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.locator(".klynge-decisions-by input").scroll_into_view_if_needed()
+        screenshot(page, f"decisions-ids-{name}")
+        close(ctx)
+        with ops.store_for(load_settings({"KLYNGE_HOME": str(served.home)})) as store:
+            saved = store.decision(ops.SYSTEM, stored.id).decision
+        assert saved.decided_by == [living.id, "Museet", gone] and saved.reasoning == f"Ids are kept ({name})"

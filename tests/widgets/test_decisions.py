@@ -159,6 +159,7 @@ def test_the_form_keeps_people_named_by_id_and_an_erased_person_reads_as_a_forme
     assert f"#{gard}" not in page._list.value
     page.edit(store.decisions(fac)[0].id)
     assert page._decided_by.value == "Fjell Person, Stugbyn, a former participant"
+    assert page._by_help.layout.display is None and "left unchanged" in page._by_help.value
     page.lang = "nb"  # the language changes while editing: the form keeps what it shows, and the ids
     page._reasoning.value = "Only the reasoning changed"
     page._save.click()
@@ -169,6 +170,7 @@ def test_the_form_keeps_people_named_by_id_and_an_erased_person_reads_as_a_forme
     page._save.click()
     assert store.decisions(fac)[0].decision.decided_by == [fjell, "Gard Nyman"]
     page.new()
+    assert page._by_help.layout.display == "none"  # nobody named by id in a new decision
     page._reasoning.value = "A new decision"
     page._decided_by.value = "Fjell Person"  # a new decision takes names as typed
     page._save.click()

@@ -71,6 +71,8 @@ class DecisionsPage(w.VBox):
         self._reasoning.add_class("klynge-decisions-reasoning")
         self._decided_by = w.Text(layout=_wide())
         self._decided_by.add_class("klynge-decisions-by")
+        self._by_help = w.HTML()  # said only while people named by id are in the form
+        self._by_help.add_class("klynge-decisions-by-help")
         self._decided_on = w.DatePicker(value=today())
         self._decided_on.add_class("klynge-decisions-on")
         self._save = w.Button(button_style="primary")
@@ -84,8 +86,8 @@ class DecisionsPage(w.VBox):
         self._status = w.HTML()
         self._status.add_class("klynge-decisions-status")
         form = w.VBox([self._form_head, self._finding, self._finding_id, self._option, self._option_id,
-                       self._outcome, self._amendment, self._reasoning, self._decided_by, self._decided_on,
-                       buttons, self._status])
+                       self._outcome, self._amendment, self._reasoning, self._decided_by, self._by_help,
+                       self._decided_on, buttons, self._status])
         form.add_class("klynge-fac-section")
         self._list_head = w.HTML()
         self._pick = w.Dropdown(options=[], layout=_wide())
@@ -136,6 +138,7 @@ class DecisionsPage(w.VBox):
                                         base_version=editing and editing[1], shown=self._shown if editing else ())
             self._editing = (stored.id, stored.version) if editing else None
             self._shown = self._service.shown(stored.decision) if editing else []
+            self._by_help.layout.display = None if self._shown else "none"
             self._rows = self._service.decisions()
             if not editing:
                 self._clear()
@@ -257,6 +260,8 @@ class DecisionsPage(w.VBox):
         self._reasoning.placeholder = t("decisions.reasoning_help", lang)
         self._decided_by.description = t("decisions.decided_by", lang)
         self._decided_by.placeholder = t("decisions.decided_by_help", lang)
+        self._by_help.value = part("para", t("decisions.decided_by_kept", lang), css="klynge-fac-muted")
+        self._by_help.layout.display = None if self._shown else "none"
         self._decided_on.description = t("decisions.decided_on", lang)
         self._save.description = t("decisions.save_edit" if self._editing else "decisions.save", lang)
         self._new.description = t("decisions.new", lang)
