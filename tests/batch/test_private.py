@@ -23,8 +23,7 @@ from klynge.settings import load_settings
 from klynge.store import Identity, open_store
 from klynge.widgets.batch_panel import BatchPanel
 
-# One group, so pytest-xdist gives all three tests to one worker and the batch runs once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("private_batch")]
+pytestmark = pytest.mark.slow
 
 MARKER = "PRIVATE-MARKER"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -121,7 +122,18 @@ def test_kernel_ids_stay_out_of_the_log(server, signed_in):
     server.request(f"/api/kernels/{kernel}", cookie=signed_in("anna"))
     socket_status(server, f"/voila/query/{kernel}", {})
     server.request(f"/voila/api/shutdown/{kernel}", cookie=cookie, method="POST")
-    log = server.log.read_text()
+    log = _log_with(server, r"\] 204 POST /voila/api/shutdown/<kernel> ", r"\] 403 GET /voila/query/<kernel> ")
     assert re.search(r"\] 204 POST /voila/api/shutdown/<kernel> ", log)
     assert re.search(r"\] 403 GET /voila/query/<kernel> ", log)
     assert kernel not in log
+
+
+def _log_with(server, *patterns: str, wait: float = 30.0) -> str:
+    """The server's log once it holds every pattern (or after ``wait`` seconds): a request's line is
+    written after its answer has gone to the client."""
+    deadline = time.monotonic() + wait
+    while True:
+        log = server.log.read_text()
+        if all(re.search(p, log) for p in patterns) or time.monotonic() > deadline:
+            return log
+        time.sleep(0.1)
