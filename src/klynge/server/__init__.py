@@ -111,6 +111,10 @@ def voila_config(settings: Settings, *, port: int = 8866, open_browser: bool = F
     c.CappedKernelManager.cull_connected = False
     c.CappedKernelManager.cull_busy = False
     c.CappedKernelManager.session_check_interval = 2.0
+    # Kernels talk to the server over Unix sockets beside their connection files, not loopback
+    # TCP ports: a port picked free can be taken by another process before the kernel binds it
+    # ("Address already in use"), and that kernel never answers.
+    c.KernelManager.transport = "ipc"
     return c
 
 
